@@ -1,0 +1,50 @@
+# Thin wrapper over CMake presets and npm. `make run` and `make test` are the two set-up commands.
+BUILD      := build/default
+ASAN_BUILD := build/asan
+JOBS       ?= $(shell nproc)
+DB         ?= data/demo.db
+PORT       ?= 8080
+
+.PHONY: all deps deps-browser build web run test test-cpp test-web test-e2e test-asan bench fuzz format clean
+
+all: build
+
+deps:
+	@tools/install-deps.sh
+
+deps-browser:
+	@tools/install-deps.sh --browser
+
+$(BUILD)/CMakeCache.txt:
+	cmake --preset default >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build --preset default -j $(JOBS)
+
+web: deps
+	@tools/build-web.sh
+
+run: build web
+	@mkdir -p $(dir $(DB))
+	$(BUILD)/server/app/dais serve --demo --db $(DB) --port $(PORT) --web client-web/dist
+
+test: build web deps-browser
+	ctest --preset default -j $(JOBS)
+	@tools/test-web.sh
+
+test-asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+bench: build
+	@tools/bench.sh
+
+fuzz: deps
+	@tools/fuzz.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build client-web/dist

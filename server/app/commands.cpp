@@ -1,0 +1,13 @@
+#include "app/commands.hpp"
+
+namespace dais::app {
+namespace {
+int g_exit_code = 0;
+}
+
+int exit_code() { return g_exit_code; }
+void set_exit_code(int code) { g_exit_code = code; }
+
+void register_commands(CLI::App& app) { register_check(app); }
+
+}  // namespace dais::app

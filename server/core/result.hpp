@@ -1,0 +1,57 @@
+#pragma once
+// Typed errors and a small Result type: every rejected command says why, with a stable code.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace dais::core {
+
+// Stable error codes. They appear on the wire (`error.code`) and in docs/protocol.md; never renumber or rename.
+enum class ErrorCode {
+  not_allowed,    // the actor's roles do not permit this command
+  wrong_stage,    // the hearing, slot, inquiry or ballot is not in a stage that permits it
+  ballot_closed,  // a sheet for a ballot that is not open
+  already_voted,  // a second sheet where the first press counts
+  not_found,      // an id that does not exist
+  invalid,        // malformed or out-of-range input
+  conflict,       // the command contradicts current state (e.g. another inquiry is being asked)
+  no_quorum,      // the session cannot start before quorum is present
+  not_checked_in, // voting requires check-in and the voter has not checked in
+};
+
+std::string_view to_string(ErrorCode code);
+
+struct Error {
+  ErrorCode code;
+  std::string message;  // for humans; may be shown in the UI
+  std::string field;    // JSON path of the offending input field, empty when not about one field
+  bool operator==(const Error&) const = default;
+};
+
+inline Error make_error(ErrorCode code, std::string message, std::string field = {}) {
+  return Error{code, std::move(message), std::move(field)};
+}
+
+// Either a value or an Error. Deliberately minimal (std::expected is C++23).
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}   // NOLINT(google-explicit-constructor)
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const Error& error() const { return std::get<1>(v_); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+}  // namespace dais::core

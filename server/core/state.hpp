@@ -1,0 +1,141 @@
+#pragma once
+// The live state of one hearing. Plain data: commands read it, events change it (see engine.hpp).
+// Ordered containers only, so that serialising the state is deterministic byte for byte.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/definition.hpp"
+
+namespace dais::core {
+
+using TimeMs = std::int64_t;  // milliseconds since the Unix epoch, always carried in by the caller
+using InquiryId = std::string;
+using BallotId = std::string;
+using ReceiptHash = std::string;  // hex SHA-256 of the voter's secret receipt; the core never sees the secret
+
+enum class Phase : std::uint8_t { draft, check_in, in_session, paused, adjourned };
+enum class Stage : std::uint8_t { waiting, reporting, questioning, evaluating, done, skipped };
+
+// A countdown that can be paused. Remaining time is derived from `now`, never stored.
+struct Timer {
+  std::int64_t limit_ms = 0;
+  std::int64_t used_ms = 0;                 // time run before `running_since`
+  std::optional<TimeMs> running_since;      // set while running
+
+  std::int64_t elapsed(TimeMs now) const;
+  std::int64_t remaining(TimeMs now) const;  // negative once overrun
+  std::int64_t overrun(TimeMs now) const;    // max(0, -remaining)
+  bool running() const { return running_since.has_value(); }
+  bool operator==(const Timer&) const = default;
+};
+
+enum class TimerKind : std::uint8_t { report, qa };
+
+struct Slot {
+  SlotDef def;
+  Stage stage = Stage::waiting;
+  Timer report;
+  Timer qa;
+  bool operator==(const Slot&) const = default;
+};
+
+enum class InquiryStatus : std::uint8_t { submitted, approved, rejected, asking, answered, withdrawn };
+
+struct Commitment {
+  std::string text;
+  std::string due;  // ISO 8601 date
+  bool operator==(const Commitment&) const = default;
+};
+
+struct Inquiry {
+  InquiryId id;
+  SlotId slot;
+  ParticipantId author;
+  std::string text;
+  std::optional<InquiryId> parent;  // a follow-up (追问) hangs under its parent
+  InquiryStatus status = InquiryStatus::submitted;
+  std::string reject_reason;
+  std::string answer_summary;
+  std::vector<Commitment> commitments;
+  std::set<ParticipantId> upvoters;
+  TimeMs submitted_at = 0;
+  bool operator==(const Inquiry&) const = default;
+};
+
+enum class BallotStatus : std::uint8_t { pending, open, closed, published, voided };
+
+// One sheet's marks: slot → dimension → the grades marked. A section (slot × dimension) is valid when exactly
+// one grade is marked; no mark or several marks make that section invalid, and the rest still counts.
+using Marks = std::map<SlotId, std::map<DimensionId, std::vector<GradeId>>>;
+
+// Counts for one section, by grade and by voter group.
+struct SectionTally {
+  std::map<GradeId, std::map<GroupId, std::int64_t>> marks;  // valid single marks (不了解 included)
+  std::map<GroupId, std::int64_t> invalid;                   // no mark or too many
+  bool operator==(const SectionTally&) const = default;
+};
+
+// slot → dimension → counts.
+struct Tally {
+  std::map<SlotId, std::map<DimensionId, SectionTally>> sections;
+  std::int64_t sheets = 0;
+  bool operator==(const Tally&) const = default;
+};
+
+// One box entry of an anonymous ballot: contents with no voter reference, found again only by receipt hash.
+struct BoxEntry {
+  GroupId group;  // the tally group; needed for group weights (a known limit for very small groups)
+  Marks marks;
+  bool operator==(const BoxEntry&) const = default;
+};
+
+struct Ballot {
+  BallotId id;
+  TemplateId template_id;
+  std::vector<SlotId> slots;  // one for a per-presenter ballot, all presenters for a combined sheet
+  BallotStatus status = BallotStatus::pending;
+  std::optional<BallotId> rerun_of;
+  std::string void_reason;
+  std::set<ParticipantId> voted;                 // who took part (never what they chose, for anonymous)
+  std::map<ParticipantId, BoxEntry> named;       // named ballots only: voter → sheet
+  std::map<ReceiptHash, BoxEntry> box;           // anonymous ballots only: receipt hash → sheet
+  Tally tally;                                   // exact; shown for anonymous ballots only once closed
+  Tally live;                                    // the k-anonymous live tally that views may show
+  std::int64_t changes_since_live = 0;           // sheets cast or changed since `live` was last refreshed
+  std::int64_t eligible = 0;                     // eligible voters when the ballot opened
+  bool operator==(const Ballot&) const = default;
+};
+
+struct HearingState {
+  HearingDefinition def;
+  Phase phase = Phase::draft;
+  std::vector<Slot> agenda;                        // in agenda order; reordered and inserted by the chair
+  std::optional<SlotId> current_slot;
+  std::set<ParticipantId> checked_in;
+  std::set<ParticipantId> revoked;                 // participants whose join token the chair revoked
+  std::map<InquiryId, Inquiry> inquiries;
+  std::map<SlotId, std::vector<InquiryId>> queue;  // approved inquiries per slot, in the chair's order
+  std::optional<InquiryId> asking;                 // at most one inquiry is being asked
+  std::map<BallotId, Ballot> ballots;
+  std::vector<BallotId> ballot_order;              // creation order
+  std::int64_t next_inquiry = 1;                   // ids are assigned deterministically: I1, I2, …
+  std::int64_t next_ballot = 1;                    // B1, B2, …
+  std::int64_t event_count = 0;                    // events applied so far (the log position)
+
+  const Slot* slot(const SlotId& id) const;
+  Slot* slot(const SlotId& id);
+  const Participant* participant(const ParticipantId& id) const { return def.participant(id); }
+  std::int64_t expected_voters() const;  // 应到
+  std::int64_t present_voters() const;   // 实到
+  bool quorum_met() const;
+  bool operator==(const HearingState&) const = default;
+};
+
+// A fresh hearing in the draft phase, from its definition.
+HearingState make_hearing(HearingDefinition def);
+
+}  // namespace dais::core

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Dais needs, only those that are missing. Idempotent; `apt-get update` runs once,
+# and only when something has to be installed. Usage: tools/install-deps.sh [--browser]
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
+          libgtest-dev libgmock-dev libssl-dev libcli11-dev clang clang-format libclang-rt-14-dev nodejs npm)
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # nodejs/npm may come from elsewhere (e.g. a preinstalled Node): accept the command being present.
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+    chromium) [[ -x /usr/bin/chromium ]] && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
