@@ -1,0 +1,98 @@
+#pragma once
+// The durable home of hearings: one SQLite file (WAL, synchronous=FULL). One writer thread commits accepted
+// commands in batches (group commit); reads use their own connection. See docs/storage.md.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/engine.hpp"
+
+namespace dais::store {
+
+using HearingId = std::string;
+
+struct StoreOptions {
+  std::filesystem::path path;
+  std::int64_t snapshot_every = 10000;   // events between snapshots (and one at adjournment)
+  std::size_t max_batch = 1024;          // commands in one group commit at the most
+  bool read_only = false;                // open for verify/recount/export without writing
+};
+
+// One participant's join token, shown once at import or reissue. Only its SHA-256 is stored.
+struct IssuedToken {
+  core::ParticipantId participant;
+  std::string token;  // >= 128 bits of randomness, URL-safe
+};
+
+struct TokenOwner {
+  HearingId hearing;
+  core::ParticipantId participant;
+};
+
+// A vote's idempotency record: (hearing, participant, key) → the ack that was sent. The ack never contains the
+// receipt or the marks, so this table links a voter only to the fact that they voted.
+struct Idempotency {
+  core::ParticipantId participant;
+  std::string key;
+  std::string ack_json;
+};
+
+// Everything one accepted command made durable together: its events (secret ones go to the ballot box, the rest
+// to the chained log) and, for votes, the idempotency record.
+struct CommandRecord {
+  HearingId hearing;
+  std::vector<core::Event> events;
+  std::optional<Idempotency> idempotency;
+};
+
+struct CommitInfo {
+  std::int64_t log_position = 0;  // events in the hearing's log after this command (the wire seq)
+  std::string head_hash;          // hex SHA-256 of the last logged event
+};
+
+class Store {
+ public:
+  static core::Result<std::unique_ptr<Store>> open(const StoreOptions& options);
+  virtual ~Store() = default;
+
+  // Creates a hearing from a definition and issues every participant a join token.
+  virtual core::Result<std::vector<IssuedToken>> import_hearing(const core::HearingDefinition& def) = 0;
+  virtual std::vector<HearingId> hearings() = 0;
+  // Rebuilds a hearing: the latest snapshot, the log after it, then the ballot boxes.
+  virtual core::Result<core::HearingState> load(const HearingId& hearing) = 0;
+
+  virtual std::optional<TokenOwner> find_token(std::string_view token) = 0;  // constant-time hash compare
+  virtual core::Result<IssuedToken> reissue_token(const HearingId& hearing, const core::ParticipantId& who) = 0;
+  virtual core::Result<bool> revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) = 0;
+
+  // Queues one accepted command for the writer thread. `done` runs on the writer thread after the batch holding
+  // it committed (or failed: then nothing of it, nor of the same hearing's later records in that batch, was
+  // stored, and the caller must reload the hearing).
+  virtual void submit(CommandRecord record, std::function<void(core::Result<CommitInfo>)> done) = 0;
+  // Waits until everything submitted so far is committed (shutdown, tests).
+  virtual void flush() = 0;
+
+  virtual std::optional<std::string> find_idempotent_ack(const HearingId& hearing,
+                                                         const core::ParticipantId& participant,
+                                                         const std::string& key) = 0;
+  virtual core::Result<bool> receipt_in_box(const HearingId& hearing, const core::BallotId& ballot,
+                                            const core::ReceiptHash& receipt_hash) = 0;
+  // The logged events of a hearing from a position on (for the minutes and for audits).
+  virtual core::Result<std::vector<core::Event>> read_log(const HearingId& hearing, std::int64_t from = 0) = 0;
+  virtual std::string head_hash(const HearingId& hearing) = 0;
+  // SQLite online backup to another file; consistent while the hearing goes on.
+  virtual core::Result<bool> backup_to(const std::filesystem::path& target) = 0;
+};
+
+// SHA-256 of a receipt secret or a token, as lower-case hex.
+std::string sha256_hex(std::string_view data);
+// `bytes` of OpenSSL randomness as URL-safe base64 without padding.
+std::string random_token(std::size_t bytes = 18);
+
+}  // namespace dais::store
