@@ -18,6 +18,7 @@ enum class ErrorCode {
   conflict,       // the command contradicts current state (e.g. another inquiry is being asked)
   no_quorum,      // the session cannot start before quorum is present
   not_checked_in, // voting requires check-in and the voter has not checked in
+  storage_failed, // the durable store could not write (disk full, read-only, locked, damaged): nothing changed
 };
 
 std::string_view to_string(ErrorCode code);

@@ -43,6 +43,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::no_quorum: return "no_quorum";
     case ErrorCode::not_checked_in: return "not_checked_in";
+    case ErrorCode::storage_failed: return "storage_failed";
   }
   return "unknown";
 }
