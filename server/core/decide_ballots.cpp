@@ -1,0 +1,221 @@
+// Ballots (民主评议): pending → open → closed → published, or voided and rerun; one sheet per voter.
+// For anonymous ballots who voted (SheetRecorded, logged) and what was marked (SheetStored, ballot box only)
+// are separate events, and the published live tally moves only after k sheets.
+#include <algorithm>
+
+#include "core/decide.hpp"
+#include "core/tally.hpp"
+
+namespace dais::core {
+namespace {
+
+constexpr std::size_t kMaxVoidReasonChars = 500;
+constexpr std::size_t kReceiptHashChars = 64;  // hex SHA-256
+
+Result<const Ballot*> find_ballot(const HearingState& s, const BallotId& id) {
+  const auto it = s.ballots.find(id);
+  if (it == s.ballots.end()) return make_error(ErrorCode::not_found, "no ballot '" + id + "'", "/ballot");
+  return &it->second;
+}
+
+const BallotTemplate& template_of(const HearingState& s, const Ballot& b) {
+  // Ballots are only created from templates of the definition, which never changes during a hearing.
+  return *s.def.ballot_template(b.template_id);
+}
+
+bool shares_a_slot(const Ballot& a, const Ballot& b) {
+  return std::any_of(a.slots.begin(), a.slots.end(), [&](const SlotId& s) {
+    return std::find(b.slots.begin(), b.slots.end(), s) != b.slots.end();
+  });
+}
+
+bool is_receipt_hash(const std::string& h) {
+  return h.size() == kReceiptHashChars && std::all_of(h.begin(), h.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+const Dimension* find_dimension(const BallotTemplate& tpl, const DimensionId& id) {
+  const auto it = std::find_if(tpl.dimensions.begin(), tpl.dimensions.end(),
+                               [&](const Dimension& d) { return d.id == id; });
+  return it == tpl.dimensions.end() ? nullptr : &*it;
+}
+
+// Marks may leave sections out (those sections are invalid, the rest counts) but may only name the ballot's
+// slots, the template's dimensions and each dimension's grades, each grade at most once.
+std::optional<Error> check_marks(const Ballot& ballot, const BallotTemplate& tpl, const Marks& marks) {
+  for (const auto& [slot, sections] : marks) {
+    const std::string slot_path = "/marks/" + slot;
+    if (std::find(ballot.slots.begin(), ballot.slots.end(), slot) == ballot.slots.end()) {
+      return make_error(ErrorCode::invalid, "slot " + slot + " is not on this ballot", slot_path);
+    }
+    for (const auto& [dim, grades] : sections) {
+      const std::string dim_path = slot_path + "/" + dim;
+      const Dimension* d = find_dimension(tpl, dim);
+      if (d == nullptr)
+        return make_error(ErrorCode::invalid, "no dimension '" + dim + "' on this ballot", dim_path);
+      for (std::size_t i = 0; i < grades.size(); ++i) {
+        const std::string grade_path = dim_path + "/" + std::to_string(i);
+        const bool known = std::any_of(d->grades.begin(), d->grades.end(),
+                                       [&](const Grade& g) { return g.id == grades[i]; });
+        if (!known) return make_error(ErrorCode::invalid, "no grade '" + grades[i] + "' here", grade_path);
+        if (std::find(grades.begin(), grades.begin() + static_cast<std::ptrdiff_t>(i), grades[i]) !=
+            grades.begin() + static_cast<std::ptrdiff_t>(i)) {
+          return make_error(ErrorCode::invalid, "grade '" + grades[i] + "' is marked twice", grade_path);
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Finds the sheet a voter replaces, or tells why there is none to replace.
+Result<const BoxEntry*> previous_sheet(const Ballot& ballot, const BallotTemplate& tpl,
+                                       const ParticipantId& voter, const ReceiptHash& receipt) {
+  const bool voted = ballot.voted.contains(voter);
+  if (tpl.anonymous) {
+    // The box knows no voters: the old sheet is found by its receipt alone.
+    const auto it = ballot.box.find(receipt);
+    if (voted && it == ballot.box.end()) {
+      return make_error(ErrorCode::invalid, "receipt does not match", "/receipt_hash");
+    }
+    if (!voted && it != ballot.box.end()) {
+      return make_error(ErrorCode::invalid, "receipt already used", "/receipt_hash");
+    }
+    return voted ? &it->second : nullptr;
+  }
+  const auto it = ballot.named.find(voter);
+  return it == ballot.named.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+Decision decide_command(const Context& ctx, const CreateBallot& cmd) {
+  if (auto e = require_phase(ctx.state, {Phase::draft, Phase::check_in, Phase::in_session})) return *e;
+  const BallotTemplate* tpl = ctx.state.def.ballot_template(cmd.template_id);
+  if (tpl == nullptr) {
+    return make_error(ErrorCode::not_found, "no ballot template '" + cmd.template_id + "'", "/template_id");
+  }
+  std::vector<SlotId> slots;
+  if (tpl->scope == BallotScope::per_presenter) {
+    if (!cmd.slot) return make_error(ErrorCode::invalid, "a per-presenter ballot needs a slot", "/slot");
+    const Slot* slot = ctx.state.slot(*cmd.slot);
+    if (slot == nullptr) return make_error(ErrorCode::not_found, "no slot '" + *cmd.slot + "'", "/slot");
+    if (slot->stage == Stage::skipped)
+      return make_error(ErrorCode::wrong_stage, "the slot was skipped", "/slot");
+    slots.push_back(*cmd.slot);
+  } else {
+    if (cmd.slot)
+      return make_error(ErrorCode::invalid, "a combined ballot covers every slot; name none", "/slot");
+    for (const Slot& s : ctx.state.agenda) {
+      if (s.stage != Stage::skipped) slots.push_back(s.def.id);
+    }
+    if (slots.empty()) return make_error(ErrorCode::wrong_stage, "every slot was skipped");
+  }
+  // A second ballot for the same thing is almost always a double press; a rerun goes through void_ballot.
+  for (const auto& [id, b] : ctx.state.ballots) {
+    if (b.status != BallotStatus::voided && b.template_id == cmd.template_id && b.slots == slots) {
+      return make_error(ErrorCode::conflict, "ballot " + id + " already covers this", "/template_id");
+    }
+  }
+  return ctx.one(
+      BallotCreated{"B" + std::to_string(ctx.state.next_ballot), cmd.template_id, slots, std::nullopt});
+}
+
+Decision decide_command(const Context& ctx, const OpenBallot& cmd) {
+  if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
+  auto b = find_ballot(ctx.state, cmd.ballot);
+  if (!b) return b.error();
+  if ((*b)->status != BallotStatus::pending) {
+    return make_error(ErrorCode::wrong_stage, "only a pending ballot can be opened", "/ballot");
+  }
+  // A presenter is graded on one open sheet at a time.
+  for (const auto& [id, other] : ctx.state.ballots) {
+    if (other.status == BallotStatus::open && shares_a_slot(other, **b)) {
+      return make_error(ErrorCode::conflict, "ballot " + id + " for the same presenter is open", "/ballot");
+    }
+  }
+  return ctx.one(BallotOpened{cmd.ballot, eligible_voters(ctx.state, template_of(ctx.state, **b))});
+}
+
+Decision decide_command(const Context& ctx, const CloseBallot& cmd) {
+  if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
+  auto b = find_ballot(ctx.state, cmd.ballot);
+  if (!b) return b.error();
+  if ((*b)->status != BallotStatus::open)
+    return make_error(ErrorCode::wrong_stage, "the ballot is not open", "/ballot");
+  // At close the live tally catches up with the exact one, however few sheets came in since the last refresh.
+  return Events{ctx.event(BallotClosed{cmd.ballot}), ctx.event(LiveTallyRefreshed{cmd.ballot, (*b)->tally})};
+}
+
+Decision decide_command(const Context& ctx, const PublishBallot& cmd) {
+  // Results withheld on the day may be published after adjournment.
+  if (auto e = require_phase(ctx.state, {Phase::in_session, Phase::adjourned})) return *e;
+  auto b = find_ballot(ctx.state, cmd.ballot);
+  if (!b) return b.error();
+  if ((*b)->status != BallotStatus::closed) {
+    return make_error(ErrorCode::wrong_stage, "only a closed ballot can be published", "/ballot");
+  }
+  return ctx.one(BallotPublished{cmd.ballot});
+}
+
+Decision decide_command(const Context& ctx, const VoidBallot& cmd) {
+  if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
+  auto b = find_ballot(ctx.state, cmd.ballot);
+  if (!b) return b.error();
+  // Closed is final, but a flawed ballot may be voided and rerun; a published result stands.
+  if ((*b)->status != BallotStatus::open && (*b)->status != BallotStatus::closed) {
+    return make_error(ErrorCode::wrong_stage, "only an open or closed ballot can be voided", "/ballot");
+  }
+  if (auto e = check_text(cmd.reason, kMaxVoidReasonChars, "/reason")) return *e;
+  return Events{ctx.event(BallotVoided{cmd.ballot, trim(cmd.reason)}),
+                ctx.event(BallotCreated{"B" + std::to_string(ctx.state.next_ballot), (*b)->template_id,
+                                        (*b)->slots, cmd.ballot})};
+}
+
+Decision decide_command(const Context& ctx, const CastSheet& cmd) {
+  auto found = find_ballot(ctx.state, cmd.ballot);
+  if (!found) return found.error();
+  const Ballot& ballot = **found;
+  if (ballot.status != BallotStatus::open)
+    return make_error(ErrorCode::ballot_closed, "the ballot is not open", "/ballot");
+  const BallotTemplate& tpl = template_of(ctx.state, ballot);
+  const ParticipantId& voter = ctx.actor.id;
+  if (!eligible(ctx.state, tpl, voter))
+    return make_error(ErrorCode::not_allowed, "not eligible for this ballot");
+  if (ctx.state.def.settings.voting_requires_check_in && !ctx.state.checked_in.contains(voter)) {
+    return make_error(ErrorCode::not_checked_in, "check in before voting");
+  }
+  if (!is_receipt_hash(cmd.receipt_hash)) {
+    return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters",
+                      "/receipt_hash");
+  }
+  const bool voted = ballot.voted.contains(voter);
+  if (voted && tpl.change == ChangePolicy::first_press) {
+    return make_error(ErrorCode::already_voted, "the first sheet counts and was recorded");
+  }
+  if (auto e = check_marks(ballot, tpl, cmd.marks)) return *e;
+  auto previous = previous_sheet(ballot, tpl, voter, cmd.receipt_hash);
+  if (!previous) return previous.error();
+
+  const Participant& who = ctx.actor;
+  const BoxEntry entry{ctx.state.def.tally_group(who), cmd.marks};
+  Events events{ctx.event(SheetRecorded{cmd.ballot, voter, voted})};
+  // The contents of an anonymous sheet carry neither voter nor time.
+  if (tpl.anonymous) {
+    events.push_back(Event{0, SheetStored{cmd.ballot, std::nullopt, cmd.receipt_hash, entry}});
+  } else {
+    events.push_back(ctx.event(SheetStored{cmd.ballot, voter, cmd.receipt_hash, entry}));
+  }
+  // Named ballots keep their live tally exact in apply(); anonymous ones refresh it every k sheets.
+  const std::int64_t k = std::max<std::int64_t>(1, ctx.state.def.settings.k_anonymity);
+  if (tpl.anonymous && ballot.changes_since_live + 1 >= k) {
+    Tally after = ballot.tally;
+    if (*previous != nullptr) add_sheet(after, tpl, ballot.slots, **previous, -1);
+    add_sheet(after, tpl, ballot.slots, entry, +1);
+    events.push_back(ctx.event(LiveTallyRefreshed{cmd.ballot, std::move(after)}));
+  }
+  return events;
+}
+
+}  // namespace dais::core
