@@ -25,7 +25,8 @@ bool role_permits(const RoleSet& roles, const Command& cmd);
 
 // The whole state as canonical JSON (sorted keys, no insignificant whitespace when dumped). Two states are the
 // same exactly when their serialisations are byte-for-byte equal. `include_secret` = false leaves out the
-// ballot boxes and the exact tallies of open anonymous ballots (what snapshots on disk may hold).
+// ballot boxes and the exact tallies of anonymous ballots (what snapshots on disk may hold); applying the boxes'
+// SheetStored events to the state read back rebuilds those tallies exactly.
 nlohmann::json state_to_json(const HearingState& state, bool include_secret = true);
 Result<HearingState> state_from_json(const nlohmann::json& j);
 

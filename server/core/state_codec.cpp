@@ -1,0 +1,64 @@
+// The whole state as canonical JSON: objects have sorted keys (nlohmann's std::map), containers are ordered,
+// absent optionals are left out, so equal states dump to equal bytes.
+#include <nlohmann/json.hpp>
+
+#include "core/engine.hpp"
+#include "core/wire.hpp"
+
+namespace dais::core {
+namespace wire {
+
+// Everything but the definition, which has its own codec (definition.cpp).
+constexpr auto describe(Tag<HearingState>) {
+  return std::tuple{field("phase", &HearingState::phase),
+                    field("agenda", &HearingState::agenda),
+                    field("current_slot", &HearingState::current_slot),
+                    field("checked_in", &HearingState::checked_in),
+                    field("revoked", &HearingState::revoked),
+                    field("inquiries", &HearingState::inquiries),
+                    field("queue", &HearingState::queue),
+                    field("asking", &HearingState::asking),
+                    field("ballots", &HearingState::ballots),
+                    field("ballot_order", &HearingState::ballot_order),
+                    field("next_inquiry", &HearingState::next_inquiry),
+                    field("next_ballot", &HearingState::next_ballot),
+                    field("event_count", &HearingState::event_count)};
+}
+
+}  // namespace wire
+
+nlohmann::json state_to_json(const HearingState& state, bool include_secret) {
+  nlohmann::json j = wire::encode(state);
+  j["definition"] = to_json(state.def);
+  if (!include_secret) {
+    // What a voter marked lives only in the ballot box. Without the boxes, the exact tally of an anonymous
+    // ballot goes too: it is rebuilt when the boxes are applied again, and a copy left here would count
+    // twice.
+    for (auto& [id, ballot] : j["ballots"].items()) {
+      ballot.erase("box");
+      const BallotTemplate* tpl = state.def.ballot_template(state.ballots.at(id).template_id);
+      if (tpl == nullptr || tpl->anonymous) ballot.erase("tally");
+    }
+  }
+  return j;
+}
+
+Result<HearingState> state_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) return make_error(ErrorCode::invalid, "expected an object", "/");
+  const auto def_json = j.find("definition");
+  if (def_json == j.end()) return make_error(ErrorCode::invalid, "missing field 'definition'", "/definition");
+  auto def = parse_definition(*def_json);
+  if (!def) {
+    Error e = def.error();
+    e.field = "/definition" + e.field;
+    return e;
+  }
+  HearingState state;
+  wire::Reader reader;
+  reader.read_fields(j, state, "");
+  if (reader.failed()) return *reader.error();
+  state.def = std::move(def).value();
+  return state;
+}
+
+}  // namespace dais::core
