@@ -1,0 +1,19 @@
+// Secrets made on the device: a vote's receipt and its idempotency key (docs/protocol.md, "Casting a sheet").
+export function randomHex(bytes: number): string {
+  const buf = new Uint8Array(bytes);
+  crypto.getRandomValues(buf);
+  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function newReceipt(): string {
+  return randomHex(32);
+}
+
+export function newIdempotencyKey(): string {
+  return `s-${randomHex(16)}`;
+}
+
+// A receipt as the voter reads it off the screen: groups of four.
+export function receiptCode(receipt: string): string {
+  return (receipt.match(/.{1,4}/g) ?? []).join(' ');
+}

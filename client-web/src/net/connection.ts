@@ -1,0 +1,229 @@
+// One WebSocket to the server (docs/protocol.md): hello → welcome, requests answered by exactly one ack or
+// error, updates in seq order. Reconnects with exponential backoff and jitter and resumes from the last seq.
+import { backoffDelay } from '../lib/backoff';
+import type { UpdateMessage, WelcomeMessage } from '../state/reducer';
+
+export const PROTOCOL_VERSION = 1;
+
+export type ConnectionStatus =
+  | 'connecting' // opening the socket or waiting for welcome
+  | 'online' // welcome received; the view is current
+  | 'offline' // lost; a reconnect is scheduled
+  | 'rejected'; // the server refused the token: reconnecting will not help
+
+export interface Ack {
+  type: 'ack';
+  id: string;
+  seq: number;
+  result?: Record<string, unknown>;
+  duplicate?: boolean;
+}
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+// Codes the client makes itself, never sent by the server.
+export const DISCONNECTED = 'disconnected';
+export const TIMED_OUT = 'timed_out';
+
+export interface ConnectionEvents {
+  onStatus(status: ConnectionStatus, detail?: string): void;
+  onWelcome(msg: WelcomeMessage): void;
+  onUpdate(msg: UpdateMessage): void;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  token: string;
+  resumeFrom: () => number; // the last seq applied, 0 for none
+  requestTimeoutMs?: number;
+  random?: () => number;
+  socketFactory?: (url: string) => WebSocket;
+}
+
+interface Pending {
+  resolve(ack: Ack): void;
+  reject(err: RequestError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class Connection {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pending = new Map<string, Pending>();
+  private nextId = 1;
+  private stopped = false;
+  private welcomed = false;
+  status: ConnectionStatus = 'connecting';
+
+  constructor(
+    private readonly opts: ConnectionOptions,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    if (typeof window !== 'undefined') {
+      window.addEventListener('offline', this.onBrowserOffline);
+      window.addEventListener('online', this.onBrowserOnline);
+    }
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('offline', this.onBrowserOffline);
+      window.removeEventListener('online', this.onBrowserOnline);
+    }
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.socket?.close();
+    this.failPending(DISCONNECTED, 'stopped');
+  }
+
+  isOnline(): boolean {
+    return this.status === 'online';
+  }
+
+  // Sends a command; resolves with its ack, rejects with the server's error or a local one.
+  request(command: { type: string; [field: string]: unknown }): Promise<Ack> {
+    const id = `r${this.nextId++}`;
+    if (!this.socket || !this.welcomed || this.socket.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new RequestError(DISCONNECTED, 'not connected'));
+    }
+    return new Promise<Ack>((resolve, reject) => {
+      // No answer in time means the link is dead even if the socket does not know it yet: start over.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RequestError(TIMED_OUT, 'no answer from the server'));
+        this.socket?.close();
+      }, this.opts.requestTimeoutMs ?? 10_000);
+      this.pending.set(id, { resolve, reject, timer });
+      this.socket!.send(JSON.stringify({ ...command, id }));
+    });
+  }
+
+  private readonly onBrowserOffline = () => {
+    this.socket?.close();
+  };
+
+  private readonly onBrowserOnline = () => {
+    if (this.status === 'offline') {
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.attempt = 0;
+      this.open();
+    }
+  };
+
+  private setStatus(status: ConnectionStatus, detail?: string): void {
+    this.status = status;
+    this.events.onStatus(status, detail);
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    this.retryTimer = null;
+    this.welcomed = false;
+    this.setStatus('connecting');
+    let socket: WebSocket;
+    try {
+      socket = this.opts.socketFactory ? this.opts.socketFactory(this.opts.url) : new WebSocket(this.opts.url);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      const hello: Record<string, unknown> = { type: 'hello', protocol: PROTOCOL_VERSION, token: this.opts.token };
+      const from = this.opts.resumeFrom();
+      if (from > 0) hello.resume_from = from;
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = (ev) => this.onMessage(socket, ev.data);
+    socket.onclose = () => this.onClose(socket);
+    socket.onerror = () => socket.close();
+  }
+
+  private onMessage(socket: WebSocket, data: unknown): void {
+    if (socket !== this.socket || typeof data !== 'string') return;
+    let msg: { type?: string; id?: string; [k: string]: unknown };
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      return;
+    }
+    switch (msg.type) {
+      case 'welcome':
+        this.welcomed = true;
+        this.attempt = 0;
+        this.events.onWelcome(msg as unknown as WelcomeMessage);
+        this.setStatus('online');
+        break;
+      case 'update':
+        this.events.onUpdate(msg as unknown as UpdateMessage);
+        break;
+      case 'ack':
+        this.settle(msg.id, (p) => p.resolve(msg as unknown as Ack));
+        break;
+      case 'error': {
+        const err = new RequestError(String(msg.code ?? 'error'), String(msg.message ?? ''), msg.field as string);
+        if (msg.id && this.pending.has(msg.id)) {
+          this.settle(msg.id, (p) => p.reject(err));
+        } else if (!this.welcomed) {
+          // The hello itself was refused (unknown or revoked token, wrong protocol).
+          this.stopped = true;
+          this.setStatus('rejected', err.message || err.code);
+          socket.close();
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private settle(id: string | undefined, fn: (p: Pending) => void): void {
+    if (!id) return;
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    fn(p);
+  }
+
+  private failPending(code: string, message: string): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(new RequestError(code, message));
+    }
+  }
+
+  private onClose(socket: WebSocket): void {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    this.welcomed = false;
+    this.failPending(DISCONNECTED, 'connection lost');
+    if (this.status === 'rejected' || this.stopped) return;
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    this.setStatus('offline');
+    const delay = backoffDelay(this.attempt++, this.opts.random ?? Math.random);
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+}
+
+export function serverUrl(loc: Location): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${loc.host}/ws`;
+}

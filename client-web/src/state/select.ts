@@ -1,0 +1,88 @@
+// Read-only views of the session's state that several screens need. One place for each question.
+import { computed } from 'vue';
+import type { BallotTemplate, BallotView, InquiryView, SlotView, Timer } from '../protocol/view';
+import { session } from './session';
+
+export const hearing = computed(() => session.view.sections.hearing ?? null);
+export const attendance = computed(() => session.view.sections.attendance ?? null);
+export const agenda = computed(() => session.view.sections.agenda ?? { current: null, slots: [] });
+export const slots = computed<SlotView[]>(() => agenda.value.slots ?? []);
+export const me = computed(() => session.view.me);
+
+export const currentSlot = computed<SlotView | null>(() => {
+  const id = agenda.value.current;
+  return slots.value.find((s) => s.id === id) ?? null;
+});
+
+export function slotById(id: string | null | undefined): SlotView | undefined {
+  return slots.value.find((s) => s.id === id);
+}
+
+export function presenterName(slot: SlotView | undefined | null): string {
+  if (!slot) return '';
+  return slot.presenter_name ?? slot.presenter;
+}
+
+// The timer that belongs to the slot's stage: the report timer while reporting, the Q&A timer while questioning.
+export function activeTimer(slot: SlotView | null | undefined): { kind: 'report' | 'qa'; timer: Timer } | null {
+  if (!slot) return null;
+  if (slot.stage === 'reporting') return { kind: 'report', timer: slot.report };
+  if (slot.stage === 'questioning') return { kind: 'qa', timer: slot.qa };
+  return null;
+}
+
+export const nextWaitingSlot = computed<SlotView | null>(() => {
+  const list = slots.value;
+  const cur = list.findIndex((s) => s.id === agenda.value.current);
+  for (let i = cur + 1; i < list.length; i++) if (list[i].stage === 'waiting') return list[i];
+  return list.find((s) => s.stage === 'waiting') ?? null;
+});
+
+export const inquiries = computed<InquiryView[]>(() => session.view.sections.inquiries?.items ?? []);
+export const askingId = computed(() => session.view.sections.inquiries?.asking ?? null);
+export const asking = computed<InquiryView | null>(
+  () => inquiries.value.find((i) => i.id === askingId.value) ?? findMine(askingId.value) ?? null,
+);
+function findMine(id: string | null): InquiryView | undefined {
+  if (!id) return undefined;
+  return (me.value?.inquiries ?? []).find((i) => i.id === id) ?? (me.value?.addressed ?? []).find((i) => i.id === id);
+}
+
+export function inquiryById(id: string | null | undefined): InquiryView | undefined {
+  if (!id) return undefined;
+  return inquiries.value.find((i) => i.id === id) ?? findMine(id);
+}
+
+// The approved queue of a slot, in the chair's order.
+export function queueOf(slotId: string): InquiryView[] {
+  const ids = session.view.sections.inquiries?.queue?.[slotId] ?? [];
+  return ids.map((id) => inquiryById(id)).filter((i): i is InquiryView => !!i);
+}
+
+export const templates = computed<BallotTemplate[]>(() => hearing.value?.ballot_templates ?? []);
+export function templateOf(ballot: BallotView | undefined | null): BallotTemplate | undefined {
+  if (!ballot) return undefined;
+  return templates.value.find((t) => t.id === ballot.template);
+}
+
+export const ballots = computed<BallotView[]>(() => session.view.sections.ballots ?? []);
+export const openBallots = computed(() => ballots.value.filter((b) => b.status === 'open'));
+
+export function ballotTitle(b: BallotView): string {
+  const tpl = templateOf(b);
+  const base = b.title ?? tpl?.title ?? b.id;
+  if (b.slots.length === 1) return `${base} · ${presenterName(slotById(b.slots[0]))}`;
+  return base;
+}
+
+export function gradeLabel(tpl: BallotTemplate | undefined, dimension: string, grade: string): string {
+  return tpl?.dimensions.find((d) => d.id === dimension)?.grades.find((g) => g.id === grade)?.label ?? grade;
+}
+export function dimensionLabel(tpl: BallotTemplate | undefined, dimension: string): string {
+  return tpl?.dimensions.find((d) => d.id === dimension)?.label ?? dimension;
+}
+
+export function percent(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '—';
+  return `${(x * 100).toFixed(digits)}%`;
+}

@@ -1,0 +1,132 @@
+// The live session of this device: connection, view, clock and the voter's outbox, as Vue reactive state.
+// Views read from here and send commands through `send`; nothing else talks to the socket.
+import { computed, reactive, shallowRef } from 'vue';
+import { Connection, DISCONNECTED, RequestError, TIMED_OUT, serverUrl } from '../net/connection';
+import type { Ack, ConnectionStatus } from '../net/connection';
+import type { Marks, Role } from '../protocol/view';
+import { applyUpdate, applyWelcome, emptyView } from './reducer';
+import type { ViewState } from './reducer';
+import { SheetOutbox } from './sheets';
+import type { StoredSheet } from './sheets';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export const session = reactive({
+  status: 'connecting' as ConnectionStatus,
+  statusDetail: '',
+  everOnline: false,
+  view: emptyView() as ViewState,
+  clientNow: Date.now(),
+  notices: [] as Notice[],
+  sheets: {} as Record<string, StoredSheet>,
+});
+
+const connection = shallowRef<Connection | null>(null);
+let outbox: SheetOutbox | null = null;
+let noticeId = 1;
+
+export const stale = computed(() => session.status !== 'online');
+export const serverNow = computed(() => session.clientNow + session.view.clockOffsetMs);
+export const roles = computed<Role[]>(() => session.view.participant?.roles ?? []);
+
+export function notify(text: string, kind: Notice['kind'] = 'error'): void {
+  const id = noticeId++;
+  session.notices.push({ id, kind, text });
+  setTimeout(() => dismiss(id), 6000);
+}
+export function dismiss(id: number): void {
+  const i = session.notices.findIndex((n) => n.id === id);
+  if (i >= 0) session.notices.splice(i, 1);
+}
+
+function refreshSheets(): void {
+  const out: Record<string, StoredSheet> = {};
+  for (const s of outbox?.all() ?? []) out[s.ballot] = s;
+  session.sheets = out;
+}
+
+export function connect(token: string): void {
+  const conn = new Connection(
+    { url: serverUrl(window.location), token, resumeFrom: () => session.view.seq },
+    {
+      onStatus(status, detail) {
+        session.status = status;
+        session.statusDetail = detail ?? '';
+      },
+      onWelcome(msg) {
+        const first = session.view.participant?.id !== msg.participant.id;
+        session.view = applyWelcome(first ? emptyView() : session.view, msg, Date.now());
+        session.everOnline = true;
+        if (first || !outbox) {
+          outbox = new SheetOutbox(window.localStorage, `dais.sheets.${msg.participant.id}`);
+          refreshSheets();
+        }
+        queueMicrotask(flushSheets);
+      },
+      onUpdate(msg) {
+        session.view = applyUpdate(session.view, msg, Date.now());
+      },
+    },
+  );
+  connection.value = conn;
+  conn.start();
+  setInterval(() => (session.clientNow = Date.now()), 200);
+}
+
+// Sends a command. Errors are shown to the person and rethrown for callers that care.
+export async function send(command: { type: string; [field: string]: unknown }, quiet = false): Promise<Ack> {
+  const conn = connection.value;
+  if (!conn) throw new RequestError(DISCONNECTED, 'not connected');
+  try {
+    return await conn.request(command);
+  } catch (e) {
+    const err = e as RequestError;
+    if (!quiet) notify(err.message ? `${err.code}: ${err.message}` : err.code);
+    throw err;
+  }
+}
+
+// The voter's sheet: saved first, then sent (now if online, otherwise on reconnect).
+export function castSheet(ballot: string, marks: Marks): void {
+  if (!outbox) return;
+  outbox.cast(ballot, marks);
+  refreshSheets();
+  void flushSheets();
+}
+
+let flushing = false;
+export async function flushSheets(): Promise<void> {
+  const conn = connection.value;
+  if (!outbox || !conn || !conn.isOnline() || flushing) return;
+  flushing = true;
+  try {
+    for (const sheet of outbox.due()) {
+      outbox.markSending(sheet.ballot);
+      refreshSheets();
+      const { ballot, key } = sheet;
+      try {
+        await conn.request({
+          type: 'cast_sheet',
+          ballot,
+          marks: sheet.marks,
+          receipt: sheet.receipt,
+          idempotency_key: key,
+        });
+        outbox.confirm(ballot, key, Date.now());
+      } catch (e) {
+        const err = e as RequestError;
+        if (err.code === DISCONNECTED || err.code === TIMED_OUT) outbox.requeue(ballot, key);
+        else outbox.reject(ballot, key, err.code, err.message);
+      }
+      refreshSheets();
+    }
+  } finally {
+    flushing = false;
+  }
+  // A cast made while this round was going out.
+  if (outbox.due().length > 0 && conn.isOnline()) void flushSheets();
+}
