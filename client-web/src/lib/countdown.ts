@@ -18,12 +18,12 @@ export function remainingMs(timer: Timer, now: number): number {
 
 export type Urgency = 'normal' | 'warning' | 'critical' | 'overrun';
 
-// Warning in the last 2 minutes (or last fifth of a short limit), critical in the last 30 seconds.
+// Warning in the last 2 minutes (the last quarter of a short limit), critical in the last 30 seconds.
 export function urgency(timer: Timer, now: number): Urgency {
   const left = remainingMs(timer, now);
   if (left < 0) return 'overrun';
   if (left <= 30_000) return 'critical';
-  if (left <= Math.min(120_000, timer.limit_ms / 5)) return 'warning';
+  if (left <= Math.min(120_000, Math.max(30_000, timer.limit_ms / 4))) return 'warning';
   return 'normal';
 }
 

@@ -7,12 +7,13 @@ export interface ExportLink {
   filename: string;
 }
 
+// docs/protocol.md, "HTTP endpoints": the token says which hearing.
 export function exportLinks(hearingId: string): ExportLink[] {
-  const h = encodeURIComponent(hearingId);
+  const name = hearingId.replace(/[^A-Za-z0-9_-]/g, '_');
   return [
-    { key: 'exportCsv', path: `/export/${h}/results.csv`, filename: `${hearingId}-results.csv` },
-    { key: 'exportJson', path: `/export/${h}/results.json`, filename: `${hearingId}-results.json` },
-    { key: 'exportMinutes', path: `/export/${h}/minutes.html`, filename: `${hearingId}-minutes.html` },
+    { key: 'exportCsv', path: '/api/results.csv', filename: `${name}-results.csv` },
+    { key: 'exportJson', path: '/api/results.json', filename: `${name}-results.json` },
+    { key: 'exportMinutes', path: '/api/minutes.html', filename: `${name}-minutes.html` },
   ];
 }
 

@@ -11,13 +11,8 @@ export type ConnectionStatus =
   | 'offline' // lost; a reconnect is scheduled
   | 'rejected'; // the server refused the token: reconnecting will not help
 
-export interface Ack {
-  type: 'ack';
-  id: string;
-  seq: number;
-  result?: Record<string, unknown>;
-  duplicate?: boolean;
-}
+export type { Ack } from '../protocol/messages';
+import type { Ack, Hello, Request } from '../protocol/messages';
 
 export class RequestError extends Error {
   constructor(
@@ -28,6 +23,10 @@ export class RequestError extends Error {
     super(message);
   }
 }
+
+// Refusals that reconnecting cannot fix: a new join link (or a new client) is needed.
+const FINAL_CODES = new Set(['unauthorized', 'revoked', 'version_mismatch']);
+const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
 
 // Codes the client makes itself, never sent by the server.
 export const DISCONNECTED = 'disconnected';
@@ -94,7 +93,7 @@ export class Connection {
   }
 
   // Sends a command; resolves with its ack, rejects with the server's error or a local one.
-  request(command: { type: string; [field: string]: unknown }): Promise<Ack> {
+  request(command: Request): Promise<Ack> {
     const id = `r${this.nextId++}`;
     if (!this.socket || !this.welcomed || this.socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(new RequestError(DISCONNECTED, 'not connected'));
@@ -142,13 +141,16 @@ export class Connection {
     }
     this.socket = socket;
     socket.onopen = () => {
-      const hello: Record<string, unknown> = { type: 'hello', protocol: PROTOCOL_VERSION, token: this.opts.token };
+      const hello: Hello = { type: 'hello', protocol: PROTOCOL_VERSION, token: this.opts.token, client: 'dais-web' };
       const from = this.opts.resumeFrom();
       if (from > 0) hello.resume_from = from;
       socket.send(JSON.stringify(hello));
     };
     socket.onmessage = (ev) => this.onMessage(socket, ev.data);
-    socket.onclose = () => this.onClose(socket);
+    socket.onclose = (ev) => {
+      if (FINAL_CLOSE_CODES.has(ev.code)) this.reject(socket, ev.reason || String(ev.code));
+      this.onClose(socket);
+    };
     socket.onerror = () => socket.close();
   }
 
@@ -177,17 +179,21 @@ export class Connection {
         const err = new RequestError(String(msg.code ?? 'error'), String(msg.message ?? ''), msg.field as string);
         if (msg.id && this.pending.has(msg.id)) {
           this.settle(msg.id, (p) => p.reject(err));
-        } else if (!this.welcomed) {
-          // The hello itself was refused (unknown or revoked token, wrong protocol).
-          this.stopped = true;
-          this.setStatus('rejected', err.message || err.code);
-          socket.close();
+        } else if (!this.welcomed && FINAL_CODES.has(err.code)) {
+          // The hello itself was refused for good (unknown or revoked token, wrong protocol).
+          this.reject(socket, err.message || err.code);
         }
         break;
       }
       default:
         break;
     }
+  }
+
+  private reject(socket: WebSocket, detail: string): void {
+    this.stopped = true;
+    this.setStatus('rejected', detail);
+    socket.close();
   }
 
   private settle(id: string | undefined, fn: (p: Pending) => void): void {

@@ -2,7 +2,577 @@
 // change the schema and run `npm run gen` (a test fails when this file is stale).
 /* eslint-disable */
 
+/** The one success answer to a request, sent after its effects are durable. Sent by: the server. (protocol/messages/ack.schema.json) */
+export type Ack = {
+  type: "ack";
+  id: string;
+  seq: number;
+  result: Record<string, unknown>;
+  duplicate?: boolean;
+};
+
+export type AdjournId = string;
+
+/** Adjourns the hearing (final). Sent by: chair. (protocol/messages/adjourn.schema.json) */
+export type Adjourn = {
+  type: "adjourn";
+  id: AdjournId;
+};
+
+export type AnswerInquiryId = string;
+
+/** Records the answer summary of the inquiry being asked. Sent by: secretary or chair. (protocol/messages/answer_inquiry.schema.json) */
+export type AnswerInquiry = {
+  type: "answer_inquiry";
+  id: AnswerInquiryId;
+  /** inquiry id, e.g. I3 */
+  inquiry: string;
+  summary: string;
+};
+
+export type ApproveInquiryId = string;
+
+/** Approves a submitted inquiry into the slot's queue. Sent by: chair. (protocol/messages/approve_inquiry.schema.json) */
+export type ApproveInquiry = {
+  type: "approve_inquiry";
+  id: ApproveInquiryId;
+  /** inquiry id, e.g. I3 */
+  inquiry: string;
+};
+
+export type AskInquiryId = string;
+
+/** Puts an approved inquiry to the presenter (at most one at a time). Sent by: chair. (protocol/messages/ask_inquiry.schema.json) */
+export type AskInquiry = {
+  type: "ask_inquiry";
+  id: AskInquiryId;
+  /** inquiry id, e.g. I3 */
+  inquiry: string;
+};
+
+export type BeginStageId = string;
+
+/** Moves a slot forward to a stage; timers start and stop with it. Sent by: chair. (protocol/messages/begin_stage.schema.json) */
+export type BeginStage = {
+  type: "begin_stage";
+  id: BeginStageId;
+  /** slot id */
+  slot: string;
+  stage: "reporting" | "questioning" | "evaluating" | "done";
+};
+
+export type CallSlotId = string;
+
+/** Makes a slot current: the next one, or a return to an earlier one. Sent by: chair. (protocol/messages/call_slot.schema.json) */
+export type CallSlot = {
+  type: "call_slot";
+  id: CallSlotId;
+  /** slot id */
+  slot: string;
+};
+
+export type CastSheetId = string;
+
+/** Casts (or, where the ballot allows, changes) the sender's sheet. Sent by: voter. (protocol/messages/cast_sheet.schema.json) */
+export type CastSheet = {
+  type: "cast_sheet";
+  id: CastSheetId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+  /** slot id → dimension id → marked grade ids (exactly one for a valid section) */
+  marks: { [key: string]: { [key: string]: string[] } };
+  /** device-made random secret; only its SHA-256 is stored */
+  receipt: string;
+  idempotency_key: string;
+};
+
+export type CheckInId = string;
+
+/** Checks in the sender, or (secretary, chair) someone else at the desk. Sent by: any participant for themselves; secretary or chair for others. (protocol/messages/check_in.schema.json) */
+export type CheckIn = {
+  type: "check_in";
+  id: CheckInId;
+  participant?: string;
+};
+
+export type CheckReceiptId = string;
+
+/** Checks that a receipt's sheet is in a ballot's box. Sent by: scrutineer; voters when the hearing's settings.voters_may_check_receipts. (protocol/messages/check_receipt.schema.json) */
+export type CheckReceipt = {
+  type: "check_receipt";
+  id: CheckReceiptId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+  receipt: string;
+};
+
+export type CloseBallotId = string;
+
+/** Closes a ballot (final). Sent by: chair. (protocol/messages/close_ballot.schema.json) */
+export type CloseBallot = {
+  type: "close_ballot";
+  id: CloseBallotId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+};
+
+export type CreateBallotId = string;
+
+/** Creates a ballot from a template; `slot` for per-presenter ballots. The ack's result holds the ballot id. Sent by: chair. (protocol/messages/create_ballot.schema.json) */
+export type CreateBallot = {
+  type: "create_ballot";
+  id: CreateBallotId;
+  template_id: string;
+  /** slot id */
+  slot?: string;
+};
+
+/** The one failure answer to a request (nothing changed), or a protocol error without an id. Sent by: the server. (protocol/messages/error.schema.json) */
+export type Error = {
+  type: "error";
+  id?: string;
+  code: "not_allowed" | "wrong_stage" | "ballot_closed" | "already_voted" | "not_found" | "invalid" | "conflict" | "no_quorum" | "not_checked_in" | "bad_message" | "unknown_type" | "not_joined" | "too_large" | "rate_limited" | "unauthorized" | "revoked" | "storage_failed" | "version_mismatch" | "shutting_down";
+  message: string;
+  field?: string;
+};
+
+export type ExtendTimerId = string;
+
+/** Adds seconds to a timer's limit. Sent by: chair. (protocol/messages/extend_timer.schema.json) */
+export type ExtendTimer = {
+  type: "extend_timer";
+  id: ExtendTimerId;
+  /** slot id */
+  slot: string;
+  timer: "report" | "qa";
+  seconds: number;
+};
+
+/** The first message on a connection. Sent by: every client. (protocol/messages/hello.schema.json) */
+export type Hello = {
+  type: "hello";
+  protocol: number;
+  token: string;
+  resume_from?: number;
+  /** free text naming the client, for logs */
+  client?: string;
+};
+
+export type InsertSlotId = string;
+
+export type InsertSlotSlotDef = {
+  id: string;
+  presenter: string;
+  title: string;
+  mode?: "oral" | "written";
+  report_limit_s?: number;
+  qa_budget_s?: number;
+};
+
+/** Inserts a new presenter slot at a position (0-based). Sent by: chair. (protocol/messages/insert_slot.schema.json) */
+export type InsertSlot = {
+  type: "insert_slot";
+  id: InsertSlotId;
+  slot: InsertSlotSlotDef;
+  position: number;
+};
+
+export type IssueTokensId = string;
+
+/** Issues fresh join tokens (for the QR sheet), revoking the participants' old ones. The ack's result holds the tokens. Sent by: chair. (protocol/messages/issue_tokens.schema.json) */
+export type IssueTokens = {
+  type: "issue_tokens";
+  id: IssueTokensId;
+  participants: string[];
+};
+
+export type OpenBallotId = string;
+
+/** Opens a ballot for voting. Sent by: chair. (protocol/messages/open_ballot.schema.json) */
+export type OpenBallot = {
+  type: "open_ballot";
+  id: OpenBallotId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+};
+
+export type OpenCheckInId = string;
+
+/** Opens check-in (签到). Sent by: chair. (protocol/messages/open_check_in.schema.json) */
+export type OpenCheckIn = {
+  type: "open_check_in";
+  id: OpenCheckInId;
+};
+
+export type OrderInquiriesId = string;
+
+/** Orders a slot's approved queue. Sent by: chair. (protocol/messages/order_inquiries.schema.json) */
+export type OrderInquiries = {
+  type: "order_inquiries";
+  id: OrderInquiriesId;
+  /** slot id */
+  slot: string;
+  order: string[];
+};
+
+export type PauseSessionId = string;
+
+/** Pauses the session. Sent by: chair. (protocol/messages/pause_session.schema.json) */
+export type PauseSession = {
+  type: "pause_session";
+  id: PauseSessionId;
+};
+
+export type PauseTimerId = string;
+
+/** Pauses a slot's report or Q&A timer. Sent by: chair. (protocol/messages/pause_timer.schema.json) */
+export type PauseTimer = {
+  type: "pause_timer";
+  id: PauseTimerId;
+  /** slot id */
+  slot: string;
+  timer: "report" | "qa";
+};
+
+export type PingId = string;
+
+/** Asks for an ack carrying the server time (clock sync, liveness). Sent by: any participant. (protocol/messages/ping.schema.json) */
+export type Ping = {
+  type: "ping";
+  id: PingId;
+};
+
+export type PublishBallotId = string;
+
+/** Publishes a closed ballot's results. Sent by: chair. (protocol/messages/publish_ballot.schema.json) */
+export type PublishBallot = {
+  type: "publish_ballot";
+  id: PublishBallotId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+};
+
+export type RecordCommitmentId = string;
+
+/** Records a commitment (承诺) made in answer, with a due date. Sent by: secretary or chair. (protocol/messages/record_commitment.schema.json) */
+export type RecordCommitment = {
+  type: "record_commitment";
+  id: RecordCommitmentId;
+  /** inquiry id, e.g. I3 */
+  inquiry: string;
+  text: string;
+  due: string;
+};
+
+export type RejectInquiryId = string;
+
+/** Rejects a submitted inquiry with a reason shown to its author. Sent by: chair. (protocol/messages/reject_inquiry.schema.json) */
+export type RejectInquiry = {
+  type: "reject_inquiry";
+  id: RejectInquiryId;
+  /** inquiry id, e.g. I3 */
+  inquiry: string;
+  reason: string;
+};
+
+export type ReorderAgendaId = string;
+
+/** Reorders the agenda; `order` is a permutation of all slot ids. Sent by: chair. (protocol/messages/reorder_agenda.schema.json) */
+export type ReorderAgenda = {
+  type: "reorder_agenda";
+  id: ReorderAgendaId;
+  order: string[];
+};
+
+export type ResumeSessionId = string;
+
+/** Resumes a paused session. Sent by: chair. (protocol/messages/resume_session.schema.json) */
+export type ResumeSession = {
+  type: "resume_session";
+  id: ResumeSessionId;
+};
+
+export type ResumeTimerId = string;
+
+/** Resumes a paused timer. Sent by: chair. (protocol/messages/resume_timer.schema.json) */
+export type ResumeTimer = {
+  type: "resume_timer";
+  id: ResumeTimerId;
+  /** slot id */
+  slot: string;
+  timer: "report" | "qa";
+};
+
+export type RevokeTokenId = string;
+
+/** Revokes a participant's join token; their connections close. Sent by: chair. (protocol/messages/revoke_token.schema.json) */
+export type RevokeToken = {
+  type: "revoke_token";
+  id: RevokeTokenId;
+  participant: string;
+};
+
+export type SkipSlotId = string;
+
+/** Skips a slot. Sent by: chair. (protocol/messages/skip_slot.schema.json) */
+export type SkipSlot = {
+  type: "skip_slot";
+  id: SkipSlotId;
+  /** slot id */
+  slot: string;
+};
+
+export type StartSessionId = string;
+
+/** Starts the session; needs quorum. Sent by: chair. (protocol/messages/start_session.schema.json) */
+export type StartSession = {
+  type: "start_session";
+  id: StartSessionId;
+};
+
+export type SubmitInquiryId = string;
+
+/** Submits an inquiry (质询) to a presenter slot, or a follow-up (追问) under `parent`. The ack's result holds the new inquiry id. Sent by: questioner (chair for follow-ups). (protocol/messages/submit_inquiry.schema.json) */
+export type SubmitInquiry = {
+  type: "submit_inquiry";
+  id: SubmitInquiryId;
+  /** slot id */
+  slot: string;
+  text: string;
+  parent?: string;
+};
+
+/** Changed sections, each replacing the client's copy. Sent by: the server. (protocol/messages/update.schema.json) */
+export type Update = {
+  type: "update";
+  seq: number;
+  server_time: number;
+  sections?: {
+    hearing?: unknown;
+    attendance?: unknown;
+    agenda?: unknown;
+    inquiries?: unknown;
+    ballots?: unknown;
+    tally?: unknown;
+    results?: unknown;
+  };
+  me?: Record<string, unknown>;
+};
+
+export type UpvoteInquiryId = string;
+
+/** Upvotes another questioner's inquiry, once. Sent by: questioner. (protocol/messages/upvote_inquiry.schema.json) */
+export type UpvoteInquiry = {
+  type: "upvote_inquiry";
+  id: UpvoteInquiryId;
+  /** inquiry id, e.g. I3 */
+  inquiry: string;
+};
+
+export type VoidBallotId = string;
+
+/** Voids a ballot and creates its rerun; the ack's result holds the rerun's id. Sent by: chair. (protocol/messages/void_ballot.schema.json) */
+export type VoidBallot = {
+  type: "void_ballot";
+  id: VoidBallotId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+  reason: string;
+};
+
+/** Answers a valid hello. Sent by: the server. (protocol/messages/welcome.schema.json) */
+export type Welcome = {
+  type: "welcome";
+  protocol: number;
+  hearing: {
+    id: string;
+    title: string;
+  };
+  participant: {
+    id: string;
+    name: string;
+    roles: Array<"chair" | "secretary" | "presenter" | "questioner" | "voter" | "display" | "scrutineer">;
+  };
+  seq: number;
+  server_time: number;
+  resumed: boolean;
+  /** sections as this participant may see them: hearing, attendance, agenda, inquiries, ballots, tally, results, and me */
+  view: Record<string, unknown>;
+  /** the limits this server enforces (see docs/protocol.md, Limits) */
+  limits?: Record<string, unknown>;
+};
+
+export type WithdrawInquiryId = string;
+
+/** Withdraws one's own inquiry before it is asked. Sent by: the inquiry's author. (protocol/messages/withdraw_inquiry.schema.json) */
+export type WithdrawInquiry = {
+  type: "withdraw_inquiry";
+  id: WithdrawInquiryId;
+  /** inquiry id, e.g. I3 */
+  inquiry: string;
+};
+
+export type HearingDefinitionBallotTemplate = {
+  id: HearingDefinitionId;
+  title: HearingDefinitionText;
+  scope?: "per_presenter" | "combined";
+  dimensions: HearingDefinitionDimension[];
+  anonymous?: boolean;
+  change?: "first_press" | "until_close";
+  eligible_groups?: HearingDefinitionIds;
+  rule: HearingDefinitionId;
+};
+
+export type HearingDefinitionComparison = "at_least" | "more_than" | "less_than" | "at_most";
+
+export type HearingDefinitionDimension = {
+  id: HearingDefinitionId;
+  label: HearingDefinitionText;
+  grades: HearingDefinitionGrade[];
+};
+
+export type HearingDefinitionFlagRule = {
+  metric: HearingDefinitionMetric;
+  op: HearingDefinitionComparison;
+  threshold: number;
+  label: HearingDefinitionText;
+};
+
+export type HearingDefinitionFraction = number[];
+
+export type HearingDefinitionGrade = {
+  id: HearingDefinitionId;
+  label: string;
+  points?: number;
+  /** false for 不了解: counted, but not a valid vote. */
+  valid?: boolean;
+};
+
+export type HearingDefinitionId = string;
+
+export type HearingDefinitionIds = HearingDefinitionId[];
+
+export type HearingDefinitionMetric = "satisfaction" | "points";
+
+export type HearingDefinitionOptionalText = string;
+
+export type HearingDefinitionParticipant = {
+  id: HearingDefinitionId;
+  name: string;
+  post?: HearingDefinitionOptionalText;
+  groups?: HearingDefinitionIds;
+  roles: Array<"chair" | "secretary" | "presenter" | "questioner" | "voter" | "display" | "scrutineer">;
+};
+
+export type HearingDefinitionRule = {
+  id: HearingDefinitionId;
+  name: HearingDefinitionText;
+  dimension?: HearingDefinitionId;
+  satisfied_grades?: HearingDefinitionId[];
+  weight_groups?: boolean;
+  shares?: HearingDefinitionShareCondition[];
+  bands?: HearingDefinitionScoreBand[];
+  otherwise?: HearingDefinitionOptionalText;
+  flags?: HearingDefinitionFlagRule[];
+  rank_by?: HearingDefinitionMetric;
+};
+
+export type HearingDefinitionScoreBand = {
+  min: number;
+  verdict: HearingDefinitionText;
+};
+
+export type HearingDefinitionSettings = {
+  live_results?: "everyone" | "chair_and_display" | "chair" | "nobody";
+  results?: "on_site" | "later";
+  k_anonymity?: number;
+  voting_requires_check_in?: boolean;
+  quorum?: HearingDefinitionFraction;
+  voters_may_check_receipts?: boolean;
+  locale?: string;
+};
+
+export type HearingDefinitionShareCondition = {
+  grades: HearingDefinitionId[];
+  op: HearingDefinitionComparison;
+  share: HearingDefinitionFraction;
+  of?: "valid" | "cast" | "members";
+  verdict: HearingDefinitionText;
+};
+
+export type HearingDefinitionSlot = {
+  id: HearingDefinitionId;
+  presenter: HearingDefinitionId;
+  title?: HearingDefinitionOptionalText;
+  mode?: "oral" | "written";
+  report_limit_s?: number;
+  qa_budget_s?: number;
+};
+
+export type HearingDefinitionText = string;
+
+export type HearingDefinitionVoterGroup = {
+  id: HearingDefinitionId;
+  name: HearingDefinitionText;
+  /** Used by rules that weight groups; must be greater than 0. */
+  weight?: number;
+};
+
+/** Everything decided before a 述责述廉 hearing starts: who takes part, in what order, how they grade and how the grades are scored. Cross-references (ids that must exist, roles they must hold) are checked after this schema; see docs/definition.md. (protocol/hearing-definition.schema.json) */
+export type HearingDefinition = {
+  id: HearingDefinitionId;
+  title: HearingDefinitionText;
+  /** ISO 8601 calendar date of the hearing. */
+  date: string;
+  venue?: HearingDefinitionOptionalText;
+  voter_groups?: HearingDefinitionVoterGroup[];
+  participants: HearingDefinitionParticipant[];
+  agenda: HearingDefinitionSlot[];
+  ballot_templates: HearingDefinitionBallotTemplate[];
+  rules: HearingDefinitionRule[];
+  settings?: HearingDefinitionSettings;
+};
+
 /** Every message of the protocol, by its `type`. */
-export interface ProtocolMessages {}
+export interface ProtocolMessages {
+  ack: Ack;
+  adjourn: Adjourn;
+  answer_inquiry: AnswerInquiry;
+  approve_inquiry: ApproveInquiry;
+  ask_inquiry: AskInquiry;
+  begin_stage: BeginStage;
+  call_slot: CallSlot;
+  cast_sheet: CastSheet;
+  check_in: CheckIn;
+  check_receipt: CheckReceipt;
+  close_ballot: CloseBallot;
+  create_ballot: CreateBallot;
+  error: Error;
+  extend_timer: ExtendTimer;
+  hello: Hello;
+  insert_slot: InsertSlot;
+  issue_tokens: IssueTokens;
+  open_ballot: OpenBallot;
+  open_check_in: OpenCheckIn;
+  order_inquiries: OrderInquiries;
+  pause_session: PauseSession;
+  pause_timer: PauseTimer;
+  ping: Ping;
+  publish_ballot: PublishBallot;
+  record_commitment: RecordCommitment;
+  reject_inquiry: RejectInquiry;
+  reorder_agenda: ReorderAgenda;
+  resume_session: ResumeSession;
+  resume_timer: ResumeTimer;
+  revoke_token: RevokeToken;
+  skip_slot: SkipSlot;
+  start_session: StartSession;
+  submit_inquiry: SubmitInquiry;
+  update: Update;
+  upvote_inquiry: UpvoteInquiry;
+  void_ballot: VoidBallot;
+  welcome: Welcome;
+  withdraw_inquiry: WithdrawInquiry;
+}
 export type MessageType = keyof ProtocolMessages;
-export const messageTypes: readonly string[] = [];
+export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","reorder_agenda","resume_session","resume_timer","revoke_token","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];

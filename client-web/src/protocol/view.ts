@@ -3,6 +3,8 @@
 export type Role = 'chair' | 'secretary' | 'presenter' | 'questioner' | 'voter' | 'display' | 'scrutineer';
 export type Phase = 'draft' | 'check_in' | 'in_session' | 'paused' | 'adjourned';
 export type Stage = 'waiting' | 'reporting' | 'questioning' | 'evaluating' | 'done' | 'skipped';
+// The stages a chair can move a slot forward to.
+export type ForwardStage = 'reporting' | 'questioning' | 'evaluating' | 'done';
 export type TimerKind = 'report' | 'qa';
 export type InquiryStatus = 'submitted' | 'approved' | 'rejected' | 'asking' | 'answered' | 'withdrawn';
 export type BallotStatus = 'pending' | 'open' | 'closed' | 'published' | 'voided';

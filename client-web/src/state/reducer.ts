@@ -2,6 +2,7 @@
 // plain data: each section in a message replaces the client's copy of that section whole.
 import type { MeSection, Role, SectionName, Sections } from '../protocol/view';
 import { sectionNames } from '../protocol/view';
+import type { Update, Welcome } from '../protocol/messages';
 
 export interface Participant {
   id: string;
@@ -11,32 +12,19 @@ export interface Participant {
 
 export interface ViewState {
   participant: Participant | null;
+  hearing: { id: string; title: string } | null;
   seq: number; // the last seq applied; sent back as resume_from
   sections: Partial<Sections>;
   me: MeSection | null;
   clockOffsetMs: number; // server time − client time, estimated from the last message
 }
 
-export interface WelcomeMessage {
-  type: 'welcome';
-  protocol: number;
-  participant: Participant;
-  seq: number;
-  server_time: number;
-  resumed: boolean;
-  view: Partial<Sections> & { me?: MeSection };
-}
-
-export interface UpdateMessage {
-  type: 'update';
-  seq: number;
-  server_time: number;
-  sections?: Partial<Sections>;
-  me?: MeSection;
-}
+// The generated wire types leave the view untyped; the sections' shapes are in protocol/view.ts.
+export type WelcomeMessage = Omit<Welcome, 'view'> & { view: Partial<Sections> & { me?: MeSection } };
+export type UpdateMessage = Omit<Update, 'sections' | 'me'> & { sections?: Partial<Sections>; me?: MeSection };
 
 export function emptyView(): ViewState {
-  return { participant: null, seq: 0, sections: {}, me: null, clockOffsetMs: 0 };
+  return { participant: null, hearing: null, seq: 0, sections: {}, me: null, clockOffsetMs: 0 };
 }
 
 function pickSections(source: Partial<Sections> | undefined): Partial<Sections> {
@@ -54,6 +42,7 @@ export function applyWelcome(state: ViewState, msg: WelcomeMessage, clientNow: n
   const me = msg.view.me ?? state.me;
   const base = {
     participant: msg.participant,
+    hearing: msg.hearing,
     me: me ?? null,
     clockOffsetMs: msg.server_time - clientNow,
   };
@@ -61,13 +50,12 @@ export function applyWelcome(state: ViewState, msg: WelcomeMessage, clientNow: n
   return { ...base, seq: msg.seq, sections: pickSections(msg.view) };
 }
 
-// An update at or below the applied seq is a repeat and changes nothing (seq gaps are normal).
+// Updates arrive in the server's order on one connection and are applied in that order. Seq only moves
+// forward: gaps are normal, and several updates may share a seq (shared sections and `me`, coalesced tallies).
 export function applyUpdate(state: ViewState, msg: UpdateMessage, clientNow: number): ViewState {
-  if (msg.seq < state.seq) return state;
-  if (msg.seq === state.seq && state.seq !== 0 && !msg.sections && !msg.me) return state;
   return {
     ...state,
-    seq: msg.seq,
+    seq: Math.max(state.seq, msg.seq),
     sections: { ...state.sections, ...pickSections(msg.sections) },
     me: msg.me ?? state.me,
     clockOffsetMs: msg.server_time - clientNow,

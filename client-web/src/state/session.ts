@@ -4,6 +4,7 @@ import { computed, reactive, shallowRef } from 'vue';
 import { Connection, DISCONNECTED, RequestError, TIMED_OUT, serverUrl } from '../net/connection';
 import type { Ack, ConnectionStatus } from '../net/connection';
 import type { Marks, Role } from '../protocol/view';
+import type { Request } from '../protocol/messages';
 import { applyUpdate, applyWelcome, emptyView } from './reducer';
 import type { ViewState } from './reducer';
 import { SheetOutbox } from './sheets';
@@ -78,7 +79,7 @@ export function connect(token: string): void {
 }
 
 // Sends a command. Errors are shown to the person and rethrown for callers that care.
-export async function send(command: { type: string; [field: string]: unknown }, quiet = false): Promise<Ack> {
+export async function send(command: Request, quiet = false): Promise<Ack> {
   const conn = connection.value;
   if (!conn) throw new RequestError(DISCONNECTED, 'not connected');
   try {

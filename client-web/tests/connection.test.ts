@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Connection, DISCONNECTED, RequestError } from '../src/net/connection';
+import type { ConnectionStatus } from '../src/net/connection';
+import { FakeSocket } from './fake-socket';
+
+function welcome(seq: number, resumed = false) {
+  return {
+    type: 'welcome',
+    protocol: 1,
+    hearing: { id: 'h', title: 'T' },
+    participant: { id: 'v-1', name: 'V', roles: ['voter'] },
+    seq,
+    server_time: 0,
+    resumed,
+    view: {},
+  };
+}
+
+describe('connection', () => {
+  let statuses: ConnectionStatus[];
+  let seq: number;
+  let conn: Connection;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal('WebSocket', FakeSocket);
+    FakeSocket.instances = [];
+    statuses = [];
+    seq = 0;
+    conn = new Connection(
+      {
+        url: 'ws://x/ws',
+        token: 'tok-123456789',
+        resumeFrom: () => seq,
+        random: () => 0.5,
+        socketFactory: (u) => new FakeSocket(u) as unknown as WebSocket,
+      },
+      {
+        onStatus: (s) => statuses.push(s),
+        onWelcome: (m) => (seq = m.seq),
+        onUpdate: (m) => (seq = m.seq),
+      },
+    );
+  });
+  afterEach(() => {
+    conn.stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('says hello with the token and goes online on welcome', () => {
+    conn.start();
+    const s = FakeSocket.last();
+    s.accept();
+    expect(s.sent[0]).toMatchObject({ type: 'hello', protocol: 1, token: 'tok-123456789' });
+    expect(s.sent[0]).not.toHaveProperty('resume_from');
+    s.deliver(welcome(7));
+    expect(statuses.at(-1)).toBe('online');
+  });
+
+  it('matches acks and errors to requests by id', async () => {
+    conn.start();
+    const s = FakeSocket.last();
+    s.accept();
+    s.deliver(welcome(1));
+    const a = conn.request({ type: 'approve_inquiry', inquiry: 'I1' });
+    const b = conn.request({ type: 'approve_inquiry', inquiry: 'I2' });
+    const [ra, rb] = s.sent.slice(1) as Array<{ id: string }>;
+    expect(ra.id).not.toBe(rb.id);
+    s.deliver({ type: 'error', id: rb.id, code: 'wrong_stage', message: 'no', field: '/inquiry' });
+    s.deliver({ type: 'ack', id: ra.id, seq: 2, result: {} });
+    await expect(a).resolves.toMatchObject({ seq: 2 });
+    await expect(b).rejects.toMatchObject({ code: 'wrong_stage', field: '/inquiry' });
+  });
+
+  it('fails requests in flight when the link drops, then reconnects with backoff and resumes', async () => {
+    conn.start();
+    const s = FakeSocket.last();
+    s.accept();
+    s.deliver(welcome(5));
+    s.deliver({ type: 'update', seq: 9, server_time: 0 });
+    const pending = conn.request({ type: 'check_in' });
+    s.close(1006);
+    await expect(pending).rejects.toBeInstanceOf(RequestError);
+    await expect(pending).rejects.toMatchObject({ code: DISCONNECTED });
+    expect(statuses.at(-1)).toBe('offline');
+    expect(FakeSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(374); // first step: 250–500 ms, 375 with random() = 0.5
+    expect(FakeSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.instances).toHaveLength(2);
+    const s2 = FakeSocket.last();
+    s2.accept();
+    expect(s2.sent[0]).toMatchObject({ type: 'hello', resume_from: 9 });
+  });
+
+  it('refuses to send while not connected', async () => {
+    conn.start();
+    await expect(conn.request({ type: 'check_in' })).rejects.toMatchObject({ code: DISCONNECTED });
+  });
+
+  it('gives up on a refused token instead of retrying', () => {
+    conn.start();
+    const s = FakeSocket.last();
+    s.accept();
+    s.deliver({ type: 'error', code: 'unauthorized', message: 'unknown token' });
+    s.close(4001, 'unauthorized');
+    expect(statuses.at(-1)).toBe('rejected');
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  it('keeps retrying after a server shutdown close', () => {
+    conn.start();
+    FakeSocket.last().accept();
+    FakeSocket.last().close(1001, 'server shutting down');
+    vi.advanceTimersByTime(500);
+    expect(FakeSocket.instances).toHaveLength(2);
+  });
+
+  it('treats a request without an answer as a dead link', async () => {
+    conn.start();
+    const s = FakeSocket.last();
+    s.accept();
+    s.deliver(welcome(1));
+    const r = conn.request({ type: 'check_in' });
+    vi.advanceTimersByTime(10_000);
+    await expect(r).rejects.toMatchObject({ code: 'timed_out' });
+    expect(s.readyState).toBe(FakeSocket.CLOSED);
+    expect(statuses.at(-1)).toBe('offline');
+  });
+});

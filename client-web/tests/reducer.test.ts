@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { applyUpdate, applyWelcome, emptyView } from '../src/state/reducer';
+import type { UpdateMessage, WelcomeMessage } from '../src/state/reducer';
+
+const participant = { id: 'v-1', name: '王某', roles: ['voter' as const] };
+const agenda = (current: string | null) => ({ current, slots: [] });
+
+function welcome(extra: Partial<WelcomeMessage>): WelcomeMessage {
+  return {
+    type: 'welcome',
+    protocol: 1,
+    hearing: { id: 'h', title: 'T' },
+    participant,
+    seq: 10,
+    server_time: 5_000,
+    resumed: false,
+    view: {},
+    ...extra,
+  };
+}
+function update(seq: number, extra: Partial<UpdateMessage>): UpdateMessage {
+  return { type: 'update', seq, server_time: 6_000, ...extra };
+}
+
+describe('view reducer', () => {
+  it('takes a full snapshot from a welcome and estimates the clock offset', () => {
+    const s = applyWelcome(
+      emptyView(),
+      welcome({ view: { agenda: agenda('S1'), me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: false } } }),
+      4_000,
+    );
+    expect(s.seq).toBe(10);
+    expect(s.sections.agenda?.current).toBe('S1');
+    expect(s.me?.checked_in).toBe(false);
+    expect(s.clockOffsetMs).toBe(1_000);
+    expect(s.hearing?.id).toBe('h');
+  });
+
+  it('replaces each section an update carries and keeps the others', () => {
+    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), hearing: { title: 'T', phase: 'check_in' } } }), 0);
+    s = applyUpdate(s, update(12, { sections: { agenda: agenda('S2') } }), 0);
+    expect(s.sections.agenda?.current).toBe('S2');
+    expect(s.sections.hearing?.phase).toBe('check_in');
+    expect(s.seq).toBe(12);
+  });
+
+  it('applies a personal update with the same seq as the shared one', () => {
+    let s = applyWelcome(emptyView(), welcome({ view: { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: false } } }), 0);
+    s = applyUpdate(s, update(11, { sections: { agenda: agenda('S1') } }), 0);
+    s = applyUpdate(s, update(11, { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: true } }), 0);
+    expect(s.me?.checked_in).toBe(true);
+    expect(s.sections.agenda?.current).toBe('S1');
+    expect(s.seq).toBe(11);
+  });
+
+  it('never moves seq backwards', () => {
+    let s = applyWelcome(emptyView(), welcome({}), 0);
+    s = applyUpdate(s, update(20, {}), 0);
+    s = applyUpdate(s, update(15, { sections: { agenda: agenda('S3') } }), 0);
+    expect(s.seq).toBe(20);
+    expect(s.sections.agenda?.current).toBe('S3');
+  });
+
+  it('keeps the sections on a resumed welcome and takes only me', () => {
+    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1') } }), 0);
+    s = applyUpdate(s, update(14, {}), 0);
+    s = applyWelcome(
+      s,
+      welcome({ seq: 18, resumed: true, view: { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: true } } }),
+      0,
+    );
+    expect(s.sections.agenda?.current).toBe('S1');
+    expect(s.me?.checked_in).toBe(true);
+    expect(s.seq).toBe(18);
+  });
+
+  it('drops everything on a full welcome after a reconnect', () => {
+    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), tally: { B1: { sheets: 3, counts: {} } } } }), 0);
+    s = applyWelcome(s, welcome({ seq: 3, view: { agenda: agenda('S4') } }), 0);
+    expect(s.sections.tally).toBeUndefined();
+    expect(s.sections.agenda?.current).toBe('S4');
+    expect(s.seq).toBe(3);
+  });
+
+  it('ignores members that are not sections', () => {
+    const s = applyWelcome(emptyView(), welcome({ view: { bogus: 1 } as never }), 0);
+    expect(Object.keys(s.sections)).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+// The voter's tablet end to end inside the page: marks a sheet, loses the connection before the ack, and the
+// sheet goes out again with the same idempotency key and receipt when the link is back.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApp, nextTick } from 'vue';
+import { i18n } from '../src/i18n';
+import { connect, session } from '../src/state/session';
+import VoterView from '../src/views/VoterView.vue';
+import { FakeSocket } from './fake-socket';
+
+const template = {
+  id: 'per',
+  title: '民主测评表',
+  scope: 'per_presenter',
+  change: 'first_press',
+  anonymous: true,
+  dimensions: [
+    { id: 'duty', label: '履行主体责任', grades: [{ id: 'good', label: '好' }, { id: 'fair', label: '一般' }] },
+    { id: 'clean', label: '廉洁自律', grades: [{ id: 'good', label: '好' }, { id: 'fair', label: '一般' }] },
+  ],
+};
+const view = {
+  hearing: { title: 'T', phase: 'in_session', settings: { voting_requires_check_in: true }, ballot_templates: [template] },
+  agenda: {
+    current: 'S1',
+    slots: [
+      {
+        id: 'S1', presenter: 'p1', presenter_name: '张三', title: '区水务局', mode: 'oral', stage: 'evaluating',
+        report: { limit_ms: 1, used_ms: 1, running_since: null }, qa: { limit_ms: 1, used_ms: 1, running_since: null },
+      },
+    ],
+  },
+  ballots: [{ id: 'B1', template: 'per', slots: ['S1'], status: 'open', turnout: { voted: 0, eligible: 3, present: 3 } }],
+  me: { id: 'v-1', name: '李四', roles: ['voter'], checked_in: true },
+};
+function welcome(seq: number, resumed: boolean) {
+  return {
+    type: 'welcome', protocol: 1, hearing: { id: 'h', title: 'T' },
+    participant: { id: 'v-1', name: '李四', roles: ['voter'] },
+    seq, server_time: Date.now(), resumed, view: resumed ? { me: view.me } : view,
+  };
+}
+
+let root: HTMLElement;
+const q = (sel: string) => root.querySelector(sel) as HTMLElement | null;
+const flush = async () => {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+    await nextTick();
+  }
+};
+
+describe('voter view', () => {
+  beforeAll(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal('WebSocket', FakeSocket);
+    localStorage.clear();
+    root = document.createElement('div');
+    document.body.appendChild(root);
+    createApp(VoterView).use(i18n).mount(root);
+    connect('token-abcdefgh');
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('shows the open sheet once welcomed', async () => {
+    FakeSocket.last().accept();
+    FakeSocket.last().deliver(welcome(10, false));
+    await flush();
+    expect(q('[data-test=sheet]')?.dataset.state).toBe('not_voted');
+    expect(root.querySelectorAll('.grade')).toHaveLength(4);
+  });
+
+  it('keeps the sheet through a dropped connection and confirms it only after the ack', async () => {
+    (q('[data-dimension=duty] [data-grade=good]') as HTMLButtonElement).click();
+    (q('[data-dimension=clean] [data-grade=fair]') as HTMLButtonElement).click();
+    await flush();
+    expect(q('.sheet-progress')?.textContent).toContain('2/2');
+    (q('[data-test=submit-sheet]') as HTMLButtonElement).click();
+    await flush();
+
+    const first = FakeSocket.last();
+    const cast = first.lastSent('cast_sheet')!;
+    expect(cast).toMatchObject({ ballot: 'B1', marks: { S1: { duty: ['good'], clean: ['fair'] } } });
+    expect(cast.receipt).toMatch(/^[0-9a-f]{64}$/);
+    expect(q('[data-test=sheet]')?.dataset.state).toBe('sending');
+
+    // The Wi-Fi drops before the ack: the sheet waits on the device.
+    first.close(1006);
+    await flush();
+    expect(session.status).toBe('offline');
+    expect(q('[data-test=sheet]')?.dataset.state).toBe('pending');
+    const stored = JSON.parse(localStorage.getItem('dais.sheets.v-1')!);
+    expect(stored.B1).toMatchObject({ key: cast.idempotency_key, receipt: cast.receipt, state: 'pending' });
+    expect(q('[data-test=receipt]')).toBeNull();
+
+    // Back online: resumed, and the same sheet goes out with the same key.
+    vi.advanceTimersByTime(600);
+    const second = FakeSocket.last();
+    expect(second).not.toBe(first);
+    second.accept();
+    expect(second.sent[0]).toMatchObject({ type: 'hello', resume_from: 10 });
+    second.deliver(welcome(12, true));
+    await flush();
+    const again = second.lastSent('cast_sheet')!;
+    expect(again.idempotency_key).toBe(cast.idempotency_key);
+    expect(again.receipt).toBe(cast.receipt);
+    expect(q('[data-test=sheet]')?.dataset.state).toBe('sending');
+
+    second.deliver({ type: 'ack', id: again.id, seq: 12, result: { ballot: 'B1' }, duplicate: true });
+    await flush();
+    expect(q('[data-test=sheet]')?.dataset.state).toBe('confirmed');
+    expect(q('[data-test=receipt]')?.textContent?.replace(/\s/g, '')).toContain(String(cast.receipt));
+    expect((q('[data-dimension=duty] [data-grade=good]') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('explains a sheet that reached the server only after the ballot closed', async () => {
+    const s = FakeSocket.last();
+    s.deliver({
+      type: 'update', seq: 13, server_time: Date.now(),
+      sections: { ballots: [...view.ballots, { id: 'B2', template: 'per', slots: ['S1'], status: 'open' }] },
+    });
+    await flush();
+    // Vote on B2 while offline, then the ballot closes before the device is back.
+    s.close(1006);
+    await flush();
+    const { castSheet } = await import('../src/state/session');
+    castSheet('B2', { S1: { duty: ['good'], clean: ['good'] } });
+    vi.advanceTimersByTime(20_000);
+    const back = FakeSocket.last();
+    back.accept();
+    back.deliver(welcome(20, false));
+    await flush();
+    const cast = back.lastSent('cast_sheet')!;
+    back.deliver({ type: 'error', id: cast.id, code: 'ballot_closed', message: 'the ballot is closed' });
+    await flush();
+    expect(session.sheets.B2.state).toBe('closed');
+    expect(q('[data-test=sheet-lost]')).not.toBeNull();
+  });
+});
