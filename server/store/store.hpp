@@ -19,9 +19,11 @@ using HearingId = std::string;
 
 struct StoreOptions {
   std::filesystem::path path;
-  std::int64_t snapshot_every = 10000;   // events between snapshots (and one at adjournment)
-  std::size_t max_batch = 1024;          // commands in one group commit at the most
-  bool read_only = false;                // open for verify/recount/export without writing
+  std::int64_t snapshot_every = 10000;           // events between snapshots (and one at adjournment)
+  std::size_t max_batch = 1024;                  // commands in one group commit at the most
+  bool read_only = false;                        // open for verify/recount/export without writing
+  std::chrono::milliseconds busy_timeout{5000};  // how long to wait for another process's lock on the file
+  std::int64_t max_pages = 0;  // size limit of the file in pages (PRAGMA max_page_count); 0: none
 };
 
 // One participant's join token, shown once at import or reissue. Only its SHA-256 is stored.
@@ -35,16 +37,16 @@ struct TokenOwner {
   core::ParticipantId participant;
 };
 
-// A vote's idempotency record: (hearing, participant, key) → the ack that was sent. The ack never contains the
-// receipt or the marks, so this table links a voter only to the fact that they voted.
+// A vote's idempotency record: (hearing, participant, key) → the ack that was sent. The ack never contains
+// the receipt or the marks, so this table links a voter only to the fact that they voted.
 struct Idempotency {
   core::ParticipantId participant;
   std::string key;
   std::string ack_json;
 };
 
-// Everything one accepted command made durable together: its events (secret ones go to the ballot box, the rest
-// to the chained log) and, for votes, the idempotency record.
+// Everything one accepted command made durable together: its events (secret ones go to the ballot box, the
+// rest to the chained log) and, for votes, the idempotency record.
 struct CommandRecord {
   HearingId hearing;
   std::vector<core::Event> events;
@@ -68,12 +70,13 @@ class Store {
   virtual core::Result<core::HearingState> load(const HearingId& hearing) = 0;
 
   virtual std::optional<TokenOwner> find_token(std::string_view token) = 0;  // constant-time hash compare
-  virtual core::Result<IssuedToken> reissue_token(const HearingId& hearing, const core::ParticipantId& who) = 0;
+  virtual core::Result<IssuedToken> reissue_token(const HearingId& hearing,
+                                                  const core::ParticipantId& who) = 0;
   virtual core::Result<bool> revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) = 0;
 
-  // Queues one accepted command for the writer thread. `done` runs on the writer thread after the batch holding
-  // it committed (or failed: then nothing of it, nor of the same hearing's later records in that batch, was
-  // stored, and the caller must reload the hearing).
+  // Queues one accepted command for the writer thread. `done` runs on the writer thread after the batch
+  // holding it committed (or failed: then nothing of it, nor of the same hearing's later records in that
+  // batch, was stored, and the caller must reload the hearing).
   virtual void submit(CommandRecord record, std::function<void(core::Result<CommitInfo>)> done) = 0;
   // Waits until everything submitted so far is committed (shutdown, tests).
   virtual void flush() = 0;
@@ -83,8 +86,10 @@ class Store {
                                                          const std::string& key) = 0;
   virtual core::Result<bool> receipt_in_box(const HearingId& hearing, const core::BallotId& ballot,
                                             const core::ReceiptHash& receipt_hash) = 0;
-  // The logged events of a hearing from a position on (for the minutes and for audits).
-  virtual core::Result<std::vector<core::Event>> read_log(const HearingId& hearing, std::int64_t from = 0) = 0;
+  // The logged events of a hearing after the first `from` ones (positions from + 1 on), for the minutes,
+  // audits and clients resuming from seq `from`.
+  virtual core::Result<std::vector<core::Event>> read_log(const HearingId& hearing,
+                                                          std::int64_t from = 0) = 0;
   virtual std::string head_hash(const HearingId& hearing) = 0;
   // SQLite online backup to another file; consistent while the hearing goes on.
   virtual core::Result<bool> backup_to(const std::filesystem::path& target) = 0;

@@ -1,0 +1,162 @@
+#include "store/migrations.hpp"
+
+#include <span>
+
+namespace dais::store {
+
+namespace {
+
+struct Migration {
+  std::int64_t version;
+  std::int64_t compatible;  // what the meta table says once this migration ran
+  const char* sql;
+};
+
+// Append only: a released migration never changes. docs/storage.md describes the resulting schema.
+constexpr Migration kMigrations[] = {
+    {1, 1, R"sql(
+CREATE TABLE hearings (
+  id            TEXT PRIMARY KEY,
+  definition    TEXT NOT NULL,               -- canonical JSON of the hearing definition
+  genesis_hash  TEXT NOT NULL,               -- SHA-256 of `definition`: the chain starts here
+  head_position INTEGER NOT NULL DEFAULT 0,  -- events in the log
+  head_hash     TEXT NOT NULL                -- hash of the last event (genesis_hash while the log is empty)
+) WITHOUT ROWID;
+
+CREATE TABLE tokens (
+  token_hash  TEXT PRIMARY KEY,              -- SHA-256 of the join token; the token itself is never stored
+  hearing     TEXT NOT NULL REFERENCES hearings(id),
+  participant TEXT NOT NULL,
+  revoked     INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX tokens_by_participant ON tokens(hearing, participant);
+
+CREATE TABLE events (
+  hearing    TEXT NOT NULL REFERENCES hearings(id),
+  position   INTEGER NOT NULL,               -- 1, 2, …: the wire seq
+  type       TEXT NOT NULL,
+  body       TEXT NOT NULL,                  -- canonical JSON of the event
+  box_digest TEXT,                           -- on ballot_closed rows: digest of the sealed ballot box
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  PRIMARY KEY (hearing, position)
+) WITHOUT ROWID;
+
+-- Anonymous sheets. No voter, no time, no rowid: the only key is the hash of the voter's secret receipt.
+CREATE TABLE ballot_box (
+  hearing      TEXT NOT NULL REFERENCES hearings(id),
+  ballot       TEXT NOT NULL,
+  receipt_hash TEXT NOT NULL,
+  tally_group  TEXT NOT NULL,
+  marks        TEXT NOT NULL,                -- canonical JSON of the marks
+  PRIMARY KEY (hearing, ballot, receipt_hash)
+) WITHOUT ROWID;
+
+-- The ack a vote got, so that a retry gets it again. Never the receipt or the marks.
+CREATE TABLE idempotency (
+  hearing     TEXT NOT NULL REFERENCES hearings(id),
+  participant TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  ack         TEXT NOT NULL,
+  PRIMARY KEY (hearing, participant, key)
+) WITHOUT ROWID;
+
+-- The latest snapshot of each hearing (state without ballot boxes or open anonymous tallies).
+CREATE TABLE snapshots (
+  hearing  TEXT PRIMARY KEY REFERENCES hearings(id),
+  position INTEGER NOT NULL,
+  state    TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
+};
+
+core::Error not_dais(const sql::Database& db, const std::string& why) {
+  return core::make_error(core::ErrorCode::storage_failed,
+                          db.path().string() + " is not a Dais database (" + why + "); it was not changed");
+}
+
+bool has_meta_table(sql::Database& db) {
+  auto q = db.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
+  return q.next();
+}
+
+std::int64_t meta_value(sql::Database& db, const char* key) {
+  auto q = db.query("SELECT value FROM meta WHERE key = ?");
+  q.with(key);
+  return q.next() ? q.int64(0) : 0;
+}
+
+void write_version(sql::Database& db, const Migration& m) {
+  auto q = db.query(
+      "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  q.with("version", m.version).run();
+  auto c = db.query(
+      "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  c.with("compatible_version", m.compatible).run();
+}
+
+}  // namespace
+
+core::Result<SchemaVersion> read_schema_version(sql::Database& db) {
+  sql::Transaction read(db, sql::TransactionKind::deferred);  // one consistent look at the file
+  std::int64_t objects = 0;
+  bool has_meta = false;
+  {
+    auto q = db.query("SELECT name FROM sqlite_schema");
+    while (q.next()) {
+      ++objects;
+      if (q.text_view(0) == "meta") has_meta = true;
+    }
+  }
+  std::int64_t application_id = 0;
+  {
+    auto q = db.query("PRAGMA application_id");
+    if (q.next()) application_id = q.int64(0);
+  }
+  if (objects == 0 && application_id == 0) return SchemaVersion{};
+  if (application_id != kApplicationId) return not_dais(db, "its header carries another application id");
+  if (!has_meta) return not_dais(db, "it has no meta table");
+  SchemaVersion v{meta_value(db, "version"), meta_value(db, "compatible_version")};
+  if (v.version <= 0 || v.compatible <= 0 || v.compatible > v.version) {
+    return not_dais(db, "its meta table holds no valid version");
+  }
+  if (v.compatible > kSchemaVersion) {
+    return core::make_error(core::ErrorCode::storage_failed,
+                            db.path().string() + " was written by a newer Dais (schema " +
+                                std::to_string(v.version) + ", readable from schema " +
+                                std::to_string(v.compatible) + " on); this build reads schema " +
+                                std::to_string(kSchemaVersion) + " and older. The file was not changed.");
+  }
+  return v;
+}
+
+core::Result<SchemaVersion> migrate(sql::Database& db) {
+  auto current = read_schema_version(db);
+  if (!current) return current;
+  if (current->version >= kSchemaVersion) {
+    db.pragma_text("journal_mode = WAL");
+    return current;
+  }
+  // WAL is a property of the file; switch before the first migration writes anything.
+  if (db.pragma_text("journal_mode = WAL") != "wal") {
+    return core::make_error(core::ErrorCode::storage_failed,
+                            db.path().string() + " cannot use WAL journaling");
+  }
+  for (const Migration& m : std::span(kMigrations)) {
+    if (m.version <= current->version) continue;
+    sql::Transaction tx(db, sql::TransactionKind::immediate);
+    // Another process may have migrated the file between our look and our lock.
+    if (has_meta_table(db) && meta_value(db, "version") >= m.version) continue;
+    if (m.version == 1) {
+      db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
+      db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    }
+    db.exec(m.sql);
+    write_version(db, m);
+    tx.commit();
+    current = SchemaVersion{m.version, m.compatible};
+  }
+  return current;
+}
+
+}  // namespace dais::store

@@ -1,0 +1,640 @@
+// The Store on one SQLite file: a writer thread that commits queued records in batches (group commit), and a
+// read connection for everything else. See docs/storage.md for the schema and the promises.
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "store/chain.hpp"
+#include "store/migrations.hpp"
+#include "store/recovery.hpp"
+#include "store/sqlite.hpp"
+#include "store/storage_error.hpp"
+#include "store/store.hpp"
+
+namespace dais::store {
+
+namespace {
+
+using nlohmann::json;
+
+void configure(sql::Database& db, const StoreOptions& options) {
+  db.set_busy_timeout(options.busy_timeout);
+  // secure_delete: deleted and replaced rows (a changed sheet, an old snapshot) are zeroed in the file, so
+  // their content cannot be read back from free space.
+  db.exec("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA trusted_schema = OFF");
+}
+
+void configure_writer(sql::Database& db, const StoreOptions& options) {
+  // FULL: a commit returns only after the WAL is on disk, so an acknowledged command survives a power cut.
+  // journal_size_limit 0: the WAL is cut back whenever it restarts, so old frames do not linger in it.
+  db.exec("PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 0");
+  if (options.max_pages > 0) db.pragma_text("max_page_count = " + std::to_string(options.max_pages));
+}
+
+struct Head {
+  std::int64_t position = 0;
+  std::string hash;
+};
+
+bool has_event(const CommandRecord& record, auto predicate) {
+  for (const core::Event& e : record.events) {
+    if (predicate(e.body)) return true;
+  }
+  return false;
+}
+
+bool adjourns(const core::EventBody& body) {
+  return std::holds_alternative<core::HearingAdjourned>(body);
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(StoreOptions options, std::unique_ptr<sql::Database> writer,
+              std::unique_ptr<sql::Database> reader)
+      : options_(std::move(options)), writer_(std::move(writer)), reader_(std::move(reader)) {
+    if (writer_) thread_ = std::thread([this] { run_writer(); });
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();  // the writer drains the queue first
+  }
+
+  core::Result<std::vector<IssuedToken>> import_hearing(const core::HearingDefinition& def) override {
+    if (!writer_) return read_only_error();
+    if (def.id.empty()) return core::make_error(core::ErrorCode::invalid, "the definition has no id", "/id");
+    const std::string definition = core::to_json(def).dump();
+    const std::string genesis = genesis_hash(definition);
+    std::lock_guard lock(write_mutex_);
+    try {
+      sql::Transaction tx(*writer_, sql::TransactionKind::immediate);
+      {
+        auto q = writer_->query("SELECT 1 FROM hearings WHERE id = ?");
+        q.with(def.id);
+        if (q.next()) {
+          return core::make_error(core::ErrorCode::conflict,
+                                  "hearing " + def.id + " already exists in the file");
+        }
+      }
+      writer_
+          ->query(
+              "INSERT INTO hearings(id, definition, genesis_hash, head_position, head_hash) "
+              "VALUES (?, ?, ?, 0, ?)")
+          .with(def.id, definition, genesis, genesis)
+          .run();
+      std::vector<IssuedToken> issued;
+      for (const core::Participant& p : def.participants) issued.push_back(insert_token(def.id, p.id));
+      tx.commit();
+      return issued;
+    } catch (const sql::Error& e) {
+      return storage_error(e, "importing hearing " + def.id);
+    }
+  }
+
+  std::vector<HearingId> hearings() override {
+    std::lock_guard lock(read_mutex_);
+    std::vector<HearingId> out;
+    try {
+      auto q = reader_->query("SELECT id FROM hearings ORDER BY id");
+      while (q.next()) out.push_back(q.text(0));
+    } catch (const sql::Error&) {
+      out.clear();  // an unreadable file has no hearings to offer; load() reports why
+    }
+    return out;
+  }
+
+  core::Result<core::HearingState> load(const HearingId& hearing) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      sql::Transaction read(*reader_, sql::TransactionKind::deferred);
+      auto recovered = recover_hearing(*reader_, hearing);
+      if (!recovered) return recovered.error();
+      return std::move(recovered->state);
+    } catch (const sql::Error& e) {
+      return storage_error(e, "loading hearing " + hearing);
+    }
+  }
+
+  std::optional<TokenOwner> find_token(std::string_view token) override {
+    const std::string hash = sha256_hex(token);
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q = reader_->query(
+          "SELECT hearing, participant, token_hash FROM tokens WHERE token_hash = ? AND revoked = 0");
+      q.with(hash);
+      if (!q.next()) return std::nullopt;
+      // The index finds the row by hash; comparing in constant time anyway costs nothing and keeps the rule
+      // simple.
+      std::string_view stored = q.text_view(2);
+      if (stored.size() != hash.size() || CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) != 0) {
+        return std::nullopt;
+      }
+      return TokenOwner{q.text(0), q.text(1)};
+    } catch (const sql::Error&) {
+      return std::nullopt;  // no one gets in through a file that cannot be read
+    }
+  }
+
+  core::Result<IssuedToken> reissue_token(const HearingId& hearing, const core::ParticipantId& who) override {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      sql::Transaction tx(*writer_, sql::TransactionKind::immediate);
+      if (!revoke(hearing, who)) return unknown_participant(hearing, who);
+      IssuedToken issued = insert_token(hearing, who);
+      tx.commit();
+      return issued;
+    } catch (const sql::Error& e) {
+      return storage_error(e, "issuing a token for " + who);
+    }
+  }
+
+  core::Result<bool> revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) override {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      sql::Transaction tx(*writer_, sql::TransactionKind::immediate);
+      if (!revoke(hearing, who)) return unknown_participant(hearing, who);
+      tx.commit();
+      return true;
+    } catch (const sql::Error& e) {
+      return storage_error(e, "revoking the tokens of " + who);
+    }
+  }
+
+  void submit(CommandRecord record, std::function<void(core::Result<CommitInfo>)> done) override {
+    if (!writer_) {
+      done(read_only_error());
+      return;
+    }
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (!stopping_) {
+        queue_.push_back(Pending{std::move(record), std::move(done)});
+        ++submitted_;
+        queue_cv_.notify_one();
+        return;
+      }
+    }
+    done(storage_error("the store is shutting down; nothing was stored"));
+  }
+
+  void flush() override {
+    std::unique_lock lock(queue_mutex_);
+    const std::uint64_t target = submitted_;
+    flushed_cv_.wait(lock, [&] { return completed_ >= target; });
+  }
+
+  std::optional<std::string> find_idempotent_ack(const HearingId& hearing,
+                                                 const core::ParticipantId& participant,
+                                                 const std::string& key) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q =
+          reader_->query("SELECT ack FROM idempotency WHERE hearing = ? AND participant = ? AND key = ?");
+      q.with(hearing, participant, key);
+      if (q.next()) return q.text(0);
+    } catch (const sql::Error&) {
+      // Unreadable: treated as unknown; a repeated vote is then refused by the engine (already voted).
+    }
+    return std::nullopt;
+  }
+
+  core::Result<bool> receipt_in_box(const HearingId& hearing, const core::BallotId& ballot,
+                                    const core::ReceiptHash& receipt_hash) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      sql::Transaction read(*reader_, sql::TransactionKind::deferred);
+      if (!hearing_exists(*reader_, hearing)) return no_hearing(hearing);
+      {
+        auto q =
+            reader_->query("SELECT 1 FROM ballot_box WHERE hearing = ? AND ballot = ? AND receipt_hash = ?");
+        q.with(hearing, ballot, receipt_hash);
+        if (q.next()) return true;
+      }
+      // A named sheet is logged with its voter; its receipt is in the log.
+      auto q = reader_->query("SELECT body FROM events WHERE hearing = ? AND type = 'sheet_stored'");
+      q.with(hearing);
+      while (q.next()) {
+        auto event = core::event_from_json(json::parse(q.text_view(0), nullptr, false));
+        if (!event) continue;
+        const auto& sheet = std::get<core::SheetStored>(event->body);
+        if (sheet.ballot == ballot && sheet.receipt_hash == receipt_hash) return true;
+      }
+      return false;
+    } catch (const sql::Error& e) {
+      return storage_error(e, "looking up a receipt");
+    }
+  }
+
+  core::Result<std::vector<core::Event>> read_log(const HearingId& hearing, std::int64_t from) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      sql::Transaction read(*reader_, sql::TransactionKind::deferred);
+      if (!hearing_exists(*reader_, hearing)) return no_hearing(hearing);
+      std::vector<core::Event> out;
+      auto q = reader_->query(
+          "SELECT position, body FROM events WHERE hearing = ? AND position > ? ORDER BY position");
+      q.with(hearing, from);
+      while (q.next()) {
+        auto event = core::event_from_json(json::parse(q.text_view(1), nullptr, false));
+        if (!event) {
+          return storage_error("event " + std::to_string(q.int64(0)) + " of hearing " + hearing +
+                               " is damaged: " + event.error().message);
+        }
+        out.push_back(std::move(event).value());
+      }
+      return out;
+    } catch (const sql::Error& e) {
+      return storage_error(e, "reading the log of " + hearing);
+    }
+  }
+
+  std::string head_hash(const HearingId& hearing) override {
+    {
+      std::lock_guard lock(heads_mutex_);
+      if (auto it = heads_.find(hearing); it != heads_.end()) return it->second.hash;
+    }
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q = reader_->query("SELECT head_hash FROM hearings WHERE id = ?");
+      q.with(hearing);
+      if (q.next()) return q.text(0);
+    } catch (const sql::Error&) {
+    }
+    return {};
+  }
+
+  core::Result<bool> backup_to(const std::filesystem::path& target) override;
+
+ private:
+  struct Pending {
+    CommandRecord record;
+    std::function<void(core::Result<CommitInfo>)> done;
+  };
+
+  // The writer's own copy of a hearing's state, for snapshots. Dropped whenever a write of it fails, and
+  // rebuilt from the file when next needed.
+  struct Shadow {
+    core::HearingState state;
+    std::int64_t snapshot_position = 0;
+  };
+
+  static core::Error read_only_error() {
+    return storage_error("the store was opened read-only; nothing was stored");
+  }
+  static core::Error no_hearing(const HearingId& hearing) {
+    return core::make_error(core::ErrorCode::not_found, "no hearing " + hearing + " in the file");
+  }
+  static core::Error unknown_participant(const HearingId& hearing, const core::ParticipantId& who) {
+    return core::make_error(core::ErrorCode::not_found, "no participant " + who + " in hearing " + hearing);
+  }
+  static bool hearing_exists(sql::Database& db, const HearingId& hearing) {
+    auto q = db.query("SELECT 1 FROM hearings WHERE id = ?");
+    q.with(hearing);
+    return q.next();
+  }
+
+  IssuedToken insert_token(const HearingId& hearing, const core::ParticipantId& who) {
+    IssuedToken issued{who, random_token()};
+    writer_->query("INSERT INTO tokens(token_hash, hearing, participant) VALUES (?, ?, ?)")
+        .with(sha256_hex(issued.token), hearing, who)
+        .run();
+    return issued;
+  }
+
+  // Revokes every token of the participant; false when they have none (not a participant of the hearing).
+  bool revoke(const HearingId& hearing, const core::ParticipantId& who) {
+    {
+      auto q = writer_->query("SELECT 1 FROM tokens WHERE hearing = ? AND participant = ?");
+      q.with(hearing, who);
+      if (!q.next()) return false;
+    }
+    writer_->query("UPDATE tokens SET revoked = 1 WHERE hearing = ? AND participant = ?")
+        .with(hearing, who)
+        .run();
+    return true;
+  }
+
+  void run_writer() {
+    for (;;) {
+      std::vector<Pending> batch;
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything is written
+        while (!queue_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      std::vector<core::Result<CommitInfo>> results = commit_batch(batch);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        try {
+          batch[i].done(std::move(results[i]));
+        } catch (...) {
+          // A caller's callback must not take the writer down with it; the record's fate is already decided.
+        }
+      }
+      {
+        std::lock_guard lock(queue_mutex_);
+        completed_ += batch.size();
+      }
+      flushed_cv_.notify_all();
+    }
+  }
+
+  std::vector<core::Result<CommitInfo>> commit_batch(std::vector<Pending>& batch) {
+    std::vector<core::Result<CommitInfo>> results(batch.size(), storage_error("not written"));
+    std::set<HearingId> touched;
+    for (const Pending& p : batch) touched.insert(p.record.hearing);
+    std::lock_guard lock(write_mutex_);
+    std::map<HearingId, Head> heads;  // as of this transaction, published to heads_ only after COMMIT
+    try {
+      sql::Transaction tx(*writer_, sql::TransactionKind::immediate);
+      std::set<HearingId> failed;
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const CommandRecord& record = batch[i].record;
+        if (failed.contains(record.hearing)) {
+          results[i] = storage_error("not stored: an earlier command of hearing " + record.hearing +
+                                     " in the same commit failed");
+          continue;
+        }
+        results[i] = write_record(record, heads);
+        if (results[i].ok()) continue;
+        failed.insert(record.hearing);
+        shadows_.erase(record.hearing);
+        heads.erase(record.hearing);
+        // Some failures (disk full, I/O) make SQLite roll back the whole transaction, earlier records
+        // included.
+        if (!writer_->in_transaction()) {
+          throw sql::Error(SQLITE_ABORT, "the transaction was rolled back: " + results[i].error().message);
+        }
+      }
+      tx.commit();
+    } catch (const sql::Error& e) {
+      for (auto& r : results) r = storage_error(e, "committing");
+      for (const HearingId& h : touched) shadows_.erase(h);
+      forget_heads(touched);
+      return results;
+    }
+    {
+      std::lock_guard heads_lock(heads_mutex_);
+      for (auto& [hearing, head] : heads) heads_[hearing] = head;
+    }
+    if (checkpoint_due_) checkpoint();
+    return results;
+  }
+
+  void forget_heads(const std::set<HearingId>& hearings) {
+    std::lock_guard heads_lock(heads_mutex_);
+    for (const HearingId& h : hearings) heads_.erase(h);
+  }
+
+  // One record in its own savepoint: its secret sheets into the box, everything else chained onto the log,
+  // then the idempotency record, the writer's state copy and, when due, a snapshot.
+  core::Result<CommitInfo> write_record(const CommandRecord& record, std::map<HearingId, Head>& heads) {
+    try {
+      sql::Savepoint savepoint(*writer_);
+      Head head;
+      {
+        auto q = writer_->query("SELECT head_position, head_hash FROM hearings WHERE id = ?");
+        q.with(record.hearing);
+        if (!q.next()) return no_hearing(record.hearing);
+        head = Head{q.int64(0), q.text(1)};
+      }
+      for (const core::Event& e : record.events) {
+        if (core::is_secret(e)) {
+          put_in_box(record.hearing, std::get<core::SheetStored>(e.body));
+        } else {
+          append_to_log(record.hearing, e, head);
+        }
+      }
+      writer_->query("UPDATE hearings SET head_position = ?, head_hash = ? WHERE id = ?")
+          .with(head.position, head.hash, record.hearing)
+          .run();
+      if (record.idempotency) {
+        const Idempotency& idem = *record.idempotency;
+        writer_->query("INSERT INTO idempotency(hearing, participant, key, ack) VALUES (?, ?, ?, ?)")
+            .with(record.hearing, idem.participant, idem.key, idem.ack_json)
+            .run();
+      }
+      auto shadowed = advance_shadow(record, head);
+      if (!shadowed) return shadowed.error();
+      savepoint.release();
+      heads[record.hearing] = head;
+      return CommitInfo{head.position, head.hash};
+    } catch (const sql::Error& e) {
+      return storage_error(e, "storing a command of hearing " + record.hearing);
+    } catch (const std::exception& e) {
+      return storage_error("storing a command of hearing " + record.hearing + " failed: " + e.what());
+    }
+  }
+
+  void put_in_box(const HearingId& hearing, const core::SheetStored& sheet) {
+    // A changed sheet replaces its row in place: the box holds one row per receipt, never a history.
+    writer_
+        ->query(
+            "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, "
+            "?) "
+            "ON CONFLICT(hearing, ballot, receipt_hash) DO UPDATE SET tally_group = excluded.tally_group, "
+            "marks = excluded.marks")
+        .with(hearing, sheet.ballot, sheet.receipt_hash, sheet.entry.group, json(sheet.entry.marks).dump())
+        .run();
+  }
+
+  void append_to_log(const HearingId& hearing, const core::Event& e, Head& head) {
+    const std::string body = core::to_json(e).dump();
+    std::optional<std::string> digest;
+    if (const auto* closed = std::get_if<core::BallotClosed>(&e.body))
+      digest = seal_box(hearing, closed->ballot);
+    const std::int64_t position = head.position + 1;
+    std::string hash = event_hash(head.hash, hearing, position, body, digest);
+    writer_
+        ->query(
+            "INSERT INTO events(hearing, position, type, body, box_digest, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .with(hearing, position, std::string(core::event_name(e.body)), body, digest, head.hash, hash)
+        .run();
+    head = Head{position, std::move(hash)};
+  }
+
+  // Closing a ballot: rewrites its box in receipt-hash order, so that where a row sits in the file no longer
+  // tells when it was cast, and returns the digest the BallotClosed row will carry. The WAL, which still
+  // holds the cast-order history, is checkpointed and truncated after the commit.
+  std::string seal_box(const HearingId& hearing, const core::BallotId& ballot) {
+    std::vector<BoxRow> rows;
+    {
+      auto q = writer_->query(
+          "SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? AND ballot = ? "
+          "ORDER BY receipt_hash");
+      q.with(hearing, ballot);
+      while (q.next()) rows.push_back(BoxRow{q.text(0), q.text(1), q.text(2)});
+    }
+    if (!rows.empty()) {
+      writer_->query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
+      for (const BoxRow& row : rows) {
+        writer_
+            ->query(
+                "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, "
+                "?, ?)")
+            .with(hearing, ballot, row.receipt_hash, row.group, row.marks_json)
+            .run();
+      }
+      checkpoint_due_ = true;
+    }
+    return box_digest(hearing, ballot, rows);
+  }
+
+  // Keeps the writer's copy of the state in step with the file and writes a snapshot every snapshot_every
+  // events and at adjournment. Runs inside the record's savepoint, after its rows are written.
+  core::Result<bool> advance_shadow(const CommandRecord& record, const Head& head) {
+    const std::int64_t before =
+        head.position -
+        static_cast<std::int64_t>(std::count_if(record.events.begin(), record.events.end(),
+                                                [](const core::Event& e) { return !core::is_secret(e); }));
+    auto it = shadows_.find(record.hearing);
+    if (it != shadows_.end() && it->second.state.event_count != before) {
+      shadows_.erase(it);  // the file moved on without us (another writer): rebuild
+      it = shadows_.end();
+    }
+    if (it == shadows_.end()) {
+      // Rebuilt from the file as it is now, this record's rows included; nothing left to apply.
+      auto recovered = recover_hearing(*writer_, record.hearing);
+      if (!recovered) return recovered.error();
+      it = shadows_.emplace(record.hearing, Shadow{std::move(recovered->state), recovered->snapshot_position})
+               .first;
+    } else {
+      for (const core::Event& e : record.events) core::apply(it->second.state, e);
+    }
+    Shadow& shadow = it->second;
+    if (head.position - shadow.snapshot_position >= options_.snapshot_every || has_event(record, adjourns)) {
+      writer_
+          ->query(
+              "INSERT INTO snapshots(hearing, position, state) VALUES (?, ?, ?) ON CONFLICT(hearing) DO "
+              "UPDATE "
+              "SET position = excluded.position, state = excluded.state")
+          .with(record.hearing, head.position,
+                core::state_to_json(shadow.state, /*include_secret=*/false).dump())
+          .run();
+      shadow.snapshot_position = head.position;
+    }
+    return true;
+  }
+
+  void checkpoint() {
+    int log_frames = 0;
+    int checkpointed = 0;
+    int rc = sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                       &checkpointed);
+    // Busy (a reader is still on an old version): try again after the next commit.
+    checkpoint_due_ = rc != SQLITE_OK;
+  }
+
+  StoreOptions options_;
+  std::mutex write_mutex_;  // the writer connection: the writer thread, import and tokens
+  std::unique_ptr<sql::Database> writer_;
+  std::map<HearingId, Shadow> shadows_;  // under write_mutex_
+  bool checkpoint_due_ = false;          // under write_mutex_
+  std::mutex read_mutex_;
+  std::unique_ptr<sql::Database> reader_;
+  std::mutex heads_mutex_;
+  std::map<HearingId, Head> heads_;  // committed heads, for head_hash()
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::condition_variable flushed_cv_;
+  std::deque<Pending> queue_;
+  std::uint64_t submitted_ = 0;
+  std::uint64_t completed_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts after everything above exists
+};
+
+core::Result<bool> SqliteStore::backup_to(const std::filesystem::path& target) {
+  std::error_code ec;
+  if (std::filesystem::exists(target, ec)) {
+    return core::make_error(core::ErrorCode::conflict,
+                            target.string() + " already exists; back up to a new file");
+  }
+  std::filesystem::path partial = target;
+  partial += ".partial";
+  std::filesystem::remove(partial, ec);
+  try {
+    {
+      // Its own connection, so the backup's long read neither blocks the store's reads nor the writer (WAL).
+      sql::Database source(options_.path, sql::OpenMode::read_only);
+      configure(source, options_);
+      sql::Database destination(partial, sql::OpenMode::create);
+      sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", source.handle(), "main");
+      if (backup == nullptr) destination.fail(sqlite3_errcode(destination.handle()), "starting the backup");
+      // One step copies every page inside one read transaction: a consistent picture of one moment.
+      int rc = sqlite3_backup_step(backup, -1);
+      sqlite3_backup_finish(backup);
+      if (rc != SQLITE_DONE) destination.fail(rc, "copying pages");
+      if (destination.pragma_text("integrity_check") != "ok") {
+        throw sql::Error(SQLITE_CORRUPT, "the copy does not pass its integrity check");
+      }
+    }
+    std::filesystem::rename(partial, target);
+    return true;
+  } catch (const sql::Error& e) {
+    std::filesystem::remove(partial, ec);
+    return storage_error(e, "backing up to " + target.string());
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::filesystem::remove(partial, ec);
+    return storage_error("backing up to " + target.string() + " failed: " + e.what());
+  }
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
+  std::error_code ec;
+  if (options.read_only && !std::filesystem::exists(options.path, ec)) {
+    return storage_error("cannot open " + options.path.string() + ": no such file");
+  }
+  try {
+    std::unique_ptr<sql::Database> writer;
+    if (!options.read_only) {
+      writer = std::make_unique<sql::Database>(options.path, sql::OpenMode::create);
+      configure(*writer, options);
+      if (writer->read_only()) {
+        return storage_error(
+            options.path.string() +
+            " is read-only for this user; nothing can be stored in it (reading it works with "
+            "`dais verify` and `dais recount`)");
+      }
+      configure_writer(*writer, options);
+      auto version = migrate(*writer);
+      if (!version) return version.error();
+    }
+    auto reader = std::make_unique<sql::Database>(options.path, sql::OpenMode::read_only);
+    configure(*reader, options);
+    if (options.read_only) {
+      auto version = read_schema_version(*reader);
+      if (!version) return version.error();
+      if (version->version == 0)
+        return storage_error(options.path.string() + " is empty: no Dais database in it");
+    }
+    return std::unique_ptr<Store>(
+        std::make_unique<SqliteStore>(options, std::move(writer), std::move(reader)));
+  } catch (const sql::Error& e) {
+    return storage_error(e, "opening " + options.path.string());
+  }
+}
+
+}  // namespace dais::store
