@@ -26,6 +26,7 @@ struct VoterGroup {
   GroupId id;
   std::string name;
   double weight = 1.0;
+  bool operator==(const VoterGroup&) const = default;
 };
 
 struct Participant {
@@ -34,6 +35,7 @@ struct Participant {
   std::string post;                // 职务, e.g. "某镇党委书记"
   std::vector<GroupId> groups;     // the first one that is a voter group is the tally group
   RoleSet roles;
+  bool operator==(const Participant&) const = default;
 };
 
 enum class ReportMode : std::uint8_t { oral, written };
@@ -46,6 +48,7 @@ struct SlotDef {
   ReportMode mode = ReportMode::oral;
   std::int64_t report_limit_s = 480;  // commonly 8–10 minutes
   std::int64_t qa_budget_s = 600;
+  bool operator==(const SlotDef&) const = default;
 };
 
 struct Grade {
@@ -53,12 +56,14 @@ struct Grade {
   std::string label;   // 好 / 较好 / 一般 / 差 …
   double points = 0;   // used by point-based rules
   bool valid = true;   // false for 不了解: such a mark is counted but excluded from the valid votes
+  bool operator==(const Grade&) const = default;
 };
 
 struct Dimension {
   DimensionId id;
   std::string label;   // e.g. 履行全面从严治党主体责任
   std::vector<Grade> grades;  // 2–6
+  bool operator==(const Dimension&) const = default;
 };
 
 enum class BallotScope : std::uint8_t { per_presenter, combined };
@@ -73,6 +78,7 @@ struct BallotTemplate {
   ChangePolicy change = ChangePolicy::first_press;
   std::vector<GroupId> eligible_groups;  // empty: every voter
   RuleId rule;                           // scoring rule applied to each presenter's results
+  bool operator==(const BallotTemplate&) const = default;
 };
 
 // A rational threshold, compared exactly in integers (2/3 is not 0.6667).
@@ -98,12 +104,14 @@ struct ShareCondition {
   Fraction share;
   ShareBase of = ShareBase::valid;
   std::string verdict;
+  bool operator==(const ShareCondition&) const = default;
 };
 
 // "verdict V when the (weighted) points average is at least MIN".
 struct ScoreBand {
   double min = 0;
   std::string verdict;
+  bool operator==(const ScoreBand&) const = default;
 };
 
 enum class Metric : std::uint8_t { satisfaction, points };
@@ -114,6 +122,7 @@ struct FlagRule {
   Comparison op = Comparison::less_than;
   double threshold = 0;
   std::string label;
+  bool operator==(const FlagRule&) const = default;
 };
 
 // One locality's scoring rule family. Verdict rules are tried in order; the first that holds wins.
@@ -128,6 +137,7 @@ struct ScoringRule {
   std::string otherwise;                    // verdict when no condition holds
   std::vector<FlagRule> flags;
   Metric rank_by = Metric::points;
+  bool operator==(const ScoringRule&) const = default;
 };
 
 enum class LiveResults : std::uint8_t { everyone, chair_and_display, chair, nobody };
@@ -141,6 +151,7 @@ struct Settings {
   Fraction quorum{2, 3};              // of expected voters
   bool voters_may_check_receipts = false;
   std::string locale = "zh-CN";
+  bool operator==(const Settings&) const = default;
 };
 
 struct HearingDefinition {
@@ -162,6 +173,7 @@ struct HearingDefinition {
   const VoterGroup* voter_group(const GroupId& id) const;
   // The group a voter's sheets are tallied under: their first group that is a voter group, or "" if none.
   GroupId tally_group(const Participant& p) const;
+  bool operator==(const HearingDefinition&) const = default;
 };
 
 // Parses and validates a definition. On failure the error's `field` is the JSON path (e.g.
