@@ -69,6 +69,8 @@ std::int64_t eligible_voters(const HearingState& state, const BallotTemplate& tp
                        [&](const Participant& p) { return eligible_participant(p, tpl); });
 }
 
+bool eligible(const Participant& voter, const BallotTemplate& tpl) { return eligible_participant(voter, tpl); }
+
 bool eligible(const HearingState& state, const BallotTemplate& tpl, const ParticipantId& voter) {
   const Participant* p = state.participant(voter);
   return p != nullptr && eligible_participant(*p, tpl);

@@ -52,6 +52,8 @@ struct BallotResult {
 
 std::int64_t eligible_voters(const HearingState& state, const BallotTemplate& tpl);
 bool eligible(const HearingState& state, const BallotTemplate& tpl, const ParticipantId& voter);
+// The same rule for a participant already at hand (views count many without looking each one up).
+bool eligible(const Participant& voter, const BallotTemplate& tpl);
 
 // Scores a tally of a ballot with its template's rule.
 BallotResult score(const HearingState& state, const Ballot& ballot, const Tally& tally);
