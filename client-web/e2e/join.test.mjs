@@ -1,0 +1,44 @@
+// Joining: the link's token is taken off the address bar and kept; a refused token is explained.
+import { expect, expectEqual, launchBrowser } from './harness.mjs';
+import { startHearing } from './fixtures.mjs';
+
+async function tokenLeavesAddressBar() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${hearing.base}/j/${hearing.tokens.v1}`);
+    await page.locator('[data-test=conn][data-status=online]').waitFor();
+    expectEqual(new URL(page.url()).pathname, '/', 'address after joining');
+    const history = await page.evaluate(() => history.length);
+    // A reload finds the token in storage and joins again.
+    await page.reload();
+    await page.locator('[data-test=conn][data-status=online]').waitFor();
+    await page.locator('[data-view=voter]').waitFor();
+    expect(history >= 1, 'history exists');
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
+async function unknownTokenRefused() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${hearing.base}/j/not-a-real-token-000000000`);
+    await page.locator('[data-test=rejected]').waitFor();
+    await page.locator('[data-test=conn][data-status=rejected]').waitFor();
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
+export const tests = [
+  { name: 'a join link opens the view and leaves no token in the address bar', fn: tokenLeavesAddressBar },
+  { name: 'an unknown token is refused and explained, without retrying', fn: unknownTokenRefused },
+];

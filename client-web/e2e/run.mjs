@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The browser tests: each test gets a real `dais serve` on 127.0.0.1 with a fresh database and a fresh Chromium.
+// Prints one line per test and a closing "N passed, N failed"; exits non-zero when any failed.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './harness.mjs';
+import { tests as hearingTests } from './hearing.test.mjs';
+import { tests as joinTests } from './join.test.mjs';
+
+const only = process.argv[2];
+const all = [...joinTests, ...hearingTests].filter((t) => !only || t.name.includes(only));
+const results = [];
+for (const t of all) {
+  const started = Date.now();
+  try {
+    await t.fn();
+    results.push({ name: t.name, ok: true });
+    console.log(`  ✓ ${t.name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name: t.name, ok: false, error: String(e?.stack ?? e) });
+    console.log(`  ✗ ${t.name}\n${String(e?.stack ?? e).replace(/^/gm, '      ')}`);
+  }
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+mkdirSync(join(repoRoot, 'build'), { recursive: true });
+writeFileSync(join(repoRoot, 'build', 'e2e-results.json'), JSON.stringify({ passed, failed, results }, null, 2));
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
