@@ -46,6 +46,7 @@ export default {
     overrun: 'Overrun',
     paused: 'Paused',
     notStarted: 'Not started',
+    finished: 'Finished',
   },
   inquiry: {
     status: {
@@ -166,7 +167,7 @@ export default {
     slot: {
       none: 'No presenter called yet',
       stages: 'Stage',
-      begin: 'Begin {stage}',
+      to: { reporting: 'Report', questioning: 'Questions', evaluating: 'Evaluation', done: 'Finish' },
       pause: 'Pause',
       resume: 'Resume',
       extend: '+{n} min',

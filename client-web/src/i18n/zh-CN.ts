@@ -46,6 +46,7 @@ export default {
     overrun: '超时',
     paused: '已暂停',
     notStarted: '未开始',
+    finished: '已结束',
   },
   inquiry: {
     status: {
@@ -166,7 +167,7 @@ export default {
     slot: {
       none: '尚未呼叫述职对象',
       stages: '环节',
-      begin: '开始{stage}',
+      to: { reporting: '述职', questioning: '质询', evaluating: '测评', done: '结束' },
       pause: '暂停',
       resume: '继续',
       extend: '+{n} 分钟',

@@ -31,6 +31,15 @@ export function activeTimer(slot: SlotView | null | undefined): { kind: 'report'
   return null;
 }
 
+// A timer is over once its slot moved past the timer's stage.
+export function timerFinished(slot: SlotView, kind: 'report' | 'qa'): boolean {
+  const after: Record<'report' | 'qa', string[]> = {
+    report: ['questioning', 'evaluating', 'done', 'skipped'],
+    qa: ['evaluating', 'done', 'skipped'],
+  };
+  return after[kind].includes(slot.stage);
+}
+
 export const nextWaitingSlot = computed<SlotView | null>(() => {
   const list = slots.value;
   const cur = list.findIndex((s) => s.id === agenda.value.current);
