@@ -3,7 +3,7 @@ import { applyUpdate, applyWelcome, emptyView } from '../src/state/reducer';
 import type { UpdateMessage, WelcomeMessage } from '../src/state/reducer';
 
 const participant = { id: 'v-1', name: '王某', roles: ['voter' as const] };
-const agenda = (current: string | null) => ({ current, slots: [] });
+const agenda = (current: string | null) => ({ current_slot: current, slots: [] });
 
 function welcome(extra: Partial<WelcomeMessage>): WelcomeMessage {
   return {
@@ -30,16 +30,16 @@ describe('view reducer', () => {
       4_000,
     );
     expect(s.seq).toBe(10);
-    expect(s.sections.agenda?.current).toBe('S1');
+    expect(s.sections.agenda?.current_slot).toBe('S1');
     expect(s.me?.checked_in).toBe(false);
     expect(s.clockOffsetMs).toBe(1_000);
     expect(s.hearing?.id).toBe('h');
   });
 
   it('replaces each section an update carries and keeps the others', () => {
-    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), hearing: { title: 'T', phase: 'check_in' } } }), 0);
+    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), hearing: { id: 'h', title: 'T', phase: 'check_in' } } }), 0);
     s = applyUpdate(s, update(12, { sections: { agenda: agenda('S2') } }), 0);
-    expect(s.sections.agenda?.current).toBe('S2');
+    expect(s.sections.agenda?.current_slot).toBe('S2');
     expect(s.sections.hearing?.phase).toBe('check_in');
     expect(s.seq).toBe(12);
   });
@@ -49,7 +49,7 @@ describe('view reducer', () => {
     s = applyUpdate(s, update(11, { sections: { agenda: agenda('S1') } }), 0);
     s = applyUpdate(s, update(11, { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: true } }), 0);
     expect(s.me?.checked_in).toBe(true);
-    expect(s.sections.agenda?.current).toBe('S1');
+    expect(s.sections.agenda?.current_slot).toBe('S1');
     expect(s.seq).toBe(11);
   });
 
@@ -58,7 +58,7 @@ describe('view reducer', () => {
     s = applyUpdate(s, update(20, {}), 0);
     s = applyUpdate(s, update(15, { sections: { agenda: agenda('S3') } }), 0);
     expect(s.seq).toBe(20);
-    expect(s.sections.agenda?.current).toBe('S3');
+    expect(s.sections.agenda?.current_slot).toBe('S3');
   });
 
   it('keeps the sections on a resumed welcome and takes only me', () => {
@@ -69,16 +69,16 @@ describe('view reducer', () => {
       welcome({ seq: 18, resumed: true, view: { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: true } } }),
       0,
     );
-    expect(s.sections.agenda?.current).toBe('S1');
+    expect(s.sections.agenda?.current_slot).toBe('S1');
     expect(s.me?.checked_in).toBe(true);
     expect(s.seq).toBe(18);
   });
 
   it('drops everything on a full welcome after a reconnect', () => {
-    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), tally: { B1: { sheets: 3, counts: {} } } } }), 0);
+    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), tally: { visible: true, ballots: [{ ballot: 'B1', sheets: 3, sections: {} }] } } }), 0);
     s = applyWelcome(s, welcome({ seq: 3, view: { agenda: agenda('S4') } }), 0);
     expect(s.sections.tally).toBeUndefined();
-    expect(s.sections.agenda?.current).toBe('S4');
+    expect(s.sections.agenda?.current_slot).toBe('S4');
     expect(s.seq).toBe(3);
   });
 

@@ -19,17 +19,17 @@ const template = {
   ],
 };
 const view = {
-  hearing: { title: 'T', phase: 'in_session', settings: { voting_requires_check_in: true }, ballot_templates: [template] },
+  hearing: { id: 'h', title: 'T', phase: 'in_session', settings: { voting_requires_check_in: true }, ballot_templates: [template] },
   agenda: {
-    current: 'S1',
+    current_slot: 'S1',
     slots: [
       {
-        id: 'S1', presenter: 'p1', presenter_name: '张三', title: '区水务局', mode: 'oral', stage: 'evaluating',
+        id: 'S1', presenter: { id: 'p1', name: '张三', post: '局长' }, title: '区水务局', mode: 'oral', stage: 'evaluating',
         report: { limit_ms: 1, used_ms: 1, running_since: null }, qa: { limit_ms: 1, used_ms: 1, running_since: null },
       },
     ],
   },
-  ballots: [{ id: 'B1', template: 'per', slots: ['S1'], status: 'open', turnout: { voted: 0, eligible: 3, present: 3 } }],
+  ballots: { items: [{ id: 'B1', template_id: 'per', slots: ['S1'], status: 'open', turnout: { voted: 0, eligible: 3, present: 3 } }] },
   me: { id: 'v-1', name: '李四', roles: ['voter'], checked_in: true },
 };
 function welcome(seq: number, resumed: boolean) {
@@ -119,7 +119,7 @@ describe('voter view', () => {
     const s = FakeSocket.last();
     s.deliver({
       type: 'update', seq: 13, server_time: Date.now(),
-      sections: { ballots: [...view.ballots, { id: 'B2', template: 'per', slots: ['S1'], status: 'open' }] },
+      sections: { ballots: { items: [...view.ballots.items, { id: 'B2', template_id: 'per', slots: ['S1'], status: 'open' }] } },
     });
     await flush();
     // Vote on B2 while offline, then the ballot closes before the device is back.

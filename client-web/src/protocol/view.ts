@@ -35,37 +35,61 @@ export interface BallotTemplate {
   change?: 'first_press' | 'until_close';
 }
 
+export interface Person {
+  id: string;
+  name: string;
+  post?: string;
+}
+
 export interface HearingSection {
-  id?: string;
+  id: string;
   title: string;
   date?: string;
   venue?: string;
   phase: Phase;
-  settings?: Record<string, unknown>;
+  settings?: {
+    live_results?: string;
+    results?: string;
+    k_anonymity?: number;
+    voting_requires_check_in?: boolean;
+    quorum?: [number, number] | { num: number; den: number };
+    voters_may_check_receipts?: boolean;
+    locale?: string;
+  };
+  voter_groups?: Array<{ id: string; name: string; weight?: number }>;
   ballot_templates?: BallotTemplate[];
 }
 
 export interface AttendanceSection {
   expected: number;
   present: number;
+  quorum: { num: number; den: number };
   quorum_met: boolean;
-  quorum?: { num: number; den: number } | number;
-  participants?: Array<{ id: string; name: string; post?: string; roles?: Role[]; checked_in: boolean }>;
+  checked_in?: number;
+  groups?: Array<{ id: string; name: string; expected: number; present: number }>;
+  // chair and secretary only
+  participants?: Array<{
+    id: string;
+    name: string;
+    post?: string;
+    groups?: string[];
+    roles?: Role[];
+    checked_in: boolean;
+    revoked?: boolean;
+  }>;
 }
 
 export interface SlotView {
   id: string;
-  presenter: string;
-  presenter_name?: string;
-  presenter_post?: string;
   title: string;
   mode: 'oral' | 'written';
+  presenter: Person;
   stage: Stage;
   report: Timer;
   qa: Timer;
 }
 export interface AgendaSection {
-  current: string | null;
+  current_slot: string | null;
   slots: SlotView[];
 }
 
@@ -76,20 +100,20 @@ export interface Commitment {
 export interface InquiryView {
   id: string;
   slot: string;
-  author?: string;
-  author_name?: string;
+  author: Person;
   text: string;
-  parent?: string | null;
+  parent: string | null;
   status: InquiryStatus;
-  reject_reason?: string;
   answer_summary?: string;
   commitments?: Commitment[];
   upvotes?: number;
-  upvoted?: boolean;
+  submitted_at?: number;
+  reject_reason?: string; // desk and the author only
+  upvoters?: string[]; // chair only
 }
 export interface InquiriesSection {
   items: InquiryView[];
-  queue: Record<string, string[]>;
+  queues: Record<string, string[]>;
   asking: string | null;
 }
 
@@ -100,23 +124,30 @@ export interface Turnout {
 }
 export interface BallotView {
   id: string;
-  template: string;
+  template_id: string;
   title?: string;
+  anonymous?: boolean;
   slots: string[];
   status: BallotStatus;
-  turnout?: Turnout;
   rerun_of?: string | null;
   void_reason?: string;
+  turnout?: Turnout;
+  voted?: string[]; // chair only
 }
-export type BallotsSection = BallotView[];
+export interface BallotsSection {
+  items: BallotView[];
+}
 
-// slot → dimension → grade → count
+// The k-anonymous live count of one open ballot: slot → dimension → grade → marks (all groups).
 export interface BallotTally {
+  ballot: string;
   sheets: number;
-  counts: Record<string, Record<string, Record<string, number>>>;
-  invalid?: Record<string, Record<string, number>>;
+  sections: Record<string, Record<string, { marks: Record<string, number>; invalid: number }>>;
 }
-export type TallySection = Record<string, BallotTally>;
+export interface TallySection {
+  visible: boolean;
+  ballots: BallotTally[];
+}
 
 export interface SectionResult {
   dimension: string;
@@ -129,13 +160,14 @@ export interface SectionResult {
 }
 export interface PresenterResult {
   slot: string;
-  presenter: string;
-  dimensions: SectionResult[];
-  satisfaction?: number | null;
-  points?: number | null;
+  title?: string;
+  presenter: Person;
+  rank: number;
   verdict: string;
   flags: string[];
-  rank: number;
+  satisfaction?: number | null;
+  points?: number | null;
+  dimensions: SectionResult[];
 }
 export interface BallotResult {
   ballot: string;
@@ -143,22 +175,24 @@ export interface BallotResult {
   turnout: Turnout;
   presenters: PresenterResult[];
 }
-export type ResultsSection = Record<string, BallotResult>;
-
-export interface SheetStatus {
-  voted: boolean;
-  changed?: boolean;
-  marks?: Record<string, Record<string, string[]>>;
+export interface ResultsSection {
+  ballots: BallotResult[];
 }
+
 export interface MeSection {
   id: string;
   name: string;
+  post?: string;
   roles: Role[];
+  groups?: string[];
   checked_in: boolean;
+  revoked?: boolean;
   inquiries?: InquiryView[];
-  sheets?: Record<string, SheetStatus>;
-  addressed?: InquiryView[];
-  slot?: string | null;
+  upvoted?: string[];
+  // for a presenter: the approved, asked and answered inquiries of each of their slots
+  presenting?: Array<{ slot: string; inquiries: InquiryView[] }>;
+  // the ballots this participant may vote on: whether they did (marks only for named ballots)
+  ballots?: Array<{ ballot: string; voted: boolean; marks?: Marks }>;
 }
 
 export interface Sections {

@@ -21,7 +21,7 @@ export function chartsFor(
     grades: dim.grades.map((g) => ({ id: g.id, label: g.label })),
     rows: ballot.slots.map((slotId) => {
       const fromResult = result?.presenters.find((p) => p.slot === slotId)?.dimensions.find((d) => d.dimension === dim.id);
-      const counts = fromResult?.counts ?? tally?.counts?.[slotId]?.[dim.id] ?? {};
+      const counts = fromResult?.counts ?? tally?.sections?.[slotId]?.[dim.id]?.marks ?? {};
       return { label: presenterName(slotById(slotId)) || slotId, counts };
     }),
   }));
@@ -49,7 +49,7 @@ export function chartForOnePresenter(
       label: dim.label,
       counts:
         result?.presenters.find((p) => p.slot === slotId)?.dimensions.find((d) => d.dimension === dim.id)?.counts ??
-        tally?.counts?.[slotId]?.[dim.id] ??
+        tally?.sections?.[slotId]?.[dim.id]?.marks ??
         {},
     })),
   };

@@ -1,16 +1,16 @@
 // Read-only views of the session's state that several screens need. One place for each question.
 import { computed } from 'vue';
-import type { BallotTemplate, BallotView, InquiryView, SlotView, Timer } from '../protocol/view';
+import type { BallotResult, BallotTally, BallotTemplate, BallotView, InquiryView, SlotView, Timer } from '../protocol/view';
 import { session } from './session';
 
 export const hearing = computed(() => session.view.sections.hearing ?? null);
 export const attendance = computed(() => session.view.sections.attendance ?? null);
-export const agenda = computed(() => session.view.sections.agenda ?? { current: null, slots: [] });
+export const agenda = computed(() => session.view.sections.agenda ?? { current_slot: null, slots: [] });
 export const slots = computed<SlotView[]>(() => agenda.value.slots ?? []);
 export const me = computed(() => session.view.me);
 
 export const currentSlot = computed<SlotView | null>(() => {
-  const id = agenda.value.current;
+  const id = agenda.value.current_slot;
   return slots.value.find((s) => s.id === id) ?? null;
 });
 
@@ -19,8 +19,10 @@ export function slotById(id: string | null | undefined): SlotView | undefined {
 }
 
 export function presenterName(slot: SlotView | undefined | null): string {
-  if (!slot) return '';
-  return slot.presenter_name ?? slot.presenter;
+  return slot?.presenter.name ?? '';
+}
+export function presenterPost(slot: SlotView | undefined | null): string {
+  return slot?.presenter.post || slot?.title || '';
 }
 
 // The timer that belongs to the slot's stage: the report timer while reporting, the Q&A timer while questioning.
@@ -42,7 +44,7 @@ export function timerFinished(slot: SlotView, kind: 'report' | 'qa'): boolean {
 
 export const nextWaitingSlot = computed<SlotView | null>(() => {
   const list = slots.value;
-  const cur = list.findIndex((s) => s.id === agenda.value.current);
+  const cur = list.findIndex((s) => s.id === agenda.value.current_slot);
   for (let i = cur + 1; i < list.length; i++) if (list[i].stage === 'waiting') return list[i];
   return list.find((s) => s.stage === 'waiting') ?? null;
 });
@@ -54,7 +56,8 @@ export const asking = computed<InquiryView | null>(
 );
 function findMine(id: string | null): InquiryView | undefined {
   if (!id) return undefined;
-  return (me.value?.inquiries ?? []).find((i) => i.id === id) ?? (me.value?.addressed ?? []).find((i) => i.id === id);
+  const presenting = (me.value?.presenting ?? []).flatMap((p) => p.inquiries);
+  return (me.value?.inquiries ?? []).find((i) => i.id === id) ?? presenting.find((i) => i.id === id);
 }
 
 export function inquiryById(id: string | null | undefined): InquiryView | undefined {
@@ -64,17 +67,31 @@ export function inquiryById(id: string | null | undefined): InquiryView | undefi
 
 // The approved queue of a slot, in the chair's order.
 export function queueOf(slotId: string): InquiryView[] {
-  const ids = session.view.sections.inquiries?.queue?.[slotId] ?? [];
+  const ids = session.view.sections.inquiries?.queues?.[slotId] ?? [];
   return ids.map((id) => inquiryById(id)).filter((i): i is InquiryView => !!i);
 }
 
 export const templates = computed<BallotTemplate[]>(() => hearing.value?.ballot_templates ?? []);
 export function templateOf(ballot: BallotView | undefined | null): BallotTemplate | undefined {
   if (!ballot) return undefined;
-  return templates.value.find((t) => t.id === ballot.template);
+  return templates.value.find((t) => t.id === ballot.template_id);
 }
 
-export const ballots = computed<BallotView[]>(() => session.view.sections.ballots ?? []);
+export const ballots = computed<BallotView[]>(() => session.view.sections.ballots?.items ?? []);
+
+export function resultOf(ballotId: string): BallotResult | undefined {
+  return session.view.sections.results?.ballots.find((r) => r.ballot === ballotId);
+}
+export function tallyOf(ballotId: string): BallotTally | undefined {
+  return session.view.sections.tally?.ballots.find((t) => t.ballot === ballotId);
+}
+// Whether this participant's sheet for a ballot is in, as the server knows it.
+export function votedOn(ballotId: string): boolean {
+  return !!me.value?.ballots?.find((b) => b.ballot === ballotId)?.voted;
+}
+export function upvotedByMe(inquiryId: string): boolean {
+  return !!me.value?.upvoted?.includes(inquiryId);
+}
 export const openBallots = computed(() => ballots.value.filter((b) => b.status === 'open'));
 
 export function ballotTitle(b: BallotView): string {
