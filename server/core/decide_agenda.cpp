@@ -6,7 +6,7 @@
 namespace dais::core {
 namespace {
 
-constexpr std::int64_t kMaxExtendSeconds = 3600;     // one extension at the most; the chair may extend again
+constexpr std::int64_t kMaxExtendSeconds = 7200;     // one extension at the most; the chair may extend again
 constexpr std::int64_t kMaxReportLimitS = 4 * 3600;  // for an inserted slot
 constexpr std::size_t kMaxSlotTitleChars = 200;
 
@@ -169,7 +169,8 @@ Decision decide_command(const Context& ctx, const ExtendTimer& cmd) {
   auto slot = find_slot(ctx.state, cmd.slot);
   if (!slot) return slot.error();
   if (cmd.seconds <= 0 || cmd.seconds > kMaxExtendSeconds) {
-    return make_error(ErrorCode::invalid, "an extension is 1 to 3600 seconds", "/seconds");
+    return make_error(ErrorCode::invalid,
+                      "an extension is 1 to " + std::to_string(kMaxExtendSeconds) + " seconds", "/seconds");
   }
   return ctx.one(TimerExtended{cmd.slot, cmd.timer, cmd.seconds * 1000});
 }

@@ -118,9 +118,9 @@ constexpr auto describe(Tag<SlotDef>) {
   return std::tuple{field("id", &SlotDef::id),
                     field("presenter", &SlotDef::presenter),
                     field("title", &SlotDef::title),
-                    field("mode", &SlotDef::mode),
-                    field("report_limit_s", &SlotDef::report_limit_s),
-                    field("qa_budget_s", &SlotDef::qa_budget_s)};
+                    field("mode", &SlotDef::mode, Presence::defaulted),
+                    field("report_limit_s", &SlotDef::report_limit_s, Presence::defaulted),
+                    field("qa_budget_s", &SlotDef::qa_budget_s, Presence::defaulted)};
 }
 constexpr auto describe(Tag<Slot>) {
   return std::tuple{field("def", &Slot::def), field("stage", &Slot::stage), field("report", &Slot::report),
