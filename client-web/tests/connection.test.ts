@@ -129,3 +129,46 @@ describe('connection', () => {
     expect(statuses.at(-1)).toBe('offline');
   });
 });
+
+describe('connection pings', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.instances = [];
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('pings a quiet link, takes the server time, and gives up on a link that does not answer', () => {
+    const times: number[] = [];
+    const statuses: string[] = [];
+    const conn = new Connection(
+      {
+        url: 'ws://x/ws',
+        token: 'tok-123456789',
+        resumeFrom: () => 0,
+        random: () => 0.5,
+        pingEveryMs: 1_000,
+        requestTimeoutMs: 500,
+        socketFactory: (u) => new FakeSocket(u) as unknown as WebSocket,
+      },
+      { onStatus: (s) => statuses.push(s), onWelcome: () => {}, onUpdate: () => {}, onServerTime: (t) => times.push(t) },
+    );
+    vi.stubGlobal('WebSocket', FakeSocket);
+    conn.start();
+    const s = FakeSocket.last();
+    s.accept();
+    s.deliver(welcome(1));
+    vi.advanceTimersByTime(1_000);
+    const ping = s.lastSent('ping')!;
+    expect(ping).toBeDefined();
+    s.deliver({ type: 'ack', id: ping.id, seq: 1, result: { server_time: 42 } });
+    return Promise.resolve().then(() => {
+      expect(times).toEqual([42]);
+      vi.advanceTimersByTime(1_000); // the next ping gets no answer …
+      vi.advanceTimersByTime(500); // … and the link is declared dead
+      expect(s.readyState).toBe(FakeSocket.CLOSED);
+      expect(statuses.at(-1)).toBe('offline');
+      conn.stop();
+      vi.unstubAllGlobals();
+    });
+  });
+});

@@ -99,6 +99,9 @@ export default {
     },
     receipt: 'Receipt code',
     receiptHelp: 'Keep this code: with it you can check that your sheet was counted.',
+    checkReceipt: 'Check it is in the box',
+    inBox: 'In the ballot box',
+    notInBox: 'No sheet with this receipt in the box',
     firstPress: 'The first submission counts; it cannot be changed afterwards.',
     untilClose: 'You can change your sheet until the evaluation closes.',
     anonymous: 'Anonymous',
@@ -239,6 +242,12 @@ export default {
       ask: 'Ask the next question',
       help: 'Show shortcuts',
     },
+  },
+  scrutineer: {
+    title: 'Check a receipt',
+    ballot: 'Ballot',
+    receipt: 'Receipt code (64 characters)',
+    check: 'Check',
   },
   common: {
     confirm: 'OK',

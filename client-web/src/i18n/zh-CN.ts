@@ -99,6 +99,9 @@ export default {
     },
     receipt: '回执码',
     receiptHelp: '请记下回执码，可凭此核对您的测评表已计入。',
+    checkReceipt: '核对是否已入票箱',
+    inBox: '已在票箱中',
+    notInBox: '票箱中没有这张测评表',
     firstPress: '本次测评以首次提交为准，提交后不能修改。',
     untilClose: '测评结束前可以修改。',
     anonymous: '无记名',
@@ -239,6 +242,12 @@ export default {
       ask: '质询下一条',
       help: '显示快捷键',
     },
+  },
+  scrutineer: {
+    title: '核对回执',
+    ballot: '测评',
+    receipt: '回执码（64 位）',
+    check: '核对',
   },
   common: {
     confirm: '确定',

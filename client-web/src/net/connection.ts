@@ -36,6 +36,7 @@ export interface ConnectionEvents {
   onStatus(status: ConnectionStatus, detail?: string): void;
   onWelcome(msg: WelcomeMessage): void;
   onUpdate(msg: UpdateMessage): void;
+  onServerTime?(serverTime: number): void;
 }
 
 export interface ConnectionOptions {
@@ -43,6 +44,7 @@ export interface ConnectionOptions {
   token: string;
   resumeFrom: () => number; // the last seq applied, 0 for none
   requestTimeoutMs?: number;
+  pingEveryMs?: number; // a quiet link is checked this often (a dead one then fails the ping's timeout)
   random?: () => number;
   socketFactory?: (url: string) => WebSocket;
 }
@@ -57,6 +59,7 @@ export class Connection {
   private socket: WebSocket | null = null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pending = new Map<string, Pending>();
   private nextId = 1;
   private stopped = false;
@@ -84,6 +87,7 @@ export class Connection {
       window.removeEventListener('online', this.onBrowserOnline);
     }
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.stopPings();
     this.socket?.close();
     this.failPending(DISCONNECTED, 'stopped');
   }
@@ -168,6 +172,7 @@ export class Connection {
         this.attempt = 0;
         this.events.onWelcome(msg as unknown as WelcomeMessage);
         this.setStatus('online');
+        this.startPings();
         break;
       case 'update':
         this.events.onUpdate(msg as unknown as UpdateMessage);
@@ -213,8 +218,24 @@ export class Connection {
     }
   }
 
+  private startPings(): void {
+    this.stopPings();
+    this.pingTimer = setInterval(() => {
+      this.request({ type: 'ping' }).then(
+        (ack) => this.events.onServerTime?.(Number(ack.result?.server_time)),
+        () => {}, // a failed ping has already closed the socket
+      );
+    }, this.opts.pingEveryMs ?? 15_000);
+  }
+
+  private stopPings(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
   private onClose(socket: WebSocket): void {
     if (socket !== this.socket) return;
+    this.stopPings();
     this.socket = null;
     this.welcomed = false;
     this.failPending(DISCONNECTED, 'connection lost');

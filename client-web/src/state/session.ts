@@ -71,6 +71,9 @@ export function connect(token: string): void {
       onUpdate(msg) {
         session.view = applyUpdate(session.view, msg, Date.now());
       },
+      onServerTime(serverTime) {
+        if (Number.isFinite(serverTime)) session.view.clockOffsetMs = serverTime - Date.now();
+      },
     },
   );
   connection.value = conn;
