@@ -23,8 +23,8 @@ enum TypeBit : unsigned {
 };
 
 const std::pair<const char*, unsigned> kTypeNames[] = {
-    {"null", kNull},     {"boolean", kBoolean}, {"integer", kInteger}, {"number", kNumber},
-    {"string", kString}, {"array", kArray},     {"object", kObject}};
+    {"string", kString}, {"integer", kInteger}, {"number", kNumber}, {"boolean", kBoolean},
+    {"array", kArray},   {"object", kObject},   {"null", kNull}};
 
 // Keywords that only describe and never constrain.
 const std::set<std::string> kAnnotations = {"$schema",     "$id",      "$comment", "title",
