@@ -1,16 +1,22 @@
 // A hearing to test against: the seed under tests/e2e/ imported into a fresh database, served by a real
 // `dais serve`, with every participant's join token.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, run, serve, stop, tempDir } from './harness.mjs';
 
 export const seedPath = join(repoRoot, 'tests', 'e2e', 'hearing.json');
 
-// Join links as dais prints them: "<participant id> … /j/<token>".
+// The tokens file `dais import --tokens-out` writes: a header, then "participant, name, roles, token" per line,
+// tab-separated.
 export function tokensFrom(text) {
   const tokens = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*(\S+)\b.*\/j\/([A-Za-z0-9_-]+)/.exec(line);
-    if (m) tokens[m[1]] = m[2];
+  const [header, ...rows] = text.trim().split('\n');
+  const cols = header.split('\t');
+  const who = cols.indexOf('participant');
+  const token = cols.indexOf('token');
+  for (const row of rows) {
+    const cells = row.split('\t');
+    if (cells[who] && cells[token]) tokens[cells[who]] = cells[token];
   }
   return tokens;
 }
@@ -18,8 +24,9 @@ export function tokensFrom(text) {
 export async function startHearing() {
   const tmp = tempDir('dais-e2e-');
   const db = join(tmp.dir, 'hearing.db');
-  const imported = await run(['import', '--db', db, seedPath]);
-  const tokens = tokensFrom(imported.out);
+  const tokensFile = join(tmp.dir, 'tokens.tsv');
+  await run(['import', seedPath, '--db', db, '--tokens-out', tokensFile]);
+  const tokens = tokensFrom(readFileSync(tokensFile, 'utf8'));
   const server = await serve(['--db', db, '--web', join(repoRoot, 'client-web', 'dist')]);
   return {
     ...server,
