@@ -1,0 +1,258 @@
+// Ballots (民主评议): creation, eligibility, sheets, change policies, receipts, the k-anonymous live tally,
+// close, publish, void and rerun.
+#include <gtest/gtest.h>
+
+#include "core/tally.hpp"
+#include "fixtures.hpp"
+
+namespace dais::core {
+namespace {
+
+using testing::FixtureOptions;
+using testing::marks_for;
+using testing::receipt;
+using testing::TestHearing;
+
+const std::vector<DimensionId> kDims = {"duty", "integrity"};
+
+std::int64_t count(const Tally& t, const SlotId& slot, const DimensionId& dim, const GradeId& grade) {
+  const auto s = t.sections.find(slot);
+  if (s == t.sections.end()) return 0;
+  const auto d = s->second.find(dim);
+  if (d == s->second.end()) return 0;
+  const auto g = d->second.marks.find(grade);
+  if (g == d->second.marks.end()) return 0;
+  std::int64_t n = 0;
+  for (const auto& [group, c] : g->second) n += c;
+  return n;
+}
+
+class BallotTest : public ::testing::Test {
+ protected:
+  void SetUp() override { h.start(); }
+  // Creates and opens a ballot; returns its id.
+  BallotId open(const TemplateId& tpl, std::optional<SlotId> slot) {
+    h.ok("chair", CreateBallot{tpl, slot});
+    const BallotId id = h.state.ballot_order.back();
+    h.ok("chair", OpenBallot{id});
+    return id;
+  }
+  TestHearing h;
+};
+
+TEST_F(BallotTest, PerPresenterAndCombinedBallots) {
+  auto created = h.ok("chair", CreateBallot{"each", "S2"});
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(std::get<BallotCreated>(created[0].body).ballot, "B1");
+  EXPECT_EQ(h.state.ballots.at("B1").slots, (std::vector<SlotId>{"S2"}));
+  EXPECT_EQ(h.state.ballots.at("B1").status, BallotStatus::pending);
+  EXPECT_EQ(h.fail("chair", CreateBallot{"each", std::nullopt}).field, "/slot");
+  EXPECT_EQ(h.fail("chair", CreateBallot{"each", "S9"}).code, ErrorCode::not_found);
+  EXPECT_EQ(h.fail("chair", CreateBallot{"nope", "S1"}).field, "/template_id");
+  EXPECT_EQ(h.fail("chair", CreateBallot{"each", "S2"}).code, ErrorCode::conflict);  // a double press
+  EXPECT_EQ(h.fail("chair", CreateBallot{"combined", "S1"}).field, "/slot");
+  h.ok("chair", SkipSlot{"S3"});
+  h.ok("chair", ReorderAgenda{{"S2", "S1", "S3"}});
+  h.ok("chair", CreateBallot{"combined", std::nullopt});
+  EXPECT_EQ(h.state.ballots.at("B2").slots, (std::vector<SlotId>{"S2", "S1"}));  // agenda order, no skipped
+  EXPECT_EQ(h.fail("chair", CreateBallot{"each", "S3"}).code, ErrorCode::wrong_stage);
+}
+
+TEST_F(BallotTest, OpeningRecordsTheElectorateAndOnePerPresenterAtATime) {
+  h.ok("chair", CreateBallot{"each", "S1"});
+  h.ok("chair", CreateBallot{"members_only", "S1"});
+  h.ok("chair", CreateBallot{"each", "S2"});
+  auto opened = h.ok("chair", OpenBallot{"B1"});
+  EXPECT_EQ(std::get<BallotOpened>(opened.at(0).body).eligible, 9);  // 3 questioners + 6 voters
+  EXPECT_EQ(h.fail("chair", OpenBallot{"B1"}).code, ErrorCode::wrong_stage);
+  EXPECT_EQ(h.fail("chair", OpenBallot{"B2"}).code, ErrorCode::conflict);  // S1 already on an open sheet
+  h.ok("chair", OpenBallot{"B3"});
+  h.ok("chair", CloseBallot{"B1"});
+  auto members = h.ok("chair", OpenBallot{"B2"});
+  EXPECT_EQ(std::get<BallotOpened>(members.at(0).body).eligible, 3);
+}
+
+TEST_F(BallotTest, OnlyEligibleCheckedInVotersOnOpenBallots) {
+  h.ok("chair", CreateBallot{"members_only", "S1"});
+  const Marks m = marks_for({"S1"}, kDims, "good");
+  EXPECT_EQ(h.fail("Q1", CastSheet{"B1", m, receipt(1)}).code, ErrorCode::ballot_closed);  // pending
+  h.ok("chair", OpenBallot{"B1"});
+  EXPECT_EQ(h.fail("V1", CastSheet{"B1", m, receipt(1)}).code, ErrorCode::not_allowed);  // not a member
+  EXPECT_EQ(h.fail("chair", CastSheet{"B1", m, receipt(1)}).code, ErrorCode::not_allowed);
+  h.ok("Q1", CastSheet{"B1", m, receipt(1)});
+  h.ok("chair", CloseBallot{"B1"});
+  EXPECT_EQ(h.fail("Q2", CastSheet{"B1", m, receipt(2)}).code, ErrorCode::ballot_closed);
+  EXPECT_EQ(h.fail("Q2", CastSheet{"B9", m, receipt(2)}).code, ErrorCode::not_found);
+}
+
+TEST(Ballots, CheckInBeforeVotingIsASetting) {
+  for (bool required : {true, false}) {
+    FixtureOptions o;
+    o.voting_requires_check_in = required;
+    TestHearing h(o);
+    h.ok("chair", OpenCheckIn{});
+    for (const char* v : {"Q1", "Q2", "Q3", "V1", "V2", "V3"}) h.ok(v, CheckIn{});
+    h.ok("chair", StartSession{});
+    h.ok("chair", CreateBallot{"each", "S1"});
+    h.ok("chair", OpenBallot{"B1"});
+    const CastSheet sheet{"B1", marks_for({"S1"}, kDims, "good"), receipt(6)};
+    if (required) {
+      EXPECT_EQ(h.fail("V6", sheet).code, ErrorCode::not_checked_in);
+    } else {
+      h.ok("V6", sheet);
+    }
+  }
+}
+
+TEST_F(BallotTest, MarksNameOnlyTheBallotsSlotsDimensionsAndGrades) {
+  const BallotId b = open("each", "S1");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {{"S2", {{"duty", {"good"}}}}}, receipt(1)}).field, "/marks/S2");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {{"S1", {{"style", {"good"}}}}}, receipt(1)}).field, "/marks/S1/style");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {{"S1", {{"duty", {"good", "great"}}}}}, receipt(1)}).field,
+            "/marks/S1/duty/1");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {{"S1", {{"duty", {"good", "good"}}}}}, receipt(1)}).field,
+            "/marks/S1/duty/1");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {}, "ABC"}).field, "/receipt_hash");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {}, std::string(64, 'A')}).field, "/receipt_hash");
+}
+
+TEST_F(BallotTest, AnInvalidSectionDoesNotSpoilTheRestOfTheSheet) {
+  const BallotId b = open("each", "S1");
+  // Two marks on duty (invalid), integrity left out (invalid), so nothing valid; then a sheet valid on duty
+  // only.
+  h.ok("V1", CastSheet{b, {{"S1", {{"duty", {"good", "fair"}}}}}, receipt(1)});
+  h.ok("V2", CastSheet{b, {{"S1", {{"duty", {"fair"}}, {"integrity", {}}}}}, receipt(2)});
+  h.ok("chair", CloseBallot{b});
+  const Tally& t = h.state.ballots.at(b).tally;
+  EXPECT_EQ(t.sheets, 2);
+  EXPECT_EQ(count(t, "S1", "duty", "fair"), 1);
+  const BallotResult r = score(h.state, h.state.ballots.at(b), t);
+  ASSERT_EQ(r.presenters.size(), 1u);
+  EXPECT_EQ(r.presenters[0].dimensions[0].invalid, 1);  // duty: V1
+  EXPECT_EQ(r.presenters[0].dimensions[1].invalid, 2);  // integrity: both
+}
+
+TEST_F(BallotTest, FirstPressCounts) {
+  const BallotId b = open("each", "S1");
+  h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  EXPECT_EQ(h.fail("V1", CastSheet{b, marks_for({"S1"}, kDims, "poor"), receipt(1)}).code,
+            ErrorCode::already_voted);
+  EXPECT_EQ(h.fail("V1", CastSheet{b, marks_for({"S1"}, kDims, "poor"), receipt(2)}).code,
+            ErrorCode::already_voted);
+  EXPECT_EQ(h.state.ballots.at(b).tally.sheets, 1);
+}
+
+TEST_F(BallotTest, ChangeableUntilCloseFindsTheAnonymousSheetByReceiptOnly) {
+  const BallotId b = open("combined", std::nullopt);
+  const std::vector<SlotId> all = {"S1", "S2", "S3"};
+  h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(1)});
+  h.ok("V2", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(2)});
+  // Someone else's receipt, or an unknown one, is refused.
+  EXPECT_EQ(h.fail("V1", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(9)}).message,
+            "receipt does not match");
+  EXPECT_EQ(h.fail("V3", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(1)}).message,
+            "receipt already used");
+  auto changed = h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(1)});
+  EXPECT_TRUE(std::get<SheetRecorded>(changed.at(0).body).changed);
+  const Ballot& ballot = h.state.ballots.at(b);
+  EXPECT_EQ(ballot.box.size(), 2u);
+  EXPECT_TRUE(ballot.named.empty());
+  EXPECT_EQ(ballot.tally.sheets, 2);
+  EXPECT_EQ(count(ballot.tally, "S1", "overall", "satisfied"), 1);
+  EXPECT_EQ(count(ballot.tally, "S1", "overall", "unsatisfied"), 0);
+  EXPECT_EQ(ballot.voted, (std::set<ParticipantId>{"V1", "V2"}));
+}
+
+TEST_F(BallotTest, TheAnonymousSheetIsSplitFromItsVoter) {
+  const BallotId b = open("each", "S1");
+  auto events = h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  ASSERT_EQ(events.size(), 2u);
+  const auto& recorded = std::get<SheetRecorded>(events[0].body);
+  EXPECT_EQ(recorded.voter, "V1");
+  const auto& stored = std::get<SheetStored>(events[1].body);
+  EXPECT_FALSE(stored.voter.has_value());
+  EXPECT_EQ(events[1].at, 0);
+  EXPECT_EQ(stored.entry.group, "deputies");
+  EXPECT_TRUE(is_secret(events[1]));
+}
+
+TEST_F(BallotTest, TheLiveTallyMovesOnlyEveryKSheets) {
+  const BallotId b = open("each", "S1");  // k = 3
+  std::vector<std::int64_t> live_sheets;
+  const char* voters[] = {"V1", "V2", "V3", "V4", "V5", "V6", "Q1"};
+  for (int i = 0; i < 7; ++i) {
+    h.ok(voters[i], CastSheet{b, marks_for({"S1"}, kDims, i % 2 == 0 ? "good" : "fair"), receipt(i)});
+    live_sheets.push_back(h.state.ballots.at(b).live.sheets);
+  }
+  EXPECT_EQ(live_sheets, (std::vector<std::int64_t>{0, 0, 3, 3, 3, 6, 6}));
+  EXPECT_EQ(h.state.ballots.at(b).changes_since_live, 1);
+  EXPECT_EQ(h.state.ballots.at(b).tally.sheets, 7);
+  // At close the live tally catches up, however few sheets came since the last refresh.
+  auto closed = h.ok("chair", CloseBallot{b});
+  ASSERT_EQ(closed.size(), 2u);
+  EXPECT_EQ(std::get<LiveTallyRefreshed>(closed[1].body).tally, h.state.ballots.at(b).tally);
+  EXPECT_EQ(h.state.ballots.at(b).live, h.state.ballots.at(b).tally);
+}
+
+TEST_F(BallotTest, ChangedSheetsCountTowardsKToo) {
+  const BallotId b = open("combined", std::nullopt);
+  const std::vector<SlotId> all = {"S1", "S2", "S3"};
+  h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(1)});
+  h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(1)});
+  EXPECT_EQ(h.state.ballots.at(b).live.sheets, 0);
+  auto third = h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(1)});
+  ASSERT_EQ(third.size(), 3u);
+  const Tally& live = std::get<LiveTallyRefreshed>(third[2].body).tally;
+  EXPECT_EQ(live.sheets, 1);
+  EXPECT_EQ(count(live, "S2", "overall", "unsatisfied"), 1);
+  EXPECT_EQ(count(live, "S2", "overall", "basic"), 0);
+}
+
+TEST_F(BallotTest, NamedBallotsKeepTheVoterAndAnExactLiveTally) {
+  const BallotId b = open("each_named", "S1");
+  auto events = h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(std::get<SheetStored>(events[1].body).voter, "V1");
+  EXPECT_FALSE(is_secret(events[1]));
+  EXPECT_EQ(h.state.ballots.at(b).live, h.state.ballots.at(b).tally);
+  EXPECT_EQ(h.state.ballots.at(b).live.sheets, 1);
+  // A named sheet is found by its voter; a change replaces it.
+  h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "poor"), receipt(2)});
+  EXPECT_EQ(h.state.ballots.at(b).named.at("V1").marks, marks_for({"S1"}, kDims, "poor"));
+  EXPECT_EQ(count(h.state.ballots.at(b).live, "S1", "duty", "poor"), 1);
+  EXPECT_EQ(count(h.state.ballots.at(b).live, "S1", "duty", "good"), 0);
+  EXPECT_TRUE(h.state.ballots.at(b).box.empty());
+}
+
+TEST_F(BallotTest, ClosePublishVoidAndRerun) {
+  const BallotId b = open("each", "S1");
+  h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  EXPECT_EQ(h.fail("chair", PublishBallot{b}).code, ErrorCode::wrong_stage);
+  h.ok("chair", CloseBallot{b});
+  EXPECT_EQ(h.fail("chair", CloseBallot{b}).code, ErrorCode::wrong_stage);
+  EXPECT_EQ(h.fail("chair", VoidBallot{b, ""}).field, "/reason");
+  auto voided = h.ok("chair", VoidBallot{b, "表决器故障"});
+  ASSERT_EQ(voided.size(), 2u);
+  const auto& rerun = std::get<BallotCreated>(voided[1].body);
+  EXPECT_EQ(rerun.ballot, "B2");
+  EXPECT_EQ(rerun.rerun_of, b);
+  EXPECT_EQ(rerun.slots, (std::vector<SlotId>{"S1"}));
+  EXPECT_EQ(h.state.ballots.at(b).status, BallotStatus::voided);
+  EXPECT_EQ(h.state.ballots.at(b).void_reason, "表决器故障");
+  EXPECT_EQ(h.fail("chair", VoidBallot{b, "again"}).code, ErrorCode::wrong_stage);
+  // The rerun is a fresh ballot: everyone votes again.
+  h.ok("chair", OpenBallot{"B2"});
+  h.ok("V1", CastSheet{"B2", marks_for({"S1"}, kDims, "fair"), receipt(1)});
+  h.ok("chair", CloseBallot{"B2"});
+  h.ok("chair", PublishBallot{"B2"});
+  EXPECT_EQ(h.state.ballots.at("B2").status, BallotStatus::published);
+  EXPECT_EQ(h.fail("chair", VoidBallot{"B2", "too late"}).code, ErrorCode::wrong_stage);
+  // Results withheld on the day may be published after adjournment.
+  const BallotId later = open("each", "S2");
+  h.ok("chair", CloseBallot{later});
+  h.ok("chair", Adjourn{});
+  h.ok("chair", PublishBallot{later});
+}
+
+}  // namespace
+}  // namespace dais::core
