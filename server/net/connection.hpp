@@ -1,0 +1,30 @@
+#pragma once
+// A joined client as a hearing sees it: something to deliver shared message buffers to, and to close. The
+// WebSocket session implements it; every call is thread-safe (it posts to the session's strand).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace dais::net {
+
+// One outgoing message. The text is built once and the same buffer goes to every connection that gets it.
+struct Outgoing {
+  std::shared_ptr<const std::string> text;
+  // A tally/turnout update that a newer one may replace while it still waits in a queue.
+  bool coalescable = false;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual void deliver(Outgoing message) = 0;
+  // Closes once what is already queued is written (graceful) or at once, dropping the queue.
+  virtual void close(std::uint16_t code, std::string reason, bool drain_first) = 0;
+};
+
+inline Outgoing make_outgoing(std::string text, bool coalescable = false) {
+  return Outgoing{std::make_shared<const std::string>(std::move(text)), coalescable};
+}
+
+}  // namespace dais::net

@@ -1,0 +1,372 @@
+#include "net/exports.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "core/tally.hpp"
+
+namespace dais::net {
+namespace {
+
+using nlohmann::json;
+
+bool has_results(const core::Ballot& b) {
+  return b.status == core::BallotStatus::closed || b.status == core::BallotStatus::published;
+}
+
+std::string_view status_name(core::BallotStatus s) {
+  switch (s) {
+    case core::BallotStatus::pending:
+      return "pending";
+    case core::BallotStatus::open:
+      return "open";
+    case core::BallotStatus::closed:
+      return "closed";
+    case core::BallotStatus::published:
+      return "published";
+    case core::BallotStatus::voided:
+      return "voided";
+  }
+  return "unknown";
+}
+
+std::string_view stage_name(core::Stage s) {
+  switch (s) {
+    case core::Stage::waiting:
+      return "waiting";
+    case core::Stage::reporting:
+      return "reporting";
+    case core::Stage::questioning:
+      return "questioning";
+    case core::Stage::evaluating:
+      return "evaluating";
+    case core::Stage::done:
+      return "done";
+    case core::Stage::skipped:
+      return "skipped";
+  }
+  return "unknown";
+}
+
+std::string_view inquiry_status_name(core::InquiryStatus s) {
+  switch (s) {
+    case core::InquiryStatus::submitted:
+      return "submitted";
+    case core::InquiryStatus::approved:
+      return "approved";
+    case core::InquiryStatus::rejected:
+      return "rejected";
+    case core::InquiryStatus::asking:
+      return "asking";
+    case core::InquiryStatus::answered:
+      return "answered";
+    case core::InquiryStatus::withdrawn:
+      return "withdrawn";
+  }
+  return "unknown";
+}
+
+std::string name_of(const core::HearingState& state, const core::ParticipantId& id) {
+  const core::Participant* p = state.participant(id);
+  return p != nullptr ? p->name : id;
+}
+
+std::string unit_of(const core::HearingState& state, const core::SlotId& slot) {
+  const core::Slot* s = state.slot(slot);
+  return s != nullptr ? s->def.title : slot;
+}
+
+std::string grade_label(const core::BallotTemplate* tpl, const core::DimensionId& dim,
+                        const core::GradeId& grade) {
+  if (tpl == nullptr) return grade;
+  for (const auto& d : tpl->dimensions) {
+    if (d.id != dim) continue;
+    for (const auto& g : d.grades) {
+      if (g.id == grade) return g.label;
+    }
+  }
+  return grade;
+}
+
+std::string dimension_label(const core::BallotTemplate* tpl, const core::DimensionId& dim) {
+  if (tpl == nullptr) return dim;
+  for (const auto& d : tpl->dimensions) {
+    if (d.id == dim) return d.label;
+  }
+  return dim;
+}
+
+std::string percent(const std::optional<double>& v) {
+  if (!v) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", *v * 100.0);
+  return buf;
+}
+
+std::string decimal(const std::optional<double>& v) {
+  if (!v) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", *v);
+  return buf;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+std::string minutes_seconds(std::int64_t ms) {
+  const std::int64_t s = ms / 1000;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(s / 60),
+                static_cast<long long>(s % 60));
+  return buf;
+}
+
+// Ballots whose results may be reported, each with its template and score.
+void for_each_result(const core::HearingState& state,
+                     const std::function<void(const core::Ballot&, const core::BallotTemplate*,
+                                              const core::BallotResult&)>& fn) {
+  for (const auto& id : state.ballot_order) {
+    const auto it = state.ballots.find(id);
+    if (it == state.ballots.end() || !has_results(it->second)) continue;
+    const core::Ballot& b = it->second;
+    fn(b, state.def.ballot_template(b.template_id), core::score(state, b, b.tally));
+  }
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string csv_field(std::string_view text) {
+  std::string value(text);
+  // A cell starting with = + - @ would be read by a spreadsheet as a formula.
+  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
+    value.insert(0, 1, '\'');
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string results_json(const core::HearingState& state) {
+  json ballots = json::array();
+  for_each_result(
+      state, [&](const core::Ballot& b, const core::BallotTemplate* tpl, const core::BallotResult& r) {
+        json presenters = json::array();
+        for (const auto& p : r.presenters) {
+          json dims = json::array();
+          for (const auto& d : p.dimensions) {
+            json counts = json::object();
+            for (const auto& [grade, n] : d.counts) counts[grade] = n;
+            dims.push_back({{"dimension", d.dimension},
+                            {"label", dimension_label(tpl, d.dimension)},
+                            {"cast", d.cast},
+                            {"valid", d.valid},
+                            {"invalid", d.invalid},
+                            {"counts", counts},
+                            {"satisfaction", d.satisfaction ? json(*d.satisfaction) : json(nullptr)},
+                            {"points", d.points ? json(*d.points) : json(nullptr)}});
+          }
+          presenters.push_back({{"slot", p.slot},
+                                {"unit", unit_of(state, p.slot)},
+                                {"presenter", p.presenter},
+                                {"name", name_of(state, p.presenter)},
+                                {"rank", p.rank},
+                                {"verdict", p.verdict},
+                                {"flags", p.flags},
+                                {"satisfaction", p.satisfaction ? json(*p.satisfaction) : json(nullptr)},
+                                {"points", p.points ? json(*p.points) : json(nullptr)},
+                                {"dimensions", dims}});
+        }
+        ballots.push_back(
+            {{"ballot", b.id},
+             {"template", b.template_id},
+             {"title", tpl != nullptr ? tpl->title : b.template_id},
+             {"status", status_name(b.status)},
+             {"turnout",
+              {{"voted", r.turnout.voted}, {"eligible", r.turnout.eligible}, {"present", r.turnout.present}}},
+             {"presenters", presenters}});
+      });
+  json doc = {{"hearing",
+               {{"id", state.def.id},
+                {"title", state.def.title},
+                {"date", state.def.date},
+                {"venue", state.def.venue}}},
+              {"ballots", ballots}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+std::string results_csv(const core::HearingState& state) {
+  std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
+  out +=
+      "ballot,ballot_title,status,rank,slot,unit,presenter,verdict,satisfaction,points,flags,dimension,cast,"
+      "valid,"
+      "invalid,counts\r\n";
+  for_each_result(state,
+                  [&](const core::Ballot& b, const core::BallotTemplate* tpl, const core::BallotResult& r) {
+                    for (const auto& p : r.presenters) {
+                      for (const auto& d : p.dimensions) {
+                        std::vector<std::string> counts;
+                        for (const auto& [grade, n] : d.counts)
+                          counts.push_back(grade_label(tpl, d.dimension, grade) + " " + std::to_string(n));
+                        const std::vector<std::string> row = {b.id,
+                                                              tpl != nullptr ? tpl->title : b.template_id,
+                                                              std::string(status_name(b.status)),
+                                                              std::to_string(p.rank),
+                                                              p.slot,
+                                                              unit_of(state, p.slot),
+                                                              name_of(state, p.presenter),
+                                                              p.verdict,
+                                                              percent(p.satisfaction),
+                                                              decimal(p.points),
+                                                              join(p.flags, "; "),
+                                                              dimension_label(tpl, d.dimension),
+                                                              std::to_string(d.cast),
+                                                              std::to_string(d.valid),
+                                                              std::to_string(d.invalid),
+                                                              join(counts, "; ")};
+                        for (std::size_t i = 0; i < row.size(); ++i) {
+                          if (i != 0) out += ',';
+                          out += csv_field(row[i]);
+                        }
+                        out += "\r\n";
+                      }
+                    }
+                  });
+  return out;
+}
+
+std::string minutes_html(const core::HearingState& state, std::string_view head_hash, core::TimeMs now) {
+  const auto& def = state.def;
+  std::string h;
+  auto e = [](std::string_view s) { return html_escape(s); };
+  h += "<!DOCTYPE html>\n<html lang=\"" + e(def.settings.locale) + "\"><head><meta charset=\"utf-8\">";
+  h +=
+      "<title>" + e(def.title) +
+      " — 纪要</title><style>"
+      "body{font-family:serif;max-width:60em;margin:2em auto;line-height:1.5}"
+      "table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.2em .4em}"
+      "h2{border-bottom:1px solid #444;margin-top:1.5em}.hash{font-family:monospace;word-break:break-all}"
+      "ul.follow{margin-left:1.5em}@media print{body{margin:0}h2{page-break-after:avoid}}"
+      "</style></head><body>\n";
+  h += "<h1>" + e(def.title) + " 纪要</h1>\n<p>" + e(def.date) + " · " + e(def.venue) + "</p>\n";
+  h += "<p>应到 " + std::to_string(state.expected_voters()) + " 人，实到 " +
+       std::to_string(state.present_voters()) + " 人。</p>\n";
+
+  h += "<h2>议程 Agenda</h2>\n<table><tr><th>#</th><th>单位</th><th>述职人</th><th>方式</th><th>状态</th>"
+       "<th>述职用时</th><th>质询用时</th></tr>\n";
+  int n = 0;
+  for (const auto& slot : state.agenda) {
+    h += "<tr><td>" + std::to_string(++n) + "</td><td>" + e(slot.def.title) + "</td><td>" +
+         e(name_of(state, slot.def.presenter)) + "</td><td>" +
+         (slot.def.mode == core::ReportMode::oral ? "口头" : "书面") + "</td><td>" +
+         e(stage_name(slot.stage)) + "</td><td>" + minutes_seconds(slot.report.elapsed(now)) + "</td><td>" +
+         minutes_seconds(slot.qa.elapsed(now)) + "</td></tr>\n";
+  }
+  h += "</table>\n";
+
+  h += "<h2>质询 Inquiries and commitments</h2>\n";
+  std::function<void(const core::Inquiry&)> inquiry = [&](const core::Inquiry& q) {
+    h += "<li><b>" + e(q.id) + "</b> " + e(name_of(state, q.author)) + "：" + e(q.text) + " <i>(" +
+         e(inquiry_status_name(q.status)) + ")</i>";
+    if (!q.answer_summary.empty()) h += "<br>答复摘要：" + e(q.answer_summary);
+    if (q.status == core::InquiryStatus::rejected && !q.reject_reason.empty())
+      h += "<br>未采纳：" + e(q.reject_reason);
+    for (const auto& c : q.commitments) h += "<br>承诺：" + e(c.text) + "（期限 " + e(c.due) + "）";
+    std::string children;
+    for (const auto& [id, child] : state.inquiries) {
+      if (child.parent && *child.parent == q.id) {
+        if (children.empty()) h += "<ul class=\"follow\">";
+        children = "y";
+        inquiry(child);
+      }
+    }
+    if (!children.empty()) h += "</ul>";
+    h += "</li>\n";
+  };
+  for (const auto& slot : state.agenda) {
+    std::string items;
+    bool any = false;
+    for (const auto& [id, q] : state.inquiries) {
+      if (q.slot != slot.def.id || q.parent) continue;
+      if (!any)
+        h += "<h3>" + e(slot.def.title) + " · " + e(name_of(state, slot.def.presenter)) + "</h3>\n<ul>\n";
+      any = true;
+      inquiry(q);
+    }
+    if (any) h += "</ul>\n";
+  }
+
+  h += "<h2>民主评议 Ballots</h2>\n";
+  for_each_result(
+      state, [&](const core::Ballot& b, const core::BallotTemplate* tpl, const core::BallotResult& r) {
+        h += "<h3>" + e(b.id) + " · " + e(tpl != nullptr ? tpl->title : b.template_id) + " (" +
+             e(status_name(b.status)) + ")</h3>\n<p>投票 " + std::to_string(r.turnout.voted) + " / 应投 " +
+             std::to_string(r.turnout.eligible) + " / 在场 " + std::to_string(r.turnout.present) + "</p>\n";
+        h += "<table><tr><th>排名</th><th>单位</th><th>述职人</th><th>评价</th><th>满意率</th><th>得分</"
+             "th><th>提示</th>"
+             "<th>计票</th></tr>\n";
+        for (const auto& p : r.presenters) {
+          std::string tallies;
+          for (const auto& d : p.dimensions) {
+            std::vector<std::string> counts;
+            for (const auto& [grade, c] : d.counts)
+              counts.push_back(e(grade_label(tpl, d.dimension, grade)) + " " + std::to_string(c));
+            tallies += e(dimension_label(tpl, d.dimension)) + "：" + join(counts, "，") + "（无效 " +
+                       std::to_string(d.invalid) + "）<br>";
+          }
+          std::vector<std::string> flags;
+          for (const auto& f : p.flags) flags.push_back(e(f));
+          h += "<tr><td>" + std::to_string(p.rank) + "</td><td>" + e(unit_of(state, p.slot)) + "</td><td>" +
+               e(name_of(state, p.presenter)) + "</td><td>" + e(p.verdict) + "</td><td>" +
+               percent(p.satisfaction) + "</td><td>" + decimal(p.points) + "</td><td>" + join(flags, "，") +
+               "</td><td>" + tallies + "</td></tr>\n";
+        }
+        h += "</table>\n";
+      });
+
+  h += "<h2>审计 Audit</h2>\n<p>日志条数 " + std::to_string(state.event_count) +
+       "；链头哈希 head hash：<span class=\"hash\">" + e(head_hash) + "</span></p>\n</body></html>\n";
+  return h;
+}
+
+}  // namespace dais::net

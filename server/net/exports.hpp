@@ -1,0 +1,22 @@
+#pragma once
+// Reports for the chair and the scrutineer, built from the committed state alone (no sockets): the results of
+// closed and published ballots as JSON and as CSV, and the printable minutes (纪要).
+#include <string>
+#include <string_view>
+
+#include "core/state.hpp"
+
+namespace dais::net {
+
+std::string results_json(const core::HearingState& state);
+// UTF-8 with a byte-order mark, so that Excel opens it as UTF-8; one row per ballot × presenter × dimension.
+std::string results_csv(const core::HearingState& state);
+// A self-contained printable HTML page: agenda, inquiries with follow-ups and answers, commitments, ballots
+// with tallies, verdicts and ranking, and the head hash of the audit chain. Every text from the hearing is
+// escaped.
+std::string minutes_html(const core::HearingState& state, std::string_view head_hash, core::TimeMs now);
+
+std::string html_escape(std::string_view text);
+std::string csv_field(std::string_view text);
+
+}  // namespace dais::net

@@ -1,0 +1,125 @@
+#include "net/http_session.hpp"
+
+#include <iostream>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "net/http_routes.hpp"
+#include "net/websocket_session.hpp"
+
+namespace dais::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+
+namespace {
+
+template <class Stream>
+constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+void fail(beast::error_code ec, const char* what) {
+  if (ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+      ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated) {
+    return;
+  }
+  std::cerr << "http " << what << ": " << ec.message() << "\n";
+}
+
+}  // namespace
+
+template <class Stream>
+http_session<Stream>::http_session(Stream&& stream, std::shared_ptr<SharedState> state)
+    : stream_(std::move(stream)), state_(std::move(state)) {}
+
+template <class Stream>
+void http_session<Stream>::run() {
+  // Start on the connection's strand.
+  asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (is_tls<Stream>) {
+      beast::get_lowest_layer(self->stream_)
+          .expires_after(std::chrono::milliseconds(self->state_->limits().http_timeout_ms));
+      self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                    beast::bind_front_handler(&http_session::on_handshake, self));
+    } else {
+      self->do_read();
+    }
+  });
+}
+
+template <class Stream>
+void http_session<Stream>::on_handshake(beast::error_code ec) {
+  if (ec) return fail(ec, "handshake");
+  do_read();
+}
+
+template <class Stream>
+void http_session<Stream>::do_read() {
+  parser_.emplace();
+  parser_->body_limit(state_->limits().http_max_request_bytes);
+  parser_->header_limit(
+      static_cast<std::uint32_t>(std::min<std::size_t>(state_->limits().http_max_request_bytes, 1u << 20)));
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(state_->limits().http_timeout_ms));
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
+}
+
+template <class Stream>
+void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_eof();
+  if (ec == http::error::body_limit || ec == http::error::header_limit) {
+    auto res = std::make_shared<http::response<http::string_body>>(http::status::payload_too_large, 11);
+    res->set(http::field::content_type, "text/plain; charset=utf-8");
+    res->keep_alive(false);
+    res->body() = "request too large\n";
+    res->prepare_payload();
+    return http::async_write(stream_, *res,
+                             [self = this->shared_from_this(), res](beast::error_code e, std::size_t n) {
+                               self->on_write(false, e, n);
+                             });
+  }
+  if (ec) return fail(ec, "read");
+
+  auto req = parser_->release();
+  if (beast::websocket::is_upgrade(req)) {
+    const auto target = req.target();
+    if (target.substr(0, target.find('?')) == "/ws") {
+      beast::get_lowest_layer(stream_).expires_never();
+      std::make_shared<websocket_session<Stream>>(std::move(stream_), state_)->run(std::move(req));
+      return;
+    }
+  }
+  route_http(*state_, std::move(req), [self = this->shared_from_this()](http::message_generator msg) {
+    // Exports answer from the hearing's strand: come back to this connection's strand to write.
+    asio::dispatch(self->stream_.get_executor(), [self, m = std::move(msg)]() mutable {
+      const bool keep_alive = m.keep_alive();
+      beast::async_write(self->stream_, std::move(m),
+                         beast::bind_front_handler(&http_session::on_write, self, keep_alive));
+    });
+  });
+}
+
+template <class Stream>
+void http_session<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "write");
+  if (!keep_alive) return do_eof();
+  do_read();
+}
+
+template <class Stream>
+void http_session<Stream>::do_eof() {
+  if constexpr (is_tls<Stream>) {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+  } else {
+    beast::error_code ec;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  }
+}
+
+template class http_session<beast::tcp_stream>;
+template class http_session<beast::ssl_stream<beast::tcp_stream>>;
+
+}  // namespace dais::net

@@ -1,0 +1,599 @@
+#include "net/live_hearing.hpp"
+
+#include <iostream>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+namespace dais::net {
+namespace {
+
+using nlohmann::json;
+namespace asio = boost::asio;
+
+constexpr core::SectionMask kCoalescable =
+    core::mask_of(core::Section::tally) | core::mask_of(core::Section::ballots);
+
+// Events that only move the live count and turnout: their section changes may wait for the next tally tick.
+bool moves_only_the_count(const core::EventBody& body) {
+  return std::holds_alternative<core::SheetRecorded>(body) ||
+         std::holds_alternative<core::SheetStored>(body) ||
+         std::holds_alternative<core::LiveTallyRefreshed>(body);
+}
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::size_t section_index(core::Section s) {
+  return static_cast<std::size_t>(s);
+}
+
+// What an ack reports beyond "done": the ids the command created.
+json ack_result(const core::Command& cmd, const std::vector<core::Event>& events) {
+  json r = json::object();
+  for (const auto& e : events) {
+    if (const auto* s = std::get_if<core::InquirySubmitted>(&e.body)) r["inquiry"] = s->inquiry.id;
+    if (const auto* b = std::get_if<core::BallotCreated>(&e.body)) r["ballot"] = b->ballot;
+  }
+  if (const auto* c = std::get_if<core::CastSheet>(&cmd)) r["ballot"] = c->ballot;
+  return r;
+}
+
+WireError engine_error(const core::Error& e) {
+  return WireError{std::string(core::to_string(e.code)), e.message, e.field};
+}
+
+}  // namespace
+
+LiveHearing::LiveHearing(asio::io_context& ioc, HearingContext context, store::HearingId id,
+                         core::HearingState state)
+    : ctx_(context),
+      id_(std::move(id)),
+      state_(std::move(state)),
+      strand_(asio::make_strand(ioc)),
+      tally_timer_(strand_) {}
+
+// ---- entry points
+// ------------------------------------------------------------------------------------------
+
+void LiveHearing::join(std::shared_ptr<Connection> connection, core::ParticipantId participant,
+                       std::optional<std::int64_t> resume_from) {
+  asio::post(strand_,
+             [self = shared_from_this(), c = std::move(connection), p = std::move(participant), resume_from] {
+               self->when_idle([self, c, p, resume_from] { self->admit(c, p, resume_from); });
+             });
+}
+
+void LiveHearing::leave(const Connection* connection) {
+  asio::post(strand_, [self = shared_from_this(), connection] {
+    auto seat = self->seats_.find(connection);
+    if (seat == self->seats_.end()) return;
+    if (auto a = self->audiences_.find(seat->second.roles); a != self->audiences_.end()) {
+      a->second.members.erase(connection);
+    }
+    if (auto p = self->by_participant_.find(seat->second.participant); p != self->by_participant_.end()) {
+      p->second.erase(connection);
+      if (p->second.empty()) self->by_participant_.erase(p);
+    }
+    self->seats_.erase(seat);
+  });
+}
+
+void LiveHearing::submit(Request request) {
+  asio::post(strand_, [self = shared_from_this(), r = std::move(request)]() mutable {
+    self->queue_.push_back(std::move(r));
+    self->take_batch();
+  });
+}
+
+void LiveHearing::inspect(std::function<void(const core::HearingState&)> fn) {
+  asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)] {
+    self->when_idle([self, fn] { fn(self->state_); });
+  });
+}
+
+void LiveHearing::drain(std::function<void()> done) {
+  asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
+    self->drained_.push_back(done);
+    self->check_drained();
+  });
+}
+
+void LiveHearing::close_all(std::uint16_t code, const std::string& reason) {
+  asio::post(strand_, [self = shared_from_this(), code, reason] {
+    for (auto& [ptr, seat] : self->seats_) {
+      if (auto c = seat.connection.lock()) c->close(code, reason, true);
+    }
+  });
+}
+
+// ---- batches
+// -----------------------------------------------------------------------------------------------
+
+void LiveHearing::when_idle(std::function<void()> fn) {
+  if (busy_) {
+    idle_tasks_.push_back(std::move(fn));
+  } else {
+    fn();
+  }
+}
+
+void LiveHearing::check_drained() {
+  if (busy_ || !queue_.empty()) return;
+  auto done = std::move(drained_);
+  drained_.clear();
+  for (auto& fn : done) fn();
+}
+
+void LiveHearing::take_batch() {
+  if (busy_ || queue_.empty()) return;
+  busy_ = true;
+  batch_started_ = std::chrono::steady_clock::now();
+  const core::TimeMs now = ctx_.clock.now();
+  std::deque<Request> batch;
+  batch.swap(queue_);
+  for (auto& r : batch) {
+    if (seats_.count(r.from.lock().get()) == 0) {
+      refuse(r.from, r.message.id,
+             {"not_joined", "this connection has not been admitted to the hearing", ""});
+    } else if (!r.command) {
+      screen_server_request(std::move(r));
+    } else if (!accept_vote_retry(r)) {
+      accept(std::move(r), now);
+    }
+  }
+  if (accepted_.empty()) return finish_batch();
+
+  outstanding_ = accepted_.size();
+  for (std::size_t i = 0; i < accepted_.size(); ++i) {
+    Accepted& a = accepted_[i];
+    if (a.events.empty()) {  // nothing to store (the engine had nothing to record)
+      a.outcome = store::CommitInfo{state_.event_count, {}};
+      --outstanding_;
+      continue;
+    }
+    store::CommandRecord record{id_, a.events, std::nullopt};
+    if (a.idempotency)
+      record.idempotency = store::Idempotency{a.idempotency->first, a.idempotency->second, a.ack};
+    ctx_.store.submit(
+        std::move(record), [self = shared_from_this(), i](core::Result<store::CommitInfo> outcome) {
+          // The store calls back on its writer thread; the hearing's state belongs to the strand.
+          asio::post(self->strand_,
+                     [self, i, o = std::move(outcome)]() mutable { self->on_committed(i, std::move(o)); });
+        });
+  }
+  if (outstanding_ == 0) finish_batch();
+}
+
+bool LiveHearing::accept_vote_retry(const Request& r) {
+  if (r.message.type != "cast_sheet") return false;
+  const auto key = std::make_pair(r.participant, r.message.body.at("idempotency_key").get<std::string>());
+  if (auto it = votes_.find(key); it != votes_.end()) {
+    if (it->second.ack) {
+      answer(r.from, duplicate_ack_text(*it->second.ack, r.message.id));
+      ctx_.metrics.acks++;
+    } else {
+      it->second.waiting.emplace_back(r.from, r.message.id);
+    }
+    return true;
+  }
+  // Only a participant who already voted in this ballot can be retrying across a restart.
+  const auto& ballot = std::get<core::CastSheet>(*r.command).ballot;
+  const auto b = state_.ballots.find(ballot);
+  if (b == state_.ballots.end() || b->second.voted.count(r.participant) == 0) return false;
+  auto stored = stored_vote_ack(key.first, key.second);
+  if (!stored) return false;
+  votes_[key].ack = *stored;
+  answer(r.from, duplicate_ack_text(*stored, r.message.id));
+  ctx_.metrics.acks++;
+  return true;
+}
+
+void LiveHearing::accept(Request r, core::TimeMs now) {
+  auto events = core::execute(state_, r.participant, *r.command, now);
+  if (!events) return refuse(r.from, r.message.id, engine_error(events.error()));
+  Accepted a;
+  a.seq = state_.event_count;
+  a.ack = ack_text(r.message.id, a.seq, ack_result(*r.command, *events));
+  a.events = std::move(*events);
+  if (r.message.type == "cast_sheet") {
+    a.idempotency.emplace(r.participant, r.message.body.at("idempotency_key").get<std::string>());
+    votes_[*a.idempotency] = Idempotent{};
+  }
+  a.request = std::move(r);
+  accepted_.push_back(std::move(a));
+}
+
+void LiveHearing::screen_server_request(Request r) {
+  const core::Participant* who = state_.participant(r.participant);
+  const auto& type = r.message.type;
+  const auto& body = r.message.body;
+  if (type == "issue_tokens") {
+    if (!who->roles.has(core::Role::chair)) {
+      return refuse(r.from, r.message.id, {"not_allowed", "only the chair issues join tokens", ""});
+    }
+    const auto& list = body.at("participants");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto p = list[i].get<std::string>();
+      const std::string field = "/participants/" + std::to_string(i);
+      if (state_.participant(p) == nullptr)
+        return refuse(r.from, r.message.id, {"not_found", "no participant " + p, field});
+      if (state_.revoked.count(p) != 0) {
+        return refuse(r.from, r.message.id, {"revoked", "the token of " + p + " was revoked", field});
+      }
+    }
+  } else if (type == "check_receipt") {
+    const bool may = who->roles.has(core::Role::scrutineer) ||
+                     (who->roles.has(core::Role::voter) && state_.def.settings.voters_may_check_receipts);
+    if (!may)
+      return refuse(r.from, r.message.id, {"not_allowed", "checking receipts is not open to this role", ""});
+    if (state_.ballots.count(body.at("ballot").get<std::string>()) == 0) {
+      return refuse(r.from, r.message.id, {"not_found", "no such ballot", "/ballot"});
+    }
+  }
+  deferred_.push_back(std::move(r));
+}
+
+void LiveHearing::on_committed(std::size_t index, core::Result<store::CommitInfo> outcome) {
+  accepted_[index].outcome = std::move(outcome);
+  if (--outstanding_ == 0) finish_batch();
+}
+
+void LiveHearing::finish_batch() {
+  bool failed = false;
+  for (const auto& a : accepted_) failed = failed || !a.outcome->ok();
+  if (failed) {
+    ctx_.metrics.commit_failures++;
+    reload();  // forget what was applied but not stored
+  } else if (!accepted_.empty()) {
+    ctx_.metrics.observe_commit(std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - batch_started_));
+  }
+
+  core::SectionMask urgent = 0;
+  core::SectionMask counted = 0;
+  std::set<core::ParticipantId> personal;
+  std::vector<core::ParticipantId> revoked;
+  for (const auto& a : accepted_) {
+    if (!a.outcome->ok()) continue;
+    for (const auto& e : a.events) {
+      const core::SectionMask m = core::sections_touched(e.body);
+      if (moves_only_the_count(e.body)) {
+        counted |= m & kCoalescable;
+        urgent |= m & ~kCoalescable;
+      } else {
+        urgent |= m;
+      }
+      for (auto& p : core::personal_touched(state_, e.body)) personal.insert(std::move(p));
+      if (const auto* t = std::get_if<core::TokenRevoked>(&e.body)) revoked.push_back(t->participant);
+    }
+  }
+
+  // Changes that only move the count wait for the next tally tick, unless something else about ballots is
+  // being sent now (opening, closing, …): then the current count goes with it.
+  core::SectionMask mask = urgent;
+  bool coalesced_only = false;
+  tally_pending_ |= counted;
+  if (tally_pending_ != 0) {
+    const auto interval = ctx_.limits.tally_hz > 0 ? std::chrono::duration<double>(1.0 / ctx_.limits.tally_hz)
+                                                   : std::chrono::duration<double>(0);
+    const bool due = tally_due_ || std::chrono::steady_clock::now() - tally_sent_ >= interval;
+    if ((urgent & kCoalescable) != 0 || due) {
+      mask |= kCoalescable;
+      coalesced_only = urgent == 0;
+      tally_pending_ = 0;
+      tally_due_ = false;
+      tally_sent_ = std::chrono::steady_clock::now();
+    } else {
+      arm_tally_timer();
+    }
+  }
+  if (mask != 0) publish(mask, coalesced_only);
+  publish_personal(personal);
+
+  for (auto& a : accepted_) {
+    auto vote = a.idempotency ? votes_.find(*a.idempotency) : votes_.end();
+    if (a.outcome->ok()) {
+      answer(a.request.from, a.ack);
+      ctx_.metrics.acks++;
+      if (vote != votes_.end()) {
+        vote->second.ack = a.ack;
+        for (auto& [from, id] : vote->second.waiting) {
+          answer(from, duplicate_ack_text(a.ack, id));
+          ctx_.metrics.acks++;
+        }
+        vote->second.waiting.clear();
+      }
+    } else {
+      const std::string why = "the command could not be stored: " + a.outcome->error().message;
+      refuse(a.request.from, a.request.message.id, {"storage_failed", why, ""});
+      if (vote != votes_.end()) {
+        for (auto& [from, id] : vote->second.waiting) refuse(from, id, {"storage_failed", why, ""});
+        votes_.erase(vote);
+      }
+    }
+  }
+  for (const auto& p : revoked) {
+    {
+      std::lock_guard lock(ctx_.store_reads);
+      ctx_.store.revoke_tokens(id_, p);
+    }
+    close_participant(p, nullptr, "revoked");
+  }
+  auto deferred = std::move(deferred_);
+  deferred_.clear();
+  for (const auto& r : deferred) answer_server_request(r);
+  accepted_.clear();
+
+  busy_ = false;
+  auto tasks = std::move(idle_tasks_);
+  idle_tasks_.clear();
+  for (auto& fn : tasks) fn();
+  check_drained();
+  take_batch();
+}
+
+void LiveHearing::answer_server_request(const Request& r) {
+  const auto& type = r.message.type;
+  const auto& body = r.message.body;
+  json result = json::object();
+  if (type == "ping") {
+    result["server_time"] = ctx_.clock.now();
+  } else if (type == "check_receipt") {
+    std::string receipt = body.at("receipt").get<std::string>();
+    for (char& ch : receipt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    core::Result<bool> in_box = false;
+    {
+      std::lock_guard lock(ctx_.store_reads);
+      in_box =
+          ctx_.store.receipt_in_box(id_, body.at("ballot").get<std::string>(), store::sha256_hex(receipt));
+    }
+    if (!in_box) return refuse(r.from, r.message.id, {"storage_failed", in_box.error().message, ""});
+    result["in_box"] = *in_box;
+  } else if (type == "issue_tokens") {
+    json tokens = json::array();
+    for (const auto& p : body.at("participants")) {
+      core::Result<store::IssuedToken> issued = store::IssuedToken{};
+      {
+        std::lock_guard lock(ctx_.store_reads);
+        issued = ctx_.store.reissue_token(id_, p.get<std::string>());
+      }
+      if (!issued) return refuse(r.from, r.message.id, {"storage_failed", issued.error().message, ""});
+      tokens.push_back(
+          {{"participant", issued->participant}, {"token", issued->token}, {"path", "/j/" + issued->token}});
+      close_participant(issued->participant, r.from.lock().get(), "token reissued");
+    }
+    result["tokens"] = std::move(tokens);
+  }
+  answer(r.from, ack_text(r.message.id, state_.event_count, result));
+  ctx_.metrics.acks++;
+}
+
+// ---- fan-out
+// -----------------------------------------------------------------------------------------------
+
+LiveHearing::Audience& LiveHearing::audience(const core::RoleSet& roles) {
+  auto [it, fresh] = audiences_.try_emplace(roles);
+  Audience& a = it->second;
+  if (fresh) {
+    for (core::Section s : core::kAllSections)
+      a.sent[section_index(s)] = dump(core::section_view(state_, s, roles));
+    a.ring_floor = state_.event_count;
+  }
+  return a;
+}
+
+std::string LiveHearing::section_update_text(const Audience& a, core::SectionMask mask) const {
+  std::string out = "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) +
+                    ",\"server_time\":" + std::to_string(ctx_.clock.now()) + ",\"sections\":{";
+  bool first = true;
+  for (core::Section s : core::kAllSections) {
+    if ((mask & core::mask_of(s)) == 0) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += core::to_string(s);
+    out += "\":";
+    out += a.sent[section_index(s)];
+  }
+  out += "}}";
+  return out;
+}
+
+void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
+  for (auto& [roles, a] : audiences_) {
+    core::SectionMask changed = 0;
+    for (core::Section s : core::kAllSections) {
+      if ((mask & core::mask_of(s)) == 0) continue;
+      std::string view = dump(core::section_view(state_, s, roles));
+      if (view != a.sent[section_index(s)]) {
+        a.sent[section_index(s)] = std::move(view);
+        changed |= core::mask_of(s);
+      }
+    }
+    // A coalesced update carries the whole count (tally and turnout), so a newer one can replace it in a
+    // queue.
+    if (coalesced_only && (changed & kCoalescable) != 0) changed |= mask & kCoalescable;
+    if (changed == 0) continue;
+    auto text = std::make_shared<const std::string>(section_update_text(a, changed));
+    ctx_.metrics.updates++;
+    if (ctx_.limits.resume_window > 0) {
+      a.ring.emplace_back(state_.event_count, text);
+      a.ring_bytes += text->size();
+      while (!a.ring.empty() &&
+             (a.ring.size() > ctx_.limits.resume_window || a.ring_bytes > ctx_.limits.resume_window_bytes)) {
+        a.ring_floor = a.ring.front().first;
+        a.ring_bytes -= a.ring.front().second->size();
+        a.ring.pop_front();
+      }
+    } else {
+      a.ring_floor = state_.event_count + 1;
+    }
+    for (auto& [ptr, member] : a.members) {
+      if (auto c = member.lock()) c->deliver(Outgoing{text, coalesced_only});
+    }
+  }
+}
+
+void LiveHearing::publish_personal(const std::set<core::ParticipantId>& who) {
+  for (const auto& p : who) {
+    auto conns = by_participant_.find(p);
+    if (conns == by_participant_.end()) continue;
+    auto text = std::make_shared<const std::string>(
+        "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) + ",\"server_time\":" +
+        std::to_string(ctx_.clock.now()) + ",\"me\":" + dump(core::personal_view(state_, p)) + "}");
+    for (auto& [ptr, member] : conns->second) {
+      if (auto c = member.lock()) c->deliver(Outgoing{text, false});
+    }
+  }
+}
+
+void LiveHearing::arm_tally_timer() {
+  if (tally_timer_armed_) return;
+  tally_timer_armed_ = true;
+  const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(1.0 / ctx_.limits.tally_hz));
+  tally_timer_.expires_at(tally_sent_ + interval);
+  tally_timer_.async_wait(
+      asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
+        self->tally_timer_armed_ = false;
+        if (ec) return;
+        if (self->busy_) {
+          self->tally_due_ = true;  // the batch's end sends it, from committed state
+          return;
+        }
+        self->flush_tally();
+      }));
+}
+
+void LiveHearing::flush_tally() {
+  if (tally_pending_ == 0) return;
+  tally_pending_ = 0;
+  tally_sent_ = std::chrono::steady_clock::now();
+  publish(kCoalescable, true);
+}
+
+// ---- joining
+// -----------------------------------------------------------------------------------------------
+
+std::string LiveHearing::welcome_text(const core::Participant& p, const Audience& a, bool resumed) const {
+  json roles = json::array();
+  for (core::Role r : p.roles.list()) roles.push_back(core::to_string(r));
+  const Limits& l = ctx_.limits;
+  json head = {{"type", "welcome"},
+               {"protocol", kProtocolVersion},
+               {"hearing", {{"id", id_}, {"title", state_.def.title}}},
+               {"participant", {{"id", p.id}, {"name", p.name}, {"roles", roles}}},
+               {"seq", state_.event_count},
+               {"server_time", ctx_.clock.now()},
+               {"resumed", resumed},
+               {"limits",
+                {{"max_message_bytes", l.max_message_bytes},
+                 {"rate_per_s", l.rate_per_s},
+                 {"rate_burst", l.rate_burst},
+                 {"max_queue_messages", l.max_queue_messages},
+                 {"max_queue_bytes", l.max_queue_bytes},
+                 {"tally_hz", l.tally_hz}}}};
+  std::string out = dump(head);
+  out.pop_back();  // the closing brace: the view follows, spliced from the audience's serialised sections
+  out += ",\"view\":{";
+  if (!resumed) {
+    for (core::Section s : core::kAllSections) {
+      out += '"';
+      out += core::to_string(s);
+      out += "\":";
+      out += a.sent[section_index(s)];
+      out += ',';
+    }
+  }
+  out += "\"me\":" + dump(core::personal_view(state_, p.id)) + "}}";
+  return out;
+}
+
+void LiveHearing::admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
+                        std::optional<std::int64_t> from) {
+  const core::Participant* who = state_.participant(p);
+  if (who == nullptr) {
+    c->deliver(make_outgoing(error_text({"unauthorized", "unknown token", ""})));
+    ctx_.metrics.count_error("unauthorized");
+    return c->close(close_code::unauthorized, "unauthorized", true);
+  }
+  if (state_.revoked.count(p) != 0) {
+    c->deliver(make_outgoing(error_text({"revoked", "this join token was revoked", ""})));
+    ctx_.metrics.count_error("revoked");
+    return c->close(close_code::revoked, "revoked", true);
+  }
+  auto& mine = by_participant_[p];
+  if (static_cast<std::int64_t>(mine.size()) >= ctx_.limits.connections_per_token) {
+    if (mine.empty()) by_participant_.erase(p);
+    return c->close(close_code::too_many_connections, "too many connections for this token", false);
+  }
+  Audience& a = audience(who->roles);
+
+  std::vector<std::shared_ptr<const std::string>> missed;
+  bool resumed = false;
+  if (from && *from >= a.ring_floor && *from <= state_.event_count) {
+    std::size_t bytes = 0;
+    for (const auto& [seq, text] : a.ring) {
+      if (seq <= *from) continue;
+      missed.push_back(text);
+      bytes += text->size();
+    }
+    // Replaying must fit comfortably in the queue, or the client would be closed as too slow.
+    resumed = missed.size() <= ctx_.limits.max_queue_messages / 2 && bytes <= ctx_.limits.max_queue_bytes / 2;
+  }
+  c->deliver(make_outgoing(welcome_text(*who, a, resumed)));
+  if (resumed) {
+    ctx_.metrics.resumes++;
+    for (auto& text : missed) c->deliver(Outgoing{text, false});
+    c->deliver(make_outgoing(section_update_text(a, kCoalescable), true));
+  } else {
+    ctx_.metrics.snapshots++;
+  }
+  seats_[c.get()] = Seat{c, p, who->roles};
+  a.members[c.get()] = c;
+  mine[c.get()] = c;
+}
+
+void LiveHearing::close_participant(const core::ParticipantId& p, const Connection* except,
+                                    const std::string& reason) {
+  auto conns = by_participant_.find(p);
+  if (conns == by_participant_.end()) return;
+  for (auto& [ptr, member] : conns->second) {
+    if (ptr == except) continue;
+    if (auto c = member.lock()) c->close(close_code::revoked, reason, false);
+  }
+}
+
+// ---- small helpers
+// -----------------------------------------------------------------------------------------
+
+void LiveHearing::answer(const std::weak_ptr<Connection>& to, std::string text) {
+  if (auto c = to.lock()) c->deliver(make_outgoing(std::move(text)));
+}
+
+void LiveHearing::refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error) {
+  ctx_.metrics.count_error(error.code);
+  answer(to, error_text(error, id));
+}
+
+std::optional<std::string> LiveHearing::stored_vote_ack(const core::ParticipantId& p,
+                                                        const std::string& key) {
+  std::lock_guard lock(ctx_.store_reads);
+  return ctx_.store.find_idempotent_ack(id_, p, key);
+}
+
+void LiveHearing::reload() {
+  std::lock_guard lock(ctx_.store_reads);
+  auto loaded = ctx_.store.load(id_);
+  if (loaded) {
+    state_ = std::move(*loaded);
+  } else {
+    std::cerr << "hearing " << id_ << ": reload after a failed commit failed: " << loaded.error().message
+              << "\n";
+  }
+}
+
+}  // namespace dais::net

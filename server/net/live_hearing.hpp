@@ -1,0 +1,147 @@
+#pragma once
+// One hearing, live. Every command of the hearing passes through its strand one batch at a time: decided and
+// applied by the engine, committed by the store, and only then fanned out (updates first, then the acks), so
+// clients only ever see committed state and an ack means durable. Each changed section is computed and
+// serialised once per role set and the same buffer goes to every connection with those roles.
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "core/engine.hpp"
+#include "core/view.hpp"
+#include "net/clock.hpp"
+#include "net/connection.hpp"
+#include "net/metrics.hpp"
+#include "net/options.hpp"
+#include "net/protocol.hpp"
+#include "store/store.hpp"
+
+namespace dais::net {
+
+// What a hearing needs from the server around it.
+struct HearingContext {
+  store::Store& store;
+  std::mutex& store_reads;  // the store's read calls are made one at a time
+  const Clock& clock;
+  Metrics& metrics;
+  const Limits& limits;
+};
+
+// One request from a joined connection, already checked against its schema.
+struct Request {
+  std::weak_ptr<Connection> from;
+  core::ParticipantId participant;
+  Incoming message;
+  std::optional<core::Command> command;  // engine commands; empty for issue_tokens, check_receipt, ping
+};
+
+class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
+ public:
+  LiveHearing(boost::asio::io_context& ioc, HearingContext context, store::HearingId id,
+              core::HearingState state);
+
+  const store::HearingId& id() const { return id_; }
+
+  // Thread-safe entry points; each posts to the hearing's strand.
+  void join(std::shared_ptr<Connection> connection, core::ParticipantId participant,
+            std::optional<std::int64_t> resume_from);
+  void leave(const Connection* connection);
+  void submit(Request request);
+  // Runs `fn` on the strand with the committed state (never mid-batch), e.g. for exports.
+  void inspect(std::function<void(const core::HearingState&)> fn);
+  // Calls `done` once no request is queued or committing. Callers stop new requests first.
+  void drain(std::function<void()> done);
+  // Closes every connection of the hearing.
+  void close_all(std::uint16_t code, const std::string& reason);
+
+ private:
+  // The connections that share one role set, and what they were last sent.
+  struct Audience {
+    std::map<const Connection*, std::weak_ptr<Connection>> members;
+    std::array<std::string, std::size(core::kAllSections)> sent;  // each section's JSON as last sent
+    std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> ring;  // for resume
+    std::size_t ring_bytes = 0;
+    std::int64_t ring_floor = 0;  // resuming needs resume_from >= this
+  };
+  struct Seat {
+    std::weak_ptr<Connection> connection;
+    core::ParticipantId participant;
+    core::RoleSet roles;
+  };
+  struct Accepted {
+    Request request;
+    std::vector<core::Event> events;
+    std::int64_t seq = 0;
+    std::string ack;
+    std::optional<std::pair<core::ParticipantId, std::string>> idempotency;
+    std::optional<core::Result<store::CommitInfo>> outcome;
+  };
+  struct Idempotent {
+    std::optional<std::string> ack;  // empty while the first attempt is committing
+    std::vector<std::pair<std::weak_ptr<Connection>, std::string>> waiting;  // retries in flight: (from, id)
+  };
+
+  void when_idle(std::function<void()> fn);
+  void take_batch();
+  bool accept_vote_retry(const Request& r);
+  void accept(Request r, core::TimeMs now);
+  void screen_server_request(Request r);
+  void check_drained();
+  void on_committed(std::size_t index, core::Result<store::CommitInfo> outcome);
+  void finish_batch();
+  void answer_server_request(const Request& r);
+  void publish(core::SectionMask mask, bool coalesced_only);
+  void publish_personal(const std::set<core::ParticipantId>& who);
+  void flush_tally();
+  void arm_tally_timer();
+  Audience& audience(const core::RoleSet& roles);
+  void admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
+             std::optional<std::int64_t> from);
+  void close_participant(const core::ParticipantId& p, const Connection* except, const std::string& reason);
+  std::string welcome_text(const core::Participant& p, const Audience& a, bool resumed) const;
+  std::string section_update_text(const Audience& a, core::SectionMask mask) const;
+  void answer(const std::weak_ptr<Connection>& to, std::string text);
+  void refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error);
+  std::optional<std::string> stored_vote_ack(const core::ParticipantId& p, const std::string& key);
+  void reload();
+
+  HearingContext ctx_;
+  store::HearingId id_;
+  core::HearingState state_;  // committed state, except while a batch is in flight
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::steady_timer tally_timer_;
+
+  std::deque<Request> queue_;
+  bool busy_ = false;  // a batch is committing
+  std::vector<Accepted> accepted_;
+  std::vector<Request> deferred_;  // server requests answered after the batch commits
+  std::size_t outstanding_ = 0;
+  std::chrono::steady_clock::time_point batch_started_;
+  std::vector<std::function<void()>> idle_tasks_;
+  std::vector<std::function<void()>> drained_;
+
+  std::map<core::RoleSet, Audience> audiences_;
+  std::map<const Connection*, Seat> seats_;
+  std::map<core::ParticipantId, std::map<const Connection*, std::weak_ptr<Connection>>> by_participant_;
+  std::map<std::pair<core::ParticipantId, std::string>, Idempotent> votes_;
+
+  core::SectionMask tally_pending_ = 0;
+  bool tally_timer_armed_ = false;
+  bool tally_due_ = false;  // the timer fired mid-batch
+  std::chrono::steady_clock::time_point tally_sent_{};
+};
+
+}  // namespace dais::net

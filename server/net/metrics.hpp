@@ -1,0 +1,48 @@
+#pragma once
+// Counters for GET /metrics (Prometheus text format). Lock-free: bumped from every I/O thread.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dais::net {
+
+// Every error code that can go on the wire: the engine's, then the protocol's (docs/protocol.md).
+inline constexpr std::string_view kWireErrorCodes[] = {
+    "not_allowed",  "wrong_stage",    "ballot_closed",    "already_voted",  "not_found",
+    "invalid",      "conflict",       "no_quorum",        "not_checked_in", "bad_message",
+    "unknown_type", "not_joined",     "too_large",        "rate_limited",   "unauthorized",
+    "revoked",      "storage_failed", "version_mismatch", "shutting_down"};
+
+class Metrics {
+ public:
+  std::atomic<std::int64_t> connections{0};  // open WebSockets (gauge)
+  std::atomic<std::int64_t> connections_total{0};
+  std::atomic<std::int64_t> http_requests{0};
+  std::atomic<std::int64_t> messages_in{0};
+  std::atomic<std::int64_t> messages_out{0};
+  std::atomic<std::int64_t> bytes_out{0};
+  std::atomic<std::int64_t> acks{0};
+  std::atomic<std::int64_t> updates{0};      // update buffers built (each shared by many connections)
+  std::atomic<std::int64_t> queue_drops{0};  // stale coalescable updates replaced in a queue
+  std::atomic<std::int64_t> slow_client_closes{0};
+  std::atomic<std::int64_t> resumes{0};
+  std::atomic<std::int64_t> snapshots{0};
+  std::atomic<std::int64_t> commits{0};
+  std::atomic<std::int64_t> commit_failures{0};
+
+  void count_error(std::string_view code);
+  std::int64_t errors(std::string_view code) const;
+  void observe_commit(std::chrono::microseconds latency);
+  std::string render() const;
+
+ private:
+  static constexpr std::array<double, 12> kBucketsMs = {0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000};
+  std::array<std::atomic<std::int64_t>, std::size(kWireErrorCodes) + 1> errors_{};  // last: unknown codes
+  std::array<std::atomic<std::int64_t>, kBucketsMs.size() + 1> commit_buckets_{};   // last: +Inf
+  std::atomic<std::int64_t> commit_sum_us_{0};
+};
+
+}  // namespace dais::net

@@ -1,0 +1,63 @@
+#pragma once
+// Everything `dais serve` can be told: where to listen, what to serve, and every limit. Each setting has one
+// name used alike in the config file ("max_queue_bytes"), the environment (DAIS_MAX_QUEUE_BYTES) and
+// docs/operations.md; flags override both.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/result.hpp"
+
+namespace dais::net {
+
+// The limits that keep one client from hurting the others (docs/protocol.md, Limits).
+struct Limits {
+  std::size_t max_message_bytes = 64 * 1024;  // larger: error too_large; over 4x: close 1009
+  double rate_per_s = 20;                     // request token bucket per connection
+  double rate_burst = 40;
+  std::int64_t max_rate_limited = 50;      // rate-limited requests in a row before close 4008
+  std::int64_t max_bad_messages = 10;      // bad messages in a row before close 4009
+  std::int64_t connections_per_token = 4;  // open connections per participant token
+  std::int64_t max_connections = 20000;    // open WebSockets in total
+  std::int64_t hello_timeout_ms = 10000;
+  std::int64_t idle_timeout_ms = 30000;       // pings after half of it
+  std::size_t max_queue_bytes = 1024 * 1024;  // outgoing queue per connection
+  std::size_t max_queue_messages = 1024;
+  double tally_hz = 5;               // coalesced tally/turnout updates per second per hearing; 0: all
+  std::size_t resume_window = 4096;  // updates kept per role set for resume
+  std::size_t resume_window_bytes = 16 * 1024 * 1024;
+  std::size_t http_max_request_bytes = 16 * 1024;
+  std::int64_t http_timeout_ms = 30000;
+  std::int64_t close_grace_ms = 2000;  // a closing connection whose write is stuck is cut after this
+};
+
+struct ServerOptions {
+  std::filesystem::path db = "dais.db";
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port
+  std::filesystem::path web;  // the built web client (client-web/dist); empty: no static files
+  std::int64_t threads = 0;   // I/O threads; 0: one per core
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  Limits limits;
+};
+
+// Sets one setting by name from a JSON value (a number, a string, …). Unknown names and values of the wrong
+// type or out of range are refused with an `invalid` error naming the setting.
+core::Result<bool> apply_setting(ServerOptions& options, std::string_view name, const nlohmann::json& value);
+// A config file: a JSON object of settings.
+core::Result<bool> apply_config(ServerOptions& options, const nlohmann::json& config);
+// DAIS_<NAME> variables, read through `getenv` (so tests can pass their own environment).
+core::Result<bool> apply_environment(
+    ServerOptions& options, const std::function<std::optional<std::string>(const std::string&)>& getenv);
+// Every setting name, in documentation order.
+std::vector<std::string_view> setting_names();
+
+}  // namespace dais::net

@@ -1,0 +1,50 @@
+#pragma once
+// The live server: loads every hearing of the store, listens on one port for HTTP and WebSocket, and runs N
+// I/O threads. stop() ends it cleanly: no new connections or requests, pending commits finish and are
+// acknowledged, every client gets a close frame (1001).
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "net/clock.hpp"
+#include "net/metrics.hpp"
+#include "net/options.hpp"
+#include "store/store.hpp"
+
+namespace dais::net {
+
+class SharedState;
+class listener;
+
+class Server {
+ public:
+  Server(store::Store& store, const Clock& clock, ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Loads the hearings, binds, and starts the threads. Returns the bound port (useful with port 0).
+  core::Result<std::uint16_t> start();
+  void stop();  // idempotent
+  // Blocks until SIGINT or SIGTERM, then stops.
+  void run_until_signal();
+
+  std::uint16_t port() const { return port_; }
+  Metrics& metrics();
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  ServerOptions options_;
+  boost::asio::io_context ioc_;
+  std::shared_ptr<SharedState> state_;
+  std::shared_ptr<listener> listener_;
+  std::vector<std::thread> threads_;
+  std::uint16_t port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace dais::net

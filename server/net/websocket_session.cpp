@@ -1,0 +1,313 @@
+#include "net/websocket_session.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "core/command.hpp"
+
+namespace dais::net {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+namespace websocket = beast::websocket;
+using nlohmann::json;
+
+bool RateLimit::take(core::TimeMs now) {
+  if (now > last_) {
+    tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) * rate_ / 1000.0);
+    last_ = now;
+  }
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+namespace {
+
+void fail(beast::error_code ec, const char* what) {
+  if (ec == asio::error::operation_aborted || ec == websocket::error::closed || ec == asio::error::eof ||
+      ec == beast::error::timeout || ec == asio::error::connection_reset) {
+    return;
+  }
+  std::cerr << "websocket " << what << ": " << ec.message() << "\n";
+}
+
+}  // namespace
+
+template <class Stream>
+websocket_session<Stream>::websocket_session(Stream&& stream, std::shared_ptr<SharedState> state)
+    : ws_(std::move(stream)),
+      state_(std::move(state)),
+      hello_timer_(ws_.get_executor()),
+      grace_timer_(ws_.get_executor()),
+      rate_(state_->limits().rate_per_s, state_->limits().rate_burst, state_->clock().now()) {}
+
+template <class Stream>
+websocket_session<Stream>::~websocket_session() {
+  if (hearing_ && !state_->stopped()) hearing_->leave(this);
+  state_->leave(this);
+}
+
+template <class Stream>
+void websocket_session<Stream>::run(beast::http::request<beast::http::string_body> req) {
+  const Limits& limits = state_->limits();
+  beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
+  websocket::stream_base::timeout timeout{};
+  timeout.handshake_timeout = std::chrono::milliseconds(std::max<std::int64_t>(limits.close_grace_ms, 1000));
+  timeout.idle_timeout = std::chrono::milliseconds(limits.idle_timeout_ms);
+  timeout.keep_alive_pings = true;
+  ws_.set_option(timeout);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "dais"); }));
+  // Past max_message_bytes a message is answered with too_large; far past it the stream gives up (1009).
+  ws_.read_message_max(limits.max_message_bytes * 4);
+  ws_.auto_fragment(false);
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, this->shared_from_this()));
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  entered_ = state_->enter(this, this->weak_from_this());
+  if (!entered_) return begin_close(close_code::server_full, "server full", false);
+  hello_timer_.expires_after(std::chrono::milliseconds(state_->limits().hello_timeout_ms));
+  hello_timer_.async_wait([self = this->shared_from_this()](beast::error_code e) {
+    if (!e && self->phase_ == Phase::greeting)
+      self->begin_close(close_code::hello_timeout, "hello timeout", true);
+  });
+  do_read();
+}
+
+template <class Stream>
+void websocket_session<Stream>::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read, this->shared_from_this()));
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t bytes) {
+  if (ec == websocket::error::message_too_big) state_->metrics().count_error("too_large");
+  if (ec) {
+    hello_timer_.cancel();
+    grace_timer_.cancel();
+    return fail(ec, "read");
+  }
+  state_->metrics().messages_in++;
+  if (!closing_) {
+    if (!ws_.got_text()) {
+      on_bad({"bad_message", "binary frames are not accepted; send JSON text", ""}, {});
+    } else if (bytes > state_->limits().max_message_bytes) {
+      on_bad(
+          {"too_large",
+           "the message is larger than " + std::to_string(state_->limits().max_message_bytes) + " bytes", ""},
+          {});
+    } else {
+      const auto data = buffer_.cdata();
+      on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    }
+  }
+  buffer_.clear();
+  if (buffer_.capacity() > 16 * 1024) buffer_.shrink_to_fit();  // idle connections stay small
+  do_read();
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_message(std::string_view text) {
+  Incoming in;
+  if (auto error = state_->schemas().check(text, in)) return on_bad(*error, in.id);
+  if (phase_ == Phase::greeting) {
+    if (in.type != "hello") return on_bad({"not_joined", "send hello first", "/type"}, in.id);
+    return on_hello(in);
+  }
+  if (in.type == "hello")
+    return on_bad({"bad_message", "this connection has already sent hello", "/type"}, {});
+  on_request(std::move(in));
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_hello(const Incoming& hello) {
+  if (hello.body.at("protocol").get<std::int64_t>() != kProtocolVersion) {
+    refuse(
+        {"version_mismatch", "this server speaks protocol " + std::to_string(kProtocolVersion), "/protocol"},
+        {});
+    return begin_close(close_code::version_mismatch, "version mismatch", true);
+  }
+  const auto owner = state_->find_token(hello.body.at("token").get<std::string>());
+  std::shared_ptr<LiveHearing> hearing = owner ? state_->hearing(owner->hearing) : nullptr;
+  if (!hearing) {
+    refuse({"unauthorized", "unknown join token", "/token"}, {});
+    return begin_close(close_code::unauthorized, "unauthorized", true);
+  }
+  hello_timer_.cancel();
+  bad_in_row_ = 0;
+  phase_ = Phase::joined;
+  hearing_ = std::move(hearing);
+  participant_ = owner->participant;
+  std::optional<std::int64_t> resume_from;
+  if (auto r = hello.body.find("resume_from"); r != hello.body.end()) resume_from = r->get<std::int64_t>();
+  hearing_->join(this->shared_from_this(), participant_, resume_from);
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_request(Incoming in) {
+  if (!rate_.take(state_->clock().now())) {
+    refuse({"rate_limited", "too many requests; slow down", ""}, in.id);
+    if (++limited_in_row_ >= state_->limits().max_rate_limited) {
+      begin_close(close_code::rate_abuse, "rate limit abuse", true);
+    }
+    return;
+  }
+  limited_in_row_ = 0;
+  bad_in_row_ = 0;
+  if (state_->stopping()) return refuse({"shutting_down", "the server is stopping", ""}, in.id);
+
+  Request request{this->weak_from_this(), participant_, {}, std::nullopt};
+  if (!is_server_request(in.type)) {
+    json body = in.body;
+    body.erase("id");
+    if (in.type == "cast_sheet") {
+      // The device's receipt secret never goes further than this: the engine and the store see only its hash.
+      std::string receipt = body.at("receipt").get<std::string>();
+      std::transform(receipt.begin(), receipt.end(), receipt.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      body["receipt_hash"] = store::sha256_hex(receipt);
+      body.erase("receipt");
+      body.erase("idempotency_key");
+      in.body.erase("receipt");
+    }
+    auto command = core::command_from_json(body);
+    if (!command) {
+      const auto& e = command.error();
+      return refuse({std::string(core::to_string(e.code)), e.message, e.field}, in.id);
+    }
+    request.command = std::move(*command);
+  }
+  request.message = std::move(in);
+  hearing_->submit(std::move(request));
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_bad(const WireError& error, std::string_view id) {
+  refuse(error, id);
+  if (++bad_in_row_ >= state_->limits().max_bad_messages) {
+    begin_close(close_code::bad_messages, "too many bad messages", true);
+  }
+}
+
+template <class Stream>
+void websocket_session<Stream>::refuse(const WireError& error, std::string_view id) {
+  state_->metrics().count_error(error.code);
+  on_deliver(make_outgoing(error_text(error, id)));
+}
+
+// ---- writing
+// -----------------------------------------------------------------------------------------------
+
+template <class Stream>
+void websocket_session<Stream>::deliver(Outgoing message) {
+  asio::post(ws_.get_executor(), [self = this->shared_from_this(), m = std::move(message)]() mutable {
+    self->on_deliver(std::move(m));
+  });
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_deliver(Outgoing message) {
+  if (closing_) return;
+  const Limits& limits = state_->limits();
+  if (message.coalescable) {
+    // The newest count replaces a stale one still waiting (never the one being written).
+    auto stale = std::find_if(queue_.begin() + (writing_ ? 1 : 0), queue_.end(),
+                              [](const Outgoing& o) { return o.coalescable; });
+    if (stale != queue_.end()) {
+      queued_bytes_ -= stale->text->size();
+      queue_.erase(stale);
+      state_->metrics().queue_drops++;
+    }
+  }
+  queued_bytes_ += message.text->size();
+  queue_.push_back(std::move(message));
+  if (queue_.size() > limits.max_queue_messages || queued_bytes_ > limits.max_queue_bytes) {
+    state_->metrics().slow_client_closes++;
+    return begin_close(close_code::too_slow, "too slow", false);
+  }
+  if (!writing_) write_next();
+}
+
+template <class Stream>
+void websocket_session<Stream>::write_next() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(*queue_.front().text),
+                  beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t bytes) {
+  writing_ = false;
+  if (ec) {
+    grace_timer_.cancel();
+    return fail(ec, "write");
+  }
+  state_->metrics().messages_out++;
+  state_->metrics().bytes_out += static_cast<std::int64_t>(bytes);
+  queued_bytes_ -= queue_.front().text->size();
+  queue_.pop_front();
+  if (closing_ && queue_.empty()) return do_close();
+  if (!queue_.empty()) write_next();
+}
+
+// ---- closing
+// -----------------------------------------------------------------------------------------------
+
+template <class Stream>
+void websocket_session<Stream>::close(std::uint16_t code, std::string reason, bool drain_first) {
+  asio::post(ws_.get_executor(),
+             [self = this->shared_from_this(), code, r = std::move(reason), drain_first]() mutable {
+               self->begin_close(code, std::move(r), drain_first);
+             });
+}
+
+template <class Stream>
+void websocket_session<Stream>::begin_close(std::uint16_t code, std::string reason, bool drain_first) {
+  if (closing_) return;
+  closing_ = true;
+  hello_timer_.cancel();
+  close_reason_.code = code;
+  close_reason_.reason = reason;
+  if (!drain_first) {
+    // Keep only the message being written: a frame cannot be taken back halfway.
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+      queued_bytes_ -= queue_.back().text->size();
+      queue_.pop_back();
+    }
+  }
+  if (!writing_) return do_close();
+  // A peer that stopped reading never lets the write finish: cut the connection after a grace period.
+  grace_timer_.expires_after(std::chrono::milliseconds(state_->limits().close_grace_ms));
+  grace_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
+}
+
+template <class Stream>
+void websocket_session<Stream>::do_close() {
+  if (close_sent_) return;
+  close_sent_ = true;
+  grace_timer_.cancel();
+  ws_.async_close(close_reason_,
+                  beast::bind_front_handler(&websocket_session::on_close, this->shared_from_this()));
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_close(beast::error_code ec) {
+  if (ec) fail(ec, "close");
+}
+
+template class websocket_session<beast::tcp_stream>;
+template class websocket_session<beast::ssl_stream<beast::tcp_stream>>;
+
+}  // namespace dais::net

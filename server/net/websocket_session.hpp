@@ -1,0 +1,84 @@
+#pragma once
+// One WebSocket client. Reads run on the connection's strand; every incoming frame is checked against its
+// schema and either answered here (bad messages, limits) or passed to the participant's LiveHearing. Outgoing
+// messages wait in a queue bounded in bytes and messages, with one write in flight.
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "net/connection.hpp"
+#include "net/shared_state.hpp"
+
+namespace dais::net {
+
+// A token bucket, refilled from the server clock (so tests can drive it).
+class RateLimit {
+ public:
+  RateLimit(double per_second, double burst, core::TimeMs now)
+      : rate_(per_second), burst_(burst), tokens_(burst), last_(now) {}
+  bool take(core::TimeMs now);
+
+ private:
+  double rate_;
+  double burst_;
+  double tokens_;
+  core::TimeMs last_;
+};
+
+template <class Stream>
+class websocket_session : public Connection, public std::enable_shared_from_this<websocket_session<Stream>> {
+ public:
+  websocket_session(Stream&& stream, std::shared_ptr<SharedState> state);
+  ~websocket_session() override;
+
+  void run(boost::beast::http::request<boost::beast::http::string_body> req);
+  void deliver(Outgoing message) override;
+  void close(std::uint16_t code, std::string reason, bool drain_first) override;
+
+ private:
+  enum class Phase { greeting, joined };
+
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_message(std::string_view text);
+  void on_hello(const Incoming& hello);
+  void on_request(Incoming request);
+  void on_bad(const WireError& error, std::string_view id);
+  void on_deliver(Outgoing message);
+  void write_next();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void begin_close(std::uint16_t code, std::string reason, bool drain_first);
+  void do_close();
+  void on_close(boost::beast::error_code ec);
+  void refuse(const WireError& error, std::string_view id);
+
+  boost::beast::websocket::stream<Stream> ws_;
+  std::shared_ptr<SharedState> state_;
+  boost::beast::flat_buffer buffer_;
+  boost::asio::steady_timer hello_timer_;
+  boost::asio::steady_timer grace_timer_;
+  Phase phase_ = Phase::greeting;
+  std::shared_ptr<LiveHearing> hearing_;
+  core::ParticipantId participant_;
+  RateLimit rate_;
+  std::int64_t bad_in_row_ = 0;
+  std::int64_t limited_in_row_ = 0;
+  bool entered_ = false;
+
+  std::deque<Outgoing> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;  // no more requests read or messages queued
+  bool close_sent_ = false;
+  boost::beast::websocket::close_reason close_reason_;
+};
+
+}  // namespace dais::net
