@@ -1,0 +1,14 @@
+// libFuzzer target: a script of commands on a live engine (see fuzz/entry.hpp). A broken invariant aborts, so
+// libFuzzer saves the input.
+#include <cstdio>
+#include <cstdlib>
+
+#include "fuzz/entry.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (const auto broken = dais::fuzz::run_engine_script(std::span<const std::uint8_t>(data, size))) {
+    std::fprintf(stderr, "invariant broken: %s\n", broken->c_str());
+    std::abort();
+  }
+  return 0;
+}
