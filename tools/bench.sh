@@ -1,3 +1,28 @@
 #!/usr/bin/env bash
+# `make bench`: the load scenarios against a real `dais serve` on loopback (BENCH_VOTERS tablets, default 2,000)
+# and the larger crash loop. Reports go to build/bench-results/. docs/benchmarks.md explains every figure.
+#   BENCH_VOTERS=10000 make bench     the full-hall size
+#   BENCH_SCENARIOS=fanout,burst      a subset
+#   BENCH_CRASH_VOTERS, BENCH_CRASH_ROUNDS   the crash loop's size (default 1000 voters, 40 kills)
 set -euo pipefail
-echo "bench: nothing yet"
+cd "$(dirname "$0")/.."
+build=${BUILD:-build/default}
+voters=${BENCH_VOTERS:-2000}
+scenarios=${BENCH_SCENARIOS:-vote-wave,fanout,burst,reconnect-storm,slow-consumers}
+results=build/bench-results
+mkdir -p "$results"
+ulimit -n "$(ulimit -Hn)"
+
+# The chair's burst is 50 commands back to back, faster than a person can tap: lift the per-connection request
+# rate for the bench only (tablets send one request each and never come near the default of 20/s).
+export DAIS_RATE_PER_S=1000 DAIS_RATE_BURST=1000
+
+start=$(date +%s)
+"$build/tools/bench/dais-bench" run --dais "$build/server/app/dais" --voters "$voters" --scenarios "$scenarios" \
+  --json "$results/load-$voters.json"
+echo "bench: load scenarios took $(( $(date +%s) - start )) s; JSON in $results/load-$voters.json"
+
+start=$(date +%s)
+"$build/tools/bench/dais-bench" crash-loop --dais "$build/server/app/dais" \
+  --voters "${BENCH_CRASH_VOTERS:-1000}" --rounds "${BENCH_CRASH_ROUNDS:-40}" --seed 11
+echo "bench: crash loop took $(( $(date +%s) - start )) s"

@@ -3,6 +3,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,7 @@
 #include "core/schema.hpp"
 #include "core/tally.hpp"
 #include "core/view.hpp"
-#include "dais/schemas.hpp"
+#include "net/protocol.hpp"
 
 namespace dais::fuzz {
 
@@ -21,38 +22,26 @@ namespace {
 
 // ---- the protocol decoder ----
 
-// Every message schema, compiled once (the server does the same at start).
-const std::map<std::string, core::Schema>& message_schemas() {
-  static const auto schemas = [] {
-    std::map<std::string, core::Schema> out;
-    const std::string suffix = ".schema.json";
-    for (const auto& [name, text] : protocol::schema_files()) {
-      if (name.size() <= suffix.size() || name == "hearing-definition.schema.json") continue;
-      auto compiled = core::Schema::compile(json::parse(text));
-      if (compiled) out.emplace(name.substr(0, name.size() - suffix.size()), *compiled);
-    }
-    return out;
+// The server's own schema check (net::MessageSchemas), loaded once as the server does at start.
+const net::MessageSchemas& schemas() {
+  static const auto loaded = [] {
+    auto r = net::MessageSchemas::load();
+    if (!r) throw std::runtime_error("message schemas do not load: " + r.error().message);
+    return *r;
   }();
-  return schemas;
+  return *loaded;
 }
 
-bool is_command(const std::string& type) {
-  for (auto name : core::all_command_names()) {
-    if (name == type) return true;
+// What websocket_session::on_request hands the engine: the body without the request id, and for a sheet the
+// receipt's hash in place of the device's receipt secret and idempotency key.
+json command_of_request(json body) {
+  body.erase("id");
+  if (body.value("type", "") == "cast_sheet") {
+    body["receipt_hash"] = std::string(64, 'f');
+    body.erase("receipt");
+    body.erase("idempotency_key");
   }
-  return false;
-}
-
-// The request envelope around a command: the request id, and for a sheet the device's receipt secret and
-// idempotency key, which the server turns into the receipt hash the engine sees.
-json command_of_request(json request) {
-  request.erase("id");
-  if (request.value("type", "") == "cast_sheet") {
-    request.erase("receipt");
-    request.erase("idempotency_key");
-    request["receipt_hash"] = std::string(64, 'f');
-  }
-  return request;
+  return body;
 }
 
 json request_of_command(json command, const json& original) {
@@ -66,32 +55,27 @@ json request_of_command(json command, const json& original) {
 }
 
 std::optional<std::string> decode(std::string_view frame) {
-  const json j = json::parse(frame, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;  // bad_message
-  const auto type_it = j.find("type");
-  if (type_it == j.end() || !type_it->is_string()) return std::nullopt;  // bad_message
-  const std::string type = type_it->get<std::string>();
-  const auto schema = message_schemas().find(type);
-  if (schema == message_schemas().end()) return std::nullopt;  // unknown_type
-  if (auto error = schema->second.validate(j)) {
+  net::Incoming in;
+  if (auto error = schemas().check(frame, in)) {
     if (!error->field.empty() && error->field[0] != '/')
-      return "schema error field is not a JSON pointer: " + error->field;
-    return std::nullopt;  // bad_message, naming the field
+      return "error field is not a JSON pointer: " + error->field;
+    return std::nullopt;  // bad_message or unknown_type, answered and otherwise ignored
   }
-  if (!is_command(type)) return std::nullopt;
-  const json command_json = command_of_request(j);
+  if (in.type == "hello" || net::is_server_request(in.type)) return std::nullopt;
+  const json command_json = command_of_request(in.body);
   auto command = core::command_from_json(command_json);
   if (!command) {
-    return "schema-valid " + type + " rejected by command_from_json: " + command.error().message + " at " +
+    return "schema-valid " + in.type + " rejected by command_from_json: " + command.error().message + " at " +
            command.error().field;
   }
   const json encoded = core::to_json(*command);
-  if (auto error = schema->second.validate(request_of_command(encoded, j))) {
-    return "re-encoded " + type + " fails its schema at " + error->field + ": " + error->message + " in " +
+  net::Incoming again_in;
+  if (auto error = schemas().check(request_of_command(encoded, in.body).dump(), again_in)) {
+    return "re-encoded " + in.type + " fails its schema at " + error->field + ": " + error->message + " in " +
            encoded.dump();
   }
   auto again = core::command_from_json(encoded);
-  if (!again) return "re-encoded " + type + " does not decode: " + again.error().message;
+  if (!again) return "re-encoded " + in.type + " does not decode: " + again.error().message;
   if (core::to_json(*again) != encoded) return "command round trip differs: " + encoded.dump();
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -52,14 +53,28 @@ std::map<std::string, std::string> read_tokens(const fs::path& file) {
     }
     return tokens;
   }
-  // Text: one participant per line, "<participant> <token> [link]" (tabs or spaces; '#' starts a comment).
+  // A table with a header line naming the columns, tab-separated (dais import --tokens-out):
+  // participant, name, roles, token.
   std::istringstream lines(text.str());
   std::string line;
+  std::size_t participant_col = 0, token_col = 1;
+  bool header = true;
   while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string participant, token;
-    if (fields >> participant >> token) tokens[participant] = token;
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, '\t');) cells.push_back(cell);
+    if (header) {
+      header = false;
+      const auto at = [&](const std::string& name, std::size_t fallback) {
+        const auto it = std::find(cells.begin(), cells.end(), name);
+        return it == cells.end() ? fallback : static_cast<std::size_t>(it - cells.begin());
+      };
+      participant_col = at("participant", 0);
+      token_col = at("token", cells.size() - 1);
+      continue;
+    }
+    if (cells.size() > std::max(participant_col, token_col))
+      tokens[cells[participant_col]] = cells[token_col];
   }
   return tokens;
 }
