@@ -205,6 +205,35 @@ async function fullCycle() {
     expect(csv.charCodeAt(0) === 0xfeff, 'the CSV starts with a byte order mark');
     expect(csv.includes('黄明军'), 'the CSV names the presenter');
 
+    // A combined end-of-hearing sheet that may be changed until it closes: confirmed, then changed.
+    await c.click('[data-test=chair-tab-run]');
+    await c.selectOption('[data-test=ballot-template]', 'final');
+    await c.click('[data-test=create-ballot]');
+    await c.locator('.ballot-row[data-status=pending] [data-test=open-ballot]').click();
+    await v1.page.locator('[data-test=sheet] [data-slot=s3]').waitFor();
+    for (const slot of ['s1', 's2', 's3']) await v1.page.click(`[data-slot=${slot}] [data-grade=lianjie]`);
+    await v1.page.click('[data-test=submit-sheet]');
+    await v1.page.locator(sel.state('confirmed')).waitFor();
+    const firstReceipt = await v1.page.locator('[data-test=receipt] .receipt-code').innerText();
+    await v1.page.click('[data-test=change-sheet]');
+    await v1.page.click('[data-slot=s2] [data-grade=jiben]');
+    await v1.page.click('[data-test=submit-sheet]');
+    await v1.page.locator(sel.state('changed')).waitFor();
+    expectEqual(await v1.page.locator('[data-test=receipt] .receipt-code').innerText(), firstReceipt, 'a change keeps the receipt');
+    await v1.page.click('[data-test=check-receipt]');
+    await v1.page.locator('[data-test=receipt-in-box]').waitFor();
+    await screenshot(v1.page, 'voter-combined');
+
+    // Fresh QR codes for everyone else: the old links stop working, the chair's own does not.
+    await c.click('[data-test=chair-tab-codes]');
+    await c.click('[data-test=issue-tokens]');
+    await c.click('[data-test=dialog-ok]');
+    await c.locator('.qr-card img').nth(11).waitFor();
+    expectEqual(await c.locator('.qr-card').count(), 12, 'one QR code per participant but the chair');
+    await v3.page.locator('[data-test=rejected]').waitFor();
+    await c.locator('[data-test=conn][data-status=online]').waitFor();
+    await screenshot(c, 'chair-codes');
+
     for (const p of people) expectEqual(p.errors, [], 'uncaught page errors');
   } finally {
     await browser.close();
