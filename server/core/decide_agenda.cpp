@@ -57,8 +57,10 @@ Decision decide_command(const Context& ctx, const CallSlot& cmd) {
   if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
   auto slot = find_slot(ctx.state, cmd.slot);
   if (!slot) return slot.error();
-  if (ctx.state.current_slot == cmd.slot)
+  // Calling the current slot again is a return only once it is done (more questions for the presenter).
+  if (ctx.state.current_slot == cmd.slot && (*slot)->stage != Stage::done) {
     return make_error(ErrorCode::conflict, "already the current slot", "/slot");
+  }
   if (ctx.state.asking) {
     return make_error(ErrorCode::conflict,
                       "inquiry " + *ctx.state.asking + " is being asked; record its answer first");

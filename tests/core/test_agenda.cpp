@@ -83,6 +83,16 @@ TEST(Agenda, CallingAnotherSlotStopsTheClockAndAReturnStartsOver) {
   EXPECT_EQ(h.state.slot("S1")->qa.elapsed(h.now), used + 10'000);
 }
 
+TEST(Agenda, TheSlotJustFinishedCanBeReturnedTo) {
+  TestHearing h;
+  h.start();
+  h.to_questioning("S1");
+  h.ok("chair", BeginStage{"S1", Stage::done});
+  h.ok("chair", CallSlot{"S1"});
+  EXPECT_EQ(h.state.slot("S1")->stage, Stage::waiting);
+  EXPECT_EQ(h.state.current_slot, "S1");
+}
+
 TEST(Agenda, SkipReorderAndInsert) {
   TestHearing h;
   h.ok("chair", ReorderAgenda{{"S3", "S1", "S2"}});
