@@ -69,7 +69,9 @@ std::int64_t eligible_voters(const HearingState& state, const BallotTemplate& tp
                        [&](const Participant& p) { return eligible_participant(p, tpl); });
 }
 
-bool eligible(const Participant& voter, const BallotTemplate& tpl) { return eligible_participant(voter, tpl); }
+bool eligible(const Participant& voter, const BallotTemplate& tpl) {
+  return eligible_participant(voter, tpl);
+}
 
 bool eligible(const HearingState& state, const BallotTemplate& tpl, const ParticipantId& voter) {
   const Participant* p = state.participant(voter);
@@ -338,8 +340,11 @@ BallotResult score(const HearingState& state, const Ballot& ballot, const Tally&
   out.turnout.eligible = ballot.eligible;
   const BallotTemplate* tpl = state.def.ballot_template(ballot.template_id);
   if (tpl == nullptr) return out;
-  out.turnout.present = std::count_if(state.checked_in.begin(), state.checked_in.end(),
-                                      [&](const ParticipantId& p) { return eligible(state, *tpl, p); });
+  // One pass over the participants: halls hold thousands, so no lookup per checked-in person.
+  const auto& people = state.def.participants;
+  out.turnout.present = std::count_if(people.begin(), people.end(), [&](const Participant& p) {
+    return state.checked_in.count(p.id) != 0 && eligible(p, *tpl);
+  });
   const ScoringRule* rule = state.def.rule(tpl->rule);
   if (rule == nullptr) return out;
   const Scorer scorer(state, ballot, tally, *tpl, *rule);
