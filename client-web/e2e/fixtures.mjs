@@ -27,14 +27,18 @@ export async function startHearing() {
   const tokensFile = join(tmp.dir, 'tokens.tsv');
   await run(['import', seedPath, '--db', db, '--tokens-out', tokensFile]);
   const tokens = tokensFrom(readFileSync(tokensFile, 'utf8'));
-  const server = await serve(['--db', db, '--web', join(repoRoot, 'client-web', 'dist')]);
-  return {
-    ...server,
-    db,
-    tokens,
+  const args = ['--db', db, '--web', join(repoRoot, 'client-web', 'dist')];
+  const hearing = { ...(await serve(args)), db, tokens };
+  return Object.assign(hearing, {
+    // Stops the server and starts it again on the same port and file, as after a crash or an update.
+    async restart(between = async () => {}) {
+      await stop(hearing.child);
+      await between();
+      Object.assign(hearing, await serve(args, { port: hearing.port }));
+    },
     async close() {
-      await stop(server.child);
+      await stop(hearing.child);
       tmp.remove();
     },
-  };
+  });
 }

@@ -46,9 +46,9 @@ export function run(args, { timeoutMs = 30_000 } = {}) {
 
 // Starts `dais serve --port 0` and resolves once it says where it listens. `lines` collects everything it
 // prints, for the join links and for diagnosing a failure.
-export function serve(args, { timeoutMs = 30_000 } = {}) {
+export function serve(args, { timeoutMs = 30_000, port = 0 } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(daisBinary(), ['serve', '--bind', '127.0.0.1', '--port', '0', ...args], {
+    const child = spawn(daisBinary(), ['serve', '--bind', '127.0.0.1', '--port', String(port), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines = [];

@@ -26,6 +26,77 @@ async function vote(page, marks) {
   await page.click('[data-test=submit-sheet]');
 }
 
+// Opens check-in, checks the given voters in from their own devices, starts the session and calls the first
+// presenter.
+async function checkInAndStart(chair, voterPages) {
+  const c = chair.page;
+  await c.click('[data-test=open-check-in]');
+  await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
+  for (const p of voterPages) {
+    await p.page.click('[data-test=check-in]');
+    await p.page.locator('[data-test=checkin-card]').waitFor({ state: 'detached' });
+  }
+  await c.locator('[data-test=att-present]', { hasText: String(voterPages.length) }).waitFor();
+  await c.click('[data-test=start-session]');
+  await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+}
+
+async function openBallotForCurrent(c) {
+  await c.click('[data-test=create-ballot]');
+  await c.locator('.ballot-row[data-status=pending] [data-test=open-ballot]').click();
+  await c.locator('.ballot-row[data-status=open]').waitFor();
+}
+
+async function serverRestart() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    const t = hearing.tokens;
+    const open = async (id, viewport) => {
+      const p = await joinAs(browser, hearing.base, t[id], { viewport });
+      p.context.setDefaultTimeout(20_000);
+      return p;
+    };
+    const chair = await open('chair', laptop);
+    const display = await open('screen', hall);
+    const voters = [await open('v1', tablet), await open('v2', tablet), await open('v3', tablet), await open('v4', tablet)];
+    const [v1, v2] = voters;
+    await checkInAndStart(chair, voters);
+    const c = chair.page;
+    await c.keyboard.press('n');
+    await c.locator('[data-test=current-name]', { hasText: '黄明军' }).waitFor();
+    await c.keyboard.press('3');
+    await c.locator('[data-test=current-stage]', { hasText: '测评' }).waitFor();
+    await openBallotForCurrent(c);
+    await vote(v1.page, { zhuti: 'hao', lianjie: 'hao' });
+    await v1.page.locator(sel.state('confirmed')).waitFor();
+
+    await hearing.restart(async () => {
+      // While the server is down every view says so and greys out what it shows.
+      for (const p of [chair, display, v1, v2]) {
+        await p.page.locator('[data-test=conn][data-status=offline]').waitFor();
+        await p.page.locator('[data-test=stale-banner]').waitFor();
+      }
+      await v2.page.locator('[data-test=sheet]').waitFor();
+      await vote(v2.page, { zhuti: 'jiaohao', lianjie: 'hao' });
+      await v2.page.locator(sel.state('pending')).waitFor();
+    });
+
+    // Back: everyone reconnects by themselves, the waiting sheet goes in, counted once.
+    await v2.page.locator(sel.state('confirmed')).waitFor();
+    for (const p of [chair, display, v1]) {
+      await p.page.locator('[data-test=conn][data-status=online]').waitFor();
+      await p.page.locator('[data-test=stale-banner]').waitFor({ state: 'detached' });
+    }
+    await v1.page.locator(sel.state('confirmed')).waitFor();
+    await c.locator('.ballot-row[data-status=open] [data-test=turnout-text]', { hasText: '已投 2 / 应投 6' }).waitFor();
+    await display.page.locator('[data-test=turnout-text]', { hasText: '已投 2 / 应投 6' }).waitFor();
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
 async function fullCycle() {
   const hearing = await startHearing();
   const browser = await launchBrowser();
@@ -54,16 +125,8 @@ async function fullCycle() {
 
     // Check-in: 应到 6 voters, quorum 2/3 = 4.
     const c = chair.page;
-    await c.click('[data-test=open-check-in]');
-    await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
-    for (const p of [q1, ...voters]) {
-      await p.page.click('[data-test=check-in]');
-      await p.page.locator('[data-test=checkin-card]').waitFor({ state: 'detached' });
-    }
-    await c.locator('[data-test=att-present]', { hasText: '4' }).waitFor();
-    await display.page.locator('[data-test=display-attendance]', { hasText: '4' }).waitFor();
-    await c.click('[data-test=start-session]');
-    await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+    await checkInAndStart(chair, [q1, ...voters]);
+    await display.page.locator('[data-test=display-attendance]', { hasText: '实到 4' }).waitFor();
 
     // The first presenter is called with the keyboard shortcut and reports.
     await c.keyboard.press('n');
@@ -141,9 +204,7 @@ async function fullCycle() {
     // Evaluation: a per-presenter ballot, opened.
     await c.keyboard.press('3');
     await c.locator('[data-test=current-stage]', { hasText: '测评' }).waitFor();
-    await c.click('[data-test=create-ballot]');
-    await c.locator('.ballot-row[data-status=pending] [data-test=open-ballot]').click();
-    await c.locator('.ballot-row[data-status=open]').waitFor();
+    await openBallotForCurrent(c);
 
     // Voter 1 and 3 vote normally; voter 2 loses the Wi-Fi while voting and comes back.
     const [v1, v2, v3] = voters;
@@ -241,4 +302,7 @@ async function fullCycle() {
   }
 }
 
-export const tests = [{ name: 'a whole presenter cycle: check-in, report, questions, a ballot with an offline voter, results', fn: fullCycle }];
+export const tests = [
+  { name: 'a whole presenter cycle: check-in, report, questions, a ballot with an offline voter, results', fn: fullCycle },
+  { name: 'a server restart mid-ballot: every view greys out, reconnects by itself, the waiting sheet counts once', fn: serverRestart },
+];
