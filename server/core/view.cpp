@@ -352,8 +352,9 @@ json results_view(const Audience& a) {
 
 struct Touched {
   SectionMask operator()(const CheckInOpened&) const { return mask_of(Section::hearing); }
+  // Turnout counts who is present, in open ballots and in results.
   SectionMask operator()(const ParticipantCheckedIn&) const {
-    return mask_of(Section::attendance) | mask_of(Section::ballots);  // turnout counts who is present
+    return mask_of(Section::attendance) | mask_of(Section::ballots) | mask_of(Section::results);
   }
   SectionMask operator()(const SessionStarted&) const { return mask_of(Section::hearing); }
   SectionMask operator()(const SessionPaused&) const {
