@@ -10,5 +10,9 @@ void set_exit_code(int code);
 
 // One registration function per subcommand file.
 void register_check(CLI::App& app);
+void register_import(CLI::App& app);
+void register_verify(CLI::App& app);
+void register_recount(CLI::App& app);
+void register_backup(CLI::App& app);
 
 }  // namespace dais::app

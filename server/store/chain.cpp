@@ -38,7 +38,8 @@ std::string box_digest(std::string_view hearing, std::string_view ballot, const 
   for (const BoxRow& row : rows) sorted.push_back(&row);
   std::sort(sorted.begin(), sorted.end(),
             [](const BoxRow* a, const BoxRow* b) { return a->receipt_hash < b->receipt_hash; });
-  std::string text = "{\"ballot\":" + json_string(ballot) + ",\"hearing\":" + json_string(hearing) + ",\"sheets\":[";
+  std::string text =
+      "{\"ballot\":" + json_string(ballot) + ",\"hearing\":" + json_string(hearing) + ",\"sheets\":[";
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     if (i > 0) text += ',';
     text += "{\"group\":" + json_string(sorted[i]->group) + ",\"marks\":" + sorted[i]->marks_json +

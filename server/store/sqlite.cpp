@@ -63,6 +63,7 @@ Query Database::query(std::string_view sql) {
   if (it == cache_.end()) {
     it = cache_.emplace(std::string(sql), std::make_unique<Statement>(*this, sql)).first;
   }
+  if (it->second->in_use_) return Query(std::make_unique<Statement>(*this, sql));
   return Query(*it->second);
 }
 
@@ -98,11 +99,14 @@ Statement::~Statement() {
 }
 
 Query::Query(Statement& statement) : statement_(&statement) {
-  if (statement.in_use_) throw std::logic_error("a cached statement is already in use");
   statement.in_use_ = true;
 }
 
-Query::Query(Query&& other) noexcept : statement_(other.statement_) {
+Query::Query(std::unique_ptr<Statement> owned) : owned_(std::move(owned)), statement_(owned_.get()) {
+  statement_->in_use_ = true;
+}
+
+Query::Query(Query&& other) noexcept : owned_(std::move(other.owned_)), statement_(other.statement_) {
   other.statement_ = nullptr;
 }
 

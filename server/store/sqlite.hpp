@@ -70,6 +70,7 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
  private:
+  friend class Database;
   friend class Query;
   Database& db_;
   sqlite3_stmt* stmt_ = nullptr;
@@ -77,10 +78,12 @@ class Statement {
 };
 
 // Binding, stepping and reading a cached statement. Resets it when destroyed, so the statement holds no lock
-// and can be used again. Parameters and columns are numbered from 1 and 0, as in SQLite.
+// and can be used again. Parameters and columns are numbered from 1 and 0, as in SQLite. When the cached
+// statement is already in use (the same SQL nested in itself), the query prepares and owns a fresh one.
 class Query {
  public:
   explicit Query(Statement& statement);
+  explicit Query(std::unique_ptr<Statement> owned);
   ~Query();
   Query(Query&& other) noexcept;
   Query(const Query&) = delete;
@@ -112,6 +115,7 @@ class Query {
   std::optional<std::string> optional_text(int column) const;
 
  private:
+  std::unique_ptr<Statement> owned_;
   Statement* statement_;
 };
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/chain.hpp"
+#include "store/log_writer.hpp"
 #include "store/migrations.hpp"
 #include "store/recovery.hpp"
 #include "store/sqlite.hpp"
@@ -40,28 +41,15 @@ void configure_writer(sql::Database& db, const StoreOptions& options) {
   if (options.max_pages > 0) db.pragma_text("max_page_count = " + std::to_string(options.max_pages));
 }
 
-struct Head {
-  std::int64_t position = 0;
-  std::string hash;
-};
-
-bool has_event(const CommandRecord& record, auto predicate) {
-  for (const core::Event& e : record.events) {
-    if (predicate(e.body)) return true;
-  }
-  return false;
-}
-
-bool adjourns(const core::EventBody& body) {
-  return std::holds_alternative<core::HearingAdjourned>(body);
-}
-
 class SqliteStore final : public Store {
  public:
   SqliteStore(StoreOptions options, std::unique_ptr<sql::Database> writer,
               std::unique_ptr<sql::Database> reader)
       : options_(std::move(options)), writer_(std::move(writer)), reader_(std::move(reader)) {
-    if (writer_) thread_ = std::thread([this] { run_writer(); });
+    if (writer_) {
+      log_writer_.emplace(*writer_, options_);
+      thread_ = std::thread([this] { run_writer(); });
+    }
   }
 
   ~SqliteStore() override {
@@ -266,7 +254,7 @@ class SqliteStore final : public Store {
   std::string head_hash(const HearingId& hearing) override {
     {
       std::lock_guard lock(heads_mutex_);
-      if (auto it = heads_.find(hearing); it != heads_.end()) return it->second.hash;
+      if (auto it = heads_.find(hearing); it != heads_.end()) return it->second;
     }
     std::lock_guard lock(read_mutex_);
     try {
@@ -284,13 +272,6 @@ class SqliteStore final : public Store {
   struct Pending {
     CommandRecord record;
     std::function<void(core::Result<CommitInfo>)> done;
-  };
-
-  // The writer's own copy of a hearing's state, for snapshots. Dropped whenever a write of it fails, and
-  // rebuilt from the file when next needed.
-  struct Shadow {
-    core::HearingState state;
-    std::int64_t snapshot_position = 0;
   };
 
   static core::Error read_only_error() {
@@ -329,6 +310,26 @@ class SqliteStore final : public Store {
     return true;
   }
 
+  std::vector<core::Result<CommitInfo>> commit_batch(const std::vector<Pending>& batch) {
+    std::vector<const CommandRecord*> records;
+    records.reserve(batch.size());
+    for (const Pending& p : batch) records.push_back(&p.record);
+    std::vector<core::Result<CommitInfo>> results;
+    {
+      std::lock_guard lock(write_mutex_);
+      results = log_writer_->commit(records);
+    }
+    std::lock_guard heads_lock(heads_mutex_);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].ok()) {
+        heads_[batch[i].record.hearing] = results[i]->head_hash;
+      } else {
+        heads_.erase(batch[i].record.hearing);  // read from the file when next asked
+      }
+    }
+    return results;
+  }
+
   void run_writer() {
     for (;;) {
       std::vector<Pending> batch;
@@ -357,202 +358,14 @@ class SqliteStore final : public Store {
     }
   }
 
-  std::vector<core::Result<CommitInfo>> commit_batch(std::vector<Pending>& batch) {
-    std::vector<core::Result<CommitInfo>> results(batch.size(), storage_error("not written"));
-    std::set<HearingId> touched;
-    for (const Pending& p : batch) touched.insert(p.record.hearing);
-    std::lock_guard lock(write_mutex_);
-    std::map<HearingId, Head> heads;  // as of this transaction, published to heads_ only after COMMIT
-    try {
-      sql::Transaction tx(*writer_, sql::TransactionKind::immediate);
-      std::set<HearingId> failed;
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const CommandRecord& record = batch[i].record;
-        if (failed.contains(record.hearing)) {
-          results[i] = storage_error("not stored: an earlier command of hearing " + record.hearing +
-                                     " in the same commit failed");
-          continue;
-        }
-        results[i] = write_record(record, heads);
-        if (results[i].ok()) continue;
-        failed.insert(record.hearing);
-        shadows_.erase(record.hearing);
-        heads.erase(record.hearing);
-        // Some failures (disk full, I/O) make SQLite roll back the whole transaction, earlier records
-        // included.
-        if (!writer_->in_transaction()) {
-          throw sql::Error(SQLITE_ABORT, "the transaction was rolled back: " + results[i].error().message);
-        }
-      }
-      tx.commit();
-    } catch (const sql::Error& e) {
-      for (auto& r : results) r = storage_error(e, "committing");
-      for (const HearingId& h : touched) shadows_.erase(h);
-      forget_heads(touched);
-      return results;
-    }
-    {
-      std::lock_guard heads_lock(heads_mutex_);
-      for (auto& [hearing, head] : heads) heads_[hearing] = head;
-    }
-    if (checkpoint_due_) checkpoint();
-    return results;
-  }
-
-  void forget_heads(const std::set<HearingId>& hearings) {
-    std::lock_guard heads_lock(heads_mutex_);
-    for (const HearingId& h : hearings) heads_.erase(h);
-  }
-
-  // One record in its own savepoint: its secret sheets into the box, everything else chained onto the log,
-  // then the idempotency record, the writer's state copy and, when due, a snapshot.
-  core::Result<CommitInfo> write_record(const CommandRecord& record, std::map<HearingId, Head>& heads) {
-    try {
-      sql::Savepoint savepoint(*writer_);
-      Head head;
-      {
-        auto q = writer_->query("SELECT head_position, head_hash FROM hearings WHERE id = ?");
-        q.with(record.hearing);
-        if (!q.next()) return no_hearing(record.hearing);
-        head = Head{q.int64(0), q.text(1)};
-      }
-      for (const core::Event& e : record.events) {
-        if (core::is_secret(e)) {
-          put_in_box(record.hearing, std::get<core::SheetStored>(e.body));
-        } else {
-          append_to_log(record.hearing, e, head);
-        }
-      }
-      writer_->query("UPDATE hearings SET head_position = ?, head_hash = ? WHERE id = ?")
-          .with(head.position, head.hash, record.hearing)
-          .run();
-      if (record.idempotency) {
-        const Idempotency& idem = *record.idempotency;
-        writer_->query("INSERT INTO idempotency(hearing, participant, key, ack) VALUES (?, ?, ?, ?)")
-            .with(record.hearing, idem.participant, idem.key, idem.ack_json)
-            .run();
-      }
-      auto shadowed = advance_shadow(record, head);
-      if (!shadowed) return shadowed.error();
-      savepoint.release();
-      heads[record.hearing] = head;
-      return CommitInfo{head.position, head.hash};
-    } catch (const sql::Error& e) {
-      return storage_error(e, "storing a command of hearing " + record.hearing);
-    } catch (const std::exception& e) {
-      return storage_error("storing a command of hearing " + record.hearing + " failed: " + e.what());
-    }
-  }
-
-  void put_in_box(const HearingId& hearing, const core::SheetStored& sheet) {
-    // A changed sheet replaces its row in place: the box holds one row per receipt, never a history.
-    writer_
-        ->query(
-            "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, "
-            "?) "
-            "ON CONFLICT(hearing, ballot, receipt_hash) DO UPDATE SET tally_group = excluded.tally_group, "
-            "marks = excluded.marks")
-        .with(hearing, sheet.ballot, sheet.receipt_hash, sheet.entry.group, json(sheet.entry.marks).dump())
-        .run();
-  }
-
-  void append_to_log(const HearingId& hearing, const core::Event& e, Head& head) {
-    const std::string body = core::to_json(e).dump();
-    std::optional<std::string> digest;
-    if (const auto* closed = std::get_if<core::BallotClosed>(&e.body))
-      digest = seal_box(hearing, closed->ballot);
-    const std::int64_t position = head.position + 1;
-    std::string hash = event_hash(head.hash, hearing, position, body, digest);
-    writer_
-        ->query(
-            "INSERT INTO events(hearing, position, type, body, box_digest, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .with(hearing, position, std::string(core::event_name(e.body)), body, digest, head.hash, hash)
-        .run();
-    head = Head{position, std::move(hash)};
-  }
-
-  // Closing a ballot: rewrites its box in receipt-hash order, so that where a row sits in the file no longer
-  // tells when it was cast, and returns the digest the BallotClosed row will carry. The WAL, which still
-  // holds the cast-order history, is checkpointed and truncated after the commit.
-  std::string seal_box(const HearingId& hearing, const core::BallotId& ballot) {
-    std::vector<BoxRow> rows;
-    {
-      auto q = writer_->query(
-          "SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? AND ballot = ? "
-          "ORDER BY receipt_hash");
-      q.with(hearing, ballot);
-      while (q.next()) rows.push_back(BoxRow{q.text(0), q.text(1), q.text(2)});
-    }
-    if (!rows.empty()) {
-      writer_->query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
-      for (const BoxRow& row : rows) {
-        writer_
-            ->query(
-                "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, "
-                "?, ?)")
-            .with(hearing, ballot, row.receipt_hash, row.group, row.marks_json)
-            .run();
-      }
-      checkpoint_due_ = true;
-    }
-    return box_digest(hearing, ballot, rows);
-  }
-
-  // Keeps the writer's copy of the state in step with the file and writes a snapshot every snapshot_every
-  // events and at adjournment. Runs inside the record's savepoint, after its rows are written.
-  core::Result<bool> advance_shadow(const CommandRecord& record, const Head& head) {
-    const std::int64_t before =
-        head.position -
-        static_cast<std::int64_t>(std::count_if(record.events.begin(), record.events.end(),
-                                                [](const core::Event& e) { return !core::is_secret(e); }));
-    auto it = shadows_.find(record.hearing);
-    if (it != shadows_.end() && it->second.state.event_count != before) {
-      shadows_.erase(it);  // the file moved on without us (another writer): rebuild
-      it = shadows_.end();
-    }
-    if (it == shadows_.end()) {
-      // Rebuilt from the file as it is now, this record's rows included; nothing left to apply.
-      auto recovered = recover_hearing(*writer_, record.hearing);
-      if (!recovered) return recovered.error();
-      it = shadows_.emplace(record.hearing, Shadow{std::move(recovered->state), recovered->snapshot_position})
-               .first;
-    } else {
-      for (const core::Event& e : record.events) core::apply(it->second.state, e);
-    }
-    Shadow& shadow = it->second;
-    if (head.position - shadow.snapshot_position >= options_.snapshot_every || has_event(record, adjourns)) {
-      writer_
-          ->query(
-              "INSERT INTO snapshots(hearing, position, state) VALUES (?, ?, ?) ON CONFLICT(hearing) DO "
-              "UPDATE "
-              "SET position = excluded.position, state = excluded.state")
-          .with(record.hearing, head.position,
-                core::state_to_json(shadow.state, /*include_secret=*/false).dump())
-          .run();
-      shadow.snapshot_position = head.position;
-    }
-    return true;
-  }
-
-  void checkpoint() {
-    int log_frames = 0;
-    int checkpointed = 0;
-    int rc = sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
-                                       &checkpointed);
-    // Busy (a reader is still on an old version): try again after the next commit.
-    checkpoint_due_ = rc != SQLITE_OK;
-  }
-
   StoreOptions options_;
   std::mutex write_mutex_;  // the writer connection: the writer thread, import and tokens
   std::unique_ptr<sql::Database> writer_;
-  std::map<HearingId, Shadow> shadows_;  // under write_mutex_
-  bool checkpoint_due_ = false;          // under write_mutex_
+  std::optional<LogWriter> log_writer_;  // on writer_, under write_mutex_
   std::mutex read_mutex_;
   std::unique_ptr<sql::Database> reader_;
   std::mutex heads_mutex_;
-  std::map<HearingId, Head> heads_;  // committed heads, for head_hash()
+  std::map<HearingId, std::string> heads_;  // committed head hashes, for head_hash()
 
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;

@@ -1,0 +1,203 @@
+#include "store/log_writer.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <exception>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "store/chain.hpp"
+#include "store/recovery.hpp"
+#include "store/storage_error.hpp"
+
+namespace dais::store {
+
+namespace {
+
+using nlohmann::json;
+
+bool adjourns(const CommandRecord& record) {
+  return std::any_of(record.events.begin(), record.events.end(), [](const core::Event& e) {
+    return std::holds_alternative<core::HearingAdjourned>(e.body);
+  });
+}
+
+std::int64_t logged_events(const CommandRecord& record) {
+  return std::count_if(record.events.begin(), record.events.end(),
+                       [](const core::Event& e) { return !core::is_secret(e); });
+}
+
+}  // namespace
+
+std::vector<core::Result<CommitInfo>> LogWriter::commit(std::span<const CommandRecord* const> batch) {
+  std::vector<core::Result<CommitInfo>> results(batch.size(), storage_error("not written"));
+  try {
+    sql::Transaction tx(db_, sql::TransactionKind::immediate);
+    std::set<HearingId> failed;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const CommandRecord& record = *batch[i];
+      if (failed.contains(record.hearing)) {
+        results[i] = storage_error("not stored: an earlier command of hearing " + record.hearing +
+                                   " in the same commit failed");
+        continue;
+      }
+      results[i] = write_record(record);
+      if (results[i].ok()) continue;
+      failed.insert(record.hearing);
+      shadows_.erase(record.hearing);
+      // Some failures (disk full, I/O) make SQLite roll back the whole transaction, earlier records included.
+      if (!db_.in_transaction()) throw sql::Error(SQLITE_ABORT, results[i].error().message);
+    }
+    tx.commit();
+  } catch (const sql::Error& e) {
+    for (auto& r : results) r = storage_error(e, "committing");
+    for (const CommandRecord* record : batch) shadows_.erase(record->hearing);
+    return results;
+  }
+  if (checkpoint_due_) checkpoint();
+  return results;
+}
+
+// One record in its own savepoint: its secret sheets into the box, everything else chained onto the log,
+// then the idempotency record, the writer's state copy and, when due, a snapshot.
+core::Result<CommitInfo> LogWriter::write_record(const CommandRecord& record) {
+  try {
+    sql::Savepoint savepoint(db_);
+    Head head;
+    {
+      // Read inside the write transaction: the file's head, whatever any other writer did before.
+      auto q = db_.query("SELECT head_position, head_hash FROM hearings WHERE id = ?");
+      q.with(record.hearing);
+      if (!q.next()) {
+        return core::make_error(core::ErrorCode::not_found, "no hearing " + record.hearing + " in the file");
+      }
+      head = Head{q.int64(0), q.text(1)};
+    }
+    for (const core::Event& e : record.events) {
+      if (core::is_secret(e)) {
+        put_in_box(record.hearing, std::get<core::SheetStored>(e.body));
+      } else {
+        append_to_log(record.hearing, e, head);
+      }
+      if (const auto* revoked = std::get_if<core::TokenRevoked>(&e.body)) {
+        revoke_tokens(record.hearing, revoked->participant);  // in the same transaction as the event
+      }
+    }
+    db_.query("UPDATE hearings SET head_position = ?, head_hash = ? WHERE id = ?")
+        .with(head.position, head.hash, record.hearing)
+        .run();
+    if (record.idempotency) {
+      const Idempotency& idem = *record.idempotency;
+      db_.query("INSERT INTO idempotency(hearing, participant, key, ack) VALUES (?, ?, ?, ?)")
+          .with(record.hearing, idem.participant, idem.key, idem.ack_json)
+          .run();
+    }
+    auto shadowed = advance_shadow(record, head);
+    if (!shadowed) return shadowed.error();
+    savepoint.release();
+    return CommitInfo{head.position, head.hash};
+  } catch (const sql::Error& e) {
+    return storage_error(e, "storing a command of hearing " + record.hearing);
+  } catch (const std::exception& e) {
+    return storage_error("storing a command of hearing " + record.hearing + " failed: " + e.what());
+  }
+}
+
+void LogWriter::put_in_box(const HearingId& hearing, const core::SheetStored& sheet) {
+  // A changed sheet replaces its row in place: the box holds one row per receipt, never a history.
+  db_.query(
+         "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, ?) "
+         "ON CONFLICT(hearing, ballot, receipt_hash) DO UPDATE SET tally_group = excluded.tally_group, "
+         "marks = excluded.marks")
+      .with(hearing, sheet.ballot, sheet.receipt_hash, sheet.entry.group, json(sheet.entry.marks).dump())
+      .run();
+}
+
+void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, Head& head) {
+  const std::string body = core::to_json(e).dump();
+  std::optional<std::string> digest;
+  if (const auto* closed = std::get_if<core::BallotClosed>(&e.body))
+    digest = seal_box(hearing, closed->ballot);
+  const std::int64_t position = head.position + 1;
+  std::string hash = event_hash(head.hash, hearing, position, body, digest);
+  db_.query(
+         "INSERT INTO events(hearing, position, type, body, box_digest, prev_hash, hash) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .with(hearing, position, std::string(core::event_name(e.body)), body, digest, head.hash, hash)
+      .run();
+  head = Head{position, std::move(hash)};
+}
+
+// Closing a ballot: rewrites its box in receipt-hash order, so that where a row sits in the file no longer
+// tells when it was cast, and returns the digest the BallotClosed row will carry. The WAL, which still holds
+// the cast-order history, is checkpointed and truncated after the commit.
+std::string LogWriter::seal_box(const HearingId& hearing, const core::BallotId& ballot) {
+  std::vector<BoxRow> rows;
+  {
+    auto q = db_.query(
+        "SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? AND ballot = ? "
+        "ORDER BY receipt_hash");
+    q.with(hearing, ballot);
+    while (q.next()) rows.push_back(BoxRow{q.text(0), q.text(1), q.text(2)});
+  }
+  if (!rows.empty()) {
+    db_.query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
+    for (const BoxRow& row : rows) {
+      db_.query(
+             "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, "
+             "?)")
+          .with(hearing, ballot, row.receipt_hash, row.group, row.marks_json)
+          .run();
+    }
+    checkpoint_due_ = true;
+  }
+  return box_digest(hearing, ballot, rows);
+}
+
+void LogWriter::revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) {
+  db_.query("UPDATE tokens SET revoked = 1 WHERE hearing = ? AND participant = ?").with(hearing, who).run();
+}
+
+// Keeps the writer's copy of the state in step with the file and writes a snapshot every snapshot_every
+// events and at adjournment. Runs inside the record's savepoint, after its rows are written.
+core::Result<bool> LogWriter::advance_shadow(const CommandRecord& record, const Head& head) {
+  const std::int64_t before = head.position - logged_events(record);
+  auto it = shadows_.find(record.hearing);
+  if (it != shadows_.end() && it->second.state.event_count != before) {
+    shadows_.erase(it);  // the file moved on without this copy (another writer): rebuild it
+    it = shadows_.end();
+  }
+  if (it == shadows_.end()) {
+    // Rebuilt from the file as it is now, this record's rows included: nothing left to apply.
+    auto recovered = recover_hearing(db_, record.hearing);
+    if (!recovered) return recovered.error();
+    it = shadows_.emplace(record.hearing, Shadow{std::move(recovered->state), recovered->snapshot_position})
+             .first;
+  } else {
+    for (const core::Event& e : record.events) core::apply(it->second.state, e);
+  }
+  Shadow& shadow = it->second;
+  if (head.position - shadow.snapshot_position >= options_.snapshot_every || adjourns(record)) {
+    db_.query(
+           "INSERT INTO snapshots(hearing, position, state) VALUES (?, ?, ?) ON CONFLICT(hearing) DO UPDATE "
+           "SET position = excluded.position, state = excluded.state")
+        .with(record.hearing, head.position,
+              core::state_to_json(shadow.state, /*include_secret=*/false).dump())
+        .run();
+    shadow.snapshot_position = head.position;
+  }
+  return true;
+}
+
+void LogWriter::checkpoint() {
+  int log_frames = 0;
+  int checkpointed = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                     &checkpointed);
+  // Busy (a reader is still on an older version of the file): try again after the next commit.
+  checkpoint_due_ = rc != SQLITE_OK;
+}
+
+}  // namespace dais::store

@@ -1,0 +1,50 @@
+#pragma once
+// Group commit: a batch of records in one transaction, a savepoint per record. A record that fails is rolled
+// back to its savepoint, and every later record of the same hearing in the batch is refused too (it was
+// decided on top of the failed one); records of other hearings go on. If the transaction as a whole is lost
+// (COMMIT fails, or SQLite rolls everything back after disk full or an I/O error), every record of the batch
+// fails. Nothing is reported committed that was not stored. Used by the store's writer thread only.
+#include <map>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+namespace dais::store {
+
+class LogWriter {
+ public:
+  LogWriter(sql::Database& db, const StoreOptions& options) : db_(db), options_(options) {}
+
+  // One outcome per record, in order.
+  std::vector<core::Result<CommitInfo>> commit(std::span<const CommandRecord* const> batch);
+
+ private:
+  struct Head {
+    std::int64_t position = 0;
+    std::string hash;
+  };
+  // The writer's own copy of a hearing's state, for snapshots. Dropped whenever a write of the hearing fails,
+  // and rebuilt from the file when next needed.
+  struct Shadow {
+    core::HearingState state;
+    std::int64_t snapshot_position = 0;
+  };
+
+  core::Result<CommitInfo> write_record(const CommandRecord& record);
+  void put_in_box(const HearingId& hearing, const core::SheetStored& sheet);
+  void append_to_log(const HearingId& hearing, const core::Event& e, Head& head);
+  std::string seal_box(const HearingId& hearing, const core::BallotId& ballot);
+  void revoke_tokens(const HearingId& hearing, const core::ParticipantId& who);
+  core::Result<bool> advance_shadow(const CommandRecord& record, const Head& head);
+  void checkpoint();
+
+  sql::Database& db_;
+  const StoreOptions& options_;
+  std::map<HearingId, Shadow> shadows_;
+  bool checkpoint_due_ = false;
+};
+
+}  // namespace dais::store

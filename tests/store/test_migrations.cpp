@@ -1,0 +1,105 @@
+// The schema version in the meta table: new files are created at the current version, older ones would be
+// migrated, and a file from a newer incompatible version is refused and left exactly as it was.
+#include "store/migrations.hpp"
+#include "store_fixture.hpp"
+
+namespace dais::store::testing {
+namespace {
+
+std::int64_t meta(const std::filesystem::path& path, const char* key) {
+  sql::Database db(path, sql::OpenMode::read_only);
+  auto q = db.query("SELECT value FROM meta WHERE key = ?");
+  q.with(key);
+  return q.next() ? q.int64(0) : -1;
+}
+
+void set_meta(const std::filesystem::path& path, std::int64_t version, std::int64_t compatible) {
+  sql::Database db(path, sql::OpenMode::read_write);
+  db.query("UPDATE meta SET value = ? WHERE key = 'version'").with(version).run();
+  db.query("UPDATE meta SET value = ? WHERE key = 'compatible_version'").with(compatible).run();
+}
+
+TEST(Migrations, ANewFileGetsTheCurrentSchemaInWalMode) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 1);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_EQ(db.pragma_text("journal_mode"), "wal");
+  EXPECT_EQ(db.pragma_text("application_id"), std::to_string(kApplicationId));
+}
+
+TEST(Migrations, ReopeningChangesNothing) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  const std::string before = read_bytes(dir / "h.db");
+  open_store(dir / "h.db");
+  EXPECT_EQ(read_bytes(dir / "h.db"), before);
+}
+
+TEST(Migrations, ANewerIncompatibleFileIsRefusedAndNotModified) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  set_meta(dir / "h.db", 7, 5);
+  const std::string before = read_bytes(dir / "h.db");
+  for (bool read_only : {false, true}) {
+    auto store = Store::open(StoreOptions{.path = dir / "h.db", .read_only = read_only});
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().code, core::ErrorCode::storage_failed);
+    EXPECT_NE(store.error().message.find("newer Dais (schema 7, readable from schema 5 on)"),
+              std::string::npos)
+        << store.error().message;
+    EXPECT_NE(store.error().message.find("not changed"), std::string::npos);
+  }
+  EXPECT_EQ(read_bytes(dir / "h.db"), before);
+  EXPECT_EQ(meta(dir / "h.db", "version"), 7);
+}
+
+TEST(Migrations, ANewerCompatibleFileOpens) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  set_meta(dir / "h.db", kSchemaVersion + 1, kSchemaVersion);
+  auto store = Store::open(StoreOptions{.path = dir / "h.db"});
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion + 1);  // not downgraded
+}
+
+TEST(Migrations, AnotherSqliteDatabaseIsNotTakenOver) {
+  TempDir dir;
+  {
+    sql::Database other(dir / "other.db", sql::OpenMode::create);
+    other.exec("CREATE TABLE photos (id INTEGER PRIMARY KEY)");
+  }
+  const std::string before = read_bytes(dir / "other.db");
+  auto store = Store::open(StoreOptions{.path = dir / "other.db"});
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("not a Dais database"), std::string::npos) << store.error().message;
+  EXPECT_EQ(read_bytes(dir / "other.db"), before);
+}
+
+TEST(Migrations, AMetaTableWithoutAValidVersionIsRefused) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DELETE FROM meta WHERE key = 'version'");
+  }
+  auto store = Store::open(StoreOptions{.path = dir / "h.db"});
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("no valid version"), std::string::npos) << store.error().message;
+}
+
+TEST(Migrations, ReadOnlyOpeningOfAnEmptyFileIsRefused) {
+  TempDir dir;
+  { std::ofstream(dir / "empty.db"); }
+  auto store = Store::open(StoreOptions{.path = dir / "empty.db", .read_only = true});
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("empty"), std::string::npos) << store.error().message;
+  auto missing = Store::open(StoreOptions{.path = dir / "missing.db", .read_only = true});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("no such file"), std::string::npos) << missing.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir / "missing.db"));
+}
+
+}  // namespace
+}  // namespace dais::store::testing

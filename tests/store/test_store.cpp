@@ -1,0 +1,354 @@
+// The store on real files: import and tokens, commits and their positions, recovery to the exact state,
+// snapshots, idempotency, receipts, the log, flush and shutdown.
+#include "store/recovery.hpp"
+#include "store_fixture.hpp"
+
+namespace dais::store::testing {
+namespace {
+
+using core::Role;
+
+std::int64_t count(const std::filesystem::path& path, const std::string& sql) {
+  sql::Database db(path, sql::OpenMode::read_only);
+  auto q = db.query(sql);
+  q.next();
+  return q.int64(0);
+}
+
+// Plays a hearing through a per-presenter anonymous ballot, a named ballot that a voter changes, and a
+// combined ballot that is changed and left open, with inquiries in between.
+void play_hearing(StoredHearing& h) {
+  h.start();
+  h.run("chair", core::CallSlot{"S1"});
+  h.run("chair", core::BeginStage{"S1", core::Stage::reporting});
+  h.run("chair", core::BeginStage{"S1", core::Stage::questioning});
+  h.run("Q1", core::SubmitInquiry{"S1", "请谈谈整改落实情况", std::nullopt});
+  h.run("chair", core::ApproveInquiry{"I1"});
+  h.run("chair", core::AskInquiry{"I1"});
+  h.run("secretary", core::AnswerInquiry{"I1", "已制定整改清单"});
+  const core::BallotId each = h.open_ballot("each");
+  h.cast("V1", each, "good");
+  h.cast("V2", each, "fair");
+  h.cast("Q1", each, "good");
+  h.cast("V3", each, "poor");
+  h.run("chair", core::CloseBallot{each});
+  const core::BallotId named = h.open_ballot("each_named", "S2");
+  h.cast("V1", named, "good");
+  h.cast("V2", named, "average");
+  h.run("V2", core::CastSheet{named, marks_for({"S2"}, {"duty", "integrity"}, "good"),
+                              receipt_of(StoredHearing::secret("V2", named))});
+  h.run("chair", core::CloseBallot{named});
+  const core::BallotId combined = h.open_ballot("combined", std::nullopt);
+  h.cast("V4", combined, "satisfied");
+  h.cast("V5", combined, "basic");
+  h.run("V4", core::CastSheet{combined, marks_for({"S1", "S2", "S3"}, {"overall"}, "unsatisfied"),
+                              receipt_of(StoredHearing::secret("V4", combined))});
+}
+
+TEST(Store, ImportIssuesOneTokenPerParticipantAndKeepsOnlyTheirHashes) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  ASSERT_EQ(h.tokens.size(), h.engine.state.def.participants.size());
+  for (const IssuedToken& t : h.tokens) {
+    auto owner = store->find_token(t.token);
+    ASSERT_TRUE(owner.has_value()) << t.participant;
+    EXPECT_EQ(owner->participant, t.participant);
+    EXPECT_EQ(owner->hearing, h.id());
+  }
+  EXPECT_FALSE(store->find_token("not-a-token").has_value());
+  EXPECT_EQ(store->hearings(), std::vector<HearingId>{h.id()});
+  store.reset();
+  std::string bytes = read_bytes(dir / "h.db");
+  for (const IssuedToken& t : h.tokens) {
+    EXPECT_EQ(bytes.find(t.token), std::string::npos) << "a token is in the file";
+    EXPECT_NE(bytes.find(sha256_hex(t.token)), std::string::npos) << "a token's hash is missing";
+  }
+}
+
+TEST(Store, ImportingAHearingTwiceIsAConflictAndChangesNothing) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  auto again = store->import_hearing(h.engine.state.def);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM tokens"),
+            static_cast<std::int64_t>(h.engine.state.def.participants.size()));
+}
+
+TEST(Store, RevokedTokensStopWorkingAndAReissuedOneWorks) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  const IssuedToken old = h.tokens.at(5);
+  ASSERT_TRUE(store->revoke_tokens(h.id(), old.participant).ok());
+  EXPECT_FALSE(store->find_token(old.token).has_value());
+  auto fresh = store->reissue_token(h.id(), old.participant);
+  ASSERT_TRUE(fresh.ok()) << fresh.error().message;
+  EXPECT_NE(fresh->token, old.token);
+  EXPECT_EQ(store->find_token(fresh->token)->participant, old.participant);
+  EXPECT_FALSE(store->find_token(old.token).has_value());
+  auto second = store->reissue_token(h.id(), old.participant);
+  EXPECT_FALSE(store->find_token(fresh->token).has_value()) << "reissuing revokes the previous token";
+  EXPECT_TRUE(store->find_token(second->token).has_value());
+  EXPECT_EQ(store->reissue_token(h.id(), "nobody").error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(store->revoke_tokens("no-such-hearing", old.participant).error().code,
+            core::ErrorCode::not_found);
+}
+
+TEST(Store, ATokenRevokedEventRevokesInTheSameCommit) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  const IssuedToken v1 = h.tokens.at(10);
+  h.run("chair", core::RevokeToken{v1.participant});
+  EXPECT_FALSE(store->find_token(v1.token).has_value());
+}
+
+TEST(Store, CommitsReportTheLogPositionAndHeadHash) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  const std::string genesis = store->head_hash(h.id());
+  EXPECT_EQ(genesis.size(), 64u);
+  CommitInfo first = h.run("chair", core::OpenCheckIn{});
+  EXPECT_EQ(first.log_position, 1);
+  EXPECT_EQ(first.log_position, h.engine.state.event_count);
+  EXPECT_NE(first.head_hash, genesis);
+  EXPECT_EQ(store->head_hash(h.id()), first.head_hash);
+  CommitInfo second = h.run("V1", core::CheckIn{});
+  EXPECT_EQ(second.log_position, 2);
+  EXPECT_EQ(store->head_hash(h.id()), second.head_hash);
+  EXPECT_EQ(store->head_hash("no-such-hearing"), "");
+}
+
+TEST(Store, ReopenedHearingsLoadToExactlyTheStateTheEngineHad) {
+  TempDir dir;
+  std::string expected;
+  HearingId id;
+  {
+    auto store = open_store(dir / "h.db");
+    StoredHearing h(*store);
+    play_hearing(h);
+    expected = canonical(h.engine.state);
+    id = h.id();
+    // The live store loads the same state too.
+    auto live = store->load(id);
+    ASSERT_TRUE(live.ok()) << live.error().message;
+    EXPECT_EQ(canonical(*live), expected);
+  }
+  auto store = open_store(dir / "h.db");
+  auto loaded = store->load(id);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(canonical(*loaded), expected);
+  EXPECT_EQ(store->load("no-such-hearing").error().code, core::ErrorCode::not_found);
+}
+
+TEST(Store, AnonymousSheetsGoToTheBoxAndEverythingElseToTheLog) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  play_hearing(h);
+  auto log = store->read_log(h.id());
+  ASSERT_TRUE(log.ok());
+  std::vector<core::Event> logged;
+  for (const core::Event& e : h.engine.log) {
+    if (!core::is_secret(e)) logged.push_back(e);
+  }
+  ASSERT_EQ(log->size(), logged.size());
+  for (std::size_t i = 0; i < logged.size(); ++i) {
+    EXPECT_EQ(core::to_json((*log)[i]).dump(), core::to_json(logged[i]).dump()) << "event " << i + 1;
+  }
+  auto tail = store->read_log(h.id(), static_cast<std::int64_t>(logged.size()) - 2);
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ(core::to_json(tail->back()).dump(), core::to_json(logged.back()).dump());
+  EXPECT_EQ(store->read_log("nope").error().code, core::ErrorCode::not_found);
+  // B1 (4 sheets) and B3 (2 receipts, one changed) are anonymous; B2 is named and logged.
+  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM ballot_box WHERE ballot = 'B1'"), 4);
+  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM ballot_box WHERE ballot = 'B2'"), 0);
+  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM ballot_box WHERE ballot = 'B3'"), 2);
+  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM events WHERE type = 'sheet_stored'"), 3);
+}
+
+TEST(Store, ReceiptsAreFoundInTheBoxAndInTheNamedSheets) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  play_hearing(h);
+  EXPECT_TRUE(*store->receipt_in_box(h.id(), "B1", receipt_of(StoredHearing::secret("V2", "B1"))));
+  EXPECT_TRUE(*store->receipt_in_box(h.id(), "B2", receipt_of(StoredHearing::secret("V2", "B2"))));
+  EXPECT_TRUE(*store->receipt_in_box(h.id(), "B3", receipt_of(StoredHearing::secret("V4", "B3"))));
+  EXPECT_FALSE(*store->receipt_in_box(h.id(), "B1", receipt_of(StoredHearing::secret("V5", "B1"))));
+  EXPECT_FALSE(*store->receipt_in_box(h.id(), "B3", receipt_of(StoredHearing::secret("V2", "B1"))));
+  EXPECT_EQ(store->receipt_in_box("nope", "B1", "x").error().code, core::ErrorCode::not_found);
+}
+
+TEST(Store, IdempotencyRecordsReturnTheAckAndNeverTheReceipt) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  h.start();
+  const core::BallotId b = h.open_ballot("each");
+  h.run("V1", core::CastSheet{b, marks_for({"S1"}, {"duty", "integrity"}, "good"), receipt_of("r-v1")},
+        Idempotency{"V1", "k-17", R"({"id":"c5","seq":9,"type":"ack"})"});
+  EXPECT_EQ(store->find_idempotent_ack(h.id(), "V1", "k-17"), R"({"id":"c5","seq":9,"type":"ack"})");
+  EXPECT_EQ(store->find_idempotent_ack(h.id(), "V1", "k-18"), std::nullopt);
+  EXPECT_EQ(store->find_idempotent_ack(h.id(), "V2", "k-17"), std::nullopt);
+  // The same key again is refused as a whole: nothing of the second record is stored.
+  const std::int64_t before = count(dir / "h.db", "SELECT count(*) FROM events");
+  auto events =
+      h.engine.ok("V2", core::CastSheet{b, marks_for({"S1"}, {"duty"}, "good"), receipt_of("r-v2")});
+  auto r = commit(*store, CommandRecord{h.id(), events, Idempotency{"V1", "k-17", "{}"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::storage_failed);
+  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM events"), before);
+  EXPECT_FALSE(*store->receipt_in_box(h.id(), b, receipt_of("r-v2")));
+}
+
+TEST(Store, SnapshotsAreTakenEveryNEventsAndAtAdjournmentAndKeptOnlyOnce) {
+  TempDir dir;
+  auto store = open_store(StoreOptions{.path = dir / "h.db", .snapshot_every = 7});
+  StoredHearing h(*store);
+  play_hearing(h);
+  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM snapshots"), 1);
+  const std::int64_t head = h.engine.state.event_count;
+  const std::int64_t at = count(dir / "h.db", "SELECT position FROM snapshots");
+  EXPECT_GT(at, head - 7 - 3);  // a record holds at most a few events
+  EXPECT_LE(at, head);
+  h.run("chair", core::CloseBallot{"B3"});
+  h.run("chair", core::Adjourn{});
+  EXPECT_EQ(count(dir / "h.db", "SELECT position FROM snapshots"), h.engine.state.event_count);
+  // The snapshot never holds a box: no receipt hash is in it.
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  auto q = db.query("SELECT state FROM snapshots");
+  ASSERT_TRUE(q.next());
+  const std::string state = q.text(0);
+  EXPECT_EQ(state.find(receipt_of(StoredHearing::secret("V1", "B1"))), std::string::npos);
+  EXPECT_EQ(state.find(receipt_of(StoredHearing::secret("V4", "B3"))), std::string::npos);
+  auto loaded = store->load(h.id());
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(canonical(*loaded), canonical(h.engine.state));
+}
+
+TEST(Store, RecoveryUsesTheSnapshotAndTheLogTail) {
+  TempDir dir;
+  HearingId id;
+  std::string expected;
+  {
+    auto store = open_store(StoreOptions{.path = dir / "h.db", .snapshot_every = 5});
+    StoredHearing h(*store);
+    play_hearing(h);
+    id = h.id();
+    expected = canonical(h.engine.state);
+  }
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  sql::Transaction read(db, sql::TransactionKind::deferred);
+  auto recovered = recover_hearing(db, id);
+  ASSERT_TRUE(recovered.ok()) << recovered.error().message;
+  EXPECT_GT(recovered->snapshot_position, 0);
+  EXPECT_EQ(canonical(recovered->state), expected);
+}
+
+TEST(Store, ADamagedSnapshotIsIgnoredAndTheLogReplayed) {
+  TempDir dir;
+  HearingId id;
+  std::string expected;
+  {
+    auto store = open_store(StoreOptions{.path = dir / "h.db", .snapshot_every = 5});
+    StoredHearing h(*store);
+    play_hearing(h);
+    id = h.id();
+    expected = canonical(h.engine.state);
+  }
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("UPDATE snapshots SET state = '{\"broken\":true}'");
+  }
+  auto store = open_store(dir / "h.db");
+  auto loaded = store->load(id);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(canonical(*loaded), expected);
+}
+
+TEST(Store, FlushWaitsForEverySubmittedRecord) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  h.run("chair", core::OpenCheckIn{});
+  std::atomic<int> committed{0};
+  std::vector<std::string> voters = ids_with_role(h.engine.state.def, Role::voter);
+  for (const std::string& v : voters) {
+    store->submit(CommandRecord{h.id(), h.engine.ok(v, core::CheckIn{}), std::nullopt},
+                  [&committed](core::Result<CommitInfo> r) {
+                    if (r.ok()) ++committed;
+                  });
+  }
+  store->flush();
+  EXPECT_EQ(committed.load(), static_cast<int>(voters.size()));
+  EXPECT_EQ(count(dir / "h.db", "SELECT head_position FROM hearings"), h.engine.state.event_count);
+}
+
+TEST(Store, ClosingTheStoreWritesEverythingQueuedFirst) {
+  TempDir dir;
+  std::atomic<int> committed{0};
+  std::string expected;
+  HearingId id;
+  {
+    auto store = open_store(dir / "h.db");
+    StoredHearing h(*store);
+    h.run("chair", core::OpenCheckIn{});
+    for (const std::string& v : ids_with_role(h.engine.state.def, Role::voter)) {
+      store->submit(CommandRecord{h.id(), h.engine.ok(v, core::CheckIn{}), std::nullopt},
+                    [&committed](core::Result<CommitInfo> r) {
+                      if (r.ok()) ++committed;
+                    });
+    }
+    expected = canonical(h.engine.state);
+    id = h.id();
+  }
+  EXPECT_EQ(committed.load(), 9);
+  auto store = open_store(dir / "h.db");
+  EXPECT_EQ(canonical(*store->load(id)), expected);
+}
+
+TEST(Store, AReadOnlyStoreReadsButRefusesEveryWrite) {
+  TempDir dir;
+  HearingId id;
+  {
+    auto store = open_store(dir / "h.db");
+    StoredHearing h(*store);
+    h.start();
+    id = h.id();
+  }
+  const std::string before = read_bytes(dir / "h.db");
+  auto store = open_store(StoreOptions{.path = dir / "h.db", .read_only = true});
+  EXPECT_TRUE(store->load(id).ok());
+  auto r = commit(*store, CommandRecord{id, {core::Event{1, core::SessionPaused{}}}, std::nullopt});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("read-only"), std::string::npos);
+  EXPECT_FALSE(store->import_hearing(make_definition()).ok());
+  EXPECT_FALSE(store->reissue_token(id, "V1").ok());
+  store.reset();
+  EXPECT_EQ(read_bytes(dir / "h.db"), before);
+}
+
+TEST(Store, SeveralHearingsShareOneFileWithSeparateChains) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing a(*store);
+  core::HearingDefinition other = make_definition();
+  other.id = "second-hearing";
+  auto tokens = store->import_hearing(other);
+  ASSERT_TRUE(tokens.ok());
+  TestHearing b(other);
+  a.run("chair", core::OpenCheckIn{});
+  auto r = commit(*store, CommandRecord{other.id, b.ok("chair", core::OpenCheckIn{}), std::nullopt});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->log_position, 1);
+  EXPECT_NE(store->head_hash(a.id()), store->head_hash(other.id));
+  EXPECT_EQ(store->hearings(), (std::vector<HearingId>{"second-hearing", "test-hearing"}));
+}
+
+}  // namespace
+}  // namespace dais::store::testing
