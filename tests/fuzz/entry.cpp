@@ -217,7 +217,11 @@ struct Picker {
     }
     return m;
   }
-  std::string receipt_hash() { return std::string(63, 'a') + "0123"[in.below(4)]; }
+  // A device makes a fresh random receipt for every sheet; here one of four per ballot, so that changes of a
+  // sheet find their box entry again.
+  std::string receipt_hash(const std::string& ballot) {
+    return std::string(62, 'a') + ballot.back() + "0123"[in.below(4)];
+  }
 
   core::Command command() {
     using namespace core;
@@ -282,8 +286,11 @@ struct Picker {
         return PublishBallot{ballot()};
       case 27:
         return VoidBallot{ballot(), in.text()};
-      case 28:
-        return CastSheet{ballot(), marks(), receipt_hash()};
+      case 28: {
+        auto b = ballot();
+        auto m = marks();
+        return CastSheet{b, std::move(m), receipt_hash(b)};
+      }
       default:
         return RevokeToken{participant()};
     }
