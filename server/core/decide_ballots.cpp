@@ -56,8 +56,9 @@ std::optional<Error> check_marks(const Ballot& ballot, const BallotTemplate& tpl
         return make_error(ErrorCode::invalid, "no dimension '" + dim + "' on this ballot", dim_path);
       for (std::size_t i = 0; i < grades.size(); ++i) {
         const std::string grade_path = dim_path + "/" + std::to_string(i);
+        const GradeId& marked = grades[i];  // clang 14 (the fuzz build) cannot capture a structured binding
         const bool known = std::any_of(d->grades.begin(), d->grades.end(),
-                                       [&](const Grade& g) { return g.id == grades[i]; });
+                                       [&marked](const Grade& g) { return g.id == marked; });
         if (!known) return make_error(ErrorCode::invalid, "no grade '" + grades[i] + "' here", grade_path);
         if (std::find(grades.begin(), grades.begin() + static_cast<std::ptrdiff_t>(i), grades[i]) !=
             grades.begin() + static_cast<std::ptrdiff_t>(i)) {
