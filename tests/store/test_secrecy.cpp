@@ -1,0 +1,150 @@
+// After an anonymous ballot, everything the file holds — every table, and the raw bytes of the database and
+// its WAL — links no voter to what they chose: the box has no voter, no time and no insertion order; the log
+// says who took part and never what they marked.
+#include <algorithm>
+#include <numeric>
+
+#include <nlohmann/json.hpp>
+
+#include "store_fixture.hpp"
+
+namespace dais::store::testing {
+namespace {
+
+std::vector<std::string> columns(sql::Database& db, const std::string& table) {
+  std::vector<std::string> out;
+  auto q = db.query("SELECT name FROM pragma_table_info(?)");
+  q.with(table);
+  while (q.next()) out.push_back(q.text(0));
+  return out;
+}
+
+// The voters in cast order, chosen so that the order of their receipt hashes differs from it.
+const std::vector<std::string> kVoters = {"V1", "Q2", "V4", "V2", "Q1", "V6", "V3", "V5", "Q3"};
+
+class SecretBallotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = open_store(dir / "h.db");
+    StoredHearing h(*store);
+    h.start();
+    ballot = h.open_ballot("each");
+    for (std::size_t i = 0; i < kVoters.size(); ++i) {
+      // Different marks, so that a leak of order would leak content.
+      h.cast(kVoters[i], ballot, i % 3 == 0 ? "good" : (i % 3 == 1 ? "fair" : "poor"));
+    }
+    for (const core::Event& e : h.engine.log) {
+      if (e.at > 0) times.push_back(std::to_string(e.at));
+    }
+    h.run("chair", core::CloseBallot{ballot});
+    receipts_in_cast_order.clear();
+    for (const std::string& v : kVoters)
+      receipts_in_cast_order.push_back(receipt_of(StoredHearing::secret(v, ballot)));
+  }
+
+  TempDir dir;
+  core::BallotId ballot;
+  std::vector<std::string> times;
+  std::vector<std::string> receipts_in_cast_order;
+};
+
+TEST_F(SecretBallotTest, TheBoxTableHasNoVoterNoTimeAndNoRowid) {
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_EQ(columns(db, "ballot_box"),
+            (std::vector<std::string>{"hearing", "ballot", "receipt_hash", "tally_group", "marks"}));
+  EXPECT_THROW(db.query("SELECT rowid FROM ballot_box").next(), sql::Error);  // WITHOUT ROWID
+  auto q = db.query("SELECT receipt_hash, tally_group, marks FROM ballot_box");
+  int rows = 0;
+  while (q.next()) {
+    ++rows;
+    for (const std::string& column : {q.text(0), q.text(1), q.text(2)}) {
+      for (const std::string& v : kVoters) EXPECT_EQ(column.find(v), std::string::npos) << column;
+      for (const std::string& t : times) EXPECT_EQ(column.find(t), std::string::npos) << column;
+    }
+  }
+  EXPECT_EQ(rows, static_cast<int>(kVoters.size()));
+}
+
+TEST_F(SecretBallotTest, TheLogSaysWhoVotedButNeverWhatOrWithWhichReceipt) {
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  auto q = db.query("SELECT type, body FROM events");
+  std::set<std::string> recorded;
+  while (q.next()) {
+    const std::string type = q.text(0);
+    const std::string body = q.text(1);
+    EXPECT_NE(type, "sheet_stored") << "an anonymous sheet's contents are in the log";
+    for (const std::string& r : receipts_in_cast_order) EXPECT_EQ(body.find(r), std::string::npos);
+    if (type == "sheet_recorded") {
+      recorded.insert(nlohmann::json::parse(body).at("voter").get<std::string>());
+      EXPECT_EQ(body.find("marks"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(recorded, std::set<std::string>(kVoters.begin(), kVoters.end()));
+  // Nor do the idempotency records or the snapshots hold receipts or marks.
+  for (const char* sql : {"SELECT ack FROM idempotency", "SELECT state FROM snapshots"}) {
+    auto rows = db.query(sql);
+    while (rows.next()) {
+      const std::string text = rows.text(0);
+      for (const std::string& r : receipts_in_cast_order) EXPECT_EQ(text.find(r), std::string::npos) << sql;
+    }
+  }
+}
+
+TEST_F(SecretBallotTest, TheRawFileKeepsNoCastOrderAndNoVoterNearTheSheets) {
+  // After the close, the WAL (which held every commit's pages in order) is checkpointed and truncated.
+  const auto wal = dir / "h.db-wal";
+  if (std::filesystem::exists(wal)) {
+    const std::string wal_bytes = read_bytes(wal);
+    for (const std::string& r : receipts_in_cast_order) {
+      EXPECT_EQ(wal_bytes.find(r), std::string::npos) << "a receipt hash is still in the WAL";
+    }
+  }
+  const std::string bytes = read_bytes(dir / "h.db");
+  std::vector<std::size_t> offsets;
+  for (const std::string& r : receipts_in_cast_order) {
+    const std::size_t at = bytes.find(r);
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_EQ(bytes.find(r, at + 1), std::string::npos) << "a receipt hash is in the file twice";
+    offsets.push_back(at);
+  }
+  // Where each sheet sits follows the order of the receipt hashes alone, not the order of casting.
+  std::vector<std::size_t> by_key(offsets.size());
+  std::iota(by_key.begin(), by_key.end(), 0);
+  std::sort(by_key.begin(), by_key.end(), [&](std::size_t x, std::size_t y) {
+    return receipts_in_cast_order[x] < receipts_in_cast_order[y];
+  });
+  std::vector<std::size_t> by_offset(offsets.size());
+  std::iota(by_offset.begin(), by_offset.end(), 0);
+  std::sort(by_offset.begin(), by_offset.end(),
+            [&](std::size_t x, std::size_t y) { return offsets[x] < offsets[y]; });
+  std::vector<std::size_t> reversed_key(by_key.rbegin(), by_key.rend());
+  EXPECT_TRUE(by_offset == by_key || by_offset == reversed_key) << "the file layout follows the cast order";
+  std::vector<std::size_t> cast_order(offsets.size());
+  std::iota(cast_order.begin(), cast_order.end(), 0);
+  ASSERT_NE(by_key, cast_order) << "the test needs a cast order different from the key order";
+  std::vector<std::size_t> reversed_cast(cast_order.rbegin(), cast_order.rend());
+  ASSERT_NE(by_key, reversed_cast);
+
+  // The page that holds the sheets holds no voter id and no time.
+  const std::size_t page_size = 4096;
+  const std::size_t first = *std::min_element(offsets.begin(), offsets.end()) / page_size;
+  const std::size_t last = *std::max_element(offsets.begin(), offsets.end()) / page_size;
+  const std::string pages = bytes.substr(first * page_size, (last - first + 1) * page_size);
+  for (const std::string& v : kVoters)
+    EXPECT_EQ(pages.find(v), std::string::npos) << v << " is on the box's page";
+  for (const std::string& t : times)
+    EXPECT_EQ(pages.find(t), std::string::npos) << "a time is on the box's page";
+}
+
+TEST_F(SecretBallotTest, TheBoxStillRecountsToTheLoggedResult) {
+  auto store = open_store(dir / "h.db");
+  auto state = store->load("test-hearing");
+  ASSERT_TRUE(state.ok());
+  const core::Ballot& b = state->ballots.at(ballot);
+  EXPECT_EQ(b.tally.sheets, static_cast<std::int64_t>(kVoters.size()));
+  EXPECT_EQ(b.box.size(), kVoters.size());
+  EXPECT_TRUE(b.named.empty());
+}
+
+}  // namespace
+}  // namespace dais::store::testing
