@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "test_definition_fixture.hpp"
@@ -180,6 +182,28 @@ TEST(DefinitionSchema, DateAndTypes) {
   d["settings"]["k_anonymity"] = 0;
   expect_rejected(d, "/settings/k_anonymity", "must be at least 1");
   expect_rejected(json::array(), "", "must be an object");
+}
+
+// Every value of the file, nulled in turn, is reported at exactly its own path (nothing in the format is
+// null).
+TEST(DefinitionSchema, EveryFieldReportsItsOwnPath) {
+  const json base = small_definition();
+  const json flat = base.flatten();
+  std::set<std::string> paths;
+  for (const auto& [leaf, _] : flat.items()) {
+    for (std::size_t cut = leaf.size(); cut != std::string::npos && cut > 0; cut = leaf.rfind('/', cut - 1)) {
+      paths.insert(leaf.substr(0, cut));
+    }
+  }
+  ASSERT_GT(paths.size(), 60u);
+  for (const std::string& path : paths) {
+    SCOPED_TRACE(path);
+    json d = base;
+    d[json::json_pointer(path)] = nullptr;
+    auto r = parse_definition(d);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, path) << r.error().message;
+  }
 }
 
 // --- Cross-references name the field and the id ----------------------------------------------------------
