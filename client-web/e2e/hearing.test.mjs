@@ -21,6 +21,12 @@ function clockSeconds(text) {
   return m[1] ? -s : s;
 }
 
+// Screenshots without passing notices in front of the view.
+async function quietShot(page, name) {
+  await page.locator('[data-test=toast]').first().waitFor({ state: 'detached' });
+  await screenshot(page, name);
+}
+
 async function vote(page, marks) {
   for (const [dim, grade] of Object.entries(marks)) await page.click(sel.grade(dim, grade));
   await page.click('[data-test=submit-sheet]');
@@ -65,8 +71,10 @@ async function serverRestart() {
     const c = chair.page;
     await c.keyboard.press('n');
     await c.locator('[data-test=current-name]', { hasText: '黄明军' }).waitFor();
-    await c.keyboard.press('3');
-    await c.locator('[data-test=current-stage]', { hasText: '测评' }).waitFor();
+    for (const [key, stage] of [['1', '述职'], ['2', '质询'], ['3', '测评']]) {
+      await c.keyboard.press(key);
+      await c.locator('[data-test=current-stage]', { hasText: stage }).waitFor();
+    }
     await openBallotForCurrent(c);
     await vote(v1.page, { zhuti: 'hao', lianjie: 'hao' });
     await v1.page.locator(sel.state('confirmed')).waitFor();
@@ -199,7 +207,7 @@ async function fullCycle() {
     await c.fill('[data-test=dialog-input]', '已完成 12 个标段的复查，3 个问题已移交纪检部门');
     await c.click('[data-test=dialog-ok]');
     await q1.page.locator('[data-test=mine] .inquiry[data-status=answered]', { hasText: question }).waitFor();
-    await screenshot(q1.page, 'questioner');
+    await quietShot(q1.page, 'questioner');
 
     // Evaluation: a per-presenter ballot, opened.
     await c.keyboard.press('3');
@@ -244,14 +252,15 @@ async function fullCycle() {
     await c.locator('.ballot-row[data-status=open] [data-test=turnout-text]', { hasText: '已投 4 / 应投 6' }).waitFor();
     await display.page.locator('[data-test=turnout-text]', { hasText: '已投 4 / 应投 6' }).waitFor();
     await screenshot(v1.page, 'voter');
-    await screenshot(c, 'chair');
+    await quietShot(c, 'chair');
 
     // Close (after a confirmation) and publish.
     await c.click('.ballot-row[data-status=open] [data-test=close-ballot]');
     await c.locator('[data-test=dialog]').waitFor();
     await c.click('[data-test=dialog-ok]');
     await c.locator('.ballot-row[data-status=closed] [data-test=publish-ballot]').click();
-    await c.locator('.ballot-row[data-status=published]').waitFor();
+    // Published, it leaves the run tab (nothing more to do there) and goes to the big screen.
+    await c.locator('.ballot-row[data-ballot=B1]').waitFor({ state: 'detached' });
     await c.keyboard.press('4');
     await c.locator('[data-test=current-stage]', { hasText: '已结束' }).waitFor();
     await display.page.locator('[data-test=display-results] [data-test=ranking]', { hasText: '黄明军' }).waitFor();

@@ -135,6 +135,7 @@ export default {
   display: {
     now: 'Now',
     next: 'Next',
+    progress: '{n} of {total}',
     asking: 'Current question',
     turnout: 'Evaluation progress',
     voted: '{voted} of {eligible} voted',

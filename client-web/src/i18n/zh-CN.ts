@@ -135,6 +135,7 @@ export default {
   display: {
     now: '正在进行',
     next: '下一位',
+    progress: '第 {n} 位 / 共 {total} 位',
     asking: '当前质询',
     turnout: '测评进度',
     voted: '已投 {voted} / 应投 {eligible}',

@@ -34,10 +34,12 @@ export const stale = computed(() => session.status !== 'online');
 export const serverNow = computed(() => session.clientNow + session.view.clockOffsetMs);
 export const roles = computed<Role[]>(() => session.view.participant?.roles ?? []);
 
+// Errors stay a little longer than confirmations; the same text twice is shown once.
 export function notify(text: string, kind: Notice['kind'] = 'error'): void {
+  if (session.notices.some((n) => n.text === text)) return;
   const id = noticeId++;
   session.notices.push({ id, kind, text });
-  setTimeout(() => dismiss(id), 6000);
+  setTimeout(() => dismiss(id), kind === 'error' ? 6000 : 3000);
 }
 export function dismiss(id: number): void {
   const i = session.notices.findIndex((n) => n.id === id);
