@@ -145,8 +145,8 @@ void add_section(Sums& sums, const Dimension& dim, const SectionTally* section, 
     if (n == 0) continue;
     sums.cast += n;
     sums.counts[grade_id] += n;
-    auto grade =
-        std::find_if(dim.grades.begin(), dim.grades.end(), [&](const Grade& x) { return x.id == grade_id; });
+    const GradeId& id = grade_id;  // clang 14 (the fuzz build) cannot capture a structured binding
+    auto grade = std::find_if(dim.grades.begin(), dim.grades.end(), [&id](const Grade& x) { return x.id == id; });
     if (grade == dim.grades.end() || !grade->valid) continue;
     sums.valid += n;
     sums.points += grade->points * static_cast<double>(n);
