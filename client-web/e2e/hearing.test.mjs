@@ -136,9 +136,14 @@ async function fullCycle() {
     await checkInAndStart(chair, [q1, ...voters]);
     await display.page.locator('[data-test=display-attendance]', { hasText: '实到 4' }).waitFor();
 
+    // The chair drags the third presenter ahead of the second; every view follows the new order.
+    await c.dragAndDrop('.agenda-row[data-slot=s3]', '.agenda-row[data-slot=s2]');
+    await c.locator('.agenda-row').nth(1).and(c.locator('[data-slot=s3]')).waitFor();
+
     // The first presenter is called with the keyboard shortcut and reports.
     await c.keyboard.press('n');
     await c.locator('[data-test=current-name]', { hasText: '黄明军' }).waitFor();
+    await display.page.locator('.display-next', { hasText: '苏金凤' }).waitFor();
     await c.click('.stage-btn[data-stage=reporting]');
     await display.page.locator('[data-test=display-stage]', { hasText: '述职' }).waitFor();
     await presenter.page.locator('[data-test=presenter-slot][data-stage=reporting]').waitFor();
