@@ -298,6 +298,20 @@ async function fullCycle() {
     await v1.page.click('[data-test=check-receipt]');
     await v1.page.locator('[data-test=receipt-in-box]').waitFor();
     await screenshot(v1.page, 'voter-combined');
+    for (const [p, marks] of [[v2, ['lianjie', 'lianjie', 'jiben']], [v3, ['lianjie', 'jiben', 'lianjie']]]) {
+      await p.page.locator('[data-test=sheet] [data-slot=s3]').waitFor();
+      for (const [i, slot] of ['s1', 's2', 's3'].entries()) await p.page.click(`[data-slot=${slot}] [data-grade=${marks[i]}]`);
+      await p.page.click('[data-test=submit-sheet]');
+      await p.page.locator(sel.state('confirmed')).waitFor();
+    }
+
+    // The combined ballot closes and its ranking of all presenters goes to the big screen.
+    await c.click('.ballot-row[data-status=open] [data-test=close-ballot]');
+    await c.click('[data-test=dialog-ok]');
+    await c.locator('.ballot-row[data-status=closed] [data-test=publish-ballot]').click();
+    await display.page.locator('[data-test=display-results] table.ranking tbody tr').nth(2).waitFor();
+    expectEqual(await display.page.locator('[data-test=display-results] table.ranking tbody tr').count(), 3, 'every presenter ranked');
+    await screenshot(display.page, 'display-ranking');
 
     // Fresh QR codes for everyone else: the old links stop working, the chair's own does not.
     await c.click('[data-test=chair-tab-codes]');

@@ -5,7 +5,7 @@ import { presenterName, slotById } from './select';
 export interface ChartSpec {
   title: string;
   rows: Array<{ label: string; counts: Record<string, number> }>;
-  grades: Array<{ id: string; label: string }>;
+  grades: Array<{ id: string; label: string; valid?: boolean }>;
 }
 
 // One chart per dimension, one bar per presenter, from a final result or a live tally.
@@ -18,7 +18,7 @@ export function chartsFor(
   if (!tpl) return [];
   return tpl.dimensions.map((dim) => ({
     title: dim.label,
-    grades: dim.grades.map((g) => ({ id: g.id, label: g.label })),
+    grades: dim.grades.map((g) => ({ id: g.id, label: g.label, valid: g.valid })),
     rows: ballot.slots.map((slotId) => {
       const fromResult = result?.presenters.find((p) => p.slot === slotId)?.dimensions.find((d) => d.dimension === dim.id);
       const counts = fromResult?.counts ?? tally?.sections?.[slotId]?.[dim.id]?.marks ?? {};
@@ -44,7 +44,7 @@ export function chartForOnePresenter(
   if (!sameScale) return null;
   return {
     title,
-    grades: first.grades.map((g) => ({ id: g.id, label: g.label })),
+    grades: first.grades.map((g) => ({ id: g.id, label: g.label, valid: g.valid })),
     rows: tpl.dimensions.map((dim) => ({
       label: dim.label,
       counts:
