@@ -8,6 +8,7 @@ import type { Request } from '../protocol/messages';
 import { applyUpdate, applyWelcome, emptyView } from './reducer';
 import type { ViewState } from './reducer';
 import { SheetOutbox } from './sheets';
+import { i18n } from '../i18n';
 import type { StoredSheet } from './sheets';
 
 export interface Notice {
@@ -35,6 +36,14 @@ export const serverNow = computed(() => session.clientNow + session.view.clockOf
 export const roles = computed<Role[]>(() => session.view.participant?.roles ?? []);
 
 // Errors stay a little longer than confirmations; the same text twice is shown once.
+// The error's meaning in the reader's language, with the server's own words for the detail.
+function describeError(err: RequestError): string {
+  const key = `error.${err.code}`;
+  const label = i18n.global.te(key) ? i18n.global.t(key) : err.code;
+  const colon = i18n.global.locale.value === 'zh-CN' ? '：' : ': ';
+  return err.message && err.message !== err.code ? `${label}${colon}${err.message}` : label;
+}
+
 export function notify(text: string, kind: Notice['kind'] = 'error'): void {
   if (session.notices.some((n) => n.text === text)) return;
   const id = noticeId++;
@@ -91,7 +100,7 @@ export async function send(command: Request, quiet = false): Promise<Ack> {
     return await conn.request(command);
   } catch (e) {
     const err = e as RequestError;
-    if (!quiet) notify(err.message ? `${err.code}: ${err.message}` : err.code);
+    if (!quiet) notify(describeError(err));
     throw err;
   }
 }
