@@ -172,3 +172,42 @@ describe('connection pings', () => {
     });
   });
 });
+
+describe('connection and the browser network state', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal('WebSocket', FakeSocket);
+    FakeSocket.instances = [];
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('drops the socket when the device goes offline and reconnects at once when it is back', () => {
+    const statuses: string[] = [];
+    const conn = new Connection(
+      { url: 'ws://x/ws', token: 'tok-123456789', resumeFrom: () => 3, random: () => 1,
+        socketFactory: (u) => new FakeSocket(u) as unknown as WebSocket },
+      { onStatus: (s) => statuses.push(s), onWelcome: () => {}, onUpdate: () => {} },
+    );
+    conn.start();
+    FakeSocket.last().accept();
+    FakeSocket.last().deliver(welcome(3));
+    window.dispatchEvent(new Event('offline'));
+    expect(FakeSocket.last().readyState).toBe(FakeSocket.CLOSED);
+    expect(statuses.at(-1)).toBe('offline');
+    // Several failed attempts later the backoff is long …
+    for (let i = 0; i < 4; i++) {
+      vi.advanceTimersByTime(20_000);
+      FakeSocket.last().close(1006);
+    }
+    const before = FakeSocket.instances.length;
+    // … but the network coming back does not wait for it.
+    window.dispatchEvent(new Event('online'));
+    expect(FakeSocket.instances.length).toBe(before + 1);
+    FakeSocket.last().accept();
+    expect(FakeSocket.last().sent[0]).toMatchObject({ type: 'hello', resume_from: 3 });
+    conn.stop();
+  });
+});
