@@ -24,7 +24,7 @@ core::Result<std::unique_ptr<sql::Database>> open_for_audit(const std::filesyste
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     return storage_error("cannot open " + path.string() + ": no such file");
-  auto db = std::make_unique<sql::Database>(path, sql::OpenMode::read_only);
+  auto db = sql::Database::open_for_reading(path);
   db->set_busy_timeout(std::chrono::milliseconds(5000));
   auto version = read_schema_version(*db);
   if (!version) return version.error();

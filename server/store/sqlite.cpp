@@ -14,6 +14,8 @@ int open_flags(OpenMode mode) {
   switch (mode) {
     case OpenMode::read_only:
       return flags | SQLITE_OPEN_READONLY;
+    case OpenMode::immutable:
+      return flags | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
     case OpenMode::read_write:
       return flags | SQLITE_OPEN_READWRITE;
     case OpenMode::create:
@@ -29,10 +31,39 @@ int length_of(std::string_view s) {
   return static_cast<int>(s.size());
 }
 
+// file: URI of a path, with the characters URIs give a meaning escaped.
+std::string immutable_uri(const std::filesystem::path& path) {
+  std::string uri = "file:";
+  for (char c : std::filesystem::absolute(path).string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto byte = static_cast<unsigned char>(c);
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 0x0f];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 }  // namespace
 
+std::unique_ptr<Database> Database::open_for_reading(const std::filesystem::path& path) {
+  auto db = std::make_unique<Database>(path, OpenMode::read_only);
+  try {
+    db->query("SELECT count(*) FROM sqlite_schema").run();
+    return db;
+  } catch (const Error& e) {
+    if (e.primary() != SQLITE_READONLY && e.primary() != SQLITE_CANTOPEN) throw;
+  }
+  return std::make_unique<Database>(path, OpenMode::immutable);
+}
+
 Database::Database(const std::filesystem::path& path, OpenMode mode) : path_(path) {
-  int rc = sqlite3_open_v2(path.c_str(), &db_, open_flags(mode), nullptr);
+  const std::string name = mode == OpenMode::immutable ? immutable_uri(path) : path.string();
+  int rc = sqlite3_open_v2(name.c_str(), &db_, open_flags(mode), nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);

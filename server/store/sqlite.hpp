@@ -29,7 +29,8 @@ class Error : public std::runtime_error {
 class Statement;
 class Query;
 
-enum class OpenMode : std::uint8_t { read_only, read_write, create };
+// immutable: read-only, for a file nobody can change while it is open (SQLite then needs no -shm file).
+enum class OpenMode : std::uint8_t { read_only, immutable, read_write, create };
 
 class Database {
  public:
@@ -37,6 +38,10 @@ class Database {
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
+
+  // Read-only. A WAL file in a directory this process cannot write has no -shm to share; SQLite can read it
+  // only as immutable, which is then right: nobody can be writing it either.
+  static std::unique_ptr<Database> open_for_reading(const std::filesystem::path& path);
 
   // Runs one or more statements that return no rows.
   void exec(std::string_view sql);

@@ -389,10 +389,10 @@ core::Result<bool> SqliteStore::backup_to(const std::filesystem::path& target) {
   try {
     {
       // Its own connection, so the backup's long read neither blocks the store's reads nor the writer (WAL).
-      sql::Database source(options_.path, sql::OpenMode::read_only);
-      configure(source, options_);
+      auto source = sql::Database::open_for_reading(options_.path);
+      configure(*source, options_);
       sql::Database destination(partial, sql::OpenMode::create);
-      sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", source.handle(), "main");
+      sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", source->handle(), "main");
       if (backup == nullptr) destination.fail(sqlite3_errcode(destination.handle()), "starting the backup");
       // One step copies every page inside one read transaction: a consistent picture of one moment.
       int rc = sqlite3_backup_step(backup, -1);
@@ -435,7 +435,8 @@ core::Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
       auto version = migrate(*writer);
       if (!version) return version.error();
     }
-    auto reader = std::make_unique<sql::Database>(options.path, sql::OpenMode::read_only);
+    auto reader = options.read_only ? sql::Database::open_for_reading(options.path)
+                                    : std::make_unique<sql::Database>(options.path, sql::OpenMode::read_only);
     configure(*reader, options);
     if (options.read_only) {
       auto version = read_schema_version(*reader);
