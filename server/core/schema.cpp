@@ -400,10 +400,12 @@ class Validator {
       if (!v.contains(name)) return at_member(name, "is required");
     }
     if (n.min_properties && v.size() < *n.min_properties) {
-      return fail("must have at least " + std::to_string(*n.min_properties) + " members");
+      return fail("must have at least " + std::to_string(*n.min_properties) +
+                  (*n.min_properties == 1 ? " member" : " members"));
     }
     if (n.max_properties && v.size() > *n.max_properties) {
-      return fail("must have at most " + std::to_string(*n.max_properties) + " members");
+      return fail("must have at most " + std::to_string(*n.max_properties) +
+                  (*n.max_properties == 1 ? " member" : " members"));
     }
     for (const auto& [name, member] : v.items()) {
       auto prop = n.properties.find(name);

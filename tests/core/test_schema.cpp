@@ -70,7 +70,7 @@ TEST(Schema, PropertiesRequiredAdditional) {
 
 TEST(Schema, MinMaxProperties) {
   const char* s = R"({"type": "object", "minProperties": 1, "maxProperties": 2})";
-  EXPECT_EQ(check(s, json::object()), ": must have at least 1 members");
+  EXPECT_EQ(check(s, json::object()), ": must have at least 1 member");
   EXPECT_EQ(check(s, {{"a", 1}, {"b", 2}}), "ok");
   EXPECT_EQ(check(s, {{"a", 1}, {"b", 2}, {"c", 3}}), ": must have at most 2 members");
 }
