@@ -14,6 +14,7 @@ void register_commands(CLI::App& app) {
   register_verify(app);
   register_recount(app);
   register_backup(app);
+  register_serve(app);
 }
 
 }  // namespace dais::app

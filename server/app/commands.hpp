@@ -14,5 +14,6 @@ void register_import(CLI::App& app);
 void register_verify(CLI::App& app);
 void register_recount(CLI::App& app);
 void register_backup(CLI::App& app);
+void register_serve(CLI::App& app);
 
 }  // namespace dais::app
