@@ -1,5 +1,6 @@
 // Inquiries (质询): submitted → approved | rejected → asking → answered, or withdrawn by the author before
 // they are asked; follow-ups (追问) hang under a parent in the same slot.
+#include <algorithm>
 #include <cctype>
 
 #include "core/decide.hpp"
@@ -11,6 +12,8 @@ constexpr std::size_t kMaxInquiryChars = 2000;
 constexpr std::size_t kMaxReasonChars = 500;
 constexpr std::size_t kMaxSummaryChars = 4000;
 constexpr std::size_t kMaxCommitmentChars = 1000;
+// Inquiries one author may have waiting for moderation; keeps a flood from burying the chair's queue.
+constexpr std::size_t kMaxAwaitingPerAuthor = 20;
 
 // Inquiries are taken and moderated before and during the hearing, not after it.
 std::optional<Error> require_not_adjourned(const HearingState& s) {
@@ -80,6 +83,15 @@ Decision decide_command(const Context& ctx, const SubmitInquiry& cmd) {
     return make_error(ErrorCode::wrong_stage, "slot " + cmd.slot + " takes no more inquiries", "/slot");
   }
   if (auto e = check_text(cmd.text, kMaxInquiryChars, "/text")) return *e;
+  const auto awaiting =
+      std::count_if(ctx.state.inquiries.begin(), ctx.state.inquiries.end(), [&](const auto& q) {
+        return q.second.author == ctx.actor.id && q.second.status == InquiryStatus::submitted;
+      });
+  if (static_cast<std::size_t>(awaiting) >= kMaxAwaitingPerAuthor) {
+    return make_error(ErrorCode::conflict,
+                      std::to_string(kMaxAwaitingPerAuthor) +
+                          " of your inquiries are waiting for moderation; wait for the chair");
+  }
   if (cmd.parent) {
     auto parent = find_inquiry(ctx.state, *cmd.parent, "/parent");
     if (!parent) return parent.error();

@@ -101,12 +101,23 @@ std::optional<Error> require_phase(const HearingState& state, std::initializer_l
 }
 
 std::string trim(const std::string& text) {
-  const auto is_space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (begin < end && is_space(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && is_space(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
+  // ASCII white space and the ideographic space U+3000 that Chinese input methods type.
+  static constexpr std::string_view kSpaces[] = {" ", "\t", "\n", "\r", "\xE3\x80\x80"};
+  std::string_view t = text;
+  const auto strip = [&](bool front) {
+    for (std::string_view space : kSpaces) {
+      if (front ? t.starts_with(space) : t.ends_with(space)) {
+        front ? t.remove_prefix(space.size()) : t.remove_suffix(space.size());
+        return true;
+      }
+    }
+    return false;
+  };
+  while (strip(true)) {
+  }
+  while (strip(false)) {
+  }
+  return std::string(t);
 }
 
 std::optional<Error> check_text(const std::string& text, std::size_t max_chars, const std::string& field,

@@ -27,6 +27,48 @@ constexpr auto describe(Tag<HearingState>) {
 
 }  // namespace wire
 
+namespace {
+
+Error bad_reference(const std::string& field, const std::string& what) {
+  return make_error(ErrorCode::invalid, "unknown " + what, field);
+}
+
+// A snapshot read back must hold together, so that decide() can rely on every id it finds in the state.
+std::optional<Error> check_references(const HearingState& s) {
+  for (std::size_t i = 0; i < s.agenda.size(); ++i) {
+    if (s.participant(s.agenda[i].def.presenter) == nullptr) {
+      return bad_reference("/agenda/" + std::to_string(i) + "/def/presenter", "participant");
+    }
+  }
+  if (s.current_slot && s.slot(*s.current_slot) == nullptr) return bad_reference("/current_slot", "slot");
+  for (const auto& [id, q] : s.inquiries) {
+    if (q.id != id)
+      return make_error(ErrorCode::invalid, "inquiry id differs from its key", "/inquiries/" + id);
+    if (s.slot(q.slot) == nullptr) return bad_reference("/inquiries/" + id + "/slot", "slot");
+  }
+  for (const auto& [slot, ids] : s.queue) {
+    for (const InquiryId& id : ids) {
+      if (!s.inquiries.contains(id)) return bad_reference("/queue/" + slot, "inquiry");
+    }
+  }
+  if (s.asking && !s.inquiries.contains(*s.asking)) return bad_reference("/asking", "inquiry");
+  for (const auto& [id, b] : s.ballots) {
+    if (b.id != id) return make_error(ErrorCode::invalid, "ballot id differs from its key", "/ballots/" + id);
+    if (s.def.ballot_template(b.template_id) == nullptr) {
+      return bad_reference("/ballots/" + id + "/template_id", "ballot template");
+    }
+    for (const SlotId& slot : b.slots) {
+      if (s.slot(slot) == nullptr) return bad_reference("/ballots/" + id + "/slots", "slot");
+    }
+  }
+  for (const BallotId& id : s.ballot_order) {
+    if (!s.ballots.contains(id)) return bad_reference("/ballot_order", "ballot");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 nlohmann::json state_to_json(const HearingState& state, bool include_secret) {
   nlohmann::json j = wire::encode(state);
   j["definition"] = to_json(state.def);
@@ -58,6 +100,7 @@ Result<HearingState> state_from_json(const nlohmann::json& j) {
   reader.read_fields(j, state, "");
   if (reader.failed()) return *reader.error();
   state.def = std::move(def).value();
+  if (auto e = check_references(state)) return *e;
   return state;
 }
 

@@ -162,6 +162,28 @@ TEST(StateCodec, APublicCopyHoldsNoBoxAndRebuildsFromIt) {
   EXPECT_EQ(state_to_json(*back).dump(), state_to_json(h.state).dump());
 }
 
+TEST(StateCodec, ASnapshotThatDoesNotHoldTogetherIsRefused) {
+  TestHearing h;
+  h.start();
+  h.ok("Q1", SubmitInquiry{"S1", "问题", std::nullopt});
+  h.ok("chair", CreateBallot{"each", "S1"});
+  const json good = state_to_json(h.state);
+  auto broken = [&](const char* pointer, json value) {
+    json j = good;
+    j[json::json_pointer(pointer)] = std::move(value);
+    auto r = state_from_json(j);
+    EXPECT_FALSE(r) << pointer;
+    return r ? std::string("accepted") : r.error().field;
+  };
+  EXPECT_EQ(broken("/ballots/B1/template_id", "gone"), "/ballots/B1/template_id");
+  EXPECT_EQ(broken("/ballots/B1/slots/0", "S99"), "/ballots/B1/slots");
+  EXPECT_EQ(broken("/inquiries/I1/slot", "S99"), "/inquiries/I1/slot");
+  EXPECT_EQ(broken("/current_slot", "S99"), "/current_slot");
+  EXPECT_EQ(broken("/asking", "I9"), "/asking");
+  EXPECT_EQ(broken("/ballot_order/0", "B9"), "/ballot_order");
+  EXPECT_EQ(broken("/agenda/0/def/presenter", "nobody"), "/agenda/0/def/presenter");
+}
+
 TEST(StateCodec, ABrokenSnapshotNamesTheField) {
   TestHearing h;
   json j = state_to_json(h.state);

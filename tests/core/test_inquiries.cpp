@@ -33,6 +33,22 @@ TEST(Inquiries, TextIsOneToTwoThousandCharacters) {
   EXPECT_EQ(h.fail("Q1", SubmitInquiry{"S9", "问", std::nullopt}).code, ErrorCode::not_found);
 }
 
+TEST(Inquiries, IdeographicSpacesAreTrimmedToo) {
+  TestHearing h;
+  EXPECT_EQ(h.fail("Q1", SubmitInquiry{"S1", "\xE3\x80\x80 \xE3\x80\x80", std::nullopt}).field, "/text");
+  h.ok("Q1", SubmitInquiry{"S1", "\xE3\x80\x80\xE3\x80\x80请说明\xE3\x80\x80", std::nullopt});
+  EXPECT_EQ(h.state.inquiries.at("I1").text, "请说明");
+}
+
+TEST(Inquiries, AtMostTwentyAwaitModerationPerAuthor) {
+  TestHearing h;
+  for (int i = 0; i < 20; ++i) h.ok("Q1", SubmitInquiry{"S1", "问题" + std::to_string(i), std::nullopt});
+  EXPECT_EQ(h.fail("Q1", SubmitInquiry{"S1", "第21个", std::nullopt}).code, ErrorCode::conflict);
+  h.ok("Q2", SubmitInquiry{"S1", "别人的问题", std::nullopt});  // others are not held up
+  h.ok("chair", ApproveInquiry{"I1"});
+  h.ok("Q1", SubmitInquiry{"S1", "第21个", std::nullopt});  // one was moderated: room again
+}
+
 TEST(Inquiries, ModerationAndTheQueue) {
   TestHearing h;
   for (int i = 0; i < 4; ++i) h.ok("Q1", SubmitInquiry{"S1", "问题" + std::to_string(i), std::nullopt});

@@ -279,7 +279,7 @@ TEST(Secrecy, ASingleSheetIsNotVisibleBeforeKSheets) {
 // For every event of random hearings: the sections an event does not name, and the personal views of people
 // it does not name, are the same before and after it, for every set of roles.
 TEST(Touched, EventsChangeOnlyWhatTheyDeclare) {
-  for (std::uint32_t seed : {7u, 11u}) {
+  for (std::uint32_t seed : {7u}) {
     TestHearing h;
     std::mt19937 rng(seed);
     // A scripted hearing with a random walk of votes and inquiries on top.
