@@ -1,0 +1,327 @@
+#include "harness.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/http.hpp>
+
+namespace dais::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+// ---- ClientThread
+// ------------------------------------------------------------------------------------------
+
+ClientThread::ClientThread() : guard_(asio::make_work_guard(ioc_)), thread_([this] { ioc_.run(); }) {}
+
+ClientThread::~ClientThread() {
+  guard_.reset();
+  ioc_.stop();
+  thread_.join();
+}
+
+// ---- Client
+// ------------------------------------------------------------------------------------------------
+
+Client::Client(asio::io_context& ioc) : ws_(asio::make_strand(ioc)) {}
+
+Client::~Client() = default;
+
+void Client::connect(std::uint16_t port, bool read) {
+  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  beast::get_lowest_layer(ws_).socket().connect(endpoint);
+  ws_.read_message_max(64 * 1024 * 1024);
+  ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws");
+  if (read) start_reading();
+}
+
+void Client::start_reading() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void Client::do_read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) {
+      std::lock_guard lock(self->mutex_);
+      self->ended_ = true;
+      self->close_code_ = ec == websocket::error::closed ? self->ws_.reason().code : 0;
+      self->changed_.notify_all();
+      return;
+    }
+    const auto text = beast::buffers_to_string(self->buffer_.data());
+    self->buffer_.consume(self->buffer_.size());
+    json m = json::parse(text, nullptr, false);
+    {
+      std::lock_guard lock(self->mutex_);
+      self->apply(m);
+      self->inbox_.push_back(std::move(m));
+      self->changed_.notify_all();
+    }
+    self->do_read();
+  });
+}
+
+void Client::apply(const json& m) {
+  if (!m.is_object()) return;
+  const std::string type = m.value("type", "");
+  if (type == "welcome") {
+    if (m.value("resumed", false)) {
+      view_["me"] = m["view"]["me"];
+    } else {
+      view_ = m["view"];
+    }
+    seq_ = m["seq"].get<std::int64_t>();
+  } else if (type == "update") {
+    if (m.contains("sections")) {
+      for (const auto& [name, section] : m["sections"].items()) view_[name] = section;
+    }
+    if (m.contains("me")) view_["me"] = m["me"];
+    seq_ = m["seq"].get<std::int64_t>();
+  }
+}
+
+void Client::send(const json& message) {
+  send_text(message.dump());
+}
+
+void Client::send_text(std::string text, bool binary) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text), binary]() mutable {
+    self->out_.emplace_back(std::move(t), binary);
+    if (!self->writing_) self->write_next();
+  });
+}
+
+void Client::write_next() {
+  writing_ = true;
+  ws_.binary(out_.front().second);
+  ws_.async_write(asio::buffer(out_.front().first),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    self->writing_ = false;
+                    if (ec) return;
+                    self->out_.pop_front();
+                    if (!self->out_.empty()) self->write_next();
+                  });
+}
+
+json Client::hello(const std::string& token, std::optional<std::int64_t> resume_from) {
+  const std::size_t from = count();
+  json h = {{"type", "hello"}, {"protocol", 1}, {"token", token}};
+  if (resume_from) h["resume_from"] = *resume_from;
+  send(h);
+  return wait_for([](const json& m) { return m["type"] == "welcome" || m["type"] == "error"; }, from);
+}
+
+json Client::request(json command) {
+  const std::size_t from = count();
+  const std::string id = next_id();
+  command["id"] = id;
+  send(command);
+  return wait_answer(id, from);
+}
+
+json Client::wait_answer(const std::string& id, std::size_t from) {
+  return wait_for(
+      [&](const json& m) { return (m["type"] == "ack" || m["type"] == "error") && m.value("id", "") == id; },
+      from);
+}
+
+json Client::wait_for(const std::function<bool(const json&)>& match, std::size_t from) {
+  std::unique_lock lock(mutex_);
+  json found;
+  const bool ok = changed_.wait_for(lock, kWait, [&] {
+    for (std::size_t i = from; i < inbox_.size(); ++i) {
+      if (match(inbox_[i])) {
+        found = inbox_[i];
+        return true;
+      }
+    }
+    return ended_;
+  });
+  if (!ok || found.is_null()) {
+    ADD_FAILURE() << "no matching message (" << inbox_.size() << " received, ended " << ended_ << ")"
+                  << (inbox_.empty() ? "" : "; last: " + inbox_.back().dump().substr(0, 300));
+    return json::object();
+  }
+  return found;
+}
+
+json Client::wait_view(const std::function<bool(const json&)>& match) {
+  std::unique_lock lock(mutex_);
+  const bool ok = changed_.wait_for(lock, kWait, [&] { return match(view_) || ended_; });
+  if (!ok || !match(view_)) ADD_FAILURE() << "the view never matched; view: " << view_.dump().substr(0, 400);
+  return view_;
+}
+
+int Client::wait_closed() {
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, kWait, [&] { return ended_; })) {
+    ADD_FAILURE() << "the connection was not closed";
+    return -1;
+  }
+  return close_code_;
+}
+
+std::vector<json> Client::messages() const {
+  std::lock_guard lock(mutex_);
+  return inbox_;
+}
+
+std::size_t Client::count() const {
+  std::lock_guard lock(mutex_);
+  return inbox_.size();
+}
+
+json Client::view() const {
+  std::lock_guard lock(mutex_);
+  return view_;
+}
+
+std::int64_t Client::seq() const {
+  std::lock_guard lock(mutex_);
+  return seq_;
+}
+
+bool Client::ended() const {
+  std::lock_guard lock(mutex_);
+  return ended_;
+}
+
+// ---- Hall
+// --------------------------------------------------------------------------------------------------
+
+namespace {
+
+std::filesystem::path make_temp_dir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "dais-net-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+json read_seed() {
+  std::ifstream in(std::string(DAIS_SOURCE_DIR) + "/seeds/demo-hearing.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str());
+}
+
+}  // namespace
+
+net::Limits Hall::test_limits() {
+  net::Limits l;
+  l.rate_per_s = 1e6;
+  l.rate_burst = 1e6;
+  l.max_queue_bytes = 256 * 1024 * 1024;
+  l.max_queue_messages = 1'000'000;
+  l.tally_hz = 0;  // every count change goes out at once, so tests see each one
+  l.close_grace_ms = 200;
+  return l;
+}
+
+Hall::Hall(net::Limits limits) : dir_(make_temp_dir()) {
+  options.bind = "127.0.0.1";
+  options.port = 0;
+  options.threads = 2;
+  options.limits = limits;
+  auto def = core::parse_definition(read_seed());
+  if (!def) throw std::runtime_error("seed: " + def.error().field + ": " + def.error().message);
+  def_ = *def;
+  auto st = store::Store::open(store::StoreOptions{.path = dir_ / "hall.db"});
+  if (!st) throw std::runtime_error("store: " + st.error().message);
+  auto issued = (*st)->import_hearing(def_);
+  if (!issued) throw std::runtime_error("import: " + issued.error().message);
+  for (const auto& t : *issued) tokens_[t.participant] = t.token;
+  store_ = std::move(*st);
+}
+
+Hall::~Hall() {
+  stop();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+void Hall::start() {
+  if (!store_) {
+    auto st = store::Store::open(store::StoreOptions{.path = dir_ / "hall.db"});
+    if (!st) throw std::runtime_error("store: " + st.error().message);
+    store_ = std::move(*st);
+  }
+  server_ = std::make_unique<net::Server>(*store_, clock_, options);
+  auto port = server_->start();
+  if (!port) throw std::runtime_error("server: " + port.error().message);
+  port_ = *port;
+}
+
+void Hall::stop() {
+  if (server_) server_->stop();
+  server_.reset();
+  store_.reset();  // as a process restart would: everything comes back from the file
+}
+
+std::shared_ptr<Client> Hall::connect(bool read) {
+  auto c = std::make_shared<Client>(clients_.ioc());
+  c->connect(port_, read);
+  return c;
+}
+
+std::shared_ptr<Client> Hall::join(const std::string& participant) {
+  auto c = connect(true);
+  const json welcome = c->hello(token(participant));
+  EXPECT_EQ(welcome.value("type", ""), "welcome") << participant << ": " << welcome.dump().substr(0, 300);
+  return c;
+}
+
+// ---- HTTP
+// --------------------------------------------------------------------------------------------------
+
+HttpReply http_get(std::uint16_t port, const std::string& target,
+                   const std::map<std::string, std::string>& headers) {
+  namespace http = beast::http;
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  HttpReply out;
+  out.status = static_cast<int>(res.result_int());
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.headers[name] = std::string(f.value());
+  }
+  out.body = res.body();
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+std::string voter_id(int n) {
+  std::string digits = std::to_string(n);
+  return "v" + std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
+}
+
+std::string random_receipt() {
+  static std::mt19937_64 rng(42);
+  static std::mutex m;
+  std::lock_guard lock(m);
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+}  // namespace dais::test

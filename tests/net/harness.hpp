@@ -1,0 +1,147 @@
+#pragma once
+// Test support for the live server: a real server in-process on a temporary database (the demo hearing), and
+// a WebSocket client built on Beast whose reads run on a background I/O thread, so a test waits for messages
+// — never for time. Every wait is bounded, so a broken server fails a test instead of hanging it.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include "net/protocol.hpp"
+#include "net/server.hpp"
+#include "store/store.hpp"
+
+namespace dais::test {
+
+using nlohmann::json;
+inline constexpr auto kWait = std::chrono::seconds(20);
+
+// One I/O thread that carries every test client's reads and writes.
+class ClientThread {
+ public:
+  ClientThread();
+  ~ClientThread();
+  boost::asio::io_context& ioc() { return ioc_; }
+
+ private:
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
+  std::thread thread_;
+};
+
+class Client : public std::enable_shared_from_this<Client> {
+ public:
+  explicit Client(boost::asio::io_context& ioc);
+  ~Client();
+
+  // Connects to ws://127.0.0.1:port/ws. With read = false the client never reads until start_reading().
+  void connect(std::uint16_t port, bool read = true);
+  void start_reading();
+  void send(const json& message);
+  void send_text(std::string text, bool binary = false);
+
+  // hello, then the answer (welcome or error).
+  json hello(const std::string& token, std::optional<std::int64_t> resume_from = std::nullopt);
+  // Sends a request with a fresh id and returns its ack or error.
+  json request(json command);
+  std::string next_id() { return "r" + std::to_string(++ids_); }
+
+  // The first message from index `from` on that matches; fails the test when none comes in time.
+  json wait_for(const std::function<bool(const json&)>& match, std::size_t from = 0);
+  json wait_answer(const std::string& id, std::size_t from = 0);
+  // Waits until the view satisfies `match`.
+  json wait_view(const std::function<bool(const json&)>& match);
+  // Waits until the server closed the connection; the close code, or 0 when it ended without a close frame.
+  int wait_closed();
+
+  std::vector<json> messages() const;
+  std::size_t count() const;
+  json view() const;         // welcome.view with every update applied
+  std::int64_t seq() const;  // the seq of the last welcome or update applied
+  bool ended() const;
+
+ private:
+  void do_read();
+  void write_next();
+  void apply(const json& m);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<std::pair<std::string, bool>> out_;
+  bool writing_ = false;
+  std::uint64_t ids_ = 0;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<json> inbox_;
+  json view_ = json::object();
+  std::int64_t seq_ = -1;
+  bool ended_ = false;
+  int close_code_ = 0;
+};
+
+// The demo hearing on a temporary database, served in-process on a free loopback port.
+class Hall {
+ public:
+  explicit Hall(net::Limits limits = test_limits());
+  ~Hall();
+  static net::Limits test_limits();  // generous queues and rates, so only the test at hand meets a limit
+
+  void start();
+  void stop();
+  void restart() {
+    stop();
+    start();
+  }
+  std::uint16_t port() const { return port_; }
+  net::Server& server() { return *server_; }
+  net::ManualClock& clock() { return clock_; }
+  store::Store& store() { return *store_; }
+  const core::HearingDefinition& definition() const { return def_; }
+  const std::string& token(const std::string& participant) const { return tokens_.at(participant); }
+  std::string hearing_id() const { return def_.id; }
+
+  // A client joined as `participant`, its welcome already received.
+  std::shared_ptr<Client> join(const std::string& participant);
+  std::shared_ptr<Client> connect(bool read = true);
+
+  net::ServerOptions options;
+
+ private:
+  std::filesystem::path dir_;
+  net::ManualClock clock_;
+  core::HearingDefinition def_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<net::Server> server_;
+  std::uint16_t port_ = 0;
+  ClientThread clients_;
+};
+
+// Plain HTTP/1.1 GET on loopback; returns status, headers and body.
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+HttpReply http_get(std::uint16_t port, const std::string& target,
+                   const std::map<std::string, std::string>& headers = {});
+
+std::string random_receipt();
+// v001, v002, … (the demo hearing's voters).
+std::string voter_id(int n);
+
+}  // namespace dais::test
