@@ -100,8 +100,7 @@ const BallotTemplate* template_of(const HearingState& s, const Ballot& b) {
   return s.def.ballot_template(b.template_id);
 }
 
-// ---- hearing
-// ------------------------------------------------------------------------------------------------
+// ---- hearing ----
 
 json hearing_view(const HearingState& s) {
   // The public part of the definition, in the definition's own JSON (no participants: attendance holds
@@ -123,8 +122,7 @@ json hearing_view(const HearingState& s) {
           {"rules", d.at("rules")}};
 }
 
-// ---- attendance
-// ---------------------------------------------------------------------------------------------
+// ---- attendance ----
 
 json attendance_view(const Audience& a) {
   const HearingState& s = a.s;
@@ -165,8 +163,7 @@ json attendance_view(const Audience& a) {
   return out;
 }
 
-// ---- agenda
-// -------------------------------------------------------------------------------------------------
+// ---- agenda ----
 
 json agenda_view(const HearingState& s) {
   json slots = json::array();
@@ -182,8 +179,7 @@ json agenda_view(const HearingState& s) {
   return {{"current_slot", nullable(s.current_slot)}, {"slots", slots}};
 }
 
-// ---- inquiries
-// ----------------------------------------------------------------------------------------------
+// ---- inquiries ----
 
 json inquiry_json(const HearingState& s, const Inquiry& q, bool with_reject_reason, bool with_upvoters) {
   json commitments = json::array();
@@ -222,22 +218,41 @@ json inquiries_view(const Audience& a) {
   return {{"items", items}, {"queues", a.s.queue}, {"asking", nullable(a.s.asking)}};
 }
 
-// ---- ballots
-// ------------------------------------------------------------------------------------------------
+// ---- ballots ----
 
-json turnout_json(const HearingState& s, const Ballot& b, const BallotTemplate& tpl) {
-  std::int64_t present = 0;
-  for (const Participant& p : s.def.participants) {
-    if (s.checked_in.contains(p.id) && eligible(p, tpl)) ++present;
+// Eligible voters present, per template: ballots of one template share the count, and a hall holds thousands.
+class PresentCount {
+ public:
+  explicit PresentCount(const HearingState& s) {
+    for (const Participant& p : s.def.participants) {
+      if (s.checked_in.contains(p.id)) present_.push_back(&p);
+    }
   }
+  std::int64_t operator()(const BallotTemplate& tpl) {
+    auto [it, fresh] = by_template_.try_emplace(tpl.id, 0);
+    if (fresh) {
+      it->second = std::count_if(present_.begin(), present_.end(),
+                                 [&](const Participant* p) { return eligible(*p, tpl); });
+    }
+    return it->second;
+  }
+
+ private:
+  std::vector<const Participant*> present_;
+  std::map<TemplateId, std::int64_t> by_template_;
+};
+
+json turnout_json(const HearingState& s, const Ballot& b, const BallotTemplate& tpl, PresentCount& present) {
   // Until it opens, a ballot's electorate is who would be eligible now.
   const std::int64_t electorate = b.status == BallotStatus::pending ? eligible_voters(s, tpl) : b.eligible;
-  return {
-      {"voted", static_cast<std::int64_t>(b.voted.size())}, {"eligible", electorate}, {"present", present}};
+  return {{"voted", static_cast<std::int64_t>(b.voted.size())},
+          {"eligible", electorate},
+          {"present", present(tpl)}};
 }
 
 json ballots_view(const Audience& a) {
   const HearingState& s = a.s;
+  PresentCount present(s);
   json items = json::array();
   for (const BallotId& id : s.ballot_order) {
     const Ballot& b = s.ballots.at(id);
@@ -251,7 +266,7 @@ json ballots_view(const Audience& a) {
                  {"status", wire::name_of(b.status)},
                  {"rerun_of", nullable(b.rerun_of)},
                  {"void_reason", b.void_reason},
-                 {"turnout", turnout_json(s, b, *tpl)}};
+                 {"turnout", turnout_json(s, b, *tpl, present)}};
     if (a.sees_who_voted()) item["voted"] = b.voted;
     if (!tpl->anonymous && a.sees_named_marks()) {
       json sheets = json::array();
@@ -265,8 +280,7 @@ json ballots_view(const Audience& a) {
   return {{"items", items}};
 }
 
-// ---- tally
-// --------------------------------------------------------------------------------------------------
+// ---- tally ----
 
 // Counts summed over groups: a live count split by group could single out the one member of a small group
 // among the k sheets behind a refresh.
@@ -303,8 +317,7 @@ json tally_view(const Audience& a) {
   return {{"visible", visible}, {"ballots", ballots}};
 }
 
-// ---- results
-// ------------------------------------------------------------------------------------------------
+// ---- results ----
 
 json presenter_result_json(const HearingState& s, const PresenterResult& r) {
   json dims = json::array();
@@ -347,8 +360,7 @@ json results_view(const Audience& a) {
   return {{"ballots", ballots}};
 }
 
-// ---- who an event concerns
-// ----------------------------------------------------------------------------------
+// ---- who an event concerns ----
 
 struct Touched {
   SectionMask operator()(const CheckInOpened&) const { return mask_of(Section::hearing); }
