@@ -172,7 +172,7 @@ struct Applier {
   void operator()(const SheetRecorded& e) {
     Ballot& b = s.ballots.at(e.ballot);
     b.voted.insert(e.voter);
-    ++b.changes_since_live;
+    if (!e.changed) ++b.changes_since_live;  // see decide_ballots.cpp: changes do not count towards k
   }
   void operator()(const SheetStored& e) { store_sheet(s, e); }
   void operator()(const LiveTallyRefreshed& e) {

@@ -208,9 +208,11 @@ Decision decide_command(const Context& ctx, const CastSheet& cmd) {
   } else {
     events.push_back(ctx.event(SheetStored{cmd.ballot, voter, cmd.receipt_hash, entry}));
   }
-  // Named ballots keep their live tally exact in apply(); anonymous ones refresh it every k sheets.
+  // Named ballots keep their live tally exact in apply(); anonymous ones refresh it every k new sheets. A
+  // changed sheet does not count: k changes by one voter would move the count by exactly that voter's change,
+  // and the log says whose changes they were. Changes show at the next refresh or at close.
   const std::int64_t k = std::max<std::int64_t>(1, ctx.state.def.settings.k_anonymity);
-  if (tpl.anonymous && ballot.changes_since_live + 1 >= k) {
+  if (tpl.anonymous && !voted && ballot.changes_since_live + 1 >= k) {
     Tally after = ballot.tally;
     if (*previous != nullptr) add_sheet(after, tpl, ballot.slots, **previous, -1);
     add_sheet(after, tpl, ballot.slots, entry, +1);

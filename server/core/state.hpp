@@ -105,7 +105,7 @@ struct Ballot {
   std::map<ReceiptHash, BoxEntry> box;           // anonymous ballots only: receipt hash → sheet
   Tally tally;                                   // exact; shown for anonymous ballots only once closed
   Tally live;                                    // the k-anonymous live tally that views may show
-  std::int64_t changes_since_live = 0;           // sheets cast or changed since `live` was last refreshed
+  std::int64_t changes_since_live = 0;           // new sheets since `live` was last refreshed (changes don't count)
   std::int64_t eligible = 0;                     // eligible voters when the ballot opened
   bool operator==(const Ballot&) const = default;
 };

@@ -194,18 +194,21 @@ TEST_F(BallotTest, TheLiveTallyMovesOnlyEveryKSheets) {
   EXPECT_EQ(h.state.ballots.at(b).live, h.state.ballots.at(b).tally);
 }
 
-TEST_F(BallotTest, ChangedSheetsCountTowardsKToo) {
+TEST_F(BallotTest, ChangedSheetsShowWithTheNextKNewOnes) {
   const BallotId b = open("combined", std::nullopt);
   const std::vector<SlotId> all = {"S1", "S2", "S3"};
   h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(1)});
-  h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(1)});
+  for (int i = 0; i < 4; ++i) h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(1)});
+  EXPECT_EQ(h.state.ballots.at(b).changes_since_live, 1);
   EXPECT_EQ(h.state.ballots.at(b).live.sheets, 0);
-  auto third = h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(1)});
+  h.ok("V2", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(2)});
+  auto third = h.ok("V3", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(3)});
   ASSERT_EQ(third.size(), 3u);
   const Tally& live = std::get<LiveTallyRefreshed>(third[2].body).tally;
-  EXPECT_EQ(live.sheets, 1);
-  EXPECT_EQ(count(live, "S2", "overall", "unsatisfied"), 1);
+  EXPECT_EQ(live.sheets, 3);
+  EXPECT_EQ(count(live, "S2", "overall", "satisfied"), 1);  // V1's changed sheet, among two others
   EXPECT_EQ(count(live, "S2", "overall", "basic"), 0);
+  EXPECT_EQ(count(live, "S2", "overall", "unsatisfied"), 2);
 }
 
 TEST_F(BallotTest, NamedBallotsKeepTheVoterAndAnExactLiveTally) {

@@ -276,6 +276,26 @@ TEST(Secrecy, ASingleSheetIsNotVisibleBeforeKSheets) {
   }
 }
 
+// k changes by one voter must not move the live count: the log says whose changes they were.
+TEST(Secrecy, OneVoterChangingKTimesDoesNotMoveTheLiveCount) {
+  FixtureOptions o;
+  o.live_results = LiveResults::everyone;
+  TestHearing h(o);
+  h.start();
+  h.ok("chair", CreateBallot{"combined", std::nullopt});
+  h.ok("chair", OpenBallot{"B1"});
+  const std::vector<SlotId> all = {"S1", "S2", "S3"};
+  for (int i = 1; i <= 3; ++i) {
+    h.ok("V" + std::to_string(i), CastSheet{"B1", marks_for(all, {"overall"}, "basic"), receipt(i)});
+  }
+  const json after_three = section_view(h.state, Section::tally, RoleSet{Role::display});
+  EXPECT_EQ(after_three.at("ballots").at(0).at("sheets"), 3);
+  for (const char* grade : {"satisfied", "unsatisfied", "satisfied"}) {
+    h.ok("V1", CastSheet{"B1", marks_for(all, {"overall"}, grade), receipt(1)});
+  }
+  EXPECT_EQ(section_view(h.state, Section::tally, RoleSet{Role::display}), after_three);
+}
+
 // For every event of random hearings: the sections an event does not name, and the personal views of people
 // it does not name, are the same before and after it, for every set of roles.
 TEST(Touched, EventsChangeOnlyWhatTheyDeclare) {
