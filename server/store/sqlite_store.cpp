@@ -64,7 +64,10 @@ class SqliteStore final : public Store {
   core::Result<std::vector<IssuedToken>> import_hearing(const core::HearingDefinition& def) override {
     if (!writer_) return read_only_error();
     if (def.id.empty()) return core::make_error(core::ErrorCode::invalid, "the definition has no id", "/id");
-    const std::string definition = core::to_json(def).dump();
+    const nlohmann::json doc = core::to_json(def);
+    // What cannot be read back could never be loaded again: the stored form must parse as it is.
+    if (auto again = core::parse_definition(doc); !again) return again.error();
+    const std::string definition = doc.dump();
     const std::string genesis = genesis_hash(definition);
     std::lock_guard lock(write_mutex_);
     try {

@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string ballot_id = argv[2];
-  auto store = store::Store::open(store::StoreOptions{.path = argv[1]});
+  // Small batches: many commits, so that a kill lands in the middle of one.
+  auto store = store::Store::open(store::StoreOptions{.path = argv[1], .max_batch = 4});
   if (!store) {
     std::fprintf(stderr, "open: %s\n", store.error().message.c_str());
     return 3;
