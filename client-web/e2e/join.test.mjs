@@ -17,6 +17,15 @@ async function tokenLeavesAddressBar() {
     await page.locator('[data-test=conn][data-status=online]').waitFor();
     await page.locator('[data-view=voter]').waitFor();
     expect(history >= 1, 'history exists');
+    expect(!page.url().includes(hearing.tokens.v1), 'no token in the address after a reload');
+
+    // zh-CN first; English on request, remembered on this device.
+    await page.locator('[data-test=conn]', { hasText: '已连接' }).waitFor();
+    await page.click('[data-test=lang]');
+    await page.locator('[data-test=conn]', { hasText: 'Connected' }).waitFor();
+    await page.locator('[data-test=checkin-card]', { hasText: 'Check-in' }).waitFor();
+    await page.reload();
+    await page.locator('[data-test=conn]', { hasText: 'Connected' }).waitFor();
   } finally {
     await browser.close();
     await hearing.close();
@@ -39,6 +48,6 @@ async function unknownTokenRefused() {
 }
 
 export const tests = [
-  { name: 'a join link opens the view and leaves no token in the address bar', fn: tokenLeavesAddressBar },
+  { name: 'a join link opens the view, leaves no token in the address bar, and keeps the chosen language', fn: tokenLeavesAddressBar },
   { name: 'an unknown token is refused and explained, without retrying', fn: unknownTokenRefused },
 ];
