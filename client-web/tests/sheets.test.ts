@@ -78,6 +78,19 @@ describe('voter outbox', () => {
     expect(box.due()).toHaveLength(0);
   });
 
+  it('forgets a lost sheet only once the voter has read why, and nothing else', () => {
+    const storage = new MemoryStorage();
+    const box = new SheetOutbox(storage, 'k');
+    const lost = box.cast('B1', marks);
+    box.reject('B1', lost.key, 'ballot_closed', 'closed');
+    const kept = box.cast('B2', marks);
+    box.dismiss('B2');
+    expect(box.get('B2')?.key).toBe(kept.key);
+    box.dismiss('B1');
+    expect(box.get('B1')).toBeUndefined();
+    expect(new SheetOutbox(storage, 'k').get('B1')).toBeUndefined();
+  });
+
   it('marks other refusals as failed with the server message', () => {
     const box = new SheetOutbox(new MemoryStorage(), 'k');
     const s = box.cast('B1', marks);

@@ -137,5 +137,8 @@ describe('voter view', () => {
     await flush();
     expect(session.sheets.B2.state).toBe('closed');
     expect(q('[data-test=sheet-lost]')).not.toBeNull();
+    (q('[data-test=sheet-lost-ok]') as HTMLButtonElement).click();
+    await flush();
+    expect(q('[data-test=sheet-lost]')).toBeNull();
   });
 });

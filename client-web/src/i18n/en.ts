@@ -97,6 +97,7 @@ export default {
       failed: 'Not accepted: {error}',
       votedElsewhere: 'You have already submitted this evaluation',
     },
+    understood: 'Understood',
     receipt: 'Receipt code',
     receiptHelp: 'Keep this code: with it you can check that your sheet was counted.',
     checkReceipt: 'Check it is in the box',

@@ -97,6 +97,7 @@ export default {
       failed: '提交未成功：{error}',
       votedElsewhere: '您已提交过本次测评',
     },
+    understood: '知道了',
     receipt: '回执码',
     receiptHelp: '请记下回执码，可凭此核对您的测评表已计入。',
     checkReceipt: '核对是否已入票箱',

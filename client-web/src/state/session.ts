@@ -113,6 +113,11 @@ export function castSheet(ballot: string, marks: Marks): void {
   void flushSheets();
 }
 
+export function dismissLostSheet(ballot: string): void {
+  outbox?.dismiss(ballot);
+  refreshSheets();
+}
+
 let flushing = false;
 export async function flushSheets(): Promise<void> {
   const conn = connection.value;

@@ -108,6 +108,13 @@ export class SheetOutbox {
     this.update(ballot, { state, error: message, errorCode: code });
   }
 
+  // The voter read the explanation of a sheet that did not get through.
+  dismiss(ballot: string): void {
+    if (this.sheets[ballot]?.state !== 'closed') return;
+    delete this.sheets[ballot];
+    this.save();
+  }
+
   private update(ballot: string, patch: Partial<StoredSheet>): void {
     const s = this.sheets[ballot];
     if (!s) return;
