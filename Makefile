@@ -4,6 +4,8 @@ ASAN_BUILD := build/asan
 JOBS       ?= $(shell nproc)
 DB         ?= data/demo.db
 PORT       ?= 8080
+# All interfaces, so phones and tablets in the hall can join; BIND=127.0.0.1 keeps it on this machine.
+BIND       ?= 0.0.0.0
 
 .PHONY: all deps deps-browser build web run test test-cpp test-web test-e2e test-asan bench fuzz format clean
 
@@ -26,7 +28,7 @@ web: deps
 
 run: build web
 	@mkdir -p $(dir $(DB))
-	$(BUILD)/server/app/dais serve --demo --db $(DB) --port $(PORT) --web client-web/dist
+	$(BUILD)/server/app/dais serve --demo --db $(DB) --bind $(BIND) --port $(PORT) --web client-web/dist
 
 test: build web deps-browser
 	ctest --preset default -j $(JOBS)
