@@ -31,7 +31,8 @@ namespace {
 
 void fail(beast::error_code ec, const char* what) {
   if (ec == asio::error::operation_aborted || ec == websocket::error::closed || ec == asio::error::eof ||
-      ec == beast::error::timeout || ec == asio::error::connection_reset) {
+      ec == beast::error::timeout || ec == asio::error::connection_reset ||
+      ec == websocket::error::message_too_big) {  // answered with 1009 and counted in the metrics
     return;
   }
   std::cerr << "websocket " << what << ": " << ec.message() << "\n";
@@ -45,7 +46,8 @@ websocket_session<Stream>::websocket_session(Stream&& stream, std::shared_ptr<Sh
       state_(std::move(state)),
       hello_timer_(ws_.get_executor()),
       grace_timer_(ws_.get_executor()),
-      rate_(state_->limits().rate_per_s, state_->limits().rate_burst, state_->clock().now()) {}
+      rate_(state_->limits().rate_per_s, state_->limits().rate_burst, state_->clock().now()),
+      queue_(state_->limits().max_queue_messages, state_->limits().max_queue_bytes) {}
 
 template <class Stream>
 websocket_session<Stream>::~websocket_session() {
@@ -217,22 +219,15 @@ void websocket_session<Stream>::deliver(Outgoing message) {
 template <class Stream>
 void websocket_session<Stream>::on_deliver(Outgoing message) {
   if (closing_) return;
-  const Limits& limits = state_->limits();
-  if (message.coalescable) {
-    // The newest count replaces a stale one still waiting (never the one being written).
-    auto stale = std::find_if(queue_.begin() + (writing_ ? 1 : 0), queue_.end(),
-                              [](const Outgoing& o) { return o.coalescable; });
-    if (stale != queue_.end()) {
-      queued_bytes_ -= stale->text->size();
-      queue_.erase(stale);
+  switch (queue_.push(std::move(message), writing_)) {
+    case OutgoingQueue::Pushed::replaced_stale:
       state_->metrics().queue_drops++;
-    }
-  }
-  queued_bytes_ += message.text->size();
-  queue_.push_back(std::move(message));
-  if (queue_.size() > limits.max_queue_messages || queued_bytes_ > limits.max_queue_bytes) {
-    state_->metrics().slow_client_closes++;
-    return begin_close(close_code::too_slow, "too slow", false);
+      break;
+    case OutgoingQueue::Pushed::over_bound:
+      state_->metrics().slow_client_closes++;
+      return begin_close(close_code::too_slow, "too slow", false);
+    case OutgoingQueue::Pushed::queued:
+      break;
   }
   if (!writing_) write_next();
 }
@@ -254,7 +249,6 @@ void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t bytes
   }
   state_->metrics().messages_out++;
   state_->metrics().bytes_out += static_cast<std::int64_t>(bytes);
-  queued_bytes_ -= queue_.front().text->size();
   queue_.pop_front();
   if (closing_ && queue_.empty()) return do_close();
   if (!queue_.empty()) write_next();
@@ -278,13 +272,7 @@ void websocket_session<Stream>::begin_close(std::uint16_t code, std::string reas
   hello_timer_.cancel();
   close_reason_.code = code;
   close_reason_.reason = reason;
-  if (!drain_first) {
-    // Keep only the message being written: a frame cannot be taken back halfway.
-    while (queue_.size() > (writing_ ? 1u : 0u)) {
-      queued_bytes_ -= queue_.back().text->size();
-      queue_.pop_back();
-    }
-  }
+  if (!drain_first) queue_.drop_unsent(writing_);  // a frame cannot be taken back halfway
   if (!writing_) return do_close();
   // A peer that stopped reading never lets the write finish: cut the connection after a grace period.
   grace_timer_.expires_after(std::chrono::milliseconds(state_->limits().close_grace_ms));

@@ -14,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "net/connection.hpp"
+#include "net/outgoing_queue.hpp"
 #include "net/shared_state.hpp"
 
 namespace dais::net {
@@ -73,8 +74,7 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   std::int64_t limited_in_row_ = 0;
   bool entered_ = false;
 
-  std::deque<Outgoing> queue_;
-  std::size_t queued_bytes_ = 0;
+  OutgoingQueue queue_;
   bool writing_ = false;
   bool closing_ = false;  // no more requests read or messages queued
   bool close_sent_ = false;
