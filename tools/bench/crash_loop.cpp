@@ -19,6 +19,7 @@ namespace {
 // One voter's sheet: fixed before the first attempt and sent unchanged (same key, same receipt) until acked.
 struct Sheet {
   std::string frame;
+  std::string receipt;
   std::map<std::string, std::string> grade;  // dimension → grade
   bool acked = false;
   bool duplicate = false;  // acked as a retry of an attempt that had been committed before a kill
@@ -78,6 +79,7 @@ class CrashLoop {
       char receipt[33];
       std::snprintf(receipt, sizeof receipt, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
                     static_cast<unsigned long long>(rng_()));
+      s.receipt = receipt;
       s.frame = json{{"type", "cast_sheet"}, {"id", "sheet"},
                      {"ballot", ballot_},    {"marks", marks},
                      {"receipt", receipt},   {"idempotency_key", "crash-" + std::to_string(k)}}
@@ -206,28 +208,76 @@ class CrashLoop {
       for (const auto& [dim, grade] : s.grade) ++expected[dim][grade];
     }
     const json view = bench_->chair_view();
-    const json results = view.value("results", json::object());
     const auto voted = ballot_figure(view.value("ballots", json::object()), ballot_, "voted");
     if (!voted || *voted != options_.voters) {
       return fail("after close: " + std::to_string(voted.value_or(-1)) + " counted for " +
                   std::to_string(options_.voters) + " acked sheets");
     }
-    std::cout << "final: " << *voted << " sheets counted for " << options_.voters << " acked\n";
+    // results.ballots[] → presenters[] → dimensions[] → counts (grade → sheets), as core::section_view builds
+    // it.
+    std::map<std::string, std::map<std::string, std::int64_t>> counted;
+    for (const auto& b : view.value("results", json::object()).value("ballots", json::array())) {
+      if (b.value("ballot", "") != ballot_) continue;
+      for (const auto& p : b.value("presenters", json::array())) {
+        for (const auto& d : p.value("dimensions", json::array())) {
+          for (const auto& [grade, n] : d.value("counts", json::object()).items()) {
+            counted[d.value("dimension", "")][grade] = n.get<std::int64_t>();
+          }
+        }
+      }
+    }
+    for (auto& [dim, grades] : counted) {
+      for (auto it = grades.begin(); it != grades.end();)
+        it = it->second == 0 ? grades.erase(it) : std::next(it);
+    }
+    if (counted != expected) {
+      return fail("the closed ballot's counts differ from the acked sheets: " + json(counted).dump() +
+                  " vs " + json(expected).dump());
+    }
+    std::cout << "final: " << *voted << " sheets counted for " << options_.voters << " acked, grade by grade "
+              << json(counted).dump() << "\n";
     expected_ = expected;
     return true;
   }
 
+  // The durable record, read by the tools a scrutineer uses: the chain verifies, the recount from the box
+  // matches the logged result and the acked sheets grade by grade, and acked receipts are in the box.
   bool audit() {
     bench_->stop_server(SIGTERM);
-    const auto verify = run_command({options_.dais, "verify", "--db", bench_->db().string()}, 120s);
+    const std::string db = bench_->db().string();
+    const auto verify = run_command({options_.dais, "verify", "--db", db}, 120s);
     std::cout << "dais verify: " << verify.output;
-    if (verify.exit_code != 0) return fail("dais verify failed");
-    const auto recount =
-        run_command({options_.dais, "recount", "--db", bench_->db().string(), "--ballot", ballot_}, 120s);
+    if (verify.exit_code != 0 || verify.output.rfind("ok ", 0) != 0) return fail("dais verify failed");
+    const auto recount = run_command({options_.dais, "recount", "--db", db, "--ballot", ballot_}, 120s);
     std::cout << "dais recount: " << recount.output;
-    if (recount.exit_code != 0) return fail("dais recount failed");
-    // The recount must show each grade's count as the voters cast them.
-    bench_->restart_server();
+    if (recount.exit_code != 0 || recount.output.find("\nok: ") == std::string::npos)
+      return fail("dais recount failed");
+    if (recount.output.find(": " + std::to_string(options_.voters) + " sheets recounted") ==
+        std::string::npos) {
+      return fail("the recount does not hold " + std::to_string(options_.voters) + " sheets");
+    }
+    for (const auto& [dim, grades] : expected_) {
+      // "  S1 / duty: average 10, fair 9, good 12, poor 9, invalid 0"
+      std::string line = "  S1 / " + dim + ":";
+      for (const auto& [grade, n] : grades) line += " " + grade + " " + std::to_string(n) + ",";
+      if (recount.output.find(line + " invalid 0") == std::string::npos) {
+        return fail("the recount of " + dim + " differs from the acked sheets (" + line + ")");
+      }
+    }
+    // A few receipts, retried ones first: each acked sheet can be found in the box by its receipt.
+    std::vector<std::size_t> sample;
+    for (std::size_t k = 0; k < sheets_.size() && sample.size() < 3; ++k) {
+      if (sheets_[k].duplicate) sample.push_back(k);
+    }
+    for (std::size_t k = 0; k < sheets_.size() && sample.size() < 6; k += sheets_.size() / 3 + 1)
+      sample.push_back(k);
+    for (auto k : sample) {
+      const auto found = run_command(
+          {options_.dais, "recount", "--db", db, "--ballot", ballot_, "--receipt", sheets_[k].receipt}, 120s);
+      if (found.exit_code != 0 || found.output.find("is in ballot") == std::string::npos) {
+        return fail("voter " + std::to_string(k) + "'s acked receipt is not in the box: " + found.output);
+      }
+    }
     return true;
   }
 

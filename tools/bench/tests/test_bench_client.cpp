@@ -1,0 +1,102 @@
+// The load client's parsing and lookups, on the exact shapes the server and `dais import` produce.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "bench/bench.hpp"
+#include "bench/stats.hpp"
+#include "bench/wire.hpp"
+#include "core/definition.hpp"
+
+namespace dais::bench {
+namespace {
+
+using nlohmann::json;
+
+TEST(ReadHead, ReadsTheTopLevelOnly) {
+  const auto h = read_head(
+      R"({"type":"update","sections":{"agenda":{"seq":99,"type":"x","id":"inner"}},"seq":141,"server_time":17})");
+  EXPECT_EQ(h.type, "update");
+  ASSERT_TRUE(h.seq.has_value());
+  EXPECT_EQ(*h.seq, 141);
+  EXPECT_TRUE(h.id.empty());
+}
+
+TEST(ReadHead, ReadsAnAckWithDuplicate) {
+  const auto h = read_head(R"({"duplicate":true,"id":"c4","result":{"ballot":"B1"},"seq":57,"type":"ack"})");
+  EXPECT_EQ(h.type, "ack");
+  EXPECT_EQ(h.id, "c4");
+  EXPECT_EQ(h.seq, 57);
+  EXPECT_TRUE(h.duplicate);
+}
+
+TEST(ReadHead, SkipsStringsWithQuotesAndBraces) {
+  const auto h =
+      read_head(R"({"me":{"name":"a \"}\" b\\","x":[1,{"y":"]"}]},"type":"welcome","resumed":true,"seq":3})");
+  EXPECT_EQ(h.type, "welcome");
+  EXPECT_TRUE(h.resumed);
+  EXPECT_EQ(h.seq, 3);
+}
+
+TEST(ReadHead, MalformedFramesHaveNoType) {
+  for (const char* bad :
+       {"", "[]", "{", R"({"type":)", R"({"type":"update")", R"({"type":"update",})", "nonsense"}) {
+    EXPECT_TRUE(read_head(bad).type.empty()) << bad;
+  }
+}
+
+TEST(TallyLookup, FindsSheetsAndTurnoutInTheEngineViews) {
+  // The shapes of core::section_view: tally.ballots[] and ballots.items[].turnout.
+  const json tally = {{"visible", true},
+                      {"ballots", {{{"ballot", "B1"}, {"sheets", 40}, {"sections", json::object()}}}}};
+  EXPECT_EQ(tally_sheets(tally, "B1"), 40);
+  EXPECT_EQ(tally_sheets(tally, "B2"), std::nullopt);
+  const json ballots = {
+      {"items",
+       {{{"id", "B1"}, {"voted", {"v1", "v2"}}, {"turnout", {{"voted", 2}, {"eligible", 9}}}},
+        {{"id", "B2"}, {"turnout", {{"voted", 7}, {"eligible", 9}}}}}}};
+  EXPECT_EQ(ballot_figure(ballots, "B1", "voted"), 2);
+  EXPECT_EQ(ballot_figure(ballots, "B2", "voted"), 7);
+}
+
+TEST(Tokens, ReadsTheImportTable) {
+  const auto file = std::filesystem::temp_directory_path() / "dais-bench-tokens-test.tsv";
+  std::ofstream(file)
+      << "participant\tname\troles\ttoken\nchair\t主持人\tchair\tTOKEN-A\nv00001\t测评人 1\tvoter\tTOKEN-B\n";
+  const auto tokens = read_tokens(file);
+  std::filesystem::remove(file);
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens.at("chair"), "TOKEN-A");
+  EXPECT_EQ(tokens.at("v00001"), "TOKEN-B");
+}
+
+TEST(Listening, ReadsThePortFromTheServersLine) {
+  EXPECT_EQ(listening_port("listening on http://127.0.0.1:41234"), 41234);
+  EXPECT_EQ(listening_port("listening on https://127.0.0.1:8443 (TLS)"), 8443);
+  EXPECT_EQ(listening_port("demo hearing: x"), std::nullopt);
+}
+
+TEST(Stats, NearestRankPercentiles) {
+  std::vector<std::int64_t> us;
+  for (int i = 1; i <= 100; ++i) us.push_back(i * 1000);
+  const auto s = summarize(us);
+  EXPECT_EQ(s.count, 100);
+  EXPECT_DOUBLE_EQ(s.p50_ms, 50);
+  EXPECT_DOUBLE_EQ(s.p99_ms, 99);
+  EXPECT_DOUBLE_EQ(s.max_ms, 100);
+}
+
+TEST(BenchHearing, TenThousandVotersMakeAValidDefinition) {
+  HearingSize size;
+  size.voters = 10000;
+  const auto doc = json::parse(bench_hearing_json(size));
+  const auto def = core::parse_definition(doc);
+  ASSERT_TRUE(def.ok()) << def.error().field << ": " << def.error().message;
+  EXPECT_EQ(def->participants.size(), 10000u + 4 + 2 + 3);
+  EXPECT_NE(def->participant(voter_id(10000)), nullptr);
+}
+
+}  // namespace
+}  // namespace dais::bench
