@@ -276,19 +276,17 @@ void LiveHearing::finish_batch() {
   core::SectionMask mask = urgent;
   bool coalesced_only = false;
   tally_pending_ |= counted;
-  if (tally_pending_ != 0) {
-    const auto interval = ctx_.limits.tally_hz > 0 ? std::chrono::duration<double>(1.0 / ctx_.limits.tally_hz)
-                                                   : std::chrono::duration<double>(0);
-    const bool due = tally_due_ || std::chrono::steady_clock::now() - tally_sent_ >= interval;
-    if ((urgent & kCoalescable) != 0 || due) {
-      mask |= kCoalescable;
-      coalesced_only = urgent == 0;
-      tally_pending_ = 0;
-      tally_due_ = false;
-      tally_sent_ = std::chrono::steady_clock::now();
-    } else {
-      arm_tally_timer();
-    }
+  const auto interval = ctx_.limits.tally_hz > 0 ? std::chrono::duration<double>(1.0 / ctx_.limits.tally_hz)
+                                                 : std::chrono::duration<double>(0);
+  const bool due = tally_due_ || std::chrono::steady_clock::now() - tally_sent_ >= interval;
+  if ((urgent & kCoalescable) != 0 || (tally_pending_ != 0 && due)) {
+    mask |= kCoalescable;
+    coalesced_only = urgent == 0;
+    tally_pending_ = 0;
+    tally_due_ = false;
+    tally_sent_ = std::chrono::steady_clock::now();  // the next count-only change waits its turn
+  } else if (tally_pending_ != 0) {
+    arm_tally_timer();
   }
   if (mask != 0) publish(mask, coalesced_only);
   publish_personal(personal);
