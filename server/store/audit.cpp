@@ -62,9 +62,12 @@ std::optional<ChainBreak> verify_hearing(sql::Database& db, const HearingId& hea
   std::string definition, genesis, head_hash;
   std::int64_t head_position = 0;
   {
-    auto q = db.query("SELECT definition, genesis_hash, head_position, head_hash FROM hearings WHERE id = ?");
+    auto q = db.query(
+        "SELECT definition, genesis_hash, position, hash FROM hearings JOIN heads ON heads.hearing = "
+        "hearings.id "
+        "WHERE id = ?");
     q.with(hearing);
-    q.next();
+    if (!q.next()) return broken(0, "the hearing has no recorded head");
     definition = q.text(0);
     genesis = q.text(1);
     head_position = q.int64(2);

@@ -68,7 +68,7 @@ core::Result<CommitInfo> LogWriter::write_record(const CommandRecord& record) {
     Head head;
     {
       // Read inside the write transaction: the file's head, whatever any other writer did before.
-      auto q = db_.query("SELECT head_position, head_hash FROM hearings WHERE id = ?");
+      auto q = db_.query("SELECT position, hash FROM heads WHERE hearing = ?");
       q.with(record.hearing);
       if (!q.next()) {
         return core::make_error(core::ErrorCode::not_found, "no hearing " + record.hearing + " in the file");
@@ -85,7 +85,7 @@ core::Result<CommitInfo> LogWriter::write_record(const CommandRecord& record) {
         revoke_tokens(record.hearing, revoked->participant);  // in the same transaction as the event
       }
     }
-    db_.query("UPDATE hearings SET head_position = ?, head_hash = ? WHERE id = ?")
+    db_.query("UPDATE heads SET position = ?, hash = ? WHERE hearing = ?")
         .with(head.position, head.hash, record.hearing)
         .run();
     if (record.idempotency) {

@@ -15,12 +15,18 @@ struct Migration {
 // Append only: a released migration never changes. docs/storage.md describes the resulting schema.
 constexpr Migration kMigrations[] = {
     {1, 1, R"sql(
+-- A hearing's definition, written once at import. Rowid tables below hold rows that can be large.
 CREATE TABLE hearings (
-  id            TEXT PRIMARY KEY,
-  definition    TEXT NOT NULL,               -- canonical JSON of the hearing definition
-  genesis_hash  TEXT NOT NULL,               -- SHA-256 of `definition`: the chain starts here
-  head_position INTEGER NOT NULL DEFAULT 0,  -- events in the log
-  head_hash     TEXT NOT NULL                -- hash of the last event (genesis_hash while the log is empty)
+  id           TEXT PRIMARY KEY,
+  definition   TEXT NOT NULL,                -- canonical JSON of the hearing definition
+  genesis_hash TEXT NOT NULL                 -- SHA-256 of `definition`: the chain starts here
+);
+
+-- The end of each hearing's log, rewritten by every commit: kept apart from the (large) definition.
+CREATE TABLE heads (
+  hearing  TEXT PRIMARY KEY REFERENCES hearings(id),
+  position INTEGER NOT NULL,                 -- events in the log
+  hash     TEXT NOT NULL                     -- hash of the last event (genesis_hash while the log is empty)
 ) WITHOUT ROWID;
 
 CREATE TABLE tokens (
@@ -31,6 +37,7 @@ CREATE TABLE tokens (
 ) WITHOUT ROWID;
 CREATE INDEX tokens_by_participant ON tokens(hearing, participant);
 
+-- The tamper-evident log. Appended in order; bodies can be a few kilobytes (a tally), so a rowid table.
 CREATE TABLE events (
   hearing    TEXT NOT NULL REFERENCES hearings(id),
   position   INTEGER NOT NULL,               -- 1, 2, …: the wire seq
@@ -39,8 +46,8 @@ CREATE TABLE events (
   box_digest TEXT,                           -- on ballot_closed rows: digest of the sealed ballot box
   prev_hash  TEXT NOT NULL,
   hash       TEXT NOT NULL,
-  PRIMARY KEY (hearing, position)
-) WITHOUT ROWID;
+  UNIQUE (hearing, position)
+);
 
 -- Anonymous sheets. No voter, no time, no rowid: the only key is the hash of the voter's secret receipt.
 CREATE TABLE ballot_box (
@@ -66,7 +73,7 @@ CREATE TABLE snapshots (
   hearing  TEXT PRIMARY KEY REFERENCES hearings(id),
   position INTEGER NOT NULL,
   state    TEXT NOT NULL
-) WITHOUT ROWID;
+);
 )sql"},
 };
 

@@ -109,7 +109,7 @@ core::Result<core::Event> box_row_event(const std::string& ballot, const BoxRow&
 core::Result<RecoveredHearing> recover_hearing(sql::Database& db, const std::string& hearing) {
   std::int64_t head_position = 0;
   {
-    auto q = db.query("SELECT head_position FROM hearings WHERE id = ?");
+    auto q = db.query("SELECT position FROM heads WHERE hearing = ?");
     q.with(hearing);
     if (!q.next())
       return core::make_error(core::ErrorCode::not_found, "no hearing " + hearing + " in the file");

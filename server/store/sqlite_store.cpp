@@ -80,11 +80,11 @@ class SqliteStore final : public Store {
                                   "hearing " + def.id + " already exists in the file");
         }
       }
-      writer_
-          ->query(
-              "INSERT INTO hearings(id, definition, genesis_hash, head_position, head_hash) "
-              "VALUES (?, ?, ?, 0, ?)")
-          .with(def.id, definition, genesis, genesis)
+      writer_->query("INSERT INTO hearings(id, definition, genesis_hash) VALUES (?, ?, ?)")
+          .with(def.id, definition, genesis)
+          .run();
+      writer_->query("INSERT INTO heads(hearing, position, hash) VALUES (?, 0, ?)")
+          .with(def.id, genesis)
           .run();
       std::vector<IssuedToken> issued;
       for (const core::Participant& p : def.participants) issued.push_back(insert_token(def.id, p.id));
@@ -261,7 +261,7 @@ class SqliteStore final : public Store {
     }
     std::lock_guard lock(read_mutex_);
     try {
-      auto q = reader_->query("SELECT head_hash FROM hearings WHERE id = ?");
+      auto q = reader_->query("SELECT hash FROM heads WHERE hearing = ?");
       q.with(hearing);
       if (q.next()) return q.text(0);
     } catch (const sql::Error&) {

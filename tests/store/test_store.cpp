@@ -286,7 +286,7 @@ TEST(Store, FlushWaitsForEverySubmittedRecord) {
   }
   store->flush();
   EXPECT_EQ(committed.load(), static_cast<int>(voters.size()));
-  EXPECT_EQ(count(dir / "h.db", "SELECT head_position FROM hearings"), h.engine.state.event_count);
+  EXPECT_EQ(count(dir / "h.db", "SELECT position FROM heads"), h.engine.state.event_count);
 }
 
 TEST(Store, ClosingTheStoreWritesEverythingQueuedFirst) {

@@ -111,7 +111,7 @@ TEST_F(TamperTest, DeletingTheLastEventIsFound) {
 
 TEST_F(TamperTest, DeletingTheLastEventAndMovingTheHeadIsFound) {
   expect_break(tampered("DELETE FROM events WHERE position = " + std::to_string(head) +
-                        "; UPDATE hearings SET head_position = head_position - 1"),
+                        "; UPDATE heads SET position = position - 1"),
                head - 1, "head hash is not the hash of the last event");
 }
 
@@ -193,7 +193,7 @@ TEST_F(TamperTest, AChainRewrittenFromScratchShowsADifferentHeadHash) {
       db.query("UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?").with(prev, hash, p).run();
       prev = hash;
     }
-    db.query("UPDATE hearings SET head_hash = ?").with(prev).run();
+    db.query("UPDATE heads SET hash = ?").with(prev).run();
   }
   auto report = verify_file(dir / "copy.db", std::nullopt);
   ASSERT_TRUE(report.ok());
