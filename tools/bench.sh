@@ -26,3 +26,9 @@ start=$(date +%s)
 "$build/tools/bench/dais-bench" crash-loop --dais "$build/server/app/dais" \
   --voters "${BENCH_CRASH_VOTERS:-1000}" --rounds "${BENCH_CRASH_ROUNDS:-40}" --seed 11
 echo "bench: crash loop took $(( $(date +%s) - start )) s"
+
+# The durable store on its own: commits/s and votes/s, single and batched, and reopening 1,000,000 events
+# (docs/storage.md).
+start=$(date +%s)
+"$build/tools/bench-store/dais-bench-store" | tee "$results/store.txt"
+echo "bench: store figures took $(( $(date +%s) - start )) s"
