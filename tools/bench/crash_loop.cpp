@@ -90,13 +90,15 @@ class CrashLoop {
   }
 
   // Sends every sheet not yet acked; returns the countdown their answers count down.
-  std::shared_ptr<Countdown> send_unacked(int round) {
-    std::int64_t pending = 0;
-    for (const auto& s : sheets_) pending += s.acked ? 0 : 1;
-    auto answered = std::make_shared<Countdown>(pending);
+  // At most `limit` of them, so that every round has sheets in flight when the kill comes.
+  std::shared_ptr<Countdown> send_unacked(int round, std::int64_t limit) {
+    std::vector<std::size_t> chosen;
+    for (std::size_t k = 0; k < sheets_.size() && static_cast<std::int64_t>(chosen.size()) < limit; ++k) {
+      if (!sheets_[k].acked) chosen.push_back(k);
+    }
+    auto answered = std::make_shared<Countdown>(static_cast<std::int64_t>(chosen.size()));
     const std::string id = "r" + std::to_string(round);
-    for (std::size_t k = 0; k < sheets_.size(); ++k) {
-      if (sheets_[k].acked) continue;
+    for (auto k : chosen) {
       std::string frame = sheets_[k].frame;
       frame.replace(frame.find("\"sheet\""), 7, "\"" + id + "\"");
       bench_->hall().post(bench_->voters()[k],
@@ -153,12 +155,14 @@ class CrashLoop {
 
   bool kill_rounds() {
     for (int round = 0; round < options_.rounds; ++round) {
-      const std::int64_t unacked = options_.voters - acked();
+      const std::int64_t batch =
+          std::min(options_.voters - acked(), 2 * options_.voters / options_.rounds + 1);
+      const std::int64_t unacked = batch;
       // The kill comes after a random number of this round's acks (0: at once, while the first are in
       // flight).
       const std::int64_t after =
           unacked == 0 ? 0 : static_cast<std::int64_t>(rng_() % static_cast<std::uint64_t>(unacked));
-      auto answered = send_unacked(round);
+      auto answered = send_unacked(round, batch);
       if (after > 0) {
         auto enough = std::make_shared<Countdown>(after);
         // Watch the same answers through a second countdown: the first `after` of them trigger the kill.
@@ -191,7 +195,7 @@ class CrashLoop {
 
   bool finish() {
     const int round = options_.rounds;
-    auto answered = send_unacked(round);
+    auto answered = send_unacked(round, options_.voters);
     if (!answered->wait(60s)) return fail("the last sheets were not answered");
     if (!collect(round)) return false;
     if (acked() != options_.voters)
@@ -216,12 +220,14 @@ class CrashLoop {
     // results.ballots[] → presenters[] → dimensions[] → counts (grade → sheets), as core::section_view builds
     // it.
     std::map<std::string, std::map<std::string, std::int64_t>> counted;
-    for (const auto& b : view.value("results", json::object()).value("ballots", json::array())) {
+    const json results = view.value("results", json::object()).value("ballots", json::array());
+    for (const auto& b : results) {
       if (b.value("ballot", "") != ballot_) continue;
       for (const auto& p : b.value("presenters", json::array())) {
         for (const auto& d : p.value("dimensions", json::array())) {
-          for (const auto& [grade, n] : d.value("counts", json::object()).items()) {
-            counted[d.value("dimension", "")][grade] = n.get<std::int64_t>();
+          const json counts = d.value("counts", json::object());
+          for (const auto& [grade, n] : counts.items()) {
+            if (n.is_number_integer()) counted[d.value("dimension", "")][grade] = n.get<std::int64_t>();
           }
         }
       }

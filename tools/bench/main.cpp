@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   crash_cmd->add_option("--rounds", crash.rounds, "kills")->check(CLI::Range(1, 1000));
   crash_cmd->add_option("--seed", crash.seed, "seed of the kill moments and the marks");
   crash_cmd->add_option("--workdir", crash.workdir, "where the db goes (default: a temp dir)");
-  crash_cmd->add_option("--keep", crash.keep, "keep the work directory");
+  crash_cmd->add_flag("--keep", crash.keep, "keep the work directory");
 
   CLI11_PARSE(app, argc, argv);
   try {

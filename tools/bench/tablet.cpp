@@ -219,6 +219,8 @@ void Tablet::on_frame(Link& link, std::string_view frame) {
   ++frames_;
   bytes_ += static_cast<std::int64_t>(frame.size());
   const FrameHead head = read_head(frame);
+  // Observers first, so that whoever waits for this frame (a join, an ack) finds what it carried.
+  if (observer_) observer_(*this, head, frame, now);
   bool current = false;  // whether this frame makes the tablet current with its seq
   if (head.type == "update") {
     ++updates_;
@@ -261,7 +263,6 @@ void Tablet::on_frame(Link& link, std::string_view frame) {
       std::exchange(seq_done_, nullptr)->arrive();
     }
   }
-  if (observer_) observer_(*this, head, frame, now);
 }
 
 void Tablet::on_link_end(Link& link, const std::string& why) {
