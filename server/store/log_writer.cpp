@@ -194,9 +194,13 @@ core::Result<bool> LogWriter::advance_shadow(const CommandRecord& record, const 
 void LogWriter::checkpoint() {
   int log_frames = 0;
   int checkpointed = 0;
+  // Never wait for readers here (a backup may be reading for a while): the hearing's commands would wait too.
+  // Busy means a reader is still on an older version of the file; then it is tried again after the next
+  // commit.
+  db_.set_busy_timeout(std::chrono::milliseconds(0));
   int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
                                      &checkpointed);
-  // Busy (a reader is still on an older version of the file): try again after the next commit.
+  db_.set_busy_timeout(options_.busy_timeout);
   checkpoint_due_ = rc != SQLITE_OK;
 }
 

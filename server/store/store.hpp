@@ -76,7 +76,9 @@ class Store {
 
   // Queues one accepted command for the writer thread. `done` runs on the writer thread after the batch
   // holding it committed (or failed: then nothing of it, nor of the same hearing's later records in that
-  // batch, was stored, and the caller must reload the hearing).
+  // batch, was stored, and the caller must reload the hearing). `done` should be quick and must not call
+  // flush(); a read-only store calls it at once with an error. A record whose idempotency key is already
+  // stored fails as a whole (the caller answers retries it has in flight itself).
   virtual void submit(CommandRecord record, std::function<void(core::Result<CommitInfo>)> done) = 0;
   // Waits until everything submitted so far is committed (shutdown, tests).
   virtual void flush() = 0;

@@ -77,7 +77,7 @@ core::HearingDefinition hearing(const std::string& id, int voters) {
              {{{"id", "good"}, {"label", "好"}, {"points", 100}},
               {{"id", "poor"}, {"label", "差"}, {"points", 0}}}}}}}}}},
       {"rules", {{{"id", "r1"}, {"name", "满意率"}, {"satisfied_grades", {"good"}}}}},
-      {"settings", {{"voting_requires_check_in", false}, {"quorum", {1, 1000}}}}};
+      {"settings", {{"voting_requires_check_in", false}, {"quorum", {1, 1000000}}}}};
   return must(core::parse_definition(doc), "the bench definition");
 }
 
