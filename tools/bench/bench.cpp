@@ -330,19 +330,29 @@ Answer Bench::chair_do(json command, std::chrono::milliseconds timeout) {
   return a;
 }
 
+bool Bench::start_session(std::vector<std::string>& problems) {
+  if (setup_done_) return true;
+  // One voter at the desk gives the bench hearing's quorum.
+  for (const json& command :
+       {json{{"type", "open_check_in"}}, json{{"type", "check_in"}, {"participant", voter_id(1)}},
+        json{{"type", "start_session"}}}) {
+    const Answer a = chair_do(command);
+    if (!a.ok) {
+      problems.push_back("setup " + command.value("type", "") + ": " + a.error + " " + a.frame);
+      return false;
+    }
+  }
+  setup_done_ = true;
+  return true;
+}
+
 std::optional<std::string> Bench::open_ballot(std::vector<std::string>& problems, const std::string& slot) {
   auto step = [&](json command) {
     const Answer a = chair_do(command);
     if (!a.ok) problems.push_back("setup " + command.value("type", "") + ": " + a.error + " " + a.frame);
     return a.ok;
   };
-  if (!setup_done_) {
-    // A hearing in session (one voter at the desk gives the bench hearing's quorum).
-    if (!step({{"type", "open_check_in"}})) return std::nullopt;
-    if (!step({{"type", "check_in"}, {"participant", voter_id(1)}})) return std::nullopt;
-    if (!step({{"type", "start_session"}})) return std::nullopt;
-    setup_done_ = true;
-  }
+  if (!start_session(problems)) return std::nullopt;
   if (!step({{"type", "call_slot"}, {"slot", slot}})) return std::nullopt;
   for (const char* stage : {"reporting", "questioning", "evaluating"}) {
     if (!step({{"type", "begin_stage"}, {"slot", slot}, {"stage", stage}})) return std::nullopt;

@@ -95,6 +95,8 @@ class Bench {
   std::vector<std::string> join_all(nlohmann::json& figures);
   // Sends one chair command and waits for its answer (bounded).
   Answer chair_do(nlohmann::json command, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Once per run: the chair opens check-in, checks one voter in and starts the session.
+  bool start_session(std::vector<std::string>& problems);
   // The chair's commands that bring the hearing to an open ballot on slot S1; returns the ballot id.
   std::optional<std::string> open_ballot(std::vector<std::string>& problems, const std::string& slot);
   std::string next_id(const std::string& prefix);

@@ -43,6 +43,13 @@ int run(BenchOptions options, const std::string& scenarios, const WaveOptions& w
   reports.push_back(join);
   if (join.complete) {
     for (const auto& name : split(scenarios)) {
+      if (name != "vote-wave") {
+        std::vector<std::string> problems;
+        if (!bench.start_session(problems)) {
+          reports.push_back({name, false, problems, json::object()});
+          continue;
+        }
+      }
       if (name == "vote-wave") {
         reports.push_back(vote_wave(bench, wave));
       } else if (name == "fanout") {
