@@ -67,11 +67,15 @@ int run_recount(const RecountOptions& o) {
   }
   std::cout << "ballot " << recount->ballot << " of hearing " << recount->hearing << ": " << recount->sheets
             << " sheets recounted from "
-            << (recount->anonymous ? "the ballot box" : "the named sheets in the log") << '\n';
+            << (recount->anonymous ? "the ballot box" : "the named sheets in the log") << "; "
+            << recount->voters << " voters took part\n";
   print_tally(recount->recounted);
   if (recount->matches()) {
     std::cout << "ok: the recount matches the result logged at position " << recount->logged_position << '\n';
     return 0;
+  }
+  if (recount->sheets != recount->voters) {
+    std::cout << "MISMATCH: " << recount->sheets << " sheets but " << recount->voters << " voters\n";
   }
   if (!recount->logged) {
     std::cout << "MISMATCH: the log holds no result for this ballot\n";

@@ -140,6 +140,7 @@ struct LoggedBallot {
   std::optional<core::BallotCreated> created;
   bool closed = false;
   std::map<core::ParticipantId, core::BoxEntry> named;  // the latest named sheet of each voter
+  std::set<core::ParticipantId> voters;                 // who took part (SheetRecorded)
   std::optional<core::Tally> result;
   std::int64_t result_position = 0;
 };
@@ -157,11 +158,13 @@ core::Result<LoggedBallot> scan_log(sql::Database& db, const HearingId& hearing,
         [&](const auto& e) {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, core::BallotCreated> || std::is_same_v<E, core::BallotClosed> ||
-                        std::is_same_v<E, core::SheetStored> || std::is_same_v<E, core::LiveTallyRefreshed>) {
+                        std::is_same_v<E, core::SheetStored> || std::is_same_v<E, core::LiveTallyRefreshed> ||
+                        std::is_same_v<E, core::SheetRecorded>) {
             if (e.ballot != ballot) return;
           }
           if constexpr (std::is_same_v<E, core::BallotCreated>) found.created = e;
           if constexpr (std::is_same_v<E, core::BallotClosed>) found.closed = true;
+          if constexpr (std::is_same_v<E, core::SheetRecorded>) found.voters.insert(e.voter);
           if constexpr (std::is_same_v<E, core::SheetStored>) {
             if (e.voter) found.named[*e.voter] = e.entry;
           }
@@ -234,6 +237,7 @@ core::Result<Recount> recount_ballot(const std::filesystem::path& path,
     out.anonymous = tpl->anonymous;
     out.logged = logged->result;
     out.logged_position = logged->result_position;
+    out.voters = static_cast<std::int64_t>(logged->voters.size());
     auto count = [&](const core::BoxEntry& entry) {
       core::add_sheet(out.recounted, *tpl, logged->created->slots, entry, +1);
       ++out.sheets;

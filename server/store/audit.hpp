@@ -45,7 +45,8 @@ struct Recount {
   core::Tally recounted;              // from the box (or the named sheets) alone, with core::add_sheet
   std::optional<core::Tally> logged;  // the last LiveTallyRefreshed of the ballot: the result at close
   std::int64_t logged_position = 0;
-  bool matches() const { return logged && *logged == recounted; }
+  std::int64_t voters = 0;  // distinct voters the log says took part: one sheet each
+  bool matches() const { return logged && *logged == recounted && sheets == voters; }
 };
 
 // Recounts a closed ballot. `hearing` may be left out when the file holds one hearing only.

@@ -162,7 +162,8 @@ TEST_F(StoreCliTest, RecountComparesTheBoxWithTheLoggedResult) {
   const std::string db = make_voted_file();
   CliRun r = dais({"recount", "--db", db, "--ballot", "B1"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("3 sheets recounted from the ballot box"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 sheets recounted from the ballot box; 3 voters took part"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("S1 / duty: good 3, invalid 0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok: the recount matches"), std::string::npos) << r.out;
   CliRun open = dais({"recount", "--db", db, "--ballot", "B2"});

@@ -38,6 +38,7 @@ TEST_F(RecountTest, AnAnonymousBallotRecountsFromItsBoxToTheLoggedResult) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->anonymous);
   EXPECT_EQ(r->sheets, 7);
+  EXPECT_EQ(r->voters, 7);
   EXPECT_EQ(r->recounted, exact_anonymous);
   EXPECT_TRUE(r->matches());
   EXPECT_GT(r->logged_position, 0);
@@ -48,6 +49,7 @@ TEST_F(RecountTest, ANamedBallotRecountsFromTheLatestNamedSheets) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_FALSE(r->anonymous);
   EXPECT_EQ(r->sheets, 2);
+  EXPECT_EQ(r->voters, 2);
   EXPECT_EQ(r->recounted, exact_named);
   EXPECT_TRUE(r->matches());
 }
@@ -64,6 +66,22 @@ TEST_F(RecountTest, AChangedBoxNoLongerMatches) {
   EXPECT_FALSE(r->matches());
   ASSERT_TRUE(r->logged.has_value());
   EXPECT_EQ(*r->logged, exact_anonymous);
+}
+
+TEST_F(RecountTest, ASheetMoreOrLessThanTheVotersWhoTookPartDoesNotMatch) {
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec(
+        "DELETE FROM ballot_box WHERE receipt_hash = (SELECT max(receipt_hash) FROM ballot_box WHERE ballot "
+        "= '" +
+        anonymous + "' AND marks LIKE '%good%')");
+    ASSERT_EQ(db.changes(), 1);
+  }
+  auto r = recount_ballot(dir / "h.db", std::nullopt, anonymous);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sheets, 6);
+  EXPECT_EQ(r->voters, 7);
+  EXPECT_FALSE(r->matches());
 }
 
 TEST_F(RecountTest, OnlyClosedBallotsOfAKnownHearingAreRecounted) {
