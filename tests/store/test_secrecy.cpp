@@ -126,7 +126,10 @@ TEST_F(SecretBallotTest, TheRawFileKeepsNoCastOrderAndNoVoterNearTheSheets) {
   ASSERT_NE(by_key, reversed_cast);
 
   // The page that holds the sheets holds no voter id and no time.
-  const std::size_t page_size = 4096;
+  const std::size_t page_size = [&] {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+    return static_cast<std::size_t>(std::stoul(db.pragma_text("page_size")));
+  }();
   const std::size_t first = *std::min_element(offsets.begin(), offsets.end()) / page_size;
   const std::size_t last = *std::max_element(offsets.begin(), offsets.end()) / page_size;
   const std::string pages = bytes.substr(first * page_size, (last - first + 1) * page_size);
