@@ -27,6 +27,7 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string random_token(std::size_t bytes) {
+  if (bytes > 1024) throw std::invalid_argument("random_token: at most 1024 bytes");
   std::string raw(bytes, '\0');
   if (bytes > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
     throw std::runtime_error("the system's random source failed");
