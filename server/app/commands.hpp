@@ -5,7 +5,7 @@
 namespace dais::app {
 
 void register_commands(CLI::App& app);
-int exit_code();          // the exit code chosen by the subcommand that ran
+int exit_code();  // the exit code chosen by the subcommand that ran
 void set_exit_code(int code);
 
 // One registration function per subcommand file.

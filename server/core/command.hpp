@@ -14,54 +14,123 @@ namespace dais::core {
 
 // Lifecycle (chair)
 struct OpenCheckIn {};
-struct CheckIn { std::optional<ParticipantId> participant; };  // self, or someone else at the desk (secretary/chair)
+struct CheckIn {
+  std::optional<ParticipantId> participant;
+};  // self, or someone else at the desk (secretary/chair)
 struct StartSession {};
 struct PauseSession {};
 struct ResumeSession {};
 struct Adjourn {};
 
 // Agenda (chair)
-struct CallSlot { SlotId slot; };            // make a slot current: the next one, or a return to an earlier one
-struct BeginStage { SlotId slot; Stage stage; };  // forward only: reporting, questioning, evaluating, done
-struct SkipSlot { SlotId slot; };
-struct ReorderAgenda { std::vector<SlotId> order; };  // a permutation of the slots
-struct InsertSlot { SlotDef slot; std::int64_t position = 0; };
-struct PauseTimer { SlotId slot; TimerKind timer; };
-struct ResumeTimer { SlotId slot; TimerKind timer; };
-struct ExtendTimer { SlotId slot; TimerKind timer; std::int64_t seconds = 0; };
+struct CallSlot {
+  SlotId slot;
+};  // make a slot current: the next one, or a return to an earlier one
+struct BeginStage {
+  SlotId slot;
+  Stage stage;
+};  // forward only: reporting, questioning, evaluating, done
+struct SkipSlot {
+  SlotId slot;
+};
+struct ReorderAgenda {
+  std::vector<SlotId> order;
+};  // a permutation of the slots
+struct InsertSlot {
+  SlotDef slot;
+  std::int64_t position = 0;
+};
+struct PauseTimer {
+  SlotId slot;
+  TimerKind timer;
+};
+struct ResumeTimer {
+  SlotId slot;
+  TimerKind timer;
+};
+struct ExtendTimer {
+  SlotId slot;
+  TimerKind timer;
+  std::int64_t seconds = 0;
+};
 
 // Inquiries (质询)
-struct SubmitInquiry { SlotId slot; std::string text; std::optional<InquiryId> parent; };  // questioner; chair for follow-ups
-struct WithdrawInquiry { InquiryId inquiry; };     // its author, before it is asked
-struct ApproveInquiry { InquiryId inquiry; };      // chair
-struct RejectInquiry { InquiryId inquiry; std::string reason; };  // chair
-struct OrderInquiries { SlotId slot; std::vector<InquiryId> order; };  // chair: the approved queue
-struct AskInquiry { InquiryId inquiry; };          // chair: at most one at a time
-struct AnswerInquiry { InquiryId inquiry; std::string summary; };  // secretary or chair
-struct RecordCommitment { InquiryId inquiry; std::string text; std::string due; };  // secretary or chair
-struct UpvoteInquiry { InquiryId inquiry; };       // questioner, others' inquiries, once each
+struct SubmitInquiry {
+  SlotId slot;
+  std::string text;
+  std::optional<InquiryId> parent;
+};  // questioner; chair for follow-ups
+struct WithdrawInquiry {
+  InquiryId inquiry;
+};  // its author, before it is asked
+struct ApproveInquiry {
+  InquiryId inquiry;
+};  // chair
+struct RejectInquiry {
+  InquiryId inquiry;
+  std::string reason;
+};  // chair
+struct OrderInquiries {
+  SlotId slot;
+  std::vector<InquiryId> order;
+};  // chair: the approved queue
+struct AskInquiry {
+  InquiryId inquiry;
+};  // chair: at most one at a time
+struct AnswerInquiry {
+  InquiryId inquiry;
+  std::string summary;
+};  // secretary or chair
+struct RecordCommitment {
+  InquiryId inquiry;
+  std::string text;
+  std::string due;
+};  // secretary or chair
+struct UpvoteInquiry {
+  InquiryId inquiry;
+};  // questioner, others' inquiries, once each
 
 // Ballots (民主评议)
-struct CreateBallot { TemplateId template_id; std::optional<SlotId> slot; };  // slot for per-presenter ballots
-struct OpenBallot { BallotId ballot; };
-struct CloseBallot { BallotId ballot; };
-struct PublishBallot { BallotId ballot; };
-struct VoidBallot { BallotId ballot; std::string reason; };  // voids and creates the rerun ballot
-struct CastSheet { BallotId ballot; Marks marks; ReceiptHash receipt_hash; };  // voter
+struct CreateBallot {
+  TemplateId template_id;
+  std::optional<SlotId> slot;
+};  // slot for per-presenter ballots
+struct OpenBallot {
+  BallotId ballot;
+};
+struct CloseBallot {
+  BallotId ballot;
+};
+struct PublishBallot {
+  BallotId ballot;
+};
+struct VoidBallot {
+  BallotId ballot;
+  std::string reason;
+};  // voids and creates the rerun ballot
+struct CastSheet {
+  BallotId ballot;
+  Marks marks;
+  ReceiptHash receipt_hash;
+};  // voter
 
 // Access (chair)
-struct RevokeToken { ParticipantId participant; };
+struct RevokeToken {
+  ParticipantId participant;
+};
 
-using Command = std::variant<OpenCheckIn, CheckIn, StartSession, PauseSession, ResumeSession, Adjourn, CallSlot,
-                             BeginStage, SkipSlot, ReorderAgenda, InsertSlot, PauseTimer, ResumeTimer, ExtendTimer,
-                             SubmitInquiry, WithdrawInquiry, ApproveInquiry, RejectInquiry, OrderInquiries,
-                             AskInquiry, AnswerInquiry, RecordCommitment, UpvoteInquiry, CreateBallot, OpenBallot,
-                             CloseBallot, PublishBallot, VoidBallot, CastSheet, RevokeToken>;
+using Command =
+    std::variant<OpenCheckIn, CheckIn, StartSession, PauseSession, ResumeSession, Adjourn, CallSlot,
+                 BeginStage, SkipSlot, ReorderAgenda, InsertSlot, PauseTimer, ResumeTimer, ExtendTimer,
+                 SubmitInquiry, WithdrawInquiry, ApproveInquiry, RejectInquiry, OrderInquiries, AskInquiry,
+                 AnswerInquiry, RecordCommitment, UpvoteInquiry, CreateBallot, OpenBallot, CloseBallot,
+                 PublishBallot, VoidBallot, CastSheet, RevokeToken>;
 
 std::string_view command_name(const Command& cmd);  // "submit_inquiry", …
 std::vector<std::string_view> all_command_names();
 
-// Wire form: {"type": "<name>", ...fields}. Unknown type or bad fields give an `invalid` error naming the field.
+// Wire form: {"type": "<name>", ...fields}. Unknown type or bad fields give an `invalid` error naming the
+// field.
 Result<Command> command_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const Command& cmd);
 

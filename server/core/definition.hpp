@@ -32,8 +32,8 @@ struct VoterGroup {
 struct Participant {
   ParticipantId id;
   std::string name;
-  std::string post;                // 职务, e.g. "某镇党委书记"
-  std::vector<GroupId> groups;     // the first one that is a voter group is the tally group
+  std::string post;             // 职务, e.g. "某镇党委书记"
+  std::vector<GroupId> groups;  // the first one that is a voter group is the tally group
   RoleSet roles;
   bool operator==(const Participant&) const = default;
 };
@@ -44,7 +44,7 @@ enum class ReportMode : std::uint8_t { oral, written };
 struct SlotDef {
   SlotId id;
   ParticipantId presenter;
-  std::string title;               // e.g. the unit: "区水务局"
+  std::string title;  // e.g. the unit: "区水务局"
   ReportMode mode = ReportMode::oral;
   std::int64_t report_limit_s = 480;  // commonly 8–10 minutes
   std::int64_t qa_budget_s = 600;
@@ -53,15 +53,15 @@ struct SlotDef {
 
 struct Grade {
   GradeId id;
-  std::string label;   // 好 / 较好 / 一般 / 差 …
-  double points = 0;   // used by point-based rules
-  bool valid = true;   // false for 不了解: such a mark is counted but excluded from the valid votes
+  std::string label;  // 好 / 较好 / 一般 / 差 …
+  double points = 0;  // used by point-based rules
+  bool valid = true;  // false for 不了解: such a mark is counted but excluded from the valid votes
   bool operator==(const Grade&) const = default;
 };
 
 struct Dimension {
   DimensionId id;
-  std::string label;   // e.g. 履行全面从严治党主体责任
+  std::string label;          // e.g. 履行全面从严治党主体责任
   std::vector<Grade> grades;  // 2–6
   bool operator==(const Dimension&) const = default;
 };
@@ -129,12 +129,12 @@ struct FlagRule {
 struct ScoringRule {
   RuleId id;
   std::string name;
-  std::optional<DimensionId> dimension;     // the dimension the verdict reads; empty: all dimensions pooled
-  std::vector<GradeId> satisfied_grades;    // satisfaction = marks in these / valid marks
-  bool weight_groups = false;               // points and satisfaction averaged per group, then by group weight
-  std::vector<ShareCondition> shares;       // share / majority verdicts
-  std::vector<ScoreBand> bands;             // score-band verdicts (highest min first)
-  std::string otherwise;                    // verdict when no condition holds
+  std::optional<DimensionId> dimension;   // the dimension the verdict reads; empty: all dimensions pooled
+  std::vector<GradeId> satisfied_grades;  // satisfaction = marks in these / valid marks
+  bool weight_groups = false;             // points and satisfaction averaged per group, then by group weight
+  std::vector<ShareCondition> shares;     // share / majority verdicts
+  std::vector<ScoreBand> bands;           // score-band verdicts (highest min first)
+  std::string otherwise;                  // verdict when no condition holds
   std::vector<FlagRule> flags;
   Metric rank_by = Metric::points;
   bool operator==(const ScoringRule&) const = default;
@@ -146,9 +146,9 @@ enum class ResultsRelease : std::uint8_t { on_site, later };
 struct Settings {
   LiveResults live_results = LiveResults::chair;
   ResultsRelease results = ResultsRelease::on_site;
-  std::int64_t k_anonymity = 5;       // an anonymous live tally only moves by at least k new sheets
+  std::int64_t k_anonymity = 5;  // an anonymous live tally only moves by at least k new sheets
   bool voting_requires_check_in = true;
-  Fraction quorum{2, 3};              // of expected voters
+  Fraction quorum{2, 3};  // of expected voters
   bool voters_may_check_receipts = false;
   std::string locale = "zh-CN";
   bool operator==(const Settings&) const = default;
@@ -157,7 +157,7 @@ struct Settings {
 struct HearingDefinition {
   std::string id;
   std::string title;
-  std::string date;   // ISO 8601 date
+  std::string date;  // ISO 8601 date
   std::string venue;
   std::vector<VoterGroup> voter_groups;
   std::vector<Participant> participants;

@@ -18,15 +18,16 @@ Result<std::vector<Event>> decide(const HearingState& state, const ParticipantId
 void apply(HearingState& state, const Event& event);
 
 // decide() then apply() each event; returns the events (or the error, with the state unchanged).
-Result<std::vector<Event>> execute(HearingState& state, const ParticipantId& actor, const Command& cmd, TimeMs now);
+Result<std::vector<Event>> execute(HearingState& state, const ParticipantId& actor, const Command& cmd,
+                                   TimeMs now);
 
 // Whether `roles` may issue `cmd` at all (the role matrix, independent of state). decide() checks it first.
 bool role_permits(const RoleSet& roles, const Command& cmd);
 
-// The whole state as canonical JSON (sorted keys, no insignificant whitespace when dumped). Two states are the
-// same exactly when their serialisations are byte-for-byte equal. `include_secret` = false leaves out the
-// ballot boxes and the exact tallies of anonymous ballots (what snapshots on disk may hold); applying the boxes'
-// SheetStored events to the state read back rebuilds those tallies exactly.
+// The whole state as canonical JSON (sorted keys, no insignificant whitespace when dumped). Two states are
+// the same exactly when their serialisations are byte-for-byte equal. `include_secret` = false leaves out the
+// ballot boxes and the exact tallies of anonymous ballots (what snapshots on disk may hold); applying the
+// boxes' SheetStored events to the state read back rebuilds those tallies exactly.
 nlohmann::json state_to_json(const HearingState& state, bool include_secret = true);
 Result<HearingState> state_from_json(const nlohmann::json& j);
 

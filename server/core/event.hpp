@@ -13,54 +13,130 @@
 namespace dais::core {
 
 struct CheckInOpened {};
-struct ParticipantCheckedIn { ParticipantId participant; bool late = false; };
+struct ParticipantCheckedIn {
+  ParticipantId participant;
+  bool late = false;
+};
 struct SessionStarted {};
 struct SessionPaused {};
 struct SessionResumed {};
 struct HearingAdjourned {};
 
-struct SlotCalled { SlotId slot; };
-struct StageChanged { SlotId slot; Stage stage; };  // timers start and stop at the event's time
-struct SlotSkipped { SlotId slot; };
-struct AgendaReordered { std::vector<SlotId> order; };
-struct SlotInserted { SlotDef slot; std::int64_t position = 0; };
-struct TimerPaused { SlotId slot; TimerKind timer; };
-struct TimerResumed { SlotId slot; TimerKind timer; };
-struct TimerExtended { SlotId slot; TimerKind timer; std::int64_t by_ms = 0; };
+struct SlotCalled {
+  SlotId slot;
+};
+struct StageChanged {
+  SlotId slot;
+  Stage stage;
+};  // timers start and stop at the event's time
+struct SlotSkipped {
+  SlotId slot;
+};
+struct AgendaReordered {
+  std::vector<SlotId> order;
+};
+struct SlotInserted {
+  SlotDef slot;
+  std::int64_t position = 0;
+};
+struct TimerPaused {
+  SlotId slot;
+  TimerKind timer;
+};
+struct TimerResumed {
+  SlotId slot;
+  TimerKind timer;
+};
+struct TimerExtended {
+  SlotId slot;
+  TimerKind timer;
+  std::int64_t by_ms = 0;
+};
 
-struct InquirySubmitted { Inquiry inquiry; };
-struct InquiryWithdrawn { InquiryId inquiry; };
-struct InquiryApproved { InquiryId inquiry; };
-struct InquiryRejected { InquiryId inquiry; std::string reason; };
-struct QueueReordered { SlotId slot; std::vector<InquiryId> order; };
-struct InquiryAsked { InquiryId inquiry; };
-struct InquiryAnswered { InquiryId inquiry; std::string summary; };
-struct CommitmentRecorded { InquiryId inquiry; Commitment commitment; };
-struct InquiryUpvoted { InquiryId inquiry; ParticipantId by; };
+struct InquirySubmitted {
+  Inquiry inquiry;
+};
+struct InquiryWithdrawn {
+  InquiryId inquiry;
+};
+struct InquiryApproved {
+  InquiryId inquiry;
+};
+struct InquiryRejected {
+  InquiryId inquiry;
+  std::string reason;
+};
+struct QueueReordered {
+  SlotId slot;
+  std::vector<InquiryId> order;
+};
+struct InquiryAsked {
+  InquiryId inquiry;
+};
+struct InquiryAnswered {
+  InquiryId inquiry;
+  std::string summary;
+};
+struct CommitmentRecorded {
+  InquiryId inquiry;
+  Commitment commitment;
+};
+struct InquiryUpvoted {
+  InquiryId inquiry;
+  ParticipantId by;
+};
 
-struct BallotCreated { BallotId ballot; TemplateId template_id; std::vector<SlotId> slots;
-                       std::optional<BallotId> rerun_of; };
-struct BallotOpened { BallotId ballot; std::int64_t eligible = 0; };
+struct BallotCreated {
+  BallotId ballot;
+  TemplateId template_id;
+  std::vector<SlotId> slots;
+  std::optional<BallotId> rerun_of;
+};
+struct BallotOpened {
+  BallotId ballot;
+  std::int64_t eligible = 0;
+};
 // Who took part. For anonymous ballots this is all the log ever says about a sheet.
-struct SheetRecorded { BallotId ballot; ParticipantId voter; bool changed = false; };
+struct SheetRecorded {
+  BallotId ballot;
+  ParticipantId voter;
+  bool changed = false;
+};
 // What was marked. Anonymous: no voter, keyed by receipt hash, goes to the ballot box only (never the log).
 // Named: carries the voter and is logged.
-struct SheetStored { BallotId ballot; std::optional<ParticipantId> voter; ReceiptHash receipt_hash; BoxEntry entry; };
+struct SheetStored {
+  BallotId ballot;
+  std::optional<ParticipantId> voter;
+  ReceiptHash receipt_hash;
+  BoxEntry entry;
+};
 // The k-anonymous live tally moved (after at least k new or changed sheets, or at close).
-struct LiveTallyRefreshed { BallotId ballot; Tally tally; };
-struct BallotClosed { BallotId ballot; };
-struct BallotPublished { BallotId ballot; };
-struct BallotVoided { BallotId ballot; std::string reason; };
+struct LiveTallyRefreshed {
+  BallotId ballot;
+  Tally tally;
+};
+struct BallotClosed {
+  BallotId ballot;
+};
+struct BallotPublished {
+  BallotId ballot;
+};
+struct BallotVoided {
+  BallotId ballot;
+  std::string reason;
+};
 
-struct TokenRevoked { ParticipantId participant; };
+struct TokenRevoked {
+  ParticipantId participant;
+};
 
 using EventBody =
     std::variant<CheckInOpened, ParticipantCheckedIn, SessionStarted, SessionPaused, SessionResumed,
-                 HearingAdjourned, SlotCalled, StageChanged, SlotSkipped, AgendaReordered, SlotInserted, TimerPaused,
-                 TimerResumed, TimerExtended, InquirySubmitted, InquiryWithdrawn, InquiryApproved, InquiryRejected,
-                 QueueReordered, InquiryAsked, InquiryAnswered, CommitmentRecorded, InquiryUpvoted, BallotCreated,
-                 BallotOpened, SheetRecorded, SheetStored, LiveTallyRefreshed, BallotClosed, BallotPublished,
-                 BallotVoided, TokenRevoked>;
+                 HearingAdjourned, SlotCalled, StageChanged, SlotSkipped, AgendaReordered, SlotInserted,
+                 TimerPaused, TimerResumed, TimerExtended, InquirySubmitted, InquiryWithdrawn,
+                 InquiryApproved, InquiryRejected, QueueReordered, InquiryAsked, InquiryAnswered,
+                 CommitmentRecorded, InquiryUpvoted, BallotCreated, BallotOpened, SheetRecorded, SheetStored,
+                 LiveTallyRefreshed, BallotClosed, BallotPublished, BallotVoided, TokenRevoked>;
 
 struct Event {
   TimeMs at = 0;  // from the command that caused it

@@ -7,18 +7,20 @@
 
 namespace dais::core {
 
-// Stable error codes. They appear on the wire (`error.code`) and in docs/protocol.md; never renumber or rename.
+// Stable error codes. They appear on the wire (`error.code`) and in docs/protocol.md; never renumber or
+// rename.
 enum class ErrorCode {
-  not_allowed,    // the actor's roles do not permit this command
-  wrong_stage,    // the hearing, slot, inquiry or ballot is not in a stage that permits it
-  ballot_closed,  // a sheet for a ballot that is not open
-  already_voted,  // a second sheet where the first press counts
-  not_found,      // an id that does not exist
-  invalid,        // malformed or out-of-range input
-  conflict,       // the command contradicts current state (e.g. another inquiry is being asked)
-  no_quorum,      // the session cannot start before quorum is present
-  not_checked_in, // voting requires check-in and the voter has not checked in
-  storage_failed, // the durable store could not write (disk full, read-only, locked, damaged): nothing changed
+  not_allowed,     // the actor's roles do not permit this command
+  wrong_stage,     // the hearing, slot, inquiry or ballot is not in a stage that permits it
+  ballot_closed,   // a sheet for a ballot that is not open
+  already_voted,   // a second sheet where the first press counts
+  not_found,       // an id that does not exist
+  invalid,         // malformed or out-of-range input
+  conflict,        // the command contradicts current state (e.g. another inquiry is being asked)
+  no_quorum,       // the session cannot start before quorum is present
+  not_checked_in,  // voting requires check-in and the voter has not checked in
+  storage_failed,  // the durable store could not write (disk full, read-only, locked, damaged): nothing
+                   // changed
 };
 
 std::string_view to_string(ErrorCode code);
@@ -38,8 +40,8 @@ inline Error make_error(ErrorCode code, std::string message, std::string field =
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}   // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }

@@ -6,13 +6,20 @@ namespace dais::core {
 
 std::string_view to_string(Role role) {
   switch (role) {
-    case Role::chair: return "chair";
-    case Role::secretary: return "secretary";
-    case Role::presenter: return "presenter";
-    case Role::questioner: return "questioner";
-    case Role::voter: return "voter";
-    case Role::display: return "display";
-    case Role::scrutineer: return "scrutineer";
+    case Role::chair:
+      return "chair";
+    case Role::secretary:
+      return "secretary";
+    case Role::presenter:
+      return "presenter";
+    case Role::questioner:
+      return "questioner";
+    case Role::voter:
+      return "voter";
+    case Role::display:
+      return "display";
+    case Role::scrutineer:
+      return "scrutineer";
   }
   return "unknown";
 }
@@ -34,16 +41,26 @@ std::vector<Role> RoleSet::list() const {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::not_allowed: return "not_allowed";
-    case ErrorCode::wrong_stage: return "wrong_stage";
-    case ErrorCode::ballot_closed: return "ballot_closed";
-    case ErrorCode::already_voted: return "already_voted";
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::invalid: return "invalid";
-    case ErrorCode::conflict: return "conflict";
-    case ErrorCode::no_quorum: return "no_quorum";
-    case ErrorCode::not_checked_in: return "not_checked_in";
-    case ErrorCode::storage_failed: return "storage_failed";
+    case ErrorCode::not_allowed:
+      return "not_allowed";
+    case ErrorCode::wrong_stage:
+      return "wrong_stage";
+    case ErrorCode::ballot_closed:
+      return "ballot_closed";
+    case ErrorCode::already_voted:
+      return "already_voted";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::invalid:
+      return "invalid";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::no_quorum:
+      return "no_quorum";
+    case ErrorCode::not_checked_in:
+      return "not_checked_in";
+    case ErrorCode::storage_failed:
+      return "storage_failed";
   }
   return "unknown";
 }

@@ -9,8 +9,8 @@
 namespace dais::core {
 
 enum class Role : std::uint8_t { chair, secretary, presenter, questioner, voter, display, scrutineer };
-inline constexpr Role kAllRoles[] = {Role::chair,     Role::secretary, Role::presenter, Role::questioner,
-                                     Role::voter,     Role::display,   Role::scrutineer};
+inline constexpr Role kAllRoles[] = {Role::chair, Role::secretary, Role::presenter, Role::questioner,
+                                     Role::voter, Role::display,   Role::scrutineer};
 
 std::string_view to_string(Role role);
 std::optional<Role> role_from_string(std::string_view name);

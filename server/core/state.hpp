@@ -23,8 +23,8 @@ enum class Stage : std::uint8_t { waiting, reporting, questioning, evaluating, d
 // A countdown that can be paused. Remaining time is derived from `now`, never stored.
 struct Timer {
   std::int64_t limit_ms = 0;
-  std::int64_t used_ms = 0;                 // time run before `running_since`
-  std::optional<TimeMs> running_since;      // set while running
+  std::int64_t used_ms = 0;             // time run before `running_since`
+  std::optional<TimeMs> running_since;  // set while running
 
   std::int64_t elapsed(TimeMs now) const;
   std::int64_t remaining(TimeMs now) const;  // negative once overrun
@@ -100,31 +100,31 @@ struct Ballot {
   BallotStatus status = BallotStatus::pending;
   std::optional<BallotId> rerun_of;
   std::string void_reason;
-  std::set<ParticipantId> voted;                 // who took part (never what they chose, for anonymous)
-  std::map<ParticipantId, BoxEntry> named;       // named ballots only: voter → sheet
-  std::map<ReceiptHash, BoxEntry> box;           // anonymous ballots only: receipt hash → sheet
-  Tally tally;                                   // exact; shown for anonymous ballots only once closed
-  Tally live;                                    // the k-anonymous live tally that views may show
-  std::int64_t changes_since_live = 0;           // new sheets since `live` was last refreshed (changes don't count)
-  std::int64_t eligible = 0;                     // eligible voters when the ballot opened
+  std::set<ParticipantId> voted;            // who took part (never what they chose, for anonymous)
+  std::map<ParticipantId, BoxEntry> named;  // named ballots only: voter → sheet
+  std::map<ReceiptHash, BoxEntry> box;      // anonymous ballots only: receipt hash → sheet
+  Tally tally;                              // exact; shown for anonymous ballots only once closed
+  Tally live;                               // the k-anonymous live tally that views may show
+  std::int64_t changes_since_live = 0;  // new sheets since `live` was last refreshed (changes don't count)
+  std::int64_t eligible = 0;            // eligible voters when the ballot opened
   bool operator==(const Ballot&) const = default;
 };
 
 struct HearingState {
   HearingDefinition def;
   Phase phase = Phase::draft;
-  std::vector<Slot> agenda;                        // in agenda order; reordered and inserted by the chair
+  std::vector<Slot> agenda;  // in agenda order; reordered and inserted by the chair
   std::optional<SlotId> current_slot;
   std::set<ParticipantId> checked_in;
-  std::set<ParticipantId> revoked;                 // participants whose join token the chair revoked
+  std::set<ParticipantId> revoked;  // participants whose join token the chair revoked
   std::map<InquiryId, Inquiry> inquiries;
   std::map<SlotId, std::vector<InquiryId>> queue;  // approved inquiries per slot, in the chair's order
   std::optional<InquiryId> asking;                 // at most one inquiry is being asked
   std::map<BallotId, Ballot> ballots;
-  std::vector<BallotId> ballot_order;              // creation order
-  std::int64_t next_inquiry = 1;                   // ids are assigned deterministically: I1, I2, …
-  std::int64_t next_ballot = 1;                    // B1, B2, …
-  std::int64_t event_count = 0;                    // events applied so far (the log position)
+  std::vector<BallotId> ballot_order;  // creation order
+  std::int64_t next_inquiry = 1;       // ids are assigned deterministically: I1, I2, …
+  std::int64_t next_ballot = 1;        // B1, B2, …
+  std::int64_t event_count = 0;        // events applied so far (the log position)
 
   const Slot* slot(const SlotId& id) const;
   Slot* slot(const SlotId& id);

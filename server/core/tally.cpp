@@ -146,7 +146,8 @@ void add_section(Sums& sums, const Dimension& dim, const SectionTally* section, 
     sums.cast += n;
     sums.counts[grade_id] += n;
     const GradeId& id = grade_id;  // clang 14 (the fuzz build) cannot capture a structured binding
-    auto grade = std::find_if(dim.grades.begin(), dim.grades.end(), [&id](const Grade& x) { return x.id == id; });
+    auto grade =
+        std::find_if(dim.grades.begin(), dim.grades.end(), [&id](const Grade& x) { return x.id == id; });
     if (grade == dim.grades.end() || !grade->valid) continue;
     sums.valid += n;
     sums.points += grade->points * static_cast<double>(n);

@@ -10,8 +10,8 @@
 namespace dais::core {
 
 // Adds (sign = +1) or removes (sign = -1) one sheet's marks to a tally.
-void add_sheet(Tally& tally, const BallotTemplate& tpl, const std::vector<SlotId>& slots, const BoxEntry& entry,
-               int sign);
+void add_sheet(Tally& tally, const BallotTemplate& tpl, const std::vector<SlotId>& slots,
+               const BoxEntry& entry, int sign);
 
 struct Turnout {
   std::int64_t voted = 0;
@@ -22,9 +22,9 @@ struct Turnout {
 
 struct SectionResult {
   DimensionId dimension;
-  std::int64_t cast = 0;     // sheets with this section
-  std::int64_t valid = 0;    // exactly one mark, of a grade that counts as valid
-  std::int64_t invalid = 0;  // no mark or too many
+  std::int64_t cast = 0;                   // sheets with this section
+  std::int64_t valid = 0;                  // exactly one mark, of a grade that counts as valid
+  std::int64_t invalid = 0;                // no mark or too many
   std::map<GradeId, std::int64_t> counts;  // all groups
   std::optional<double> satisfaction;      // [0, 1]
   std::optional<double> points;            // average points

@@ -27,7 +27,9 @@ inline constexpr Section kAllSections[] = {Section::hearing,   Section::attendan
 std::string_view to_string(Section s);
 
 using SectionMask = std::uint32_t;
-constexpr SectionMask mask_of(Section s) { return 1u << static_cast<unsigned>(s); }
+constexpr SectionMask mask_of(Section s) {
+  return 1u << static_cast<unsigned>(s);
+}
 
 // Which sections an event may change.
 SectionMask sections_touched(const EventBody& body);
