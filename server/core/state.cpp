@@ -53,10 +53,21 @@ Slot make_slot(const SlotDef& def) {
   return slot;
 }
 
+const Participant* HearingState::participant(const ParticipantId& id) const {
+  auto it = participant_at.find(id);
+  return it == participant_at.end() ? nullptr : &def.participants[it->second];
+}
+
+void HearingState::index_participants() {
+  participant_at.clear();
+  for (std::size_t i = 0; i < def.participants.size(); ++i) participant_at.emplace(def.participants[i].id, i);
+}
+
 HearingState make_hearing(HearingDefinition def) {
   HearingState state;
   for (const SlotDef& s : def.agenda) state.agenda.push_back(make_slot(s));
   state.def = std::move(def);
+  state.index_participants();
   return state;
 }
 

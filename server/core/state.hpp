@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/definition.hpp"
@@ -125,10 +126,14 @@ struct HearingState {
   std::int64_t next_inquiry = 1;       // ids are assigned deterministically: I1, I2, …
   std::int64_t next_ballot = 1;        // B1, B2, …
   std::int64_t event_count = 0;        // events applied so far (the log position)
+  // Where each participant stands in def.participants. The definition is fixed for the hearing, and the vote
+  // path looks the sender up several times per sheet: a hall holds thousands. Built by index_participants().
+  std::unordered_map<ParticipantId, std::size_t> participant_at;
 
   const Slot* slot(const SlotId& id) const;
   Slot* slot(const SlotId& id);
-  const Participant* participant(const ParticipantId& id) const { return def.participant(id); }
+  const Participant* participant(const ParticipantId& id) const;
+  void index_participants();             // after setting `def`
   std::int64_t expected_voters() const;  // 应到
   std::int64_t present_voters() const;   // 实到
   bool quorum_met() const;

@@ -100,6 +100,7 @@ Result<HearingState> state_from_json(const nlohmann::json& j) {
   reader.read_fields(j, state, "");
   if (reader.failed()) return *reader.error();
   state.def = std::move(def).value();
+  state.index_participants();
   if (auto e = check_references(state)) return *e;
   return state;
 }

@@ -102,7 +102,9 @@ TEST(Agenda, SkipReorderAndInsert) {
   EXPECT_EQ(h.fail("chair", ReorderAgenda{{"S3", "S1", "S9"}}).field, "/order");
 
   h.state.def.participants.push_back(testing::person("P9", "新述职人", {Role::presenter}));
+  h.state.index_participants();
   h.initial.def = h.state.def;
+  h.initial.index_participants();
   h.ok("chair", InsertSlot{SlotDef{"S9", "P9", "新单位", ReportMode::oral, 300, 300}, 1});
   ASSERT_EQ(h.state.agenda.size(), 4u);
   EXPECT_EQ(h.state.agenda[1].def.id, "S9");

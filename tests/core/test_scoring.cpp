@@ -63,6 +63,7 @@ class Hall {
       slot.def = s;
       state.agenda.push_back(slot);
     }
+    state.index_participants();
     ballot.id = "B1";
     ballot.template_id = "t";
     ballot.eligible = eligible_voters(state, tpl());
