@@ -8,11 +8,16 @@
 
 namespace dais::net {
 
+// What an update carries in full, as bits: the view's sections (core::mask_of) and the personal part.
+using Carried = std::uint32_t;
+inline constexpr Carried kCarriesMe = Carried{1} << 31;
+
 // One outgoing message. The text is built once and the same buffer goes to every connection that gets it.
 struct Outgoing {
   std::shared_ptr<const std::string> text;
-  // A tally/turnout update that a newer one may replace while it still waits in a queue.
-  bool coalescable = false;
+  // The sections this update replaces on the client, each whole; 0 for acks, errors and welcomes. A newer
+  // update that carries all of them supersedes it while it still waits in a queue (OutgoingQueue).
+  Carried carries = 0;
 };
 
 class Connection {
@@ -23,8 +28,8 @@ class Connection {
   virtual void close(std::uint16_t code, std::string reason, bool drain_first) = 0;
 };
 
-inline Outgoing make_outgoing(std::string text, bool coalescable = false) {
-  return Outgoing{std::make_shared<const std::string>(std::move(text)), coalescable};
+inline Outgoing make_outgoing(std::string text, Carried carries = 0) {
+  return Outgoing{std::make_shared<const std::string>(std::move(text)), carries};
 }
 
 }  // namespace dais::net

@@ -87,7 +87,12 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     const auto target = req.target();
     if (target.substr(0, target.find('?')) == "/ws") {
       beast::get_lowest_layer(stream_).expires_never();
-      std::make_shared<websocket_session<Stream>>(std::move(stream_), state_)->run(std::move(req));
+      if constexpr (is_tls<Stream>) {
+        std::make_shared<websocket_session<Stream>>(std::move(stream_), state_)->run(std::move(req));
+      } else {
+        std::make_shared<websocket_session<asio::ip::tcp::socket>>(stream_.release_socket(), state_)
+            ->run(std::move(req));
+      }
       return;
     }
   }

@@ -103,6 +103,7 @@ void LiveHearing::drain(std::function<void()> done) {
 
 void LiveHearing::close_all(std::uint16_t code, const std::string& reason) {
   asio::post(strand_, [self = shared_from_this(), code, reason] {
+    self->finish_spreads();  // a graceful close writes what was queued, so queue all of it
     for (auto& [ptr, seat] : self->seats_) {
       if (auto c = seat.connection.lock()) c->close(code, reason, true);
     }
@@ -401,6 +402,8 @@ std::string LiveHearing::section_update_text(const Audience& a, core::SectionMas
 }
 
 void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
+  // Any other update may carry tally or ballots too: the older count must not arrive after it.
+  if (!coalesced_only) finish_spreads();
   for (auto& [roles, a] : audiences_) {
     core::SectionMask changed = 0;
     for (core::Section s : core::kAllSections) {
@@ -411,7 +414,7 @@ void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
         changed |= core::mask_of(s);
       }
     }
-    // A coalesced update carries the whole count (tally and turnout), so a newer one can replace it in a
+    // A coalesced update carries the whole count (tally and turnout), so a newer one can supersede it in a
     // queue.
     if (coalesced_only && (changed & kCoalescable) != 0) changed |= mask & kCoalescable;
     if (changed == 0) continue;
@@ -429,9 +432,45 @@ void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
     } else {
       a.ring_floor = state_.event_count + 1;
     }
-    for (auto& [ptr, member] : a.members) {
-      if (auto c = member.lock()) c->deliver(Outgoing{text, coalesced_only});
+    if (coalesced_only) {
+      CountSpread spread{text, changed, {}, 0};
+      spread.to.reserve(a.members.size());
+      for (auto& [ptr, member] : a.members) spread.to.push_back(member);
+      spreads_.push_back(std::move(spread));
+    } else {
+      for (auto& [ptr, member] : a.members) {
+        if (auto c = member.lock()) c->deliver(Outgoing{text, changed});
+      }
     }
+  }
+  spread_counts();
+}
+
+void LiveHearing::spread_counts() {
+  std::size_t budget = ctx_.limits.count_slice;
+  while (!spreads_.empty() && budget > 0) {
+    CountSpread& s = spreads_.front();
+    for (; s.next < s.to.size() && budget > 0; ++s.next, --budget) {
+      if (auto c = s.to[s.next].lock()) c->deliver(Outgoing{s.text, s.carries});
+    }
+    if (s.next == s.to.size()) spreads_.pop_front();
+  }
+  if (spreads_.empty() || spread_posted_) return;
+  spread_posted_ = true;
+  // Posted, not run on: the slice just queued and whatever else waits (reads, commits, acks) go first.
+  asio::post(strand_, [self = shared_from_this()] {
+    self->spread_posted_ = false;
+    self->spread_counts();
+  });
+}
+
+void LiveHearing::finish_spreads() {
+  while (!spreads_.empty()) {
+    CountSpread& s = spreads_.front();
+    for (; s.next < s.to.size(); ++s.next) {
+      if (auto c = s.to[s.next].lock()) c->deliver(Outgoing{s.text, s.carries});
+    }
+    spreads_.pop_front();
   }
 }
 
@@ -443,7 +482,7 @@ void LiveHearing::publish_personal(const std::set<core::ParticipantId>& who) {
         "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) + ",\"server_time\":" +
         std::to_string(ctx_.clock.now()) + ",\"me\":" + dump(core::personal_view(state_, p)) + "}");
     for (auto& [ptr, member] : conns->second) {
-      if (auto c = member.lock()) c->deliver(Outgoing{text, false});
+      if (auto c = member.lock()) c->deliver(Outgoing{text, kCarriesMe});
     }
   }
 }
@@ -545,8 +584,8 @@ void LiveHearing::admit(const std::shared_ptr<Connection>& c, const core::Partic
   c->deliver(make_outgoing(welcome_text(*who, a, resumed)));
   if (resumed) {
     ctx_.metrics.resumes++;
-    for (auto& text : missed) c->deliver(Outgoing{text, false});
-    c->deliver(make_outgoing(section_update_text(a, kCoalescable), true));
+    for (auto& text : missed) c->deliver(Outgoing{text, 0});  // in order, each kept
+    c->deliver(make_outgoing(section_update_text(a, kCoalescable), kCoalescable));
   } else {
     ctx_.metrics.snapshots++;
   }

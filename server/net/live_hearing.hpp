@@ -89,6 +89,15 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
     std::optional<std::pair<core::ParticipantId, std::string>> idempotency;
     std::optional<core::Result<store::CommitInfo>> outcome;
   };
+  // A count-only update on its way to an audience. It goes out a slice of connections at a time, the hearing
+  // taking its turn in between, so acks and personal updates of later batches need not wait behind ten
+  // thousand writes. Nothing else that carries tally or ballots may overtake it: see publish().
+  struct CountSpread {
+    std::shared_ptr<const std::string> text;
+    Carried carries = 0;
+    std::vector<std::weak_ptr<Connection>> to;
+    std::size_t next = 0;
+  };
   struct Idempotent {
     std::optional<std::string> ack;  // empty while the first attempt is committing
     std::vector<std::pair<std::weak_ptr<Connection>, std::string>> waiting;  // retries in flight: (from, id)
@@ -105,6 +114,8 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void answer_server_request(const Request& r);
   void publish(core::SectionMask mask, bool coalesced_only);
   void publish_personal(const std::set<core::ParticipantId>& who);
+  void spread_counts();
+  void finish_spreads();
   void flush_tally();
   void arm_tally_timer();
   Audience& audience(const core::RoleSet& roles);
@@ -137,6 +148,9 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   std::map<const Connection*, Seat> seats_;
   std::map<core::ParticipantId, std::map<const Connection*, std::weak_ptr<Connection>>> by_participant_;
   std::map<std::pair<core::ParticipantId, std::string>, Idempotent> votes_;
+
+  std::deque<CountSpread> spreads_;
+  bool spread_posted_ = false;
 
   core::SectionMask tally_pending_ = 0;
   bool tally_timer_armed_ = false;

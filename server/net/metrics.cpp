@@ -48,7 +48,7 @@ std::string Metrics::render() const {
   counter(out, "dais_acks_total", "Requests acknowledged.", acks.load());
   counter(out, "dais_updates_total", "Update messages built (each shared by every connection of a role set).",
           updates.load());
-  counter(out, "dais_queue_drops_total", "Stale coalescable updates replaced in an outgoing queue.",
+  counter(out, "dais_queue_drops_total", "Waiting updates superseded by a newer one in an outgoing queue.",
           queue_drops.load());
   counter(out, "dais_slow_client_closes_total",
           "Connections closed because their outgoing queue stayed full.", slow_client_closes.load());

@@ -26,7 +26,7 @@ class Metrics {
   std::atomic<std::int64_t> bytes_out{0};
   std::atomic<std::int64_t> acks{0};
   std::atomic<std::int64_t> updates{0};      // update buffers built (each shared by many connections)
-  std::atomic<std::int64_t> queue_drops{0};  // stale coalescable updates replaced in a queue
+  std::atomic<std::int64_t> queue_drops{0};  // waiting updates superseded by newer ones
   std::atomic<std::int64_t> slow_client_closes{0};
   std::atomic<std::int64_t> resumes{0};
   std::atomic<std::int64_t> snapshots{0};

@@ -110,6 +110,7 @@ const std::vector<Setting>& settings() {
       DAIS_INT_LIMIT(max_queue_bytes, 1024, std::int64_t{1} << 40),
       DAIS_INT_LIMIT(max_queue_messages, 2, kBig),
       DAIS_NUM_LIMIT(tally_hz, 0, 1000),
+      DAIS_INT_LIMIT(count_slice, 1, kBig),
       DAIS_INT_LIMIT(resume_window, 0, kBig),
       DAIS_INT_LIMIT(resume_window_bytes, 0, std::int64_t{1} << 40),
       DAIS_INT_LIMIT(http_max_request_bytes, 1024, 64 * 1024 * 1024),

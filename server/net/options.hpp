@@ -31,6 +31,7 @@ struct Limits {
   std::size_t max_queue_bytes = 1024 * 1024;  // outgoing queue per connection
   std::size_t max_queue_messages = 1024;
   double tally_hz = 5;               // coalesced tally/turnout updates per second per hearing; 0: all
+  std::size_t count_slice = 256;     // connections a count update reaches before acks get a turn
   std::size_t resume_window = 4096;  // updates kept per role set for resume
   std::size_t resume_window_bytes = 16 * 1024 * 1024;
   std::size_t http_max_request_bytes = 16 * 1024;

@@ -1,25 +1,28 @@
 #include "net/outgoing_queue.hpp"
 
-#include <algorithm>
-
 namespace dais::net {
 
 OutgoingQueue::Pushed OutgoingQueue::push(Outgoing message, bool front_in_flight) {
+  const std::size_t first_unsent = front_in_flight && !queue_.empty() ? 1 : 0;
   bool replaced = false;
-  if (message.coalescable) {
-    const auto first_unsent = queue_.begin() + (front_in_flight && !queue_.empty() ? 1 : 0);
-    const auto stale =
-        std::find_if(first_unsent, queue_.end(), [](const Outgoing& o) { return o.coalescable; });
-    if (stale != queue_.end()) {
-      bytes_ -= stale->text->size();
-      queue_.erase(stale);
+  if (message.carries != 0) {
+    // Back to front, up to the last answer: everything after it may be superseded.
+    for (std::size_t i = queue_.size(); i > first_unsent; --i) {
+      const Outgoing& waiting = queue_[i - 1];
+      if (waiting.carries == 0) break;
+      if ((waiting.carries & ~message.carries) != 0) continue;
+      bytes_ -= waiting.text->size();
+      queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i - 1));
       replaced = true;
     }
   }
   bytes_ += message.text->size();
   queue_.push_back(std::move(message));
-  // One message always fits, however large: only a backlog makes a client too slow.
-  if (queue_.size() > max_messages_ || (queue_.size() > 1 && bytes_ > max_bytes_)) return Pushed::over_bound;
+  // The message being written and one waiting always fit, however large (a big hall's check-in board can
+  // pass the byte bound on its own): only a backlog makes a client too slow.
+  const std::size_t waiting = queue_.size() - first_unsent;
+  const std::size_t waiting_bytes = bytes_ - (first_unsent == 1 ? queue_.front().text->size() : 0);
+  if (waiting > max_messages_ || (waiting > 1 && waiting_bytes > max_bytes_)) return Pushed::over_bound;
   return replaced ? Pushed::replaced_stale : Pushed::queued;
 }
 

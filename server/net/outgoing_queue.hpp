@@ -1,9 +1,11 @@
 #pragma once
-// A connection's outgoing messages, bounded in count and bytes. A newer tally/turnout update replaces a stale
-// one still waiting; a backlog past either bound means the client is too slow. The message at the front may
-// be being written and is never touched.
+// A connection's outgoing messages, bounded in count and bytes. An update still waiting is dropped when a
+// newer one carries every section it carries (the client would overwrite it anyway), but never across an ack
+// or error: what a command changed still reaches its sender before the answer. A backlog past either bound
+// means the client is too slow. The message at the front may be being written and is never touched.
 #include <cstddef>
-#include <deque>
+
+#include <boost/container/devector.hpp>
 
 #include "net/connection.hpp"
 
@@ -28,7 +30,8 @@ class OutgoingQueue {
  private:
   std::size_t max_messages_;
   std::size_t max_bytes_;
-  std::deque<Outgoing> queue_;
+  // Not std::deque: that allocates half a kilobyte before the first message, on every idle connection.
+  boost::container::devector<Outgoing> queue_;
   std::size_t bytes_ = 0;
 };
 

@@ -58,7 +58,9 @@ websocket_session<Stream>::~websocket_session() {
 template <class Stream>
 void websocket_session<Stream>::run(beast::http::request<beast::http::string_body> req) {
   const Limits& limits = state_->limits();
-  beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
+  if constexpr (requires { beast::get_lowest_layer(ws_).expires_never(); }) {
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
+  }
   websocket::stream_base::timeout timeout{};
   timeout.handshake_timeout = std::chrono::milliseconds(std::max<std::int64_t>(limits.close_grace_ms, 1000));
   timeout.idle_timeout = std::chrono::milliseconds(limits.idle_timeout_ms);
@@ -85,24 +87,29 @@ void websocket_session<Stream>::on_accept(beast::error_code ec) {
   do_read();
 }
 
+// Idle connections are most of a hall: while nothing arrives, the pending read holds only a small buffer,
+// which grows to fit a message only once one is under way (reading the rest asks Beast for a fitting size).
 template <class Stream>
 void websocket_session<Stream>::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read, this->shared_from_this()));
+  const std::size_t limit = buffer_.size() == 0 ? kIdleReadBytes : 0;
+  ws_.async_read_some(buffer_, limit,
+                      beast::bind_front_handler(&websocket_session::on_read, this->shared_from_this()));
 }
 
 template <class Stream>
-void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t bytes) {
+void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec == websocket::error::message_too_big) state_->metrics().count_error("too_large");
   if (ec) {
     hello_timer_.cancel();
     grace_timer_.cancel();
     return fail(ec, "read");
   }
+  if (!ws_.is_message_done()) return do_read();
   state_->metrics().messages_in++;
   if (!closing_) {
     if (!ws_.got_text()) {
       on_bad({"bad_message", "binary frames are not accepted; send JSON text", ""}, {});
-    } else if (bytes > state_->limits().max_message_bytes) {
+    } else if (buffer_.size() > state_->limits().max_message_bytes) {
       on_bad(
           {"too_large",
            "the message is larger than " + std::to_string(state_->limits().max_message_bytes) + " bytes", ""},
@@ -113,7 +120,7 @@ void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t bytes)
     }
   }
   buffer_.clear();
-  if (buffer_.capacity() > 16 * 1024) buffer_.shrink_to_fit();  // idle connections stay small
+  buffer_.shrink_to_fit();  // an idle connection keeps no message buffer
   do_read();
 }
 
@@ -277,7 +284,7 @@ void websocket_session<Stream>::begin_close(std::uint16_t code, std::string reas
   // A peer that stopped reading never lets the write finish: cut the connection after a grace period.
   grace_timer_.expires_after(std::chrono::milliseconds(state_->limits().close_grace_ms));
   grace_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-    if (!ec) beast::get_lowest_layer(self->ws_).close();
+    if (!ec) beast::close_socket(beast::get_lowest_layer(self->ws_));
   });
 }
 
@@ -295,7 +302,7 @@ void websocket_session<Stream>::on_close(beast::error_code ec) {
   if (ec) fail(ec, "close");
 }
 
-template class websocket_session<beast::tcp_stream>;
+template class websocket_session<asio::ip::tcp::socket>;
 template class websocket_session<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace dais::net

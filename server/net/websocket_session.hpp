@@ -33,6 +33,9 @@ class RateLimit {
   core::TimeMs last_;
 };
 
+// Plain connections run over the bare socket (the WebSocket stream keeps its own timeouts, so Beast's
+// tcp_stream and its timers would be dead weight on every one of ten thousand tablets); TLS ones over
+// ssl_stream<tcp_stream>.
 template <class Stream>
 class websocket_session : public Connection, public std::enable_shared_from_this<websocket_session<Stream>> {
  public:
@@ -45,6 +48,8 @@ class websocket_session : public Connection, public std::enable_shared_from_this
 
  private:
   enum class Phase { greeting, joined };
+  // What a read waiting for a new message may hold (hello, votes and questions are a few hundred bytes).
+  static constexpr std::size_t kIdleReadBytes = 256;
 
   void on_accept(boost::beast::error_code ec);
   void do_read();

@@ -1,6 +1,7 @@
 // Fan-out: one buffer per role set and change, tally and turnout coalesced, a bounded outgoing queue.
 #include <gtest/gtest.h>
 
+#include "core/view.hpp"
 #include "harness.hpp"
 #include "net/outgoing_queue.hpp"
 
@@ -49,6 +50,13 @@ TEST(FanOut, TallyAndTurnoutAreCoalescedAndFlushedWhenTheBallotCloses) {
   const json created = chair->request({{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
   const std::string ballot = created["result"]["ballot"];
   ASSERT_EQ(chair->request({{"type", "open_ballot"}, {"ballot", ballot}})["type"], "ack");  // sent at once
+  // The chair's ack and the display's update travel on different connections: wait for the display's.
+  display->wait_view([&](const json& view) {
+    for (const auto& b : view["ballots"]["items"]) {
+      if (b["id"] == ballot) return b["status"] == "open";
+    }
+    return false;
+  });
   const std::size_t before_votes = display->count();
 
   std::vector<std::shared_ptr<Client>> voters;
@@ -86,41 +94,135 @@ TEST(FanOut, TallyAndTurnoutAreCoalescedAndFlushedWhenTheBallotCloses) {
   }
 }
 
-net::Outgoing text(const std::string& s, bool coalescable = false) {
-  return net::make_outgoing(s, coalescable);
+// A count update goes out a slice of connections at a time (here one), and acks may pass it; but no
+// connection ever gets an older copy of the ballots section after a newer one (here: after the ballot closed
+// while the counts of the last sheets were still on their way), and everyone ends with the final count.
+TEST(FanOut, ACountSentInSlicesNeverArrivesAfterANewerCopy) {
+  net::Limits limits = Hall::test_limits();
+  limits.tally_hz = 0;     // every count change goes out
+  limits.count_slice = 1;  // one connection, then the hearing's other work, then the next
+  Hall hall(limits);
+  hall.start();
+  auto chair = hall.join("chair");
+  auto display = hall.join("screen");
+  auto desk = hall.join("sec1");
+  constexpr int kVoters = 30;
+  std::vector<std::shared_ptr<Client>> voters;
+  for (int i = 1; i <= kVoters; ++i) voters.push_back(hall.join(voter_id(i)));
+  ASSERT_EQ(chair->request({{"type", "open_check_in"}})["type"], "ack");
+  for (int i = 1; i <= 100; ++i)  // the demo hearing's quorum
+    ASSERT_EQ(desk->request({{"type", "check_in"}, {"participant", voter_id(i)}})["type"], "ack");
+  ASSERT_EQ(chair->request({{"type", "start_session"}})["type"], "ack");
+  const json created = chair->request({{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
+  const std::string ballot = created["result"]["ballot"];
+  ASSERT_EQ(chair->request({{"type", "open_ballot"}, {"ballot", ballot}})["type"], "ack");
+  // Every voter sends at once and the chair closes without waiting: counts of many batches are still being
+  // spread when the closing update goes out.
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < voters.size(); ++i) {
+    ids.push_back(voters[i]->next_id());
+    voters[i]->send({{"type", "cast_sheet"},
+                     {"id", ids.back()},
+                     {"ballot", ballot},
+                     {"marks", {{"s01", {{"zhuti", {"hao"}}, {"lianjie", {"hao"}}, {"zuofeng", {"hao"}}}}}},
+                     {"receipt", random_receipt()},
+                     {"idempotency_key", "k" + std::to_string(i)}});
+  }
+  ASSERT_EQ(chair->request({{"type", "close_ballot"}, {"ballot", ballot}})["type"], "ack");
+  int acked = 0;
+  for (std::size_t i = 0; i < voters.size(); ++i) {
+    const json answer = voters[i]->wait_answer(ids[i]);
+    if (answer["type"] == "ack") ++acked;
+  }
+
+  auto status_of = [&](const json& sections) -> json {
+    for (const auto& b : sections["ballots"]["items"]) {
+      if (b["id"] == ballot) return b;
+    }
+    return json();
+  };
+  std::vector<std::shared_ptr<Client>> everyone = voters;
+  everyone.push_back(display);
+  for (auto& c : everyone) {
+    c->wait_view([&](const json& view) { return status_of(view).value("status", "") == "closed"; });
+    std::int64_t last_seq = -1;
+    int voted = -1;
+    bool closed = false;
+    for (const auto& m : c->messages()) {
+      if (m["type"] != "update" || !m.contains("sections") || !m["sections"].contains("ballots")) continue;
+      EXPECT_GE(m["seq"].get<std::int64_t>(), last_seq) << "an older ballots section after a newer one";
+      EXPECT_FALSE(closed) << "a ballots section after the closing one";
+      last_seq = m["seq"];
+      const json b = status_of(m["sections"]);
+      if (b.is_null()) continue;
+      EXPECT_GE(b["turnout"]["voted"].get<int>(), voted) << "the turnout went back";
+      voted = b["turnout"]["voted"];
+      closed = b["status"] == "closed";
+    }
+    EXPECT_EQ(voted, acked);
+  }
 }
 
-TEST(OutgoingQueue, ReplacesAStaleCountButNeverTheMessageBeingWritten) {
-  net::OutgoingQueue q(4, 1 << 20);
+net::Outgoing text(const std::string& s, net::Carried carries = 0) {
+  return net::make_outgoing(s, carries);
+}
+
+constexpr net::Carried kCount = core::mask_of(core::Section::tally) | core::mask_of(core::Section::ballots);
+constexpr net::Carried kAgenda = core::mask_of(core::Section::agenda);
+
+TEST(OutgoingQueue, ANewerUpdateSupersedesWaitingOnesItCoversButNeverTheOneBeingWritten) {
+  net::OutgoingQueue q(8, 1 << 20);
   using P = net::OutgoingQueue::Pushed;
-  EXPECT_EQ(q.push(text("count-1", true), false), P::queued);  // now being written
-  EXPECT_EQ(q.push(text("agenda"), true), P::queued);
-  EXPECT_EQ(q.push(text("count-2", true), true), P::queued);
-  EXPECT_EQ(q.push(text("count-3", true), true), P::replaced_stale);
+  EXPECT_EQ(q.push(text("count-1", kCount), false), P::queued);  // now being written
+  EXPECT_EQ(q.push(text("agenda-1", kAgenda), true), P::queued);
+  EXPECT_EQ(q.push(text("count-2", kCount), true), P::queued);
+  EXPECT_EQ(q.push(text("count-3", kCount), true), P::replaced_stale);         // count-2 goes
+  EXPECT_EQ(q.push(text("both", kCount | kAgenda), true), P::replaced_stale);  // agenda-1 and count-3
+  EXPECT_EQ(q.push(text("me", net::kCarriesMe), true), P::queued);             // covers nothing else
   ASSERT_EQ(q.size(), 3u);
   EXPECT_EQ(*q.front().text, "count-1");
   q.pop_front();
-  EXPECT_EQ(*q.front().text, "agenda");
+  EXPECT_EQ(*q.front().text, "both");
   q.pop_front();
-  EXPECT_EQ(*q.front().text, "count-3");  // the newest, after what was queued before it
-  EXPECT_EQ(q.bytes(), 7u);
+  EXPECT_EQ(*q.front().text, "me");
+  EXPECT_EQ(q.bytes(), 2u);
+}
+
+TEST(OutgoingQueue, AnAnswerKeepsEveryUpdateBeforeIt) {
+  net::OutgoingQueue q(8, 1 << 20);
+  using P = net::OutgoingQueue::Pushed;
+  EXPECT_EQ(q.push(text("welcome"), false), P::queued);
+  EXPECT_EQ(q.push(text("agenda-1", kAgenda), true), P::queued);
+  EXPECT_EQ(q.push(text("ack"), true), P::queued);
+  EXPECT_EQ(q.push(text("agenda-2", kAgenda), true), P::queued);  // agenda-1 is what the ack's sender saw
+  EXPECT_EQ(q.push(text("agenda-3", kAgenda), true), P::replaced_stale);
+  ASSERT_EQ(q.size(), 4u);
+  std::vector<std::string> order;
+  while (!q.empty()) {
+    order.push_back(*q.front().text);
+    q.pop_front();
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"welcome", "agenda-1", "ack", "agenda-3"}));
 }
 
 TEST(OutgoingQueue, ABacklogOverEitherBoundIsTooSlow) {
   using P = net::OutgoingQueue::Pushed;
   net::OutgoingQueue by_count(3, 1 << 20);
+  EXPECT_EQ(by_count.push(text("being written"), false), P::queued);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(by_count.push(text("m"), true), P::queued);
   EXPECT_EQ(by_count.push(text("m"), true), P::over_bound);
+  // The message being written and one waiting always fit, however large; a second waiting one does not.
   net::OutgoingQueue by_bytes(100, 10);
-  EXPECT_EQ(by_bytes.push(text(std::string(50, 'x')), true), P::queued);  // one message always fits
-  EXPECT_EQ(by_bytes.push(text("y"), true), P::over_bound);
+  EXPECT_EQ(by_bytes.push(text(std::string(50, 'x')), false), P::queued);
+  EXPECT_EQ(by_bytes.push(text(std::string(50, 'y')), true), P::queued);
+  EXPECT_EQ(by_bytes.push(text("z"), true), P::over_bound);
   by_bytes.drop_unsent(true);
   EXPECT_EQ(by_bytes.size(), 1u);
   EXPECT_EQ(by_bytes.bytes(), 50u);
-  // Coalescing keeps a client that only lags on counts inside the bound.
+  // Superseding keeps a client that only lags on state inside the bound.
   net::OutgoingQueue counts(2, 1 << 20);
-  EXPECT_EQ(counts.push(text("c1", true), false), P::queued);
-  for (int i = 0; i < 50; ++i) EXPECT_NE(counts.push(text("c", true), true), P::over_bound);
+  EXPECT_EQ(counts.push(text("c1", kCount), false), P::queued);
+  for (int i = 0; i < 50; ++i) EXPECT_NE(counts.push(text("c", kCount), true), P::over_bound);
   EXPECT_EQ(counts.size(), 2u);
 }
 

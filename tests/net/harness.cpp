@@ -39,7 +39,12 @@ Client::~Client() = default;
 
 void Client::connect(std::uint16_t port, bool read) {
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
-  beast::get_lowest_layer(ws_).socket().connect(endpoint);
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  socket.open(tcp::v4());
+  // A client that will not read gets a small window, so the server's queue, not the kernel's buffers, takes
+  // the backlog.
+  if (!read) socket.set_option(asio::socket_base::receive_buffer_size(4096));
+  socket.connect(endpoint);
   ws_.read_message_max(64 * 1024 * 1024);
   ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws");
   if (read) start_reading();

@@ -1,0 +1,168 @@
+// LiveHearing driven step by step: the test owns the io_context and runs one handler at a time, and waits
+// for the store with flush(), so the interleaving of a count spread with later commands is exact.
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "harness.hpp"
+#include "net/live_hearing.hpp"
+#include "store/store.hpp"
+
+namespace dais::test {
+namespace {
+
+// A connection that keeps what it is sent, in order.
+class Recorder final : public net::Connection {
+ public:
+  void deliver(net::Outgoing message) override { got.push_back(json::parse(*message.text)); }
+  void close(std::uint16_t, std::string, bool) override {}
+  std::vector<json> got;
+};
+
+class SteppedHearing {
+ public:
+  explicit SteppedHearing(net::Limits limits) : limits_(limits) {
+    auto state = hall_.store().load(hall_.hearing_id());
+    if (!state) throw std::runtime_error(state.error().message);
+    hearing_ = std::make_shared<net::LiveHearing>(
+        ioc_, net::HearingContext{hall_.store(), reads_, clock_, metrics_, limits_}, hall_.hearing_id(),
+        std::move(*state));
+  }
+
+  std::shared_ptr<Recorder> join(const std::string& participant) {
+    auto c = std::make_shared<Recorder>();
+    hearing_->join(c, participant, std::nullopt);
+    ioc_.poll();
+    who_[c.get()] = participant;
+    return c;
+  }
+
+  // Queues a command; the caller steps it through.
+  void submit(const std::shared_ptr<Recorder>& from, json message) {
+    const std::string type = message["type"];
+    message["id"] = "r" + std::to_string(++ids_);
+    json body = message;
+    body.erase("id");
+    if (type == "cast_sheet") {  // what the WebSocket session does before the hearing sees a sheet
+      body["receipt_hash"] = store::sha256_hex(body["receipt"].get<std::string>());
+      body.erase("receipt");
+      body.erase("idempotency_key");
+    }
+    auto command = core::command_from_json(body);
+    ASSERT_TRUE(command) << command.error().message;
+    net::Request r{from, who_.at(from.get()), net::Incoming{type, message["id"], message}, *command};
+    hearing_->submit(std::move(r));
+  }
+  // Runs one ready handler; false when none was ready.
+  bool step() { return ioc_.poll_one() > 0; }
+  // Waits until every record submitted so far is committed: its completion is then queued on the strand.
+  void commit() { hall_.store().flush(); }
+  // Everything, until nothing is left to do.
+  void settle() {
+    do {
+      ioc_.poll();
+      commit();
+    } while (ioc_.poll() > 0);
+  }
+  json request(const std::shared_ptr<Recorder>& from, json message) {
+    const std::size_t before = from->got.size();
+    submit(from, std::move(message));
+    settle();
+    for (std::size_t i = before; i < from->got.size(); ++i) {
+      if (from->got[i]["type"] == "ack" || from->got[i]["type"] == "error") return from->got[i];
+    }
+    return json();
+  }
+
+ private:
+  Hall hall_;
+  boost::asio::io_context ioc_;
+  // Without work the io_context counts as stopped and polls nothing more.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{ioc_.get_executor()};
+  std::mutex reads_;
+  net::ManualClock clock_;
+  net::Metrics metrics_;
+  net::Limits limits_;
+  std::shared_ptr<net::LiveHearing> hearing_;
+  std::map<const net::Connection*, std::string> who_;
+  std::uint64_t ids_ = 0;
+};
+
+json ballot_in(const json& sections, const std::string& ballot) {
+  for (const auto& b : sections["ballots"]["items"]) {
+    if (b["id"] == ballot) return b;
+  }
+  return json();
+}
+
+json sheet(const std::string& ballot, int k) {
+  return {{"type", "cast_sheet"},
+          {"ballot", ballot},
+          {"marks", {{"s01", {{"zhuti", {"hao"}}, {"lianjie", {"hao"}}, {"zuofeng", {"hao"}}}}}},
+          {"receipt", random_receipt()},
+          {"idempotency_key", "k" + std::to_string(k)}};
+}
+
+// A count goes out a slice of connections at a time and the voter's ack passes it; the closing update that
+// follows first completes the older count, so nobody gets the open ballot after the closed one.
+TEST(LiveHearing, AnAckPassesACountSpreadButNoNewerBallotsSectionDoes) {
+  net::Limits limits = Hall::test_limits();
+  limits.count_slice = 1;
+  SteppedHearing h(limits);
+  auto chair = h.join("chair");
+  auto desk = h.join("sec1");
+  auto display = h.join("screen");
+  std::vector<std::shared_ptr<Recorder>> voters;
+  for (int i = 1; i <= 6; ++i) voters.push_back(h.join(voter_id(i)));
+  ASSERT_EQ(h.request(chair, {{"type", "open_check_in"}})["type"], "ack");
+  for (int i = 1; i <= 100; ++i)  // the demo hearing's quorum
+    ASSERT_EQ(h.request(desk, {{"type", "check_in"}, {"participant", voter_id(i)}})["type"], "ack");
+  ASSERT_EQ(h.request(chair, {{"type", "start_session"}})["type"], "ack");
+  const json created =
+      h.request(chair, {{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
+  const std::string ballot = created["result"]["ballot"];
+  ASSERT_EQ(h.request(chair, {{"type", "open_ballot"}, {"ballot", ballot}})["type"], "ack");
+  std::vector<std::size_t> before;
+  for (auto& v : voters) before.push_back(v->got.size());
+
+  // The sheet: submitted, committed, finished. Its ack is out while its count reached one connection.
+  h.submit(voters[0], sheet(ballot, 0));
+  ASSERT_TRUE(h.step());  // the batch, handed to the store
+  h.commit();
+  ASSERT_TRUE(h.step());  // the commit's completion: first slice, personal update, ack
+  ASSERT_EQ(voters[0]->got.back()["type"], "ack");
+  int without_count = 0;
+  for (std::size_t i = 1; i < voters.size(); ++i) without_count += voters[i]->got.size() == before[i] ? 1 : 0;
+  EXPECT_GE(without_count, 4) << "the count went to everyone at once";
+
+  // The chair closes while the count is still spreading.
+  h.submit(chair, {{"type", "close_ballot"}, {"ballot", ballot}});
+  ASSERT_TRUE(h.step());  // one more slice
+  ASSERT_TRUE(h.step());  // the close, handed to the store
+  h.commit();
+  h.settle();
+
+  std::vector<std::shared_ptr<Recorder>> everyone = voters;
+  everyone.push_back(display);
+  for (auto& c : everyone) {
+    std::int64_t last_seq = -1;
+    bool closed = false;
+    int voted = -1;
+    for (const auto& m : c->got) {
+      if (m["type"] != "update" || !m.contains("sections") || !m["sections"].contains("ballots")) continue;
+      EXPECT_FALSE(closed) << "a ballots section after the closing one: " << m.dump();
+      EXPECT_GE(m["seq"].get<std::int64_t>(), last_seq);
+      last_seq = m["seq"];
+      const json b = ballot_in(m["sections"], ballot);
+      if (b.is_null()) continue;
+      closed = b["status"] == "closed";
+      voted = b["turnout"]["voted"];
+    }
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(voted, 1);
+  }
+}
+
+}  // namespace
+}  // namespace dais::test
