@@ -1,9 +1,6 @@
 // `dais check FILE`: validates a hearing definition and prints what the hearing will be, in words, so that
 // the organisers can read back the agenda, the people, the ballots and the scoring rules before the day.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -11,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/json_file.hpp"
 #include "core/definition.hpp"
 
 namespace dais::app {
@@ -226,25 +224,12 @@ void print_summary(std::ostream& out, const HearingDefinition& d) {
 
 // Reads and checks the file; on any problem prints "FILE: where: why" and returns 1.
 int check(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::cerr << file << ": cannot read: " << std::strerror(errno) << "\n";
+  auto doc = read_json_file(file);
+  if (!doc) {
+    std::cerr << doc.error().message << "\n";
     return 1;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line L, column C: …"; keep the human
-    // part.
-    std::string why = e.what();
-    if (auto cut = why.find("] "); cut != std::string::npos) why = why.substr(cut + 2);
-    std::cerr << file << ": not valid JSON: " << why << " (byte " << e.byte << ")\n";
-    return 1;
-  }
-  auto def = core::parse_definition(doc);
+  auto def = core::parse_definition(*doc);
   if (!def) {
     const core::Error& e = def.error();
     std::cerr << file << ": " << (e.field.empty() ? "/" : e.field) << ": " << e.message << "\n";

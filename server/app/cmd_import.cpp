@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/json_file.hpp"
 #include "store/store.hpp"
 
 namespace dais::app {
@@ -24,21 +25,6 @@ struct ImportOptions {
   std::string db;
   std::string tokens_out;
 };
-
-core::Result<core::HearingDefinition> read_definition(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return core::make_error(core::ErrorCode::not_found, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    return core::make_error(core::ErrorCode::invalid, path + " is not valid JSON: " + e.what());
-  }
-  return core::parse_definition(doc);
-}
 
 std::string roles_text(const core::RoleSet& roles) {
   std::string out;
@@ -79,7 +65,12 @@ bool write_all(int fd, const std::string& text) {
 }
 
 int run_import(const ImportOptions& o) {
-  auto def = read_definition(o.definition);
+  auto doc = read_json_file(o.definition);
+  if (!doc) {
+    std::cerr << "dais import: " << doc.error().message << '\n';
+    return 1;
+  }
+  auto def = core::parse_definition(*doc);
   if (!def) {
     std::cerr << "dais import: " << o.definition << ": "
               << (def.error().field.empty() ? "" : def.error().field + ": ") << def.error().message << '\n';

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/json_file.hpp"
 #include "net/server.hpp"
 #include "store/store.hpp"
 
@@ -28,19 +29,6 @@ struct ServeFlags {
   std::optional<std::int64_t> port, threads;
   bool demo = false;
 };
-
-core::Result<nlohmann::json> read_json(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return core::make_error(core::ErrorCode::not_found,
-                            "cannot read " + path.string() + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto doc = nlohmann::json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded())
-    return core::make_error(core::ErrorCode::invalid, path.string() + " is not valid JSON");
-  return doc;
-}
 
 // The demo seed: --seed, else seeds/demo-hearing.json in the working directory or in a parent of the binary's
 // directory (so it is found from the source tree and from a build tree inside it).
@@ -116,7 +104,7 @@ core::Result<DemoLinks> prepare_demo(store::Store& store, const ServeFlags& flag
     if (!seed)
       return core::make_error(core::ErrorCode::not_found,
                               "seeds/demo-hearing.json not found; pass --seed FILE");
-    auto doc = read_json(*seed);
+    auto doc = read_json_file(*seed);
     if (!doc) return doc.error();
     auto def = core::parse_definition(*doc);
     if (!def)
@@ -156,7 +144,7 @@ int complain(const std::string& why, int code) {
 int run_serve(const ServeFlags& flags) {
   net::ServerOptions options;
   if (flags.config) {
-    auto config = read_json(*flags.config);
+    auto config = read_json_file(*flags.config);
     if (!config) return complain(config.error().message, 2);
     if (auto r = net::apply_config(options, *config); !r) {
       return complain(*flags.config + ": " + r.error().message, 2);

@@ -32,16 +32,6 @@ core::Result<std::unique_ptr<sql::Database>> open_for_audit(const std::filesyste
   return db;
 }
 
-std::vector<BoxRow> box_rows(sql::Database& db, const HearingId& hearing, const core::BallotId& ballot) {
-  std::vector<BoxRow> rows;
-  auto q = db.query(
-      "SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? AND ballot = ? ORDER BY "
-      "receipt_hash");
-  q.with(hearing, ballot);
-  while (q.next()) rows.push_back(BoxRow{q.text(0), q.text(1), q.text(2)});
-  return rows;
-}
-
 std::vector<HearingId> hearing_ids(sql::Database& db) {
   std::vector<HearingId> ids;
   auto q = db.query("SELECT id FROM hearings ORDER BY id");

@@ -134,14 +134,7 @@ void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, He
 // tells when it was cast, and returns the digest the BallotClosed row will carry. The WAL, which still holds
 // the cast-order history, is checkpointed and truncated after the commit.
 std::string LogWriter::seal_box(const HearingId& hearing, const core::BallotId& ballot) {
-  std::vector<BoxRow> rows;
-  {
-    auto q = db_.query(
-        "SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? AND ballot = ? "
-        "ORDER BY receipt_hash");
-    q.with(hearing, ballot);
-    while (q.next()) rows.push_back(BoxRow{q.text(0), q.text(1), q.text(2)});
-  }
+  const std::vector<BoxRow> rows = box_rows(db_, hearing, ballot);
   if (!rows.empty()) {
     db_.query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
     for (const BoxRow& row : rows) {

@@ -132,4 +132,14 @@ core::Result<RecoveredHearing> recover_hearing(sql::Database& db, const std::str
   return std::move(*recovered);
 }
 
+std::vector<BoxRow> box_rows(sql::Database& db, const std::string& hearing, const core::BallotId& ballot) {
+  std::vector<BoxRow> rows;
+  auto q = db.query(
+      "SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? AND ballot = ? ORDER BY "
+      "receipt_hash");
+  q.with(hearing, ballot);
+  while (q.next()) rows.push_back(BoxRow{q.text(0), q.text(1), q.text(2)});
+  return rows;
+}
+
 }  // namespace dais::store

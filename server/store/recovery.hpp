@@ -23,6 +23,9 @@ core::Result<RecoveredHearing> recover_hearing(sql::Database& db, const std::str
 // The definition as stored at import.
 core::Result<core::HearingDefinition> stored_definition(sql::Database& db, const std::string& hearing);
 
+// One ballot's box, in receipt-hash order.
+std::vector<BoxRow> box_rows(sql::Database& db, const std::string& hearing, const core::BallotId& ballot);
+
 // A box row as the event it was made from: SheetStored with no voter and no time.
 core::Result<core::Event> box_row_event(const std::string& ballot, const BoxRow& row);
 
