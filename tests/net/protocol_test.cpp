@@ -48,6 +48,7 @@ TEST(MessageSchemas, AcceptTheEnginesEncodingOfCommands) {
       core::ExtendTimer{"s01", core::TimerKind::qa, 60},
       core::SubmitInquiry{"s01", "请说明整改时限。", std::string("I1")},
       core::RejectInquiry{"I2", "重复"},
+      core::AnswerInquiry{"I2", ""},  // the engine takes an empty summary (it may follow in the minutes)
       core::OrderInquiries{"s01", {"I3", "I1"}},
       core::RecordCommitment{"I1", "30日内完成", "2026-03-31"},
       core::CreateBallot{"each", std::string("s01")},

@@ -27,6 +27,7 @@ export type AnswerInquiry = {
   id: AnswerInquiryId;
   /** inquiry id, e.g. I3 */
   inquiry: string;
+  /** may be empty: the summary can follow later in the minutes */
   summary: string;
 };
 
