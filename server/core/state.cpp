@@ -34,9 +34,9 @@ std::int64_t HearingState::expected_voters() const {
 }
 
 std::int64_t HearingState::present_voters() const {
-  // Walks the participants rather than looking each checked-in id up: a hall holds thousands.
-  return std::count_if(def.participants.begin(), def.participants.end(), [&](const Participant& p) {
-    return p.roles.has(Role::voter) && checked_in.contains(p.id);
+  return std::count_if(checked_in.begin(), checked_in.end(), [&](const ParticipantId& id) {
+    const Participant* p = participant(id);
+    return p != nullptr && p->roles.has(Role::voter);
   });
 }
 

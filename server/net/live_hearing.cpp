@@ -1,6 +1,7 @@
 #include "net/live_hearing.hpp"
 
 #include <iostream>
+#include <limits>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -446,8 +447,7 @@ void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
   spread_counts();
 }
 
-void LiveHearing::spread_counts() {
-  std::size_t budget = ctx_.limits.count_slice;
+bool LiveHearing::deliver_spreads(std::size_t budget) {
   while (!spreads_.empty() && budget > 0) {
     CountSpread& s = spreads_.front();
     for (; s.next < s.to.size() && budget > 0; ++s.next, --budget) {
@@ -455,7 +455,11 @@ void LiveHearing::spread_counts() {
     }
     if (s.next == s.to.size()) spreads_.pop_front();
   }
-  if (spreads_.empty() || spread_posted_) return;
+  return !spreads_.empty();
+}
+
+void LiveHearing::spread_counts() {
+  if (!deliver_spreads(ctx_.limits.count_slice) || spread_posted_) return;
   spread_posted_ = true;
   // Posted, not run on: the slice just queued and whatever else waits (reads, commits, acks) go first.
   asio::post(strand_, [self = shared_from_this()] {
@@ -465,13 +469,7 @@ void LiveHearing::spread_counts() {
 }
 
 void LiveHearing::finish_spreads() {
-  while (!spreads_.empty()) {
-    CountSpread& s = spreads_.front();
-    for (; s.next < s.to.size(); ++s.next) {
-      if (auto c = s.to[s.next].lock()) c->deliver(Outgoing{s.text, s.carries});
-    }
-    spreads_.pop_front();
-  }
+  deliver_spreads(std::numeric_limits<std::size_t>::max());
 }
 
 void LiveHearing::publish_personal(const std::set<core::ParticipantId>& who) {

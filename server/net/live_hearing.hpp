@@ -114,8 +114,9 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void answer_server_request(const Request& r);
   void publish(core::SectionMask mask, bool coalesced_only);
   void publish_personal(const std::set<core::ParticipantId>& who);
-  void spread_counts();
-  void finish_spreads();
+  bool deliver_spreads(std::size_t budget);  // oldest first; whether some remain
+  void spread_counts();                      // a slice now, the rest in later turns
+  void finish_spreads();                     // all of it now
   void flush_tally();
   void arm_tally_timer();
   Audience& audience(const core::RoleSet& roles);

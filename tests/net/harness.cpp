@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <sys/socket.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -317,6 +319,11 @@ HttpReply http_get(std::uint16_t port, const std::string& target,
 std::string voter_id(int n) {
   std::string digits = std::to_string(n);
   return "v" + std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
+}
+
+void bound_reads(asio::ip::tcp::socket& socket) {
+  timeval tv{std::chrono::duration_cast<std::chrono::seconds>(kWait).count(), 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 std::string random_receipt() {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
@@ -139,6 +140,9 @@ struct HttpReply {
 };
 HttpReply http_get(std::uint16_t port, const std::string& target,
                    const std::map<std::string, std::string>& headers = {});
+
+// A blocking read on `socket` fails after kWait instead of hanging the test.
+void bound_reads(boost::asio::ip::tcp::socket& socket);
 
 std::string random_receipt();
 // v001, v002, … (the demo hearing's voters).

@@ -1,5 +1,4 @@
 // TLS: with a certificate and key the port speaks HTTPS and WSS. The certificate is made here, self-signed.
-#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <fstream>
@@ -48,11 +47,6 @@ void make_certificate(const fs::path& dir) {
 }
 
 // A blocking read never waits longer than this: a broken server fails the test instead of hanging it.
-void bound_reads(asio::ip::tcp::socket& s) {
-  timeval tv{20, 0};
-  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-}
-
 TEST(Tls, HttpsAndWssWithACertificate) {
   std::string pattern = (fs::temp_directory_path() / "dais-tls-XXXXXX").string();
   const fs::path dir = ::mkdtemp(pattern.data());
