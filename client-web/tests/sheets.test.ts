@@ -10,6 +10,9 @@ describe('voter outbox', () => {
     const box = new SheetOutbox(storage, 'k');
     const s = box.cast('B1', marks);
     expect(s.receipt).toMatch(/^[0-9a-f]{64}$/);
+    // The change key is a second, independent secret: showing the receipt must not give it away.
+    expect(s.changeKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.changeKey).not.toBe(s.receipt);
     expect(s.key.length).toBeGreaterThan(0);
     expect(s.key.length).toBeLessThanOrEqual(64);
     const saved = JSON.parse(storage.getItem('k')!);
@@ -55,6 +58,7 @@ describe('voter outbox', () => {
     box.confirm('B1', s.key, 1);
     const c = box.cast('B1', { S1: { duty: ['fair'] } });
     expect(c.receipt).toBe(s.receipt);
+    expect(c.changeKey).toBe(s.changeKey);
     expect(c.key).not.toBe(s.key);
     expect(c.changed).toBe(true);
     expect(c.state).toBe('pending');

@@ -84,6 +84,8 @@ describe('voter view', () => {
     const cast = first.lastSent('cast_sheet')!;
     expect(cast).toMatchObject({ ballot: 'B1', marks: { S1: { duty: ['good'], clean: ['fair'] } } });
     expect(cast.receipt).toMatch(/^[0-9a-f]{64}$/);
+    expect(cast.change_key).toMatch(/^[0-9a-f]{64}$/);
+    expect(cast.change_key).not.toBe(cast.receipt);
     expect(q('[data-test=sheet]')?.dataset.state).toBe('sending');
 
     // The Wi-Fi drops before the ack: the sheet waits on the device.
@@ -106,12 +108,15 @@ describe('voter view', () => {
     const again = second.lastSent('cast_sheet')!;
     expect(again.idempotency_key).toBe(cast.idempotency_key);
     expect(again.receipt).toBe(cast.receipt);
+    expect(again.change_key).toBe(cast.change_key);
     expect(q('[data-test=sheet]')?.dataset.state).toBe('sending');
 
     second.deliver({ type: 'ack', id: again.id, seq: 12, result: { ballot: 'B1' }, duplicate: true });
     await flush();
     expect(q('[data-test=sheet]')?.dataset.state).toBe('confirmed');
     expect(q('[data-test=receipt]')?.textContent?.replace(/\s/g, '')).toContain(String(cast.receipt));
+    // What the tablet shows to have the sheet checked is the receipt, never the change key.
+    expect(document.body.textContent?.replace(/\s/g, '')).not.toContain(String(cast.change_key));
     expect((q('[data-dimension=duty] [data-grade=good]') as HTMLButtonElement).disabled).toBe(true);
   });
 

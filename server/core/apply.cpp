@@ -49,11 +49,15 @@ void store_sheet(HearingState& s, const SheetStored& e) {
   if (auto old = sheets.find(key); old != sheets.end()) add_sheet(b.tally, *tpl, b.slots, old->second, -1);
   add_sheet(b.tally, *tpl, b.slots, e.entry, +1);
   sheets[key] = e.entry;
-  if (e.voter) {
-    // A named ballot has nothing to hide: its live tally is the exact one.
-    b.live = b.tally;
-    b.changes_since_live = 0;
-  }
+  if (e.voter) b.live = b.tally;  // a named ballot has nothing to hide: its live tally is the exact one
+}
+
+// A ballot that closes (or is voided) takes no more sheets: its held count and the change tags go, as they go
+// from the file (server/store/log_writer.cpp), so the state and a recovery from the file stay equal.
+void end_changes(Ballot& b, BallotStatus status) {
+  b.status = status;
+  b.held.reset();
+  for (auto& [receipt, entry] : b.box) entry.change_tag.reset();
 }
 
 struct Applier {
@@ -172,19 +176,15 @@ struct Applier {
   void operator()(const SheetRecorded& e) {
     Ballot& b = s.ballots.at(e.ballot);
     b.voted.insert(e.voter);
-    if (!e.changed) ++b.changes_since_live;  // see decide_ballots.cpp: changes do not count towards k
   }
   void operator()(const SheetStored& e) { store_sheet(s, e); }
-  void operator()(const LiveTallyRefreshed& e) {
-    Ballot& b = s.ballots.at(e.ballot);
-    b.live = e.tally;
-    b.changes_since_live = 0;
-  }
-  void operator()(const BallotClosed& e) { s.ballots.at(e.ballot).status = BallotStatus::closed; }
+  void operator()(const LiveTallyRefreshed& e) { s.ballots.at(e.ballot).live = e.tally; }
+  void operator()(const LiveTallyHeld& e) { s.ballots.at(e.ballot).held = e.tally; }
+  void operator()(const BallotClosed& e) { end_changes(s.ballots.at(e.ballot), BallotStatus::closed); }
   void operator()(const BallotPublished& e) { s.ballots.at(e.ballot).status = BallotStatus::published; }
   void operator()(const BallotVoided& e) {
     Ballot& b = s.ballots.at(e.ballot);
-    b.status = BallotStatus::voided;
+    end_changes(b, BallotStatus::voided);
     b.void_reason = e.reason;
   }
 

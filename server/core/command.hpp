@@ -112,6 +112,9 @@ struct CastSheet {
   BallotId ballot;
   Marks marks;
   ReceiptHash receipt_hash;
+  // Hash of the voter and the device's change key (never shown, unlike the receipt); needed to cast or change
+  // a sheet of a changeable anonymous ballot. The core never sees the key.
+  std::optional<std::string> change_tag = std::nullopt;
 };  // voter
 
 // Access (chair)

@@ -99,7 +99,8 @@ constexpr auto describe(Tag<VoidBallot>) {
 }
 constexpr auto describe(Tag<CastSheet>) {
   return std::tuple{field("ballot", &CastSheet::ballot), field("marks", &CastSheet::marks),
-                    field("receipt_hash", &CastSheet::receipt_hash)};
+                    field("receipt_hash", &CastSheet::receipt_hash),
+                    field("change_tag", &CastSheet::change_tag)};
 }
 
 constexpr auto describe(Tag<RevokeToken>) {

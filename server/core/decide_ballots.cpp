@@ -1,6 +1,6 @@
 // Ballots (民主评议): pending → open → closed → published, or voided and rerun; one sheet per voter.
 // For anonymous ballots who voted (SheetRecorded, logged) and what was marked (SheetStored, ballot box only)
-// are separate events, and the published live tally moves only after k sheets.
+// are separate events, and the live count moves in steps of k new sheets, one step behind (step_live_count).
 #include <algorithm>
 
 #include "core/decide.hpp"
@@ -70,14 +70,19 @@ std::optional<Error> check_marks(const Ballot& ballot, const BallotTemplate& tpl
   return std::nullopt;
 }
 
+bool changeable_anonymous(const BallotTemplate& tpl) {
+  return tpl.anonymous && tpl.change == ChangePolicy::until_close;
+}
+
 // Finds the sheet a voter replaces, or tells why there is none to replace.
 Result<const BoxEntry*> previous_sheet(const Ballot& ballot, const BallotTemplate& tpl,
-                                       const ParticipantId& voter, const ReceiptHash& receipt) {
+                                       const ParticipantId& voter, const CastSheet& cmd) {
   const bool voted = ballot.voted.contains(voter);
   if (tpl.anonymous) {
-    // The box knows no voters: the old sheet is found by its receipt alone.
-    const auto it = ballot.box.find(receipt);
-    if (voted && it == ballot.box.end()) {
+    // The box knows no voters: the old sheet is found by its receipt, and only the change tag, which only the
+    // voter's own device can make, lets it be replaced. A receipt is shown to be checked; it changes nothing.
+    const auto it = ballot.box.find(cmd.receipt_hash);
+    if (voted && (it == ballot.box.end() || it->second.change_tag != cmd.change_tag)) {
       return make_error(ErrorCode::invalid, "receipt does not match", "/receipt_hash");
     }
     if (!voted && it != ballot.box.end()) {
@@ -87,6 +92,24 @@ Result<const BoxEntry*> previous_sheet(const Ballot& ballot, const BallotTemplat
   }
   const auto it = ballot.named.find(voter);
   return it == ballot.named.end() ? nullptr : &it->second;
+}
+
+// The live count of an anonymous ballot moves in steps of k new sheets and one step behind: at the step of
+// sheet (m+1)k it shows the count as it stood at sheet mk, and the count at (m+1)k is held back until the
+// next step. Any two counts anyone sees (the hall, the chair, the log) therefore differ by a whole step of k
+// sheets, and so does the final count at close from the last live one, however few sheets came in between:
+// differencing never isolates fewer than k voters, though the chair sees who voted. Changed sheets do not
+// make steps (k changes by one voter would move the count by exactly that voter's change); they show in the
+// next count. Named ballots keep their live count exact in apply().
+void step_live_count(const Context& ctx, const Ballot& ballot, const BallotTemplate& tpl,
+                     const BoxEntry& entry, Events& events) {
+  const auto k = static_cast<std::size_t>(std::max<std::int64_t>(1, ctx.state.def.settings.k_anonymity));
+  if ((ballot.voted.size() + 1) % k != 0) return;
+  if (ballot.held)
+    events.push_back(ctx.event(LiveTallyRefreshed{ballot.id, summed_over_groups(*ballot.held)}));
+  Tally now = ballot.tally;
+  add_sheet(now, tpl, ballot.slots, entry, +1);
+  events.push_back(Event{0, LiveTallyHeld{ballot.id, std::move(now)}});
 }
 
 }  // namespace
@@ -145,7 +168,8 @@ Decision decide_command(const Context& ctx, const CloseBallot& cmd) {
   if (!b) return b.error();
   if ((*b)->status != BallotStatus::open)
     return make_error(ErrorCode::wrong_stage, "the ballot is not open", "/ballot");
-  // At close the live tally catches up with the exact one, however few sheets came in since the last refresh.
+  // At close the live tally becomes the exact one: at least k sheets after the last live count (see
+  // step_live_count).
   return Events{ctx.event(BallotClosed{cmd.ballot}), ctx.event(LiveTallyRefreshed{cmd.ballot, (*b)->tally})};
 }
 
@@ -191,16 +215,20 @@ Decision decide_command(const Context& ctx, const CastSheet& cmd) {
     return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters",
                       "/receipt_hash");
   }
+  if (changeable_anonymous(tpl) && !(cmd.change_tag && is_receipt_hash(*cmd.change_tag))) {
+    return make_error(ErrorCode::invalid, "a sheet that may be changed needs the device's change key",
+                      "/change_tag");
+  }
   const bool voted = ballot.voted.contains(voter);
   if (voted && tpl.change == ChangePolicy::first_press) {
     return make_error(ErrorCode::already_voted, "the first sheet counts and was recorded");
   }
   if (auto e = check_marks(ballot, tpl, cmd.marks)) return *e;
-  auto previous = previous_sheet(ballot, tpl, voter, cmd.receipt_hash);
+  auto previous = previous_sheet(ballot, tpl, voter, cmd);
   if (!previous) return previous.error();
 
-  const Participant& who = ctx.actor;
-  const BoxEntry entry{ctx.state.def.tally_group(who), cmd.marks};
+  const BoxEntry entry{sheet_group(ctx.state, tpl, ctx.actor), cmd.marks,
+                       changeable_anonymous(tpl) ? cmd.change_tag : std::nullopt};
   Events events{ctx.event(SheetRecorded{cmd.ballot, voter, voted})};
   // The contents of an anonymous sheet carry neither voter nor time.
   if (tpl.anonymous) {
@@ -208,16 +236,7 @@ Decision decide_command(const Context& ctx, const CastSheet& cmd) {
   } else {
     events.push_back(ctx.event(SheetStored{cmd.ballot, voter, cmd.receipt_hash, entry}));
   }
-  // Named ballots keep their live tally exact in apply(); anonymous ones refresh it every k new sheets. A
-  // changed sheet does not count: k changes by one voter would move the count by exactly that voter's change,
-  // and the log says whose changes they were. Changes show at the next refresh or at close.
-  const std::int64_t k = std::max<std::int64_t>(1, ctx.state.def.settings.k_anonymity);
-  if (tpl.anonymous && !voted && ballot.changes_since_live + 1 >= k) {
-    Tally after = ballot.tally;
-    if (*previous != nullptr) add_sheet(after, tpl, ballot.slots, **previous, -1);
-    add_sheet(after, tpl, ballot.slots, entry, +1);
-    events.push_back(ctx.event(LiveTallyRefreshed{cmd.ballot, std::move(after)}));
-  }
+  if (tpl.anonymous && !voted) step_live_count(ctx, ballot, tpl, entry, events);
   return events;
 }
 

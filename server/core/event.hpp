@@ -110,8 +110,15 @@ struct SheetStored {
   ReceiptHash receipt_hash;
   BoxEntry entry;
 };
-// The k-anonymous live tally moved (after at least k new or changed sheets, or at close).
+// The live tally views may show moved: an anonymous ballot's to the count one step of k new sheets ago,
+// summed over groups; at close, to the exact count.
 struct LiveTallyRefreshed {
+  BallotId ballot;
+  Tally tally;
+};
+// An anonymous ballot passed a step of k new sheets: its exact count then, held back until the next step.
+// Secret, like a sheet's contents: kept beside the ballot box, never in the log, no time.
+struct LiveTallyHeld {
   BallotId ballot;
   Tally tally;
 };
@@ -136,7 +143,8 @@ using EventBody =
                  TimerPaused, TimerResumed, TimerExtended, InquirySubmitted, InquiryWithdrawn,
                  InquiryApproved, InquiryRejected, QueueReordered, InquiryAsked, InquiryAnswered,
                  CommitmentRecorded, InquiryUpvoted, BallotCreated, BallotOpened, SheetRecorded, SheetStored,
-                 LiveTallyRefreshed, BallotClosed, BallotPublished, BallotVoided, TokenRevoked>;
+                 LiveTallyRefreshed, BallotClosed, BallotPublished, BallotVoided, TokenRevoked,
+                 LiveTallyHeld>;
 
 struct Event {
   TimeMs at = 0;  // from the command that caused it
@@ -145,8 +153,8 @@ struct Event {
 
 std::string_view event_name(const EventBody& body);  // "inquiry_submitted", …
 
-// True for the contents of an anonymous sheet: stored in the ballot box, never in the event log, and never
-// carrying a time or a voter.
+// True for the contents of an anonymous sheet and for a held count: stored beside the ballot box, never in
+// the event log, and never carrying a time or a voter.
 bool is_secret(const Event& e);
 
 // {"type": "<name>", "at": ms, ...fields}; a secret event serialises without "at".

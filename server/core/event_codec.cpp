@@ -102,6 +102,9 @@ constexpr auto describe(Tag<SheetStored>) {
 constexpr auto describe(Tag<LiveTallyRefreshed>) {
   return std::tuple{field("ballot", &LiveTallyRefreshed::ballot), field("tally", &LiveTallyRefreshed::tally)};
 }
+constexpr auto describe(Tag<LiveTallyHeld>) {
+  return std::tuple{field("ballot", &LiveTallyHeld::ballot), field("tally", &LiveTallyHeld::tally)};
+}
 constexpr auto describe(Tag<BallotClosed>) {
   return std::tuple{field("ballot", &BallotClosed::ballot)};
 }
@@ -129,10 +132,12 @@ constexpr std::string_view kEventNames[] = {
     "inquiry_approved", "inquiry_rejected",       "queue_reordered",   "inquiry_asked",
     "inquiry_answered", "commitment_recorded",    "inquiry_upvoted",   "ballot_created",
     "ballot_opened",    "sheet_recorded",         "sheet_stored",      "live_tally_refreshed",
-    "ballot_closed",    "ballot_published",       "ballot_voided",     "token_revoked"};
+    "ballot_closed",    "ballot_published",       "ballot_voided",     "token_revoked",
+    "live_tally_held"};
 static_assert(std::size(kEventNames) == std::variant_size_v<EventBody>);
 
 bool is_secret_body(const EventBody& body) {
+  if (std::holds_alternative<LiveTallyHeld>(body)) return true;
   const auto* stored = std::get_if<SheetStored>(&body);
   return stored != nullptr && !stored->voter.has_value();
 }

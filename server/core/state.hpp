@@ -89,8 +89,11 @@ struct Tally {
 
 // One box entry of an anonymous ballot: contents with no voter reference, found again only by receipt hash.
 struct BoxEntry {
-  GroupId group;  // the tally group; needed for group weights (a known limit for very small groups)
+  GroupId group;  // the tally group, only where the ballot's rule weights groups (a limit for small groups)
   Marks marks;
+  // Anonymous ballots that may be changed: the hash of the voter's id and the change key their device keeps
+  // (never shown, unlike the receipt), so only the voter who cast a sheet can replace it. Gone at close.
+  std::optional<std::string> change_tag = std::nullopt;
   bool operator==(const BoxEntry&) const = default;
 };
 
@@ -106,8 +109,10 @@ struct Ballot {
   std::map<ReceiptHash, BoxEntry> box;      // anonymous ballots only: receipt hash → sheet
   Tally tally;                              // exact; shown for anonymous ballots only once closed
   Tally live;                               // the k-anonymous live tally that views may show
-  std::int64_t changes_since_live = 0;  // new sheets since `live` was last refreshed (changes don't count)
-  std::int64_t eligible = 0;            // eligible voters when the ballot opened
+  // Anonymous ballots while open: the exact count at the last step of k new sheets, shown only one step later
+  // (see decide_ballots.cpp). Secret like the box, kept beside it until the ballot closes.
+  std::optional<Tally> held;
+  std::int64_t eligible = 0;  // eligible voters when the ballot opened
   bool operator==(const Ballot&) const = default;
 };
 

@@ -78,6 +78,7 @@ nlohmann::json state_to_json(const HearingState& state, bool include_secret) {
     // twice.
     for (auto& [id, ballot] : j["ballots"].items()) {
       ballot.erase("box");
+      ballot.erase("held");
       const BallotTemplate* tpl = state.def.ballot_template(state.ballots.at(id).template_id);
       if (tpl == nullptr || tpl->anonymous) ballot.erase("tally");
     }

@@ -51,6 +51,26 @@ void add_sheet(Tally& tally, const BallotTemplate& tpl, const std::vector<SlotId
   tally.sheets += delta;
 }
 
+Tally summed_over_groups(const Tally& tally) {
+  Tally out;
+  out.sheets = tally.sheets;
+  for (const auto& [slot, dims] : tally.sections) {
+    for (const auto& [dim, section] : dims) {
+      SectionTally& folded = out.sections[slot][dim];
+      for (const auto& [grade, by_group] : section.marks) {
+        for (const auto& [group, n] : by_group) folded.marks[grade][GroupId{}] += n;
+      }
+      for (const auto& [group, n] : section.invalid) folded.invalid[GroupId{}] += n;
+    }
+  }
+  return out;
+}
+
+GroupId sheet_group(const HearingState& state, const BallotTemplate& tpl, const Participant& voter) {
+  const ScoringRule* rule = state.def.rule(tpl.rule);
+  return rule != nullptr && rule->weight_groups ? state.def.tally_group(voter) : GroupId{};
+}
+
 namespace {
 
 bool eligible_participant(const Participant& p, const BallotTemplate& tpl) {

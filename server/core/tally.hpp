@@ -13,6 +13,14 @@ namespace dais::core {
 void add_sheet(Tally& tally, const BallotTemplate& tpl, const std::vector<SlotId>& slots,
                const BoxEntry& entry, int sign);
 
+// What a live count may show of an open anonymous ballot: the same counts with every group folded into one,
+// so no refresh singles out the members of a small group.
+Tally summed_over_groups(const Tally& tally);
+
+// The group a sheet is counted under: its voter's voter group where the ballot's rule weights groups, else
+// none, so a box row says nothing about its voter that the count does not need.
+GroupId sheet_group(const HearingState& state, const BallotTemplate& tpl, const Participant& voter);
+
 struct Turnout {
   std::int64_t voted = 0;
   std::int64_t eligible = 0;

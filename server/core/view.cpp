@@ -62,11 +62,13 @@ struct Audience {
     }
     return false;
   }
+  // Results not released to the hall stay with the two who must see them: the chair, who announces, and the
+  // scrutineer, who checks the count (the exports go to the same two). The secretary's desk faces the hall.
   bool sees_results(const Ballot& b) const {
-    const bool officials = has(Role::chair) || has(Role::secretary) || has(Role::scrutineer);
-    if (b.status == BallotStatus::closed) return officials;
+    const bool counters = has(Role::chair) || has(Role::scrutineer);
+    if (b.status == BallotStatus::closed) return counters;
     if (b.status == BallotStatus::published)
-      return s.def.settings.results == ResultsRelease::on_site || officials;
+      return s.def.settings.results == ResultsRelease::on_site || counters;
     return false;
   }
   bool sees_inquiry(const Inquiry& q) const {
@@ -406,6 +408,7 @@ struct Touched {
     return e.voter ? mask_of(Section::ballots) | mask_of(Section::tally) : SectionMask{0};
   }
   SectionMask operator()(const LiveTallyRefreshed&) const { return mask_of(Section::tally); }
+  SectionMask operator()(const LiveTallyHeld&) const { return SectionMask{0}; }  // shown a step later
   SectionMask operator()(const BallotClosed&) const {
     return mask_of(Section::ballots) | mask_of(Section::tally) | mask_of(Section::results);
   }

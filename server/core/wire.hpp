@@ -143,7 +143,8 @@ constexpr auto describe(Tag<Inquiry>) {
                     field("submitted_at", &Inquiry::submitted_at)};
 }
 constexpr auto describe(Tag<BoxEntry>) {
-  return std::tuple{field("group", &BoxEntry::group), field("marks", &BoxEntry::marks)};
+  return std::tuple{field("group", &BoxEntry::group), field("marks", &BoxEntry::marks),
+                    field("change_tag", &BoxEntry::change_tag)};
 }
 constexpr auto describe(Tag<SectionTally>) {
   return std::tuple{field("marks", &SectionTally::marks), field("invalid", &SectionTally::invalid)};
@@ -163,7 +164,7 @@ constexpr auto describe(Tag<Ballot>) {
                     field("box", &Ballot::box, Presence::defaulted),
                     field("tally", &Ballot::tally, Presence::defaulted),
                     field("live", &Ballot::live),
-                    field("changes_since_live", &Ballot::changes_since_live),
+                    field("held", &Ballot::held),
                     field("eligible", &Ballot::eligible)};
 }
 

@@ -20,7 +20,8 @@ constexpr core::SectionMask kCoalescable =
 bool moves_only_the_count(const core::EventBody& body) {
   return std::holds_alternative<core::SheetRecorded>(body) ||
          std::holds_alternative<core::SheetStored>(body) ||
-         std::holds_alternative<core::LiveTallyRefreshed>(body);
+         std::holds_alternative<core::LiveTallyRefreshed>(body) ||
+         std::holds_alternative<core::LiveTallyHeld>(body);
 }
 
 std::string dump(const json& j) {

@@ -1,14 +1,15 @@
 #include "net/websocket_session.hpp"
 
 #include <algorithm>
-#include <iostream>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "core/command.hpp"
+#include "net/sheet_secrets.hpp"
 
 namespace dais::net {
 
@@ -29,21 +30,26 @@ bool RateLimit::take(core::TimeMs now) {
 
 namespace {
 
-void fail(beast::error_code ec, const char* what) {
-  if (ec == asio::error::operation_aborted || ec == websocket::error::closed || ec == asio::error::eof ||
-      ec == beast::error::timeout || ec == asio::error::connection_reset ||
-      ec == websocket::error::message_too_big) {  // answered with 1009 and counted in the metrics
-    return;
-  }
-  std::cerr << "websocket " << what << ": " << ec.message() << "\n";
+// RFC 6455 §7.4.2 gives the close codes up to 4999 a meaning; one above is a protocol error.
+constexpr std::uint16_t kLastCloseCode = 4999;
+// The close frame that fails a connection, as a server sends it (unmasked): 1002, protocol error.
+constexpr unsigned char kProtocolErrorClose[] = {0x88, 0x02, 0x03, 0xEA};
+
+asio::ip::tcp::socket& tcp_socket(asio::ip::tcp::socket& s) {
+  return s;
+}
+asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& s) {
+  return s.socket();
 }
 
 }  // namespace
 
 template <class Stream>
-websocket_session<Stream>::websocket_session(Stream&& stream, std::shared_ptr<SharedState> state)
+websocket_session<Stream>::websocket_session(Stream&& stream, std::shared_ptr<SharedState> state,
+                                             std::shared_ptr<ConnectionLogs> logs)
     : ws_(std::move(stream)),
       state_(std::move(state)),
+      logs_(std::move(logs)),
       hello_timer_(ws_.get_executor()),
       grace_timer_(ws_.get_executor()),
       rate_(state_->limits().rate_per_s, state_->limits().rate_burst, state_->clock().now()),
@@ -71,6 +77,9 @@ void websocket_session<Stream>::run(beast::http::request<beast::http::string_bod
   // Past max_message_bytes a message is answered with too_large; far past it the stream gives up (1009).
   ws_.read_message_max(limits.max_message_bytes * 4);
   ws_.auto_fragment(false);
+  ws_.control_callback([this](websocket::frame_type kind, std::string_view) {
+    if (kind == websocket::frame_type::close) on_close_frame();
+  });
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, this->shared_from_this()));
 }
 
@@ -122,6 +131,38 @@ void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   buffer_.clear();
   buffer_.shrink_to_fit();  // an idle connection keeps no message buffer
   do_read();
+}
+
+// Beast fails the connection (1002) for the close codes RFC 6455 §7.4 reserves below 3000 but echoes any code
+// above 4999. The control callback may not start a close of its own (Beast's rule), so the 1002 frame goes
+// straight onto the stream, then the connection is shut down and the echo Beast writes next fails.
+template <class Stream>
+void websocket_session<Stream>::on_close_frame() {
+  const std::uint16_t code = ws_.reason().code;
+  if (code <= kLastCloseCode || close_sent_) return;  // a code in range, or the answer to our own close
+  failed_ = true;
+  logs_->websocket.write("read: close code " + std::to_string(code) + " is not allowed on the wire");
+  auto& socket = tcp_socket(beast::get_lowest_layer(ws_));
+  beast::error_code ec;
+  // At once or not at all: a peer that stopped reading gets no frame rather than a stuck thread (and a
+  // message of ours it left half-read may end garbled: the connection ends here anyway). Over TLS the record
+  // buffer may still belong to a message being written, so there the frame goes only when none is.
+  if (std::is_same_v<Stream, asio::ip::tcp::socket> || !writing_) {
+    socket.non_blocking(true, ec);
+    asio::write(ws_.next_layer(), asio::buffer(kProtocolErrorClose), ec);
+  }
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+}
+
+template <class Stream>
+void websocket_session<Stream>::fail(beast::error_code ec, const char* what) {
+  if (failed_ || ec == asio::error::operation_aborted || ec == websocket::error::closed ||
+      ec == asio::error::eof || ec == beast::error::timeout || ec == asio::error::connection_reset ||
+      ec == websocket::error::message_too_big) {  // answered with 1009 and counted in the metrics
+    return;
+  }
+  // Broken frames are the usual entry here, and anyone may send them before joining: a repeated log.
+  logs_->websocket.write(std::string(what) + ": " + ec.message());
 }
 
 template <class Stream>
@@ -179,14 +220,10 @@ void websocket_session<Stream>::on_request(Incoming in) {
     json body = in.body;
     body.erase("id");
     if (in.type == "cast_sheet") {
-      // The device's receipt secret never goes further than this: the engine and the store see only its hash.
-      std::string receipt = body.at("receipt").get<std::string>();
-      std::transform(receipt.begin(), receipt.end(), receipt.begin(),
-                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      body["receipt_hash"] = store::sha256_hex(receipt);
-      body.erase("receipt");
+      hash_sheet_secrets(body, hearing_->id(), participant_);
       body.erase("idempotency_key");
       in.body.erase("receipt");
+      in.body.erase("change_key");
     }
     auto command = core::command_from_json(body);
     if (!command) {

@@ -17,7 +17,8 @@ namespace dais::store {
 struct BoxRow {
   std::string receipt_hash;
   std::string group;
-  std::string marks_json;  // canonical JSON of core::Marks
+  std::string marks_json;                                // canonical JSON of core::Marks
+  std::optional<std::string> change_tag = std::nullopt;  // open changeable ballots only; not in the seal
 };
 
 std::string genesis_hash(std::string_view definition_json);

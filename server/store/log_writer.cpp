@@ -76,8 +76,10 @@ core::Result<CommitInfo> LogWriter::write_record(const CommandRecord& record) {
       head = Head{q.int64(0), q.text(1)};
     }
     for (const core::Event& e : record.events) {
-      if (core::is_secret(e)) {
-        put_in_box(record.hearing, std::get<core::SheetStored>(e.body));
+      if (const auto* sheet = std::get_if<core::SheetStored>(&e.body); sheet && core::is_secret(e)) {
+        put_in_box(record.hearing, *sheet);
+      } else if (std::holds_alternative<core::LiveTallyHeld>(e.body)) {
+        hold_tally(record.hearing, e);
       } else {
         append_to_log(record.hearing, e, head);
       }
@@ -108,18 +110,30 @@ core::Result<CommitInfo> LogWriter::write_record(const CommandRecord& record) {
 void LogWriter::put_in_box(const HearingId& hearing, const core::SheetStored& sheet) {
   // A changed sheet replaces its row in place: the box holds one row per receipt, never a history.
   db_.query(
-         "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, ?) "
-         "ON CONFLICT(hearing, ballot, receipt_hash) DO UPDATE SET tally_group = excluded.tally_group, "
-         "marks = excluded.marks")
-      .with(hearing, sheet.ballot, sheet.receipt_hash, sheet.entry.group, json(sheet.entry.marks).dump())
+         "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks, change_tag) "
+         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hearing, ballot, receipt_hash) DO UPDATE SET "
+         "tally_group = excluded.tally_group, marks = excluded.marks, change_tag = excluded.change_tag")
+      .with(hearing, sheet.ballot, sheet.receipt_hash, sheet.entry.group, json(sheet.entry.marks).dump(),
+            sheet.entry.change_tag)
+      .run();
+}
+
+// One row per open ballot: each step of k sheets replaces the count held back from the one before.
+void LogWriter::hold_tally(const HearingId& hearing, const core::Event& held) {
+  db_.query(
+         "INSERT INTO held_tallies(hearing, ballot, event) VALUES (?, ?, ?) "
+         "ON CONFLICT(hearing, ballot) DO UPDATE SET event = excluded.event")
+      .with(hearing, std::get<core::LiveTallyHeld>(held.body).ballot, core::to_json(held).dump())
       .run();
 }
 
 void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, Head& head) {
   const std::string body = core::to_json(e).dump();
   std::optional<std::string> digest;
-  if (const auto* closed = std::get_if<core::BallotClosed>(&e.body))
-    digest = seal_box(hearing, closed->ballot);
+  if (const auto* closed = std::get_if<core::BallotClosed>(&e.body)) {
+    digest = box_digest(hearing, closed->ballot, retire_box(hearing, closed->ballot));
+  }
+  if (const auto* voided = std::get_if<core::BallotVoided>(&e.body)) retire_box(hearing, voided->ballot);
   const std::int64_t position = head.position + 1;
   std::string hash = event_hash(head.hash, hearing, position, body, digest);
   db_.query(
@@ -130,23 +144,23 @@ void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, He
   head = Head{position, std::move(hash)};
 }
 
-// Closing a ballot: rewrites its box in receipt-hash order, so that where a row sits in the file no longer
-// tells when it was cast, and returns the digest the BallotClosed row will carry. The WAL, which still holds
-// the cast-order history, is checkpointed and truncated after the commit.
-std::string LogWriter::seal_box(const HearingId& hearing, const core::BallotId& ballot) {
-  const std::vector<BoxRow> rows = box_rows(db_, hearing, ballot);
-  if (!rows.empty()) {
-    db_.query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
-    for (const BoxRow& row : rows) {
-      db_.query(
-             "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, "
-             "?)")
-          .with(hearing, ballot, row.receipt_hash, row.group, row.marks_json)
-          .run();
-    }
-    checkpoint_due_ = true;
+// A ballot that closes or is voided takes no more sheets. Its box is rewritten in receipt-hash order, so that
+// where a row sits in the file no longer tells when it was cast, and without change tags; its held count
+// goes. secure_delete zeroes the old cells, and the WAL, which still holds the cast-order history, is
+// checkpointed and truncated after the commit. Returns the rows, for the digest that seals a closed box.
+std::vector<BoxRow> LogWriter::retire_box(const HearingId& hearing, const core::BallotId& ballot) {
+  db_.query("DELETE FROM held_tallies WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
+  std::vector<BoxRow> rows = box_rows(db_, hearing, ballot);
+  db_.query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
+  for (BoxRow& row : rows) {
+    row.change_tag.reset();
+    db_.query(
+           "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, ?)")
+        .with(hearing, ballot, row.receipt_hash, row.group, row.marks_json)
+        .run();
   }
-  return box_digest(hearing, ballot, rows);
+  checkpoint_due_ = true;
+  return rows;
 }
 
 void LogWriter::revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) {

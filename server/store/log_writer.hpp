@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "store/chain.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
 
@@ -35,8 +36,9 @@ class LogWriter {
 
   core::Result<CommitInfo> write_record(const CommandRecord& record);
   void put_in_box(const HearingId& hearing, const core::SheetStored& sheet);
+  void hold_tally(const HearingId& hearing, const core::Event& held);
   void append_to_log(const HearingId& hearing, const core::Event& e, Head& head);
-  std::string seal_box(const HearingId& hearing, const core::BallotId& ballot);
+  std::vector<BoxRow> retire_box(const HearingId& hearing, const core::BallotId& ballot);
   void revoke_tokens(const HearingId& hearing, const core::ParticipantId& who);
   core::Result<bool> advance_shadow(const CommandRecord& record, const Head& head);
   void checkpoint();

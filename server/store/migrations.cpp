@@ -75,6 +75,20 @@ CREATE TABLE snapshots (
   state    TEXT NOT NULL
 );
 )sql"},
+    {2, 2, R"sql(
+-- Changeable anonymous sheets: the hash of voter and device change key, so only the voter who cast a sheet can
+-- replace it. Cleared when the box is sealed at close.
+ALTER TABLE ballot_box ADD COLUMN change_tag TEXT;
+
+-- Open anonymous ballots: the exact count at the last step of k sheets, shown only at the next step. As secret
+-- as the box while the ballot is open; deleted at close and void.
+CREATE TABLE held_tallies (
+  hearing TEXT NOT NULL REFERENCES hearings(id),
+  ballot  TEXT NOT NULL,
+  event   TEXT NOT NULL,                     -- canonical JSON of the live_tally_held event
+  PRIMARY KEY (hearing, ballot)
+) WITHOUT ROWID;
+)sql"},
 };
 
 core::Error not_dais(const sql::Database& db, const std::string& why) {

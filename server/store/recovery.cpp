@@ -60,10 +60,11 @@ core::Result<bool> refill_boxes(sql::Database& db, const std::string& hearing, c
   std::map<std::string, std::vector<BoxRow>> boxes;
   {
     auto q = db.query(
-        "SELECT ballot, receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? ORDER BY ballot, "
-        "receipt_hash");
+        "SELECT ballot, receipt_hash, tally_group, marks, change_tag FROM ballot_box WHERE hearing = ? ORDER "
+        "BY "
+        "ballot, receipt_hash");
     q.with(hearing);
-    while (q.next()) boxes[q.text(0)].push_back(BoxRow{q.text(1), q.text(2), q.text(3)});
+    while (q.next()) boxes[q.text(0)].push_back(BoxRow{q.text(1), q.text(2), q.text(3), q.optional_text(4)});
   }
   for (const auto& [ballot_id, rows] : boxes) {
     auto ballot = state.ballots.find(ballot_id);
@@ -76,6 +77,21 @@ core::Result<bool> refill_boxes(sql::Database& db, const std::string& hearing, c
       if (!event) return damaged(hearing, event.error().message);
       core::apply(state, *event);
     }
+  }
+  return true;
+}
+
+// The counts open anonymous ballots hold back until their next step (decide_ballots.cpp: step_live_count).
+core::Result<bool> refill_held_tallies(sql::Database& db, const std::string& hearing,
+                                       core::HearingState& state) {
+  auto q = db.query("SELECT ballot, event FROM held_tallies WHERE hearing = ? ORDER BY ballot");
+  q.with(hearing);
+  while (q.next()) {
+    auto event = core::event_from_json(json::parse(q.text_view(1), nullptr, false));
+    const auto* held = event ? std::get_if<core::LiveTallyHeld>(&event->body) : nullptr;
+    if (held == nullptr || held->ballot != q.text(0) || !state.ballots.contains(held->ballot))
+      return damaged(hearing, "the held count of ballot " + q.text(0) + " is unreadable");
+    core::apply(state, *event);
   }
   return true;
 }
@@ -96,7 +112,8 @@ core::Result<core::HearingDefinition> stored_definition(sql::Database& db, const
 
 core::Result<core::Event> box_row_event(const std::string& ballot, const BoxRow& row) {
   json marks = json::parse(row.marks_json, nullptr, false);
-  core::SheetStored sheet{ballot, std::nullopt, row.receipt_hash, core::BoxEntry{row.group, {}}};
+  core::SheetStored sheet{ballot, std::nullopt, row.receipt_hash,
+                          core::BoxEntry{row.group, {}, row.change_tag}};
   try {
     sheet.entry.marks = marks.get<core::Marks>();
   } catch (const json::exception&) {
@@ -129,6 +146,8 @@ core::Result<RecoveredHearing> recover_hearing(sql::Database& db, const std::str
   }
   auto refilled = refill_boxes(db, hearing, recovered->state);
   if (!refilled) return refilled.error();
+  auto held = refill_held_tallies(db, hearing, recovered->state);
+  if (!held) return held.error();
   return std::move(*recovered);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Hearings for engine tests, built in C++: a small definition with every kind of participant and ballot, and
 // a TestHearing that runs commands with a fake clock and keeps every event for replay.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -140,6 +141,26 @@ inline std::string receipt(int n) {
   return std::string(48, 'a') + buf;
 }
 
+// The change tag a test voter's device makes (the server hashes the voter's id with the device's change key):
+// 64 hex characters, distinct for each voter id of up to 31 characters.
+inline std::string device_tag(const ParticipantId& voter) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (const char ch : voter) {
+    const auto c = static_cast<unsigned char>(ch);
+    hex += kHex[c >> 4];
+    hex += kHex[c & 15];
+  }
+  return std::string(64 - std::min<std::size_t>(hex.size(), 62), 'c') + hex.substr(0, 62);
+}
+
+// A cast as the voter's own device sends it: with that device's change tag unless the test chose one.
+inline Command from_device(const ParticipantId& actor, Command cmd) {
+  if (auto* sheet = std::get_if<CastSheet>(&cmd); sheet != nullptr && !sheet->change_tag)
+    sheet->change_tag = device_tag(actor);
+  return cmd;
+}
+
 // Marks the same grade in every dimension of the given slots.
 inline Marks marks_for(const std::vector<SlotId>& slots, const std::vector<DimensionId>& dims,
                        const GradeId& grade) {
@@ -167,7 +188,7 @@ class TestHearing {
   // Runs a command that must succeed; a failure is reported with its code and message.
   std::vector<Event> ok(const ParticipantId& actor, const Command& cmd) {
     now += 1000;
-    auto r = execute(state, actor, cmd, now);
+    auto r = execute(state, actor, from_device(actor, cmd), now);
     if (!r) {
       ADD_FAILURE() << actor << " " << command_name(cmd) << ": " << to_string(r.error().code) << " "
                     << r.error().message << " " << r.error().field;
@@ -181,7 +202,7 @@ class TestHearing {
   Error fail(const ParticipantId& actor, const Command& cmd) {
     now += 1000;
     const HearingState before = state;
-    auto r = execute(state, actor, cmd, now);
+    auto r = execute(state, actor, from_device(actor, cmd), now);
     EXPECT_EQ(state, before) << "a refused command changed the state";
     if (r) {
       ADD_FAILURE() << actor << " " << command_name(cmd) << " succeeded but should have failed";

@@ -170,5 +170,28 @@ TEST(Agenda, NoSlotChangeWhileAnInquiryIsBeingAsked) {
   h.ok("chair", BeginStage{"S1", Stage::done});
 }
 
+// An inserted slot's id follows the one id rule of the definition: a slot id on the wire, in the log and in
+// the exports is never one the definition file could not hold.
+TEST(Agenda, AnInsertedSlotsIdFollowsTheDefinitionsIdRule) {
+  TestHearing h;
+  const std::string longest(32, 's');
+  auto insert = [&](const std::string& id) {
+    return InsertSlot{SlotDef{id, "P1", "新单位", ReportMode::oral, 300, 300}, 0};
+  };
+  for (const std::string& bad : {longest + "s", std::string(), std::string("s\0", 2), std::string("s/1"),
+                                 std::string("s\t1"), std::string("=1+2"), std::string(" s1"),
+                                 std::string("s1\r"), std::string("段1"), std::string("s.1")}) {
+    SCOPED_TRACE(bad);
+    const Error e = h.fail("chair", insert(bad));
+    EXPECT_EQ(e.code, ErrorCode::invalid);
+    EXPECT_EQ(e.field, "/slot/id");
+    EXPECT_EQ(e.message, "must match the pattern ^[A-Za-z0-9_-]{1,32}$");
+  }
+  h.ok("chair", insert(longest));
+  h.ok("chair", insert("S_9-b"));
+  EXPECT_EQ(h.state.agenda[0].def.id, "S_9-b");
+  EXPECT_EQ(h.state.agenda[1].def.id, longest);
+}
+
 }  // namespace
 }  // namespace dais::core

@@ -2,13 +2,19 @@
 // close, publish, void and rerun.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 #include "core/tally.hpp"
 #include "fixtures.hpp"
 
 namespace dais::core {
 namespace {
 
+using testing::device_tag;
 using testing::FixtureOptions;
+using testing::ids_with_role;
+using testing::make_definition;
 using testing::marks_for;
 using testing::receipt;
 using testing::TestHearing;
@@ -163,6 +169,89 @@ TEST_F(BallotTest, ChangeableUntilCloseFindsTheAnonymousSheetByReceiptOnly) {
   EXPECT_EQ(ballot.voted, (std::set<ParticipantId>{"V1", "V2"}));
 }
 
+TEST_F(BallotTest, AReceiptShownToOthersCannotReplaceTheSheet) {
+  const BallotId b = open("combined", std::nullopt);  // anonymous, changeable until close
+  const std::vector<SlotId> all = {"S1", "S2", "S3"};
+  h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(1)});
+  h.ok("V2", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(2)});
+  // V2 learnt V1's receipt (V1 showed it to the scrutineer) and casts with it from V2's own device.
+  EXPECT_EQ(h.fail("V2", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(1)}).message,
+            "receipt does not match");
+  // Nor does a voter who has not voted yet get in with it.
+  EXPECT_EQ(h.fail("V3", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(1)}).message,
+            "receipt already used");
+  // A sheet that may be changed needs a change tag at all.
+  EXPECT_EQ(
+      h.fail("V3", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(3), std::string("x")}).field,
+      "/change_tag");
+  const Ballot& ballot = h.state.ballots.at(b);
+  EXPECT_EQ(ballot.box.at(receipt(1)).marks, marks_for(all, {"overall"}, "satisfied"));
+  EXPECT_EQ(ballot.box.at(receipt(1)).change_tag, device_tag("V1"));
+  EXPECT_EQ(count(ballot.tally, "S1", "overall", "satisfied"), 1);
+  EXPECT_EQ(count(ballot.tally, "S1", "overall", "unsatisfied"), 1);
+  // V1's own device changes it.
+  h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(1)});
+  EXPECT_EQ(count(h.state.ballots.at(b).tally, "S1", "overall", "basic"), 1);
+  // Closed, the box keeps no change tags: nothing can change any more.
+  h.ok("chair", CloseBallot{b});
+  for (const auto& [hash, entry] : h.state.ballots.at(b).box) EXPECT_FALSE(entry.change_tag) << hash;
+}
+
+// One sheet per voter under any interleaving of first casts, changes, retries with the same receipt and
+// attempts with receipts and tags of others: the box holds exactly one sheet per voter who took part, each
+// voter's is the last one they were acked, and the tally is the sum of the box.
+TEST(BallotProperty, OneSheetPerVoterWhateverTheOrder) {
+  for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+    TestHearing h(FixtureOptions{.voters = 8});
+    h.start();
+    h.ok("chair", CreateBallot{"combined", std::nullopt});
+    h.ok("chair", OpenBallot{"B1"});
+    const std::vector<SlotId> all = {"S1", "S2", "S3"};
+    const std::vector<ParticipantId> voters = ids_with_role(h.state.def, Role::voter);
+    const GradeId grades[] = {"satisfied", "basic", "unsatisfied"};
+    std::map<ParticipantId, GradeId> acked;  // each voter's last acknowledged grade
+    std::map<ParticipantId, std::pair<int, std::string>>
+        first;  // receipt and tag of each voter's first sheet
+    std::mt19937 rng(seed);
+    for (int step = 0; step < 120; ++step) {
+      const ParticipantId& voter = voters[rng() % voters.size()];
+      const ParticipantId& other = voters[rng() % voters.size()];
+      const GradeId grade = grades[rng() % 3];
+      // The receipt a device sends: its own, or (a thief) someone else's. The server binds the change tag to
+      // the sender, so a stolen change key yields a tag of the thief's own, never the owner's.
+      const int own_receipt =
+          static_cast<int>(std::find(voters.begin(), voters.end(), voter) - voters.begin());
+      const int other_receipt =
+          static_cast<int>(std::find(voters.begin(), voters.end(), other) - voters.begin());
+      const int r = rng() % 4 == 0 ? other_receipt : own_receipt;
+      const std::string tag = device_tag(voter + "/" + (rng() % 5 == 0 ? other : voter));
+      const HearingState before = h.state;
+      auto result =
+          execute(h.state, voter, CastSheet{"B1", marks_for(all, {"overall"}, grade), receipt(r), tag},
+                  h.now += 1000);
+      if (result) {
+        acked[voter] = grade;
+        const auto [it, is_first] = first.emplace(voter, std::pair{r, tag});
+        EXPECT_TRUE(is_first || (it->second == std::pair{r, tag})) << "changed by other means, seed " << seed;
+      } else {
+        EXPECT_EQ(h.state, before) << "seed " << seed << " step " << step;
+      }
+    }
+    const Ballot& b = h.state.ballots.at("B1");
+    ASSERT_EQ(b.box.size(), acked.size()) << "seed " << seed;
+    ASSERT_EQ(b.voted.size(), acked.size()) << "seed " << seed;
+    for (const auto& [voter, grade] : acked) {
+      const std::string hash = receipt(first.at(voter).first);
+      ASSERT_TRUE(b.box.contains(hash)) << voter;
+      EXPECT_EQ(b.box.at(hash).marks, marks_for(all, {"overall"}, grade)) << "seed " << seed << " " << voter;
+    }
+    Tally recount;
+    for (const auto& [hash, entry] : b.box)
+      add_sheet(recount, *h.state.def.ballot_template("combined"), b.slots, entry, +1);
+    EXPECT_EQ(recount, b.tally);
+  }
+}
+
 TEST_F(BallotTest, TheAnonymousSheetIsSplitFromItsVoter) {
   const BallotId b = open("each", "S1");
   auto events = h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
@@ -172,26 +261,67 @@ TEST_F(BallotTest, TheAnonymousSheetIsSplitFromItsVoter) {
   const auto& stored = std::get<SheetStored>(events[1].body);
   EXPECT_FALSE(stored.voter.has_value());
   EXPECT_EQ(events[1].at, 0);
-  EXPECT_EQ(stored.entry.group, "deputies");
+  // The rule does not weight groups, so the sheet does not say which group its voter is in.
+  EXPECT_EQ(stored.entry.group, "");
+  EXPECT_FALSE(stored.entry.change_tag.has_value());  // first press: nothing to change later
   EXPECT_TRUE(is_secret(events[1]));
 }
 
-TEST_F(BallotTest, TheLiveTallyMovesOnlyEveryKSheets) {
+TEST(BallotGroups, ASheetCarriesItsVotersGroupOnlyWhereTheRuleWeightsGroups) {
+  HearingDefinition def = make_definition();
+  for (ScoringRule& r : def.rules) r.weight_groups = r.id == "points";
+  TestHearing h(std::move(def));
+  h.start();
+  h.to_questioning("S1");
+  h.ok("chair", CreateBallot{"each", SlotId{"S1"}});
+  h.ok("chair", OpenBallot{"B1"});
+  h.ok("chair", CreateBallot{"combined", std::nullopt});
+  auto each = h.ok("V1", CastSheet{"B1", marks_for({"S1"}, {"duty"}, "good"), receipt(1)});
+  EXPECT_EQ(std::get<SheetStored>(each.at(1).body).entry.group, "deputies");
+  h.ok("chair", CloseBallot{"B1"});
+  h.ok("chair", OpenBallot{"B2"});
+  auto combined =
+      h.ok("V1", CastSheet{"B2", marks_for({"S1", "S2", "S3"}, {"overall"}, "basic"), receipt(2)});
+  EXPECT_EQ(std::get<SheetStored>(combined.at(1).body).entry.group, "");
+}
+
+TEST_F(BallotTest, TheLiveTallyMovesInStepsOfKOneStepBehind) {
   const BallotId b = open("each", "S1");  // k = 3
   std::vector<std::int64_t> live_sheets;
+  std::vector<std::int64_t> held_sheets;
   const char* voters[] = {"V1", "V2", "V3", "V4", "V5", "V6", "Q1"};
   for (int i = 0; i < 7; ++i) {
     h.ok(voters[i], CastSheet{b, marks_for({"S1"}, kDims, i % 2 == 0 ? "good" : "fair"), receipt(i)});
-    live_sheets.push_back(h.state.ballots.at(b).live.sheets);
+    const Ballot& ballot = h.state.ballots.at(b);
+    live_sheets.push_back(ballot.live.sheets);
+    held_sheets.push_back(ballot.held ? ballot.held->sheets : -1);
   }
-  EXPECT_EQ(live_sheets, (std::vector<std::int64_t>{0, 0, 3, 3, 3, 6, 6}));
-  EXPECT_EQ(h.state.ballots.at(b).changes_since_live, 1);
+  // The count at sheet 3 is held back until sheet 6: every count shown is a whole step behind the box.
+  EXPECT_EQ(live_sheets, (std::vector<std::int64_t>{0, 0, 0, 0, 0, 3, 3}));
+  EXPECT_EQ(held_sheets, (std::vector<std::int64_t>{-1, -1, 3, 3, 3, 6, 6}));
   EXPECT_EQ(h.state.ballots.at(b).tally.sheets, 7);
-  // At close the live tally catches up, however few sheets came since the last refresh.
+  // A live count is summed over groups: no refresh singles out a group's members.
+  for (const auto& [dim, section] : h.state.ballots.at(b).live.sections.at("S1")) {
+    for (const auto& [grade, by_group] : section.marks) EXPECT_EQ(by_group.size(), 1u) << dim << grade;
+  }
+  // At close the live tally becomes the exact one: four sheets after the last live count, never fewer than k.
   auto closed = h.ok("chair", CloseBallot{b});
   ASSERT_EQ(closed.size(), 2u);
   EXPECT_EQ(std::get<LiveTallyRefreshed>(closed[1].body).tally, h.state.ballots.at(b).tally);
   EXPECT_EQ(h.state.ballots.at(b).live, h.state.ballots.at(b).tally);
+  EXPECT_FALSE(h.state.ballots.at(b).held.has_value());
+}
+
+TEST_F(BallotTest, ClosingRightAfterAStepStillLeavesKSheetsSinceTheLastLiveCount) {
+  const BallotId b = open("each", "S1");  // k = 3
+  const char* voters[] = {"V1", "V2", "V3", "V4", "V5", "V6"};
+  for (int i = 0; i < 6; ++i) h.ok(voters[i], CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(i)});
+  ASSERT_EQ(h.state.ballots.at(b).live.sheets, 3);
+  // The seventh sheet is the one a chair watching the voted list would try to single out.
+  h.ok("Q1", CastSheet{b, marks_for({"S1"}, kDims, "poor"), receipt(7)});
+  EXPECT_EQ(h.state.ballots.at(b).live.sheets, 3);
+  h.ok("chair", CloseBallot{b});
+  EXPECT_EQ(h.state.ballots.at(b).live.sheets - 3, 4);
 }
 
 TEST_F(BallotTest, ChangedSheetsShowWithTheNextKNewOnes) {
@@ -199,12 +329,18 @@ TEST_F(BallotTest, ChangedSheetsShowWithTheNextKNewOnes) {
   const std::vector<SlotId> all = {"S1", "S2", "S3"};
   h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(1)});
   for (int i = 0; i < 4; ++i) h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "satisfied"), receipt(1)});
-  EXPECT_EQ(h.state.ballots.at(b).changes_since_live, 1);
+  EXPECT_FALSE(h.state.ballots.at(b).held.has_value());  // changes make no step
   EXPECT_EQ(h.state.ballots.at(b).live.sheets, 0);
   h.ok("V2", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(2)});
   auto third = h.ok("V3", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(3)});
-  ASSERT_EQ(third.size(), 3u);
-  const Tally& live = std::get<LiveTallyRefreshed>(third[2].body).tally;
+  ASSERT_EQ(third.size(), 3u);  // recorded, stored, held
+  EXPECT_TRUE(std::holds_alternative<LiveTallyHeld>(third[2].body));
+  EXPECT_TRUE(is_secret(third[2]));
+  h.ok("V4", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(4)});
+  h.ok("V5", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(5)});
+  auto sixth = h.ok("V6", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(6)});
+  ASSERT_EQ(sixth.size(), 4u);  // recorded, stored, refreshed with the count held at sheet 3, held
+  const Tally& live = std::get<LiveTallyRefreshed>(sixth[2].body).tally;
   EXPECT_EQ(live.sheets, 3);
   EXPECT_EQ(count(live, "S2", "overall", "satisfied"), 1);  // V1's changed sheet, among two others
   EXPECT_EQ(count(live, "S2", "overall", "basic"), 0);

@@ -3,10 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "core/schema.hpp"
 #include "test_definition_fixture.hpp"
 
 namespace dais::core {
@@ -305,6 +307,66 @@ TEST(DefinitionReferences, WeightedRulesNeedEveryVoterInAGroup) {
   expect_rejected(d, "/participants/4/groups", "voter 'v2' needs a voter group");
   d["ballot_templates"][0]["eligible_groups"] = {"g1"};  // v2 does not vote on this ballot at all
   EXPECT_TRUE(parse_definition(d).ok());
+}
+
+// --- What one questioner may submit ------------------------------------------------------------------------
+
+TEST(DefinitionSettings, InquiriesPerAuthorDefaultsTo30AndIsBounded) {
+  auto d = parse_definition(small_definition());
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->settings.inquiries_per_author, 30);
+  EXPECT_EQ(to_json(*d)["settings"]["inquiries_per_author"], 30);
+  json doc = small_definition();
+  for (int n : {1, 1000}) {
+    doc["settings"]["inquiries_per_author"] = n;
+    auto r = parse_definition(doc);
+    ASSERT_TRUE(r.ok()) << n;
+    EXPECT_EQ(r->settings.inquiries_per_author, n);
+    EXPECT_EQ(parse_definition(to_json(*r))->settings.inquiries_per_author, n);
+  }
+  doc["settings"]["inquiries_per_author"] = 0;
+  expect_rejected(doc, "/settings/inquiries_per_author", "must be at least 1");
+  doc["settings"]["inquiries_per_author"] = 1001;
+  expect_rejected(doc, "/settings/inquiries_per_author", "must be at most 1000");
+  doc["settings"]["inquiries_per_author"] = 2.5;
+  expect_rejected(doc, "/settings/inquiries_per_author", "must be an integer");
+}
+
+// --- Bounds on the document itself
+// --------------------------------------------------------------------------
+
+TEST(DefinitionSchema, NestingTooDeepIsRefusedWhereItStarts) {
+  json d = small_definition();
+  // Two equal groups 100,000 levels deep, which the uniqueItems check used to compare, recursing as deep.
+  // Parsed from text: building them value by value would copy them, and copying recurses too.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  d["participants"][3]["groups"] = json::parse("[" + deep + ", " + deep + "]");
+  std::string field = "/participants/3/groups/0";
+  while (std::count(field.begin(), field.end(), '/') < static_cast<long>(kMaxJsonDepth)) field += "/0";
+  expect_rejected(d, field, "is nested more than 64 levels deep");
+}
+
+// --- The id rule
+// ---------------------------------------------------------------------------------------------
+
+TEST(DefinitionIds, OneRuleAtItsBoundary) {
+  const std::string longest(32, 'z');
+  EXPECT_FALSE(check_id(longest, "/slot/id").has_value());
+  EXPECT_FALSE(check_id("A-z_09", "/slot/id").has_value());
+  for (const std::string& bad : {longest + "z", std::string(), std::string("s\0", 2), std::string("a/b"),
+                                 std::string("a\tb"), std::string("=1+2"), std::string("s 1"),
+                                 std::string("s1\n"), std::string("段1"), std::string("a.b")}) {
+    SCOPED_TRACE(json(bad).dump());
+    auto e = check_id(bad, "/slot/id");
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(e->code, ErrorCode::invalid);
+    EXPECT_EQ(e->field, "/slot/id");
+    EXPECT_EQ(e->message, "must match the pattern ^[A-Za-z0-9_-]{1,32}$");
+    // The definition refuses the same id.
+    json d = small_definition();
+    d["agenda"][1]["id"] = bad;
+    expect_rejected(d, "/agenda/1/id", "must match the pattern");
+  }
 }
 
 }  // namespace

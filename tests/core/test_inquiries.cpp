@@ -49,6 +49,48 @@ TEST(Inquiries, AtMostTwentyAwaitModerationPerAuthor) {
   h.ok("Q1", SubmitInquiry{"S1", "第21个", std::nullopt});  // one was moderated: room again
 }
 
+// Submitting and withdrawing in a loop would grow the state (and every desk update) without end: what one
+// questioner has submitted counts in every status.
+TEST(Inquiries, AQuestionerSubmitsAtMostInquiriesPerAuthorWithdrawnOnesIncluded) {
+  TestHearing h;
+  ASSERT_EQ(h.state.def.settings.inquiries_per_author, 30);
+  for (int i = 1; i <= 30; ++i) {
+    SCOPED_TRACE(i);
+    h.ok("Q1", SubmitInquiry{"S1", "问题" + std::to_string(i), std::nullopt});
+    h.ok("Q1", WithdrawInquiry{"I" + std::to_string(i)});
+  }
+  const Error e = h.fail("Q1", SubmitInquiry{"S1", "第31个", std::nullopt});
+  EXPECT_EQ(e.code, ErrorCode::conflict);
+  EXPECT_EQ(e.message,
+            "you have submitted 30 inquiries, the most one questioner may in this hearing (withdrawn and "
+            "rejected ones count too)");
+  h.ok("Q2", SubmitInquiry{"S1", "别人的问题", std::nullopt});  // others are not held up
+}
+
+TEST(Inquiries, TheBoundCountsEveryStatusAndFollowUpsButNotTheChair) {
+  HearingDefinition def = testing::make_definition();
+  def.settings.inquiries_per_author = 6;
+  TestHearing h(def);
+  h.start();
+  for (int i = 1; i <= 5; ++i) h.ok("Q1", SubmitInquiry{"S1", "问题" + std::to_string(i), std::nullopt});
+  h.ok("chair", ApproveInquiry{"I1"});
+  h.ok("chair", RejectInquiry{"I2", "重复"});
+  h.ok("Q1", WithdrawInquiry{"I3"});
+  h.ok("chair", ApproveInquiry{"I4"});
+  h.to_questioning("S1");
+  h.ok("chair", AskInquiry{"I4"});
+  h.ok("secretary", AnswerInquiry{"I4", "已整改"});
+  // approved, rejected, withdrawn, answered, submitted: five so far; the sixth is a follow-up.
+  h.ok("Q1", SubmitInquiry{"S1", "追问", "I4"});
+  EXPECT_EQ(h.fail("Q1", SubmitInquiry{"S1", "第七个", std::nullopt}).code, ErrorCode::conflict);
+  EXPECT_EQ(h.fail("Q1", SubmitInquiry{"S1", "再追问", "I4"}).code, ErrorCode::conflict);
+  h.ok("Q1", WithdrawInquiry{"I1"});  // withdrawing makes no room
+  EXPECT_EQ(h.fail("Q1", SubmitInquiry{"S1", "第七个", std::nullopt}).code, ErrorCode::conflict);
+  // The chair follows up as the hearing goes, however many.
+  for (int i = 0; i < 7; ++i) h.ok("chair", SubmitInquiry{"S1", "主持人追问" + std::to_string(i), "I4"});
+  h.ok("Q2", SubmitInquiry{"S1", "别人的问题", std::nullopt});
+}
+
 TEST(Inquiries, ModerationAndTheQueue) {
   TestHearing h;
   for (int i = 0; i < 4; ++i) h.ok("Q1", SubmitInquiry{"S1", "问题" + std::to_string(i), std::nullopt});

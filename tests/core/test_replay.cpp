@@ -272,8 +272,11 @@ RandomRun run(std::uint32_t seed, int steps) {
       actor = "chair";
       cmd = Adjourn{};
     }
-    if (auto* sheet = std::get_if<CastSheet>(&cmd))
+    if (auto* sheet = std::get_if<CastSheet>(&cmd)) {
       sheet->receipt_hash = receipt_of(actor, sheet->ballot, i % 17 == 0);
+      // Now and then another voter's device tag, as someone who learnt a receipt would try.
+      sheet->change_tag = testing::device_tag(i % 13 == 0 ? "V1" : actor);
+    }
     h.now += std::uniform_int_distribution<TimeMs>(0, 90'000)(clock);
     const HearingState before = h.state;
     auto result = execute(h.state, actor, cmd, h.now);
@@ -292,12 +295,14 @@ RandomRun run(std::uint32_t seed, int steps) {
   return r;
 }
 
-// What the store holds at recovery: each ballot's box, as the SheetStored events that fill it again.
+// What the store holds beside the log at recovery: each ballot's box and held count, as the secret events
+// that fill them again.
 std::vector<Event> box_contents(const HearingState& s) {
   std::vector<Event> out;
   for (const auto& [id, b] : s.ballots) {
     for (const auto& [receipt, entry] : b.box)
       out.push_back(Event{0, SheetStored{id, std::nullopt, receipt, entry}});
+    if (b.held) out.push_back(Event{0, LiveTallyHeld{id, *b.held}});
   }
   return out;
 }

@@ -191,5 +191,84 @@ TEST(Schema, EveryProtocolSchemaCompiles) {
   }
 }
 
+// `levels` arrays nested in one another, read from text: building them value by value would copy, and copying
+// recurses.
+json nested_arrays(std::size_t levels) {
+  return json::parse(std::string(levels, '[') + std::string(levels, ']'));
+}
+
+std::string zeros(std::size_t tokens) {
+  std::string out;
+  for (std::size_t i = 0; i < tokens; ++i) out += "/0";
+  return out;
+}
+
+TEST(SchemaDepth, TheDeepestAllowedNestingPassesAndOneMoreIsRefusedWhereItStarts) {
+  EXPECT_EQ(check("{}", nested_arrays(kMaxJsonDepth)), "ok");
+  EXPECT_EQ(check("{}", nested_arrays(kMaxJsonDepth + 1)),
+            zeros(kMaxJsonDepth) + ": is nested more than 64 levels deep");
+}
+
+// uniqueItems compares items, and comparing recurses: two equal items 100,000 levels deep used to overflow
+// the stack. They are refused before any comparison.
+TEST(SchemaDepth, UniqueItemsNeverComparesTooDeepItems) {
+  const json deep = nested_arrays(100000);
+  const json twice = json::array({deep, deep});
+  const char* unique = R"({"type": "array", "uniqueItems": true})";
+  EXPECT_EQ(check(unique, twice), zeros(kMaxJsonDepth) + ": is nested more than 64 levels deep");
+  EXPECT_EQ(check(unique, json::array({nested_arrays(3), nested_arrays(3)})), "/1: repeats an earlier item");
+}
+
+TEST(SchemaDepth, ThePointerNamesObjectMembersEscaped) {
+  json doc = json::object();
+  doc["a/b"] = {{"~k", nested_arrays(kMaxJsonDepth)}};
+  EXPECT_EQ(check("{}", doc),
+            "/a~1b/~0k" + zeros(kMaxJsonDepth - 2) + ": is nested more than 64 levels deep");
+}
+
+json insert_slot_schema() {
+  return json::parse(protocol::schema_files().at("insert_slot.schema.json"));
+}
+
+json without_description(json schema) {
+  schema.erase("description");
+  return schema;
+}
+
+// The wire's slot ids follow the definition's id rule: the two files hold one rule, and this keeps them
+// equal.
+TEST(SchemaIds, InsertSlotUsesTheDefinitionsIdRule) {
+  const json definition = json::parse(protocol::schema_files().at("hearing-definition.schema.json"));
+  const json message = insert_slot_schema();
+  EXPECT_EQ(without_description(message["$defs"]["definition_id"]),
+            without_description(definition["$defs"]["id"]));
+  EXPECT_EQ(message["$defs"]["slot_def"]["properties"]["id"], json({{"$ref", "#/$defs/definition_id"}}));
+  EXPECT_EQ(message["$defs"]["slot_def"]["properties"]["presenter"],
+            json({{"$ref", "#/$defs/definition_id"}}));
+}
+
+TEST(SchemaIds, InsertSlotRefusesEveryIdTheDefinitionRefuses) {
+  auto schema = Schema::compile(insert_slot_schema());
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  auto with_id = [](const std::string& id) {
+    return json{{"type", "insert_slot"},
+                {"id", "c1"},
+                {"slot", {{"id", id}, {"presenter", "p16"}, {"title", "区审计局"}}},
+                {"position", 0}};
+  };
+  const std::string longest(32, 'a');
+  EXPECT_FALSE(schema->validate(with_id(longest)).has_value());
+  EXPECT_FALSE(schema->validate(with_id("S-16_b")).has_value());
+  for (const std::string& bad :
+       {longest + "a", std::string(), std::string("s\0", 2), std::string("a/b"), std::string("a\tb"),
+        std::string("=1+2"), std::string("s 1"), std::string("s1\n"), std::string("段1")}) {
+    SCOPED_TRACE(json(bad).dump());
+    auto e = schema->validate(with_id(bad));
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(e->field, "/slot/id");
+    EXPECT_THAT(e->message, HasSubstr("must match the pattern"));
+  }
+}
+
 }  // namespace
 }  // namespace dais::core

@@ -1,5 +1,6 @@
 #include "fuzz/entry.hpp"
 
+#include <cstdio>
 #include <exception>
 #include <map>
 #include <memory>
@@ -32,13 +33,16 @@ const net::MessageSchemas& schemas() {
   return *loaded;
 }
 
-// What websocket_session::on_request hands the engine: the body without the request id, and for a sheet the
-// receipt's hash in place of the device's receipt secret and idempotency key.
+// What websocket_session::on_request hands the engine: the body without the request id, and for a sheet
+// hashes in place of the device's receipt and change key (net/sheet_secrets.hpp), without the idempotency
+// key.
 json command_of_request(json body) {
   body.erase("id");
   if (body.value("type", "") == "cast_sheet") {
     body["receipt_hash"] = std::string(64, 'f');
     body.erase("receipt");
+    if (body.contains("change_key")) body["change_tag"] = std::string(64, 'e');
+    body.erase("change_key");
     body.erase("idempotency_key");
   }
   return body;
@@ -48,7 +52,9 @@ json request_of_command(json command, const json& original) {
   command["id"] = original.at("id");
   if (command.value("type", "") == "cast_sheet") {
     command.erase("receipt_hash");
+    command.erase("change_tag");
     command["receipt"] = original.at("receipt");
+    if (original.contains("change_key")) command["change_key"] = original.at("change_key");
     command["idempotency_key"] = original.at("idempotency_key");
   }
   return command;
@@ -217,6 +223,12 @@ struct Picker {
     }
     return m;
   }
+  // A device's change tag: 64 hex characters, one per participant.
+  static std::string device_tag(const std::string& participant) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016zx", std::hash<std::string>{}(participant));
+    return std::string(48, 'c') + buf;
+  }
   // A device makes a fresh random receipt for every sheet; here one of four per ballot, so that changes of a
   // sheet find their box entry again.
   std::string receipt_hash(const std::string& ballot) {
@@ -357,7 +369,12 @@ std::optional<std::string> run_script(std::span<const std::uint8_t> bytes) {
   for (int step = 0; step < 200 && !in.done(); ++step) {
     const std::string actor = pick.participant();
     now += static_cast<core::TimeMs>(in.byte()) * 997;
-    const core::Command cmd = pick.command();
+    core::Command cmd = pick.command();
+    // The voter's own device tag mostly; sometimes another voter's, or none, as a thief would send.
+    if (auto* sheet = std::get_if<core::CastSheet>(&cmd)) {
+      const std::size_t who = in.below(8);
+      if (who != 0) sheet->change_tag = Picker::device_tag(who == 1 ? pick.participant() : actor);
+    }
     const std::string where =
         "step " + std::to_string(step) + " " + std::string(core::command_name(cmd)) + " by " + actor;
     // A command survives its own wire form.

@@ -189,28 +189,32 @@ TEST(WholeHearing, FromEveryRolesPointOfView) {
   const std::string b2 = combined["result"]["ballot"];
   expect_ack(chair->request({{"type", "open_ballot"}, {"ballot", b2}}));
   std::vector<std::string> receipts;
+  std::vector<std::string> change_keys;
   ids.clear();
   for (std::size_t i = 0; i < voters.size(); ++i) {
     json marks = json::object();
     for (const auto& slot : hall.definition().agenda)
       marks[slot.id] = {{"lianjie", {i < 90 ? "lianjie" : "jiben"}}};
     receipts.push_back(random_receipt());
+    change_keys.push_back(random_receipt());
     ids.push_back(voters[i]->next_id());
     voters[i]->send({{"type", "cast_sheet"},
                      {"id", ids.back()},
                      {"ballot", b2},
                      {"marks", marks},
                      {"receipt", receipts.back()},
+                     {"change_key", change_keys.back()},
                      {"idempotency_key", "k-" + b2 + "-" + std::to_string(i)}});
   }
   for (std::size_t i = 0; i < voters.size(); ++i) expect_ack(voters[i]->wait_answer(ids[i]));
-  // One voter changes their sheet with the same receipt: still one sheet.
+  // One voter changes their sheet with the same receipt and change key: still one sheet.
   json changed = json::object();
   for (const auto& slot : hall.definition().agenda) changed[slot.id] = {{"lianjie", {"bulianjie"}}};
   expect_ack(voters[99]->request({{"type", "cast_sheet"},
                                   {"ballot", b2},
                                   {"marks", changed},
                                   {"receipt", receipts[99]},
+                                  {"change_key", change_keys[99]},
                                   {"idempotency_key", "k-" + b2 + "-changed"}}));
   // The scrutineer can check a receipt independently.
   const json in_box =

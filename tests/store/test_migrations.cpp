@@ -23,10 +23,28 @@ TEST(Migrations, ANewFileGetsTheCurrentSchemaInWalMode) {
   TempDir dir;
   open_store(dir / "h.db");
   EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
-  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 1);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   EXPECT_EQ(db.pragma_text("journal_mode"), "wal");
   EXPECT_EQ(db.pragma_text("application_id"), std::to_string(kApplicationId));
+}
+
+// Schema 1 had neither change tags in the box nor held counts: opening such a file adds both.
+TEST(Migrations, ASchemaOneFileGainsChangeTagsAndHeldCounts) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE held_tallies");
+    db.exec("ALTER TABLE ballot_box DROP COLUMN change_tag");
+  }
+  set_meta(dir / "h.db", 1, 1);
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), 2);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_TRUE(db.query("SELECT change_tag FROM ballot_box").next() == false);  // the column exists
+  EXPECT_TRUE(db.query("SELECT event FROM held_tallies").next() == false);     // and so does the table
 }
 
 TEST(Migrations, ReopeningChangesNothing) {

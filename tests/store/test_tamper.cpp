@@ -147,13 +147,13 @@ TEST_F(TamperTest, DeletingOrAddingASheetOfASealedBoxIsFound) {
       tampered("DELETE FROM ballot_box WHERE receipt_hash = (SELECT min(receipt_hash) FROM ballot_box)"),
       closed, "changed after it was sealed");
   expect_break(tampered("INSERT INTO ballot_box SELECT hearing, ballot, '" + std::string(64, '0') +
-                        "', tally_group, marks FROM ballot_box LIMIT 1"),
+                        "', tally_group, marks, NULL FROM ballot_box LIMIT 1"),
                closed, "changed after it was sealed");
 }
 
 TEST_F(TamperTest, SheetsOfABallotThatNeverExistedAreFound) {
-  expect_break(tampered("INSERT INTO ballot_box SELECT hearing, 'B7', receipt_hash, tally_group, marks FROM "
-                        "ballot_box LIMIT 1"),
+  expect_break(tampered("INSERT INTO ballot_box SELECT hearing, 'B7', receipt_hash, tally_group, marks, NULL "
+                        "FROM ballot_box LIMIT 1"),
                0, "a ballot the log never created");
 }
 

@@ -144,7 +144,7 @@ export default {
     ranking: 'Ranking',
     waiting: 'The hearing will begin shortly',
     adjourned: 'The hearing has ended',
-    liveNote: 'Live count (moves every {k} sheets)',
+    liveNote: 'Live count (moves every {k} sheets, one step behind the turnout)',
   },
   chair: {
     title: 'Chair console',

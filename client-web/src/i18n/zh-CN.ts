@@ -144,7 +144,7 @@ export default {
     ranking: '排名',
     waiting: '会议即将开始',
     adjourned: '会议已结束',
-    liveNote: '实时统计（每 {k} 张测评表更新一次）',
+    liveNote: '实时统计（每 {k} 张测评表更新一次，比投票进度滞后一档）',
   },
   chair: {
     title: '主持台',

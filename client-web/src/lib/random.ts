@@ -1,4 +1,4 @@
-// Secrets made on the device: a vote's receipt and its idempotency key (docs/protocol.md, "Casting a sheet").
+// Secrets made on the device: a vote's receipt, its change key and its idempotency key (docs/protocol.md, "Casting a sheet").
 export function randomHex(bytes: number): string {
   const buf = new Uint8Array(bytes);
   crypto.getRandomValues(buf);
@@ -6,6 +6,11 @@ export function randomHex(bytes: number): string {
 }
 
 export function newReceipt(): string {
+  return randomHex(32);
+}
+
+// The second secret of a sheet: never shown, so a receipt shown to a scrutineer cannot change the sheet.
+export function newChangeKey(): string {
   return randomHex(32);
 }
 

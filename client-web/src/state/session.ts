@@ -134,6 +134,7 @@ export async function flushSheets(): Promise<void> {
           ballot,
           marks: sheet.marks,
           receipt: sheet.receipt,
+          change_key: sheet.changeKey,
           idempotency_key: key,
         });
         outbox.confirm(ballot, key, Date.now());

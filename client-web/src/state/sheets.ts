@@ -1,8 +1,10 @@
 // The voter's outbox. A sheet is written to storage, with its receipt secret and idempotency key, before it is
 // sent, and stays there until the server acks it; after a Wi-Fi drop or a reload it is sent again with the same
 // key, so it counts exactly once. A sheet whose ballot closed before it got through is kept and explained.
+// Two secrets per sheet: the receipt, which the voter may show to have the sheet checked, and the change key,
+// which is never shown and alone lets this device replace the sheet on a changeable ballot.
 import type { Marks } from '../protocol/view';
-import { newIdempotencyKey, newReceipt } from '../lib/random';
+import { newChangeKey, newIdempotencyKey, newReceipt } from '../lib/random';
 
 export type SheetState =
   | 'pending' // saved, waiting to be sent (offline, or not yet sent)
@@ -15,6 +17,7 @@ export interface StoredSheet {
   ballot: string;
   marks: Marks;
   receipt: string; // the secret; the server keeps only its SHA-256
+  changeKey: string; // never displayed; the server keeps only a hash of it with the voter, until close
   key: string; // idempotency key of the latest cast
   state: SheetState;
   changed: boolean; // this cast replaces an earlier confirmed one
@@ -62,7 +65,8 @@ export class SheetOutbox {
   }
 
   // A new cast for a ballot. A change of a confirmed sheet keeps the receipt (the server finds the earlier
-  // sheet by it) and takes a new key; re-casting a sheet that never got through keeps both.
+  // sheet by it) and the change key (which proves it is this device's), and takes a new idempotency key;
+  // re-casting a sheet that never got through keeps all three.
   cast(ballot: string, marks: Marks): StoredSheet {
     const prev = this.sheets[ballot];
     const wasConfirmed = prev?.state === 'confirmed' || (prev?.changed ?? false);
@@ -71,6 +75,7 @@ export class SheetOutbox {
       ballot,
       marks,
       receipt: prev?.receipt ?? newReceipt(),
+      changeKey: prev?.changeKey ?? newChangeKey(),
       key: unsent ? prev.key : newIdempotencyKey(),
       state: 'pending',
       changed: wasConfirmed,
