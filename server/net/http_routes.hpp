@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 
 #include "net/shared_state.hpp"
+#include "net/static_files.hpp"
 
 namespace dais::net {
 
@@ -16,13 +17,10 @@ using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>
 using Respond = std::function<void(boost::beast::http::message_generator)>;
 
 // Answers one request; `respond` may be called later, from another thread (exports run on the hearing's
-// strand).
+// strand). Every answer carries the security headers (docs/protocol.md, HTTP endpoints).
 void route_http(SharedState& state, HttpRequest&& req, Respond respond);
 
-// Exposed for tests.
-std::string_view mime_type(std::string_view path);
-// Percent-decodes a request path; empty when it is not a safe path under the web root (.., \, NUL, bad
-// escapes).
+// web_path with the default http_max_path_bytes, or nothing when it is refused. Exposed for tests.
 std::optional<std::string> safe_path(std::string_view target);
 
 }  // namespace dais::net
