@@ -17,6 +17,7 @@
 #include "app/commands.hpp"
 #include "app/json_file.hpp"
 #include "net/server.hpp"
+#include "net/static_files.hpp"
 #include "store/store.hpp"
 
 namespace dais::app {
@@ -171,6 +172,7 @@ int run_serve(const ServeFlags& flags) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return complain("--tls-cert and --tls-key go together", 2);
   }
+  if (auto secret = net::web_root_exposes_secret(options)) return complain(*secret, 2);
 
   auto store = store::Store::open(store::StoreOptions{.path = options.db});
   if (!store) return complain(options.db.string() + ": " + store.error().message, 1);
@@ -198,7 +200,7 @@ int run_serve(const ServeFlags& flags) {
       file_text += t.participant + '\t' + (p ? p->name : "") + '\t' + (p ? roles_text(p->roles) : "") + '\t' +
                    base + "/j/" + t.token + '\n';
     }
-    const fs::path tokens_file = fs::path(options.db.string() + ".tokens.tsv");
+    const fs::path tokens_file = net::demo_tokens_file(options.db);
     std::cout << "demo hearing: " << demo->def.title << "\n";
     for (const auto& t : demo->shown) {
       const core::Participant* p = demo->def.participant(t.participant);

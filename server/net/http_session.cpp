@@ -1,7 +1,5 @@
 #include "net/http_session.hpp"
 
-#include <iostream>
-
 #include <boost/asio/post.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
@@ -20,19 +18,28 @@ namespace {
 template <class Stream>
 constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-void fail(beast::error_code ec, const char* what) {
+}  // namespace
+
+template <class Stream>
+http_session<Stream>::http_session(Stream&& stream, std::shared_ptr<SharedState> state,
+                                   std::shared_ptr<ConnectionLogs> logs)
+    : stream_(std::move(stream)), state_(std::move(state)), logs_(std::move(logs)) {
+  state_->metrics().http_connections++;
+}
+
+template <class Stream>
+http_session<Stream>::~http_session() {
+  state_->metrics().http_connections--;
+}
+
+template <class Stream>
+void http_session<Stream>::fail(beast::error_code ec, const char* what) {
   if (ec == asio::error::operation_aborted || ec == beast::error::timeout ||
       ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated) {
     return;
   }
-  std::cerr << "http " << what << ": " << ec.message() << "\n";
+  logs_->http.write(std::string(what) + ": " + ec.message());
 }
-
-}  // namespace
-
-template <class Stream>
-http_session<Stream>::http_session(Stream&& stream, std::shared_ptr<SharedState> state)
-    : stream_(std::move(stream)), state_(std::move(state)) {}
 
 template <class Stream>
 void http_session<Stream>::run() {
@@ -88,9 +95,9 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (target.substr(0, target.find('?')) == "/ws") {
       beast::get_lowest_layer(stream_).expires_never();
       if constexpr (is_tls<Stream>) {
-        std::make_shared<websocket_session<Stream>>(std::move(stream_), state_)->run(std::move(req));
+        std::make_shared<websocket_session<Stream>>(std::move(stream_), state_, logs_)->run(std::move(req));
       } else {
-        std::make_shared<websocket_session<asio::ip::tcp::socket>>(stream_.release_socket(), state_)
+        std::make_shared<websocket_session<asio::ip::tcp::socket>>(stream_.release_socket(), state_, logs_)
             ->run(std::move(req));
       }
       return;

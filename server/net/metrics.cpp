@@ -41,6 +41,13 @@ std::string Metrics::render() const {
   std::ostringstream out;
   counter(out, "dais_connections", "Open WebSocket connections.", connections.load(), "gauge");
   counter(out, "dais_connections_total", "WebSocket connections accepted.", connections_total.load());
+  counter(out, "dais_http_connections", "Open HTTP connections not upgraded to WebSocket.",
+          http_connections.load(), "gauge");
+  counter(out, "dais_http_refused_total", "HTTP connections closed at once: max_http_connections were open.",
+          http_refused.load());
+  counter(out, "dais_accept_errors_total", "Failed accepts.", accept_errors.load());
+  counter(out, "dais_accept_shed_total", "Connections accepted and closed at once for lack of descriptors.",
+          accept_shed.load());
   counter(out, "dais_http_requests_total", "HTTP requests served.", http_requests.load());
   counter(out, "dais_messages_in_total", "WebSocket messages received.", messages_in.load());
   counter(out, "dais_messages_out_total", "WebSocket messages sent.", messages_out.load());

@@ -20,6 +20,11 @@ class Metrics {
  public:
   std::atomic<std::int64_t> connections{0};  // open WebSockets (gauge)
   std::atomic<std::int64_t> connections_total{0};
+  // HTTP connections not (yet) upgraded to WebSocket (gauge); each http_session counts itself.
+  std::atomic<std::int64_t> http_connections{0};
+  std::atomic<std::int64_t> http_refused{0};  // closed at accept: max_http_connections were open
+  std::atomic<std::int64_t> accept_errors{0};
+  std::atomic<std::int64_t> accept_shed{0};  // accepted and closed at once for lack of descriptors
   std::atomic<std::int64_t> http_requests{0};
   std::atomic<std::int64_t> messages_in{0};
   std::atomic<std::int64_t> messages_out{0};

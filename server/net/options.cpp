@@ -114,8 +114,12 @@ const std::vector<Setting>& settings() {
       DAIS_INT_LIMIT(resume_window, 0, kBig),
       DAIS_INT_LIMIT(resume_window_bytes, 0, std::int64_t{1} << 40),
       DAIS_INT_LIMIT(http_max_request_bytes, 1024, 64 * 1024 * 1024),
+      DAIS_INT_LIMIT(http_max_path_bytes, 64, 1024 * 1024),
       DAIS_INT_LIMIT(http_timeout_ms, 1, kBig),
       DAIS_INT_LIMIT(close_grace_ms, 0, kBig),
+      DAIS_INT_LIMIT(max_http_connections, 1, kBig),
+      DAIS_INT_LIMIT(accept_backoff_ms, 1, 60000),
+      DAIS_INT_LIMIT(log_interval_ms, 0, kBig),
 #undef DAIS_INT_LIMIT
 #undef DAIS_NUM_LIMIT
   };
@@ -166,6 +170,10 @@ std::vector<std::string_view> setting_names() {
   std::vector<std::string_view> out;
   for (const auto& s : settings()) out.push_back(s.name);
   return out;
+}
+
+std::filesystem::path demo_tokens_file(const std::filesystem::path& db) {
+  return db.string() + ".tokens.tsv";
 }
 
 }  // namespace dais::net

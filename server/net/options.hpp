@@ -35,8 +35,14 @@ struct Limits {
   std::size_t resume_window = 4096;  // updates kept per role set for resume
   std::size_t resume_window_bytes = 16 * 1024 * 1024;
   std::size_t http_max_request_bytes = 16 * 1024;
+  std::size_t http_max_path_bytes = 1024;  // longest request path (before the query); longer: 400
   std::int64_t http_timeout_ms = 30000;
   std::int64_t close_grace_ms = 2000;  // a closing connection whose write is stuck is cut after this
+  // HTTP connections open at once that are not (yet) WebSockets: page loads, exports, idle keep-alives. The
+  // next is closed as soon as it is accepted, so idle ones cannot take the descriptors WebSockets need.
+  std::int64_t max_http_connections = 4096;
+  std::int64_t accept_backoff_ms = 100;  // out of descriptors: the wait before the next accept
+  std::int64_t log_interval_ms = 10000;  // a repeating log line is written once per interval, others counted
 };
 
 struct ServerOptions {
@@ -60,5 +66,7 @@ core::Result<bool> apply_environment(
     ServerOptions& options, const std::function<std::optional<std::string>(const std::string&)>& getenv);
 // Every setting name, in documentation order.
 std::vector<std::string_view> setting_names();
+// Where `serve --demo` writes every join link: beside the database, readable only by its owner.
+std::filesystem::path demo_tokens_file(const std::filesystem::path& db);
 
 }  // namespace dais::net

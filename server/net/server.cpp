@@ -5,11 +5,13 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include "net/listener.hpp"
 #include "net/protocol.hpp"
+#include "net/repeated_log.hpp"
 #include "net/shared_state.hpp"
 
 namespace dais::net {
@@ -59,7 +61,8 @@ core::Result<std::uint16_t> Server::start() {
   if (ec)
     return core::make_error(core::ErrorCode::invalid, "bind address '" + options_.bind + "': " + ec.message(),
                             "bind");
-  listener_ = std::make_shared<listener>(ioc_, state_);
+  logs_ = std::make_shared<ConnectionLogs>(options_.limits.log_interval_ms, clock_, std::cerr);
+  listener_ = std::make_shared<listener>(ioc_, state_, logs_);
   if (auto e = listener_->open({address, options_.port})) {
     return core::make_error(
         core::ErrorCode::invalid,
@@ -67,6 +70,11 @@ core::Result<std::uint16_t> Server::start() {
         "port");
   }
   port_ = listener_->port();
+  try {
+    signals_.emplace(signals_io_);
+  } catch (const boost::system::system_error& e) {
+    return core::make_error(core::ErrorCode::invalid, std::string("signal handling: ") + e.what());
+  }
   listener_->run();
 
   const auto n = options_.threads > 0 ? static_cast<std::size_t>(options_.threads)
@@ -95,6 +103,12 @@ void Server::stop() {
   }
   for (auto& f : drained) f.wait_for(std::chrono::seconds(10));
   store_.flush();
+  if (signals_) {  // a run_until_signal still waiting returns
+    asio::post(signals_io_, [this] {
+      boost::system::error_code ec;
+      signals_->cancel(ec);
+    });
+  }
   state_->close_all(close_code::going_away, "server shutting down");
   state_->wait_until_empty(std::chrono::milliseconds(state_->limits().close_grace_ms + 1000));
   ioc_.stop();
@@ -106,10 +120,12 @@ void Server::stop() {
 }
 
 void Server::run_until_signal() {
-  asio::io_context signals_io;
-  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int) {});
-  signals_io.run();
+  if (!running_) return;
+  boost::system::error_code ec;
+  signals_->add(SIGINT, ec);
+  signals_->add(SIGTERM, ec);
+  signals_->async_wait([](const boost::system::error_code&, int) {});
+  signals_io_.run();
   stop();
 }
 

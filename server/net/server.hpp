@@ -4,10 +4,12 @@
 // acknowledged, every client gets a close frame (1001).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 
 #include "net/clock.hpp"
 #include "net/metrics.hpp"
@@ -18,6 +20,7 @@ namespace dais::net {
 
 class SharedState;
 class listener;
+struct ConnectionLogs;
 
 class Server {
  public:
@@ -40,7 +43,13 @@ class Server {
   const Clock& clock_;
   ServerOptions options_;
   boost::asio::io_context ioc_;
+  // SIGINT and SIGTERM are waited for on a context of their own, made before the first accept: waiting then
+  // needs neither a descriptor that a flood of connections could have taken nor a free I/O thread. The
+  // signals are added only by run_until_signal.
+  boost::asio::io_context signals_io_;
+  std::optional<boost::asio::signal_set> signals_;
   std::shared_ptr<SharedState> state_;
+  std::shared_ptr<ConnectionLogs> logs_;  // also held by every session, so it writes its counts last
   std::shared_ptr<listener> listener_;
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;

@@ -15,6 +15,7 @@
 
 #include "net/connection.hpp"
 #include "net/outgoing_queue.hpp"
+#include "net/repeated_log.hpp"
 #include "net/shared_state.hpp"
 
 namespace dais::net {
@@ -39,7 +40,8 @@ class RateLimit {
 template <class Stream>
 class websocket_session : public Connection, public std::enable_shared_from_this<websocket_session<Stream>> {
  public:
-  websocket_session(Stream&& stream, std::shared_ptr<SharedState> state);
+  websocket_session(Stream&& stream, std::shared_ptr<SharedState> state,
+                    std::shared_ptr<ConnectionLogs> logs);
   ~websocket_session() override;
 
   void run(boost::beast::http::request<boost::beast::http::string_body> req);
@@ -54,6 +56,8 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   void on_accept(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_close_frame();
+  void fail(boost::beast::error_code ec, const char* what);
   void on_message(std::string_view text);
   void on_hello(const Incoming& hello);
   void on_request(Incoming request);
@@ -68,6 +72,7 @@ class websocket_session : public Connection, public std::enable_shared_from_this
 
   boost::beast::websocket::stream<Stream> ws_;
   std::shared_ptr<SharedState> state_;
+  std::shared_ptr<ConnectionLogs> logs_;
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer hello_timer_;
   boost::asio::steady_timer grace_timer_;
@@ -83,6 +88,7 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   bool writing_ = false;
   bool closing_ = false;  // no more requests read or messages queued
   bool close_sent_ = false;
+  bool failed_ = false;  // the peer broke the protocol and the connection was cut here
   boost::beast::websocket::close_reason close_reason_;
 };
 
