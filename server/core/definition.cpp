@@ -214,6 +214,7 @@ Settings settings_of(const json& j) {
   read(j, "voting_requires_check_in", s.voting_requires_check_in);
   if (auto it = j.find("quorum"); it != j.end()) s.quorum = fraction_of(*it);
   read(j, "voters_may_check_receipts", s.voters_may_check_receipts);
+  read(j, "inquiries_per_author", s.inquiries_per_author);
   read(j, "locale", s.locale);
   return s;
 }
@@ -391,6 +392,7 @@ std::optional<Error> check_settings(const Settings& s) {
   if (s.quorum.den <= 0 || s.quorum.num <= 0 || s.quorum.num > s.quorum.den) {
     return bad("/settings/quorum", "must be a fraction [num, den] with 0 < num <= den");
   }
+  if (s.inquiries_per_author < 1) return bad("/settings/inquiries_per_author", "must be at least 1");
   return std::nullopt;
 }
 
@@ -408,17 +410,31 @@ std::optional<Error> check_references(const HearingDefinition& d) {
   return check_settings(d.settings);
 }
 
+const json& definition_schema_json() {
+  static const json doc = json::parse(protocol::schema_files().at("hearing-definition.schema.json"));
+  return doc;
+}
+
+Schema compile_or_throw(const json& schema, const std::string& where) {
+  auto compiled = Schema::compile(schema);
+  if (!compiled)
+    throw std::logic_error("hearing-definition.schema.json" + where + ": " + compiled.error().message);
+  return std::move(compiled).value();
+}
+
 const Schema& definition_schema() {
-  static const Schema schema = [] {
-    auto compiled =
-        Schema::compile(json::parse(protocol::schema_files().at("hearing-definition.schema.json")));
-    if (!compiled) throw std::logic_error("hearing-definition.schema.json: " + compiled.error().message);
-    return std::move(compiled).value();
-  }();
+  static const Schema schema = compile_or_throw(definition_schema_json(), "");
   return schema;
 }
 
 }  // namespace
+
+std::optional<Error> check_id(const std::string& id, const std::string& field) {
+  static const Schema rule = compile_or_throw(definition_schema_json().at("$defs").at("id"), "#/$defs/id");
+  auto e = rule.validate(id);
+  if (e) e->field = field;
+  return e;
+}
 
 Result<HearingDefinition> parse_definition(const json& doc) {
   if (auto e = definition_schema().validate(doc)) return *e;
@@ -517,6 +533,7 @@ json to_json(const HearingDefinition& d) {
                    {"voting_requires_check_in", s.voting_requires_check_in},
                    {"quorum", fraction_json(s.quorum)},
                    {"voters_may_check_receipts", s.voters_may_check_receipts},
+                   {"inquiries_per_author", s.inquiries_per_author},
                    {"locale", s.locale}};
 
   return {{"id", d.id},

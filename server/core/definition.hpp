@@ -150,6 +150,9 @@ struct Settings {
   bool voting_requires_check_in = true;
   Fraction quorum{2, 3};  // of expected voters
   bool voters_may_check_receipts = false;
+  // Inquiries one questioner may put to the hearing, whatever became of them (withdrawn and rejected ones
+  // count): the state, and every update to the desk, holds them all until the end.
+  std::int64_t inquiries_per_author = 30;
   std::string locale = "zh-CN";
   bool operator==(const Settings&) const = default;
 };
@@ -175,6 +178,11 @@ struct HearingDefinition {
   GroupId tally_group(const Participant& p) const;
   bool operator==(const HearingDefinition&) const = default;
 };
+
+// The rule for every id the definition names (participants, slots, groups, templates, …), as
+// protocol/hearing-definition.schema.json states it in $defs/id; ids made later, such as a slot inserted
+// during the hearing, follow it too. The error names `field`.
+std::optional<Error> check_id(const std::string& id, const std::string& field);
 
 // Parses and validates a definition. On failure the error's `field` is the JSON path (e.g.
 // "/agenda/3/presenter") and the message says why. Checks the schema and every cross-reference.

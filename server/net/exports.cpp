@@ -3,10 +3,12 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "core/tally.hpp"
+#include "core/view.hpp"
 
 namespace dais::net {
 namespace {
@@ -47,24 +49,6 @@ std::string_view stage_name(core::Stage s) {
       return "done";
     case core::Stage::skipped:
       return "skipped";
-  }
-  return "unknown";
-}
-
-std::string_view inquiry_status_name(core::InquiryStatus s) {
-  switch (s) {
-    case core::InquiryStatus::submitted:
-      return "submitted";
-    case core::InquiryStatus::approved:
-      return "approved";
-    case core::InquiryStatus::rejected:
-      return "rejected";
-    case core::InquiryStatus::asking:
-      return "asking";
-    case core::InquiryStatus::answered:
-      return "answered";
-    case core::InquiryStatus::withdrawn:
-      return "withdrawn";
   }
   return "unknown";
 }
@@ -130,6 +114,59 @@ std::string minutes_seconds(std::int64_t ms) {
   return buf;
 }
 
+const std::string& text_of(const json& j) {
+  return j.get_ref<const std::string&>();
+}
+
+// The inquiries, per slot with their follow-ups, exactly as the live inquiries section shows them to `roles`
+// (which inquiries, and which of their fields): the minutes follow the view's rule, not one of their own.
+std::string inquiries_html(const core::HearingState& state, const core::RoleSet& roles) {
+  (void)roles;
+  const json items = core::section_view(state, core::Section::inquiries, core::RoleSet{core::Role::chair}).at("items");
+  std::set<std::string> shown;
+  for (const json& q : items) shown.insert(text_of(q.at("id")));
+  std::string h;
+  std::function<void(const json&)> inquiry = [&](const json& q) {
+    h += "<li><b>" + html_escape(text_of(q.at("id"))) + "</b> " +
+         html_escape(text_of(q.at("author").at("name"))) + "：" + html_escape(text_of(q.at("text"))) +
+         " <i>(" + html_escape(text_of(q.at("status"))) + ")</i>";
+    if (!text_of(q.at("answer_summary")).empty())
+      h += "<br>答复摘要：" + html_escape(text_of(q.at("answer_summary")));
+    if (q.at("status") == "rejected" && !q.value("reject_reason", "").empty())
+      h += "<br>未采纳：" + html_escape(text_of(q.at("reject_reason")));
+    for (const json& c : q.at("commitments"))
+      h += "<br>承诺：" + html_escape(text_of(c.at("text"))) + "（期限 " + html_escape(text_of(c.at("due"))) +
+           "）";
+    bool children = false;
+    for (const json& child : items) {
+      if (child.at("parent") != q.at("id")) continue;
+      if (!children) h += "<ul class=\"follow\">";
+      children = true;
+      inquiry(child);
+    }
+    if (children) h += "</ul>";
+    h += "</li>\n";
+  };
+  // A follow-up whose parent this reader does not see (withdrawn after the follow-up came) stands on its own.
+  auto under_parent = [&](const json& q) {
+    return q.at("parent").is_string() && shown.count(text_of(q.at("parent"))) != 0;
+  };
+  for (const auto& slot : state.agenda) {
+    bool any = false;
+    for (const json& q : items) {
+      if (q.at("slot") != slot.def.id || under_parent(q)) continue;
+      if (!any) {
+        h += "<h3>" + html_escape(slot.def.title) + " · " + html_escape(name_of(state, slot.def.presenter)) +
+             "</h3>\n<ul>\n";
+      }
+      any = true;
+      inquiry(q);
+    }
+    if (any) h += "</ul>\n";
+  }
+  return h;
+}
+
 // Ballots whose results may be reported, each with its template and score.
 void for_each_result(const core::HearingState& state,
                      const std::function<void(const core::Ballot&, const core::BallotTemplate*,
@@ -171,12 +208,23 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool reads_as_formula(std::string_view cell) {
+  if (cell.empty()) return false;
+  // A leading TAB, CR or NUL is dropped or misread by some spreadsheets' import, exposing what follows.
+  return std::string_view("=+-@").find(cell[0]) != std::string_view::npos;
+  // = + - @ start a formula, also after blanks: importing with "trim spaces" (or a later TRIM) strips them.
+  const auto first = cell.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos &&
+         std::string_view("=+-@").find(cell[first]) != std::string_view::npos;
+}
+
+}  // namespace
+
 std::string csv_field(std::string_view text) {
   std::string value(text);
-  // A cell starting with = + - @ would be read by a spreadsheet as a formula.
-  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
-    value.insert(0, 1, '\'');
-  }
+  if (reads_as_formula(value)) value.insert(0, 1, '\'');
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {
@@ -275,7 +323,8 @@ std::string results_csv(const core::HearingState& state) {
   return out;
 }
 
-std::string minutes_html(const core::HearingState& state, std::string_view head_hash, core::TimeMs now) {
+std::string minutes_html(const core::HearingState& state, const core::RoleSet& roles,
+                         std::string_view head_hash, core::TimeMs now) {
   const auto& def = state.def;
   std::string h;
   auto e = [](std::string_view s) { return html_escape(s); };
@@ -304,37 +353,7 @@ std::string minutes_html(const core::HearingState& state, std::string_view head_
   }
   h += "</table>\n";
 
-  h += "<h2>质询 Inquiries and commitments</h2>\n";
-  std::function<void(const core::Inquiry&)> inquiry = [&](const core::Inquiry& q) {
-    h += "<li><b>" + e(q.id) + "</b> " + e(name_of(state, q.author)) + "：" + e(q.text) + " <i>(" +
-         e(inquiry_status_name(q.status)) + ")</i>";
-    if (!q.answer_summary.empty()) h += "<br>答复摘要：" + e(q.answer_summary);
-    if (q.status == core::InquiryStatus::rejected && !q.reject_reason.empty())
-      h += "<br>未采纳：" + e(q.reject_reason);
-    for (const auto& c : q.commitments) h += "<br>承诺：" + e(c.text) + "（期限 " + e(c.due) + "）";
-    std::string children;
-    for (const auto& [id, child] : state.inquiries) {
-      if (child.parent && *child.parent == q.id) {
-        if (children.empty()) h += "<ul class=\"follow\">";
-        children = "y";
-        inquiry(child);
-      }
-    }
-    if (!children.empty()) h += "</ul>";
-    h += "</li>\n";
-  };
-  for (const auto& slot : state.agenda) {
-    std::string items;
-    bool any = false;
-    for (const auto& [id, q] : state.inquiries) {
-      if (q.slot != slot.def.id || q.parent) continue;
-      if (!any)
-        h += "<h3>" + e(slot.def.title) + " · " + e(name_of(state, slot.def.presenter)) + "</h3>\n<ul>\n";
-      any = true;
-      inquiry(q);
-    }
-    if (any) h += "</ul>\n";
-  }
+  h += "<h2>质询 Inquiries and commitments</h2>\n" + inquiries_html(state, roles);
 
   h += "<h2>民主评议 Ballots</h2>\n";
   for_each_result(

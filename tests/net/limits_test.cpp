@@ -266,14 +266,15 @@ TEST(SlowClient, ThatOnlyLagsBehindNewerStateKeepsOneCopyAndCatchesUp) {
   auto lagging = join_without_reading(hall, "sec2");
   auto desk = hall.join("sec1");
   auto chair = hall.join("chair");
-  auto questioner = hall.join("q01");
+  // Two questioners: one may submit only settings.inquiries_per_author (30).
+  const std::shared_ptr<Client> questioners[] = {hall.join("q01"), hall.join("q02")};
   // Every submission and approval sends the desks the whole, growing inquiries section: 80 updates, 3 MB in
   // all, far more than the small window and the socket buffers hold and than the queue's 16 messages. Each
   // supersedes the one still waiting.
   const std::string text(1900, 'Q');
   constexpr std::size_t kInquiries = 40;
   for (std::size_t i = 0; i < kInquiries; ++i) {
-    const json a = questioner->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", text}});
+    const json a = questioners[i % 2]->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", text}});
     ASSERT_EQ(a["type"], "ack") << a.dump().substr(0, 200);
     // Moderated at once: a questioner may only have so many waiting.
     const json approved = chair->request({{"type", "approve_inquiry"}, {"inquiry", a["result"]["inquiry"]}});

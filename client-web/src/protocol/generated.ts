@@ -82,8 +82,10 @@ export type CastSheet = {
   ballot: string;
   /** slot id → dimension id → marked grade ids (exactly one for a valid section) */
   marks: { [key: string]: { [key: string]: string[] } };
-  /** device-made random secret; only its SHA-256 is stored */
+  /** device-made random secret the voter may show to have their sheet checked; only its SHA-256 is stored, and it cannot change the sheet */
   receipt: string;
+  /** a second device-made random secret, never shown: needed to cast or change a sheet of a changeable anonymous ballot; only a hash of it with the voter's id is stored, until the ballot closes */
+  change_key?: string;
   idempotency_key: string;
 };
 
@@ -159,11 +161,13 @@ export type Hello = {
   client?: string;
 };
 
+export type InsertSlotDefinitionId = string;
+
 export type InsertSlotId = string;
 
 export type InsertSlotSlotDef = {
   id: string;
-  presenter: string;
+  presenter: InsertSlotDefinitionId;
   title: string;
   mode?: "oral" | "written";
   report_limit_s?: number;
@@ -490,6 +494,8 @@ export type HearingDefinitionSettings = {
   voting_requires_check_in?: boolean;
   quorum?: HearingDefinitionFraction;
   voters_may_check_receipts?: boolean;
+  /** Inquiries one questioner may submit to the hearing, counted in every status (withdrawn and rejected ones too); the chair's follow-ups are not counted. Default 30. */
+  inquiries_per_author?: number;
   locale?: string;
 };
 
