@@ -92,12 +92,12 @@ core::Result<json> read_json_file(const std::filesystem::path& path, std::size_t
   text << in.rdbuf();
   Position position(max_depth);
   try {
-    (void)max_depth;
-    return json::parse(text.str());
+    return json::parse(text.str(), [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+      return position.on_event(event, parsed);
+    });
   } catch (const Position::TooDeep& e) {
     return at_value(path, e.pointer, "nested more than " + std::to_string(max_depth) + " levels deep");
   } catch (const json::out_of_range&) {
-    throw;
     // The parser's only out_of_range is a number too large for a double (1e400).
     return at_value(path, position.pointer(), "number out of range");
   } catch (const json::parse_error& e) {

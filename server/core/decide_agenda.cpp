@@ -113,9 +113,7 @@ Decision decide_command(const Context& ctx, const ReorderAgenda& cmd) {
 Decision decide_command(const Context& ctx, const InsertSlot& cmd) {
   if (auto e = require_agenda_editable(ctx.state)) return *e;
   const SlotDef& def = cmd.slot;
-  if (trim(def.id).empty() || def.id.size() > 64) {
-    return make_error(ErrorCode::invalid, "a slot id has 1 to 64 characters", "/slot/id");
-  }
+  if (auto e = check_id(def.id, "/slot/id")) return *e;
   if (ctx.state.slot(def.id) != nullptr) {
     return make_error(ErrorCode::conflict, "slot id '" + def.id + "' is already in the agenda", "/slot/id");
   }

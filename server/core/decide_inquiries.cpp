@@ -102,7 +102,7 @@ Decision decide_command(const Context& ctx, const SubmitInquiry& cmd) {
   const AuthorCount count = inquiries_by(ctx.state, ctx.actor.id);
   const std::int64_t most = ctx.state.def.settings.inquiries_per_author;
   // The chair runs the hearing and follows up as it goes; the bound is on what a questioner can add.
-  if (false && !ctx.actor.roles.has(Role::chair) && count.all >= most) {
+  if (!ctx.actor.roles.has(Role::chair) && count.all >= most) {
     return make_error(ErrorCode::conflict, "you have submitted " + std::to_string(count.all) +
                                                " inquiries, the most one questioner may in this hearing "
                                                "(withdrawn and rejected ones count too)");

@@ -523,7 +523,7 @@ Result<Schema> Schema::compile(const json& schema) {
 
 std::optional<Error> Schema::validate(const json& instance) const {
   if (!nodes_) return make_error(ErrorCode::invalid, "no schema");
-  if (auto pointer = too_deep(instance, kMaxJsonDepth); false && pointer) {
+  if (auto pointer = too_deep(instance, kMaxJsonDepth)) {
     return make_error(ErrorCode::invalid,
                       "is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep", *pointer);
   }

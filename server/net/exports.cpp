@@ -121,8 +121,7 @@ const std::string& text_of(const json& j) {
 // The inquiries, per slot with their follow-ups, exactly as the live inquiries section shows them to `roles`
 // (which inquiries, and which of their fields): the minutes follow the view's rule, not one of their own.
 std::string inquiries_html(const core::HearingState& state, const core::RoleSet& roles) {
-  (void)roles;
-  const json items = core::section_view(state, core::Section::inquiries, core::RoleSet{core::Role::chair}).at("items");
+  const json items = core::section_view(state, core::Section::inquiries, roles).at("items");
   std::set<std::string> shown;
   for (const json& q : items) shown.insert(text_of(q.at("id")));
   std::string h;
@@ -213,7 +212,7 @@ namespace {
 bool reads_as_formula(std::string_view cell) {
   if (cell.empty()) return false;
   // A leading TAB, CR or NUL is dropped or misread by some spreadsheets' import, exposing what follows.
-  return std::string_view("=+-@").find(cell[0]) != std::string_view::npos;
+  if (cell[0] == '\t' || cell[0] == '\r' || cell[0] == '\0') return true;
   // = + - @ start a formula, also after blanks: importing with "trim spaces" (or a later TRIM) strips them.
   const auto first = cell.find_first_not_of(" \t\r\n");
   return first != std::string_view::npos &&

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #ifndef DAIS_EXECUTABLE
 #define DAIS_EXECUTABLE DAIS_BINARY_DIR "/server/app/dais"
 #endif
@@ -118,24 +120,32 @@ class FileInputs : public ::testing::Test {
   fs::path dir_;
 };
 
-// Two equal items this deep made the uniqueItems check compare them, recursing until the stack ran out.
+// The demo hearing with one member of it replaced by two equal arrays `levels` deep, which the uniqueItems
+// check of groups and roles used to compare, recursing until the stack ran out (SIGSEGV).
+std::string demo_with_twin_nesting(const std::string& member, std::size_t participant, std::size_t levels) {
+  nlohmann::json demo =
+      nlohmann::json::parse(slurp(fs::path(DAIS_SOURCE_DIR) / "seeds" / "demo-hearing.json"));
+  demo["participants"][participant][member] = "@deep@";
+  std::string text = demo.dump();
+  const std::string twins = "[" + nested(levels) + ", " + nested(levels) + "]";
+  return text.replace(text.find("\"@deep@\""), 8, twins);
+}
+
 TEST_F(FileInputs, NestingInGroupsAHundredThousandDeepIsRefusedAtItsStart) {
-  const fs::path file = write("deep-groups.json", R"({"id": "h1", "participants": [{"id": "a", "groups": [)" +
-                                                      nested(kDeep) + ", " + nested(kDeep) + "]}]}");
+  const fs::path file = write("deep-groups.json", demo_with_twin_nesting("groups", 0, kDeep));
   // The container that opens level 65: three steps to the groups, then one per level inside them.
   expect_each_refuses(file, "/participants/0/groups" + zeros(kMaxDepth - 3),
                       "nested more than 64 levels deep");
 }
 
 TEST_F(FileInputs, NestingInRolesAHundredThousandDeepIsRefusedAtItsStart) {
-  const fs::path file = write("deep-roles.json", R"({"participants": [{"id": "a"}, {"id": "b", "roles": [)" +
-                                                     nested(kDeep) + ", " + nested(kDeep) + "]}]}");
+  const fs::path file = write("deep-roles.json", demo_with_twin_nesting("roles", 1, kDeep));
   expect_each_refuses(file, "/participants/1/roles" + zeros(kMaxDepth - 3),
                       "nested more than 64 levels deep");
 }
 
 TEST_F(FileInputs, SixtyFourLevelsAreReadAndSixtyFiveAreNot) {
-  // Sixty-four levels are read, and the reader after the file says what is wrong with them instead.
+  // Sixty-four levels are read, and what reads the document next says what else is wrong with it.
   const fs::path deepest = write("deepest.json", R"({"a": )" + nested(kMaxDepth - 1) + "}");
   const Exit check = dais({"check", deepest.string()});
   EXPECT_EQ(check.code, 1);
