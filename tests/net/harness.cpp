@@ -1,5 +1,9 @@
 #include "harness.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <sys/socket.h>
 
 #include <cstdlib>
@@ -324,6 +328,30 @@ std::string voter_id(int n) {
 void bound_reads(asio::ip::tcp::socket& socket) {
   timeval tv{std::chrono::duration_cast<std::chrono::seconds>(kWait).count(), 0};
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+void make_test_certificate(const std::filesystem::path& dir) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  if (key == nullptr) throw std::runtime_error("no P-256 key");
+  X509* cert = X509_new();
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  const bool signed_ok = X509_sign(cert, key, EVP_sha256()) > 0;
+  FILE* f = std::fopen((dir / "key.pem").c_str(), "w");
+  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(f);
+  f = std::fopen((dir / "cert.pem").c_str(), "w");
+  PEM_write_X509(f, cert);
+  std::fclose(f);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  if (!signed_ok) throw std::runtime_error("signing the test certificate failed");
 }
 
 std::string random_receipt() {

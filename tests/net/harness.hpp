@@ -141,6 +141,9 @@ struct HttpReply {
 HttpReply http_get(std::uint16_t port, const std::string& target,
                    const std::map<std::string, std::string>& headers = {});
 
+// A self-signed P-256 certificate for 127.0.0.1 with its key, written as key.pem and cert.pem into `dir`.
+void make_test_certificate(const std::filesystem::path& dir);
+
 // A blocking read on `socket` fails after kWait instead of hanging the test.
 void bound_reads(boost::asio::ip::tcp::socket& socket);
 

@@ -22,35 +22,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace fs = std::filesystem;
 
-// A P-256 key and a self-signed certificate for 127.0.0.1, written as PEM files into `dir`.
-void make_certificate(const fs::path& dir) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  ASSERT_NE(key, nullptr);
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
-                             -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
-  FILE* f = std::fopen((dir / "key.pem").c_str(), "w");
-  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(f);
-  f = std::fopen((dir / "cert.pem").c_str(), "w");
-  PEM_write_X509(f, cert);
-  std::fclose(f);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-}
-
 // A blocking read never waits longer than this: a broken server fails the test instead of hanging it.
 TEST(Tls, HttpsAndWssWithACertificate) {
   std::string pattern = (fs::temp_directory_path() / "dais-tls-XXXXXX").string();
   const fs::path dir = ::mkdtemp(pattern.data());
-  make_certificate(dir);
+  make_test_certificate(dir);
   Hall hall;
   hall.options.tls_cert = dir / "cert.pem";
   hall.options.tls_key = dir / "key.pem";

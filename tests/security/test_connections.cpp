@@ -187,25 +187,7 @@ struct TlsFiles {
     std::string pattern = (std::filesystem::temp_directory_path() / "dais-tls-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir = pattern;
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509* cert = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
-                               -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    X509_sign(cert, key, EVP_sha256());
-    FILE* f = std::fopen(key_path().c_str(), "w");
-    PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-    f = std::fopen(cert_path().c_str(), "w");
-    PEM_write_X509(f, cert);
-    std::fclose(f);
-    X509_free(cert);
-    EVP_PKEY_free(key);
+    make_test_certificate(dir);
   }
   ~TlsFiles() {
     std::error_code ec;

@@ -130,30 +130,6 @@ TEST(SecurityHeaders, OnEveryAnswerOverPlainHttp) {
   expect_security_headers(http_get(bare.port(), "/index.html"), "no web root", false);
 }
 
-// A P-256 key and a self-signed certificate for 127.0.0.1, as PEM files in `dir`.
-void make_certificate(const fs::path& dir) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  ASSERT_NE(key, nullptr);
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
-                             -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
-  FILE* out = std::fopen((dir / "key.pem").c_str(), "w");
-  PEM_write_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(out);
-  out = std::fopen((dir / "cert.pem").c_str(), "w");
-  PEM_write_X509(out, cert);
-  std::fclose(out);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-}
-
 HttpReply https_get(std::uint16_t port, const fs::path& ca, const std::string& target,
                     const std::map<std::string, std::string>& headers) {
   asio::io_context ioc;
@@ -184,7 +160,7 @@ HttpReply https_get(std::uint16_t port, const fs::path& ca, const std::string& t
 
 TEST(SecurityHeaders, StrictTransportSecurityUnderTls) {
   Scratch s;
-  make_certificate(s.dir);
+  make_test_certificate(s.dir);
   Hall hall;
   hall.options.web = s.web();
   hall.options.tls_cert = s.dir / "cert.pem";
