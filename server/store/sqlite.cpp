@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <limits>
 
 namespace dais::store::sql {
@@ -48,6 +51,13 @@ std::string immutable_uri(const std::filesystem::path& path) {
   return uri + "?immutable=1";
 }
 
+// A new database is created readable by the server's account only: it holds the ballot boxes and token
+// hashes. SQLite gives the WAL and shared-memory files the database file's mode, so they follow.
+void create_private(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);  // EEXIST: an existing file keeps the mode its operator gave it
+}
+
 }  // namespace
 
 std::unique_ptr<Database> Database::open_for_reading(const std::filesystem::path& path) {
@@ -63,6 +73,7 @@ std::unique_ptr<Database> Database::open_for_reading(const std::filesystem::path
 
 Database::Database(const std::filesystem::path& path, OpenMode mode) : path_(path) {
   const std::string name = mode == OpenMode::immutable ? immutable_uri(path) : path.string();
+  if (mode == OpenMode::create && path != ":memory:" && !path.empty()) create_private(path);
   int rc = sqlite3_open_v2(name.c_str(), &db_, open_flags(mode), nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

@@ -2,7 +2,10 @@
 // voted and in which order (it casts the voters one at a time and waits for each), and reads every count
 // either screen shows. On every anonymous ballot it tries the differencing attacks: close right after the
 // live count moves and one more voter casts; void a ballot after one more sheet and rerun it, then the same
-// on the rerun. Every pair of counts it saw must differ by at least k voters' sheets.
+// on the rerun. Every pair of counts it saw must differ by at least k voters' sheets. Beside it sit one
+// observer of every other role (secretary, scrutineer, presenter, questioner, a voter who is not in the
+// hall): every count any of them received in any frame, set against the chair's order, must keep the same
+// distance.
 #include <gtest/gtest.h>
 
 #include "net/harness.hpp"
@@ -138,6 +141,30 @@ class Adversary {
   int present_ = 0;
 };
 
+// Every count tied to a ballot anywhere in a frame: live tallies (`sheets`) and results (`cast` per
+// dimension).
+void collect_counts(const json& node, const std::string& where,
+                    std::map<std::string, linkage::BallotRecord>& out) {
+  if (node.is_array()) {
+    for (const auto& item : node) collect_counts(item, where, out);
+    return;
+  }
+  if (!node.is_object()) return;
+  if (node.contains("ballot") && node["ballot"].is_string()) {
+    const std::string ballot = node["ballot"];
+    if (node.contains("sheets") && node["sheets"].is_number_integer()) {
+      out[ballot].counts.push_back({node["sheets"].get<std::int64_t>(), false, where + " live count"});
+    }
+    for (const auto& p : node.value("presenters", json::array())) {
+      for (const auto& d : p.value("dimensions", json::array())) {
+        if (d.contains("cast"))
+          out[ballot].counts.push_back({d["cast"].get<std::int64_t>(), false, where + " result"});
+      }
+    }
+  }
+  for (const auto& [key, value] : node.items()) collect_counts(value, where, out);
+}
+
 json each_marks(const std::string& slot, const std::string& grade) {
   return {{slot, {{"zhuti", {grade}}, {"lianjie", {grade}}, {"zuofeng", {grade}}}}};
 }
@@ -154,6 +181,9 @@ TEST(Differencing, TheChairAndTheHallScreenNeverSeeTwoCountsFewerThanKSheetsApar
   const std::int64_t k = hall.definition().settings.k_anonymity;
   ASSERT_EQ(k, 5);
   Adversary chair(hall);
+  // Observers of every other role: a secretary, the scrutineer, a presenter, a questioner, a voter.
+  std::map<std::string, std::shared_ptr<Client>> observers;
+  for (const char* who : {"sec1", "jpr", "p01", "q01", "v110"}) observers[who] = hall.join(who);
   chair.set_present(110);  // quorum: two thirds of 150
   chair.prepare(110);
 
@@ -191,6 +221,34 @@ TEST(Differencing, TheChairAndTheHallScreenNeverSeeTwoCountsFewerThanKSheetsApar
   const linkage::Adversary adversary(k, no_groups);
   for (const linkage::Finding& f : adversary.attack(chair.seen()))
     ADD_FAILURE() << f.ballot << ": " << f.what;
+  // Every frame every other role received, set against the chair's order: no pair of counts closer than k.
+  // The observers have seen the end once the scrutineer, who sees the most, shows the last close.
+  observers["jpr"]->wait_view([&](const json& v) {
+    const json* b = ballot_item(v, b4);
+    return b != nullptr && (*b)["status"] == "closed";
+  });
+  // The coalition of all roles: what the chair and the screen saw, and every other role's frames.
+  std::map<std::string, linkage::BallotRecord> frames = chair.seen();
+  std::size_t from_others = 0;
+  for (const auto& [who, client] : observers) {
+    std::map<std::string, linkage::BallotRecord> seen;
+    const auto messages = client->messages();
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      collect_counts(messages[i], who + " frame " + std::to_string(i), seen);
+    }
+    for (auto& [ballot, record] : seen) {
+      ASSERT_EQ(chair.seen().count(ballot), 1u) << who << " saw a count of a ballot the chair never opened";
+      record.order = chair.seen().at(ballot).order;
+      for (const auto& c : record.counts) EXPECT_GE(c.sheets, 0) << c.seen_in;
+      from_others += record.counts.size();
+      auto& all = frames[ballot];
+      all.order = record.order;
+      all.counts.insert(all.counts.end(), record.counts.begin(), record.counts.end());
+    }
+  }
+  EXPECT_GT(from_others, 0u) << "no role but the chair and the screen saw any count";
+  for (const linkage::Finding& f : adversary.attack(frames))
+    ADD_FAILURE() << "other roles: " << f.ballot << ": " << f.what;
   // A voided ballot shows no count beyond its last live one: nobody sees its box.
   const json last = chair.chair().view();
   for (const auto& r : last["results"]["ballots"]) EXPECT_NE(r["ballot"], b2);

@@ -1,6 +1,7 @@
 // The SQLite layer on real files: statements, transactions that roll back unless committed, savepoints,
 // errors.
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "store/sqlite.hpp"
 #include "store_fixture.hpp"
@@ -101,6 +102,34 @@ TEST_F(SqliteTest, NullsAndOptionalText) {
   EXPECT_TRUE(q.is_null(0));
   EXPECT_EQ(q.optional_text(0), std::nullopt);
   EXPECT_EQ(q.optional_text(1), "x");
+}
+
+// The file holds the ballot boxes: a new one, and its WAL, are for the server's account alone, whatever the
+// umask; an existing file keeps the mode its operator chose.
+TEST(Sqlite, ANewDatabaseAndItsWalAreReadableByTheOwnerOnly) {
+  TempDir dir;
+  const mode_t old_mask = ::umask(022);
+  {
+    sql::Database db{dir / "new.db", sql::OpenMode::create};
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("CREATE TABLE t (k TEXT)");
+    db.exec("INSERT INTO t VALUES ('x')");
+    for (const char* name : {"new.db", "new.db-wal"}) {
+      struct stat st {};
+      ASSERT_EQ(::stat((dir / name).c_str(), &st), 0) << name;
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << name;
+    }
+  }
+  {
+    const auto existing = dir / "existing.db";
+    { sql::Database db{existing, sql::OpenMode::create}; }
+    ASSERT_EQ(::chmod(existing.c_str(), 0640), 0);
+    sql::Database again{existing, sql::OpenMode::create};
+    struct stat st {};
+    ASSERT_EQ(::stat(existing.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
+  }
+  ::umask(old_mask);
 }
 
 TEST(Sqlite, OpeningAMissingFileWithoutCreateFailsClearly) {
