@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the web client into client-web/dist: `npm ci` when node_modules is missing or older than the lock file,
-# then type-check and `vite build`. Idempotent: when no input changed since the last build it does nothing.
+# then type-check, `vite build`, and a Brotli and a gzip copy of every text asset (scripts/compress-dist.mjs).
+# Idempotent: when no input changed since the last build it does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/../client-web"
 
@@ -18,7 +19,7 @@ if ! node scripts/gen-protocol-types.mjs --check; then
   echo "build-web: warning: run 'npm run gen' in client-web/ to regenerate the protocol types" >&2
 fi
 
-inputs=$( (find src public -type f 2>/dev/null; ls index.html package.json package-lock.json tsconfig.json vite.config.ts) | LC_ALL=C sort)
+inputs=$( (find src public -type f 2>/dev/null; ls index.html package.json package-lock.json tsconfig.json vite.config.ts scripts/compress-dist.mjs) | LC_ALL=C sort)
 # shellcheck disable=SC2086
 build_hash=$(hash_of $inputs)
 if [[ -f dist/index.html && -f node_modules/.dais-build-hash && "$(cat node_modules/.dais-build-hash)" == "$build_hash" ]]; then
@@ -30,5 +31,7 @@ echo "build-web: type-checking"
 npx --no-install vue-tsc --noEmit -p tsconfig.json
 echo "build-web: building client-web/dist"
 npx --no-install vite build --logLevel warn
+echo "build-web: precompressing (.br, .gz)"
+node scripts/compress-dist.mjs dist
 echo "$build_hash" > node_modules/.dais-build-hash
 echo "build-web: done"

@@ -63,19 +63,24 @@ class Reply {
   Transport transport_;
 };
 
-void serve_file(const SharedState& state, const Reply& reply, std::string_view relative,
-                const Respond& respond) {
+void serve_file(const SharedState& state, const HttpRequest& req, const Reply& reply,
+                std::string_view relative, const Respond& respond) {
   const auto& web = state.options().web;
   if (web.empty()) {
     return respond(
         reply.text(http::status::not_found, "the web client is not installed (serve --web DIR)\n"));
   }
-  auto file = read_web_file(web, relative);
+  auto file = read_web_file(web, relative, accepted_encodings(req[http::field::accept_encoding]));
   if (!file) return respond(reply.text(http::status::not_found, "not found\n"));
   // Files under /assets/ carry a content hash in their names: cache forever. Everything else is revalidated.
   const bool hashed = relative.rfind("assets/", 0) == 0;
-  respond(reply.make(http::status::ok, std::move(file->body), file->type,
-                     hashed ? "public, max-age=31536000, immutable" : "no-cache"));
+  Response res = reply.make(http::status::ok, std::move(file->body), file->type,
+                            hashed ? "public, max-age=31536000, immutable" : "no-cache");
+  // The same path answers differently by Accept-Encoding (a precompressed copy or the file): caches must key
+  // on it.
+  res.set(http::field::vary, "Accept-Encoding");
+  if (!file->encoding.empty()) res.set(http::field::content_encoding, file->encoding);
+  respond(std::move(res));
 }
 
 std::optional<std::string> bearer(const HttpRequest& req) {
@@ -155,9 +160,9 @@ void route_http(SharedState& state, HttpRequest&& req, Respond respond) {
   }
   // A join link opens the client, which reads the token from the URL; the server does not look at it here.
   if (path->rfind("j/", 0) == 0 || path->empty() || path->back() == '/') {
-    return serve_file(state, reply, "index.html", respond);
+    return serve_file(state, req, reply, "index.html", respond);
   }
-  serve_file(state, reply, *path, respond);
+  serve_file(state, req, reply, *path, respond);
 }
 
 }  // namespace dais::net

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 #include <boost/beast/core/string.hpp>
@@ -130,7 +131,62 @@ std::optional<std::string> read_regular_file(const fs::path& path) {
   }
 }
 
+// A path that lies inside the canonical `base`, hidden by no part of it; nothing otherwise.
+std::optional<fs::path> resolve_inside(const fs::path& base, const fs::path& path) {
+  std::error_code ec;
+  fs::path real = fs::canonical(path, ec);
+  if (ec || !inside(base, real) || hidden_below(base, real)) return std::nullopt;
+  return real;
+}
+
+std::string_view trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// The weight of one Accept-Encoding entry's parameters is above 0: no "q" means 1; a malformed q counts as 0,
+// so that a garbled header never earns a compressed answer the client may not read.
+bool weight_above_zero(std::string_view params) {
+  while (!params.empty()) {
+    const std::size_t semicolon = std::min(params.find(';'), params.size());
+    const std::string_view param = trimmed(params.substr(0, semicolon));
+    params.remove_prefix(std::min(semicolon + 1, params.size()));
+    if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
+    const std::string_view value = trimmed(param.substr(2));
+    // qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+    if (value.empty() || (value[0] != '0' && value[0] != '1')) return false;
+    if (value.size() > 1 && (value[1] != '.' || value.size() > 5)) return false;
+    const std::string_view decimals = value.size() > 2 ? value.substr(2) : std::string_view{};
+    if (!std::all_of(decimals.begin(), decimals.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    if (value[0] == '1')
+      return std::all_of(decimals.begin(), decimals.end(), [](char c) { return c == '0'; });
+    return std::any_of(decimals.begin(), decimals.end(), [](char c) { return c != '0'; });
+  }
+  return true;
+}
+
 }  // namespace
+
+AcceptedEncodings accepted_encodings(std::string_view header) {
+  std::optional<bool> br;
+  std::optional<bool> gzip;
+  std::optional<bool> any;
+  while (!header.empty()) {
+    const std::size_t comma = std::min(header.find(','), header.size());
+    const std::string_view entry = header.substr(0, comma);
+    header.remove_prefix(std::min(comma + 1, header.size()));
+    const std::size_t semicolon = std::min(entry.find(';'), entry.size());
+    const std::string_view coding = trimmed(entry.substr(0, semicolon));
+    const bool wanted = weight_above_zero(entry.substr(std::min(semicolon + 1, entry.size())));
+    using boost::beast::iequals;
+    if (iequals(coding, "br")) br = wanted;
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip = wanted;
+    if (coding == "*") any = wanted;
+  }
+  return {.br = br.value_or(any.value_or(false)), .gzip = gzip.value_or(any.value_or(false))};
+}
 
 core::Result<std::string> web_path(std::string_view target, std::size_t max_bytes) {
   if (target.size() > max_bytes) {
@@ -153,17 +209,30 @@ core::Result<std::string> web_path(std::string_view target, std::size_t max_byte
   return out;
 }
 
-std::optional<WebFile> read_web_file(const fs::path& root, std::string_view relative) {
+std::optional<WebFile> read_web_file(const fs::path& root, std::string_view relative,
+                                     AcceptedEncodings accepted) {
   const fs::path wanted(relative);
   if (wanted.has_root_path()) return std::nullopt;  // web_path never makes one; joined, it would replace root
   std::error_code ec;
   const fs::path base = fs::canonical(root, ec);
   if (ec) return std::nullopt;
-  const fs::path real = fs::canonical(base / wanted, ec);
-  if (ec || !inside(base, real) || hidden_below(base, real)) return std::nullopt;
-  auto body = read_regular_file(real);
+  const auto real = resolve_inside(base, base / wanted);
+  if (!real || !fs::is_regular_file(*real, ec)) return std::nullopt;
+  const std::string_view type = mime_type(real->filename().string());
+  // The copies sit beside the file the path resolved to, so they pass the same checks as any path would, and
+  // none is looked for unless that file exists inside the root.
+  const std::pair<bool, std::string_view> copies[] = {{accepted.br, "br"}, {accepted.gzip, "gzip"}};
+  for (const auto& [take, encoding] : copies) {
+    if (!take) continue;
+    fs::path copy = *real;
+    copy += encoding == "br" ? ".br" : ".gz";
+    const auto real_copy = resolve_inside(base, copy);
+    if (!real_copy) continue;
+    if (auto body = read_regular_file(*real_copy)) return WebFile{std::move(*body), type, encoding};
+  }
+  auto body = read_regular_file(*real);
   if (!body) return std::nullopt;
-  return WebFile{std::move(*body), mime_type(real.filename().string())};
+  return WebFile{std::move(*body), type, {}};
 }
 
 std::string_view mime_type(std::string_view path) {

@@ -21,16 +21,28 @@ namespace dais::net {
 // included).
 core::Result<std::string> web_path(std::string_view target, std::size_t max_bytes);
 
+// The compressed copies a client takes, from its Accept-Encoding header (RFC 9110 §12.5.3): a coding named
+// with a q above 0, or covered by "*" with one; "q=0" refuses it. The build writes the copies (.br, .gz)
+// beside each text asset (client-web/scripts/compress-dist.mjs).
+struct AcceptedEncodings {
+  bool br = false;
+  bool gzip = false;
+};
+AcceptedEncodings accepted_encodings(std::string_view accept_encoding);
+
 // A file of the web root, ready to be served.
 struct WebFile {
   std::string body;
-  std::string_view type;  // its Content-Type
+  std::string_view type;      // its Content-Type: the file's own, whatever the encoding
+  std::string_view encoding;  // its Content-Encoding: "br", "gzip", or empty for the file as it is
 };
 
 // Reads `relative` (a web_path) under `root`. Nothing unless the canonical path of the file lies inside the
 // canonical root (a symlink counts only as far as it stays inside), no part of it inside the root is hidden
-// (".git", ".env"), and it is a regular file.
-std::optional<WebFile> read_web_file(const std::filesystem::path& root, std::string_view relative);
+// (".git", ".env"), and it is a regular file. Only then, and only for an encoding in `accepted`, the file's
+// precompressed copy ("app.js.br", "app.js.gz") is sent instead when it passes the same checks.
+std::optional<WebFile> read_web_file(const std::filesystem::path& root, std::string_view relative,
+                                     AcceptedEncodings accepted = {});
 
 std::string_view mime_type(std::string_view path);
 

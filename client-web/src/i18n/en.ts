@@ -226,7 +226,7 @@ export default {
       valid: 'Valid',
       invalid: 'Invalid',
     },
-    checkin: { board: 'Attendance', desk: 'Check in at desk', name: 'Name', state: 'State' },
+    checkin: { board: 'Attendance', desk: 'Check in at desk', name: 'Name', post: 'Post', state: 'State' },
     codes: {
       title: 'Participant QR codes',
       issue: 'Issue all QR codes',
@@ -277,6 +277,7 @@ export default {
   common: {
     confirm: 'OK',
     cancel: 'Cancel',
+    actions: 'Actions',
     close: 'Close',
     save: 'Save',
     minutes: '{n} min',

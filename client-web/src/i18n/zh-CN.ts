@@ -226,7 +226,7 @@ export default {
       valid: '有效票',
       invalid: '无效票',
     },
-    checkin: { board: '签到情况', desk: '代为签到', name: '姓名', state: '状态' },
+    checkin: { board: '签到情况', desk: '代为签到', name: '姓名', post: '职务', state: '状态' },
     codes: {
       title: '参会二维码',
       issue: '生成全部二维码',
@@ -277,6 +277,7 @@ export default {
   common: {
     confirm: '确定',
     cancel: '取消',
+    actions: '操作',
     close: '关闭',
     save: '保存',
     minutes: '{n} 分钟',
