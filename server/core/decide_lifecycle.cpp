@@ -22,9 +22,12 @@ Decision decide_command(const Context& ctx, const CheckIn& cmd) {
 Decision decide_command(const Context& ctx, const StartSession&) {
   if (auto e = require_phase(ctx.state, {Phase::check_in})) return *e;
   if (!ctx.state.quorum_met()) {
-    return make_error(ErrorCode::no_quorum, std::to_string(ctx.state.present_voters()) + " of " +
-                                                std::to_string(ctx.state.expected_voters()) +
-                                                " expected voters are present; the quorum is not met");
+    const std::int64_t present = ctx.state.present_voters();
+    const std::int64_t expected = ctx.state.expected_voters();
+    return make_error(ErrorCode::no_quorum,
+                      std::to_string(present) + " of " + std::to_string(expected) +
+                          " expected voters are present; the quorum is not met",
+                      {{"present", present}, {"expected", expected}, {"needed", ctx.state.quorum_needed()}});
   }
   return ctx.one(SessionStarted{});
 }

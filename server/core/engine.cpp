@@ -74,8 +74,8 @@ Result<std::vector<Event>> decide(const HearingState& state, const ParticipantId
   if (who == nullptr) return make_error(ErrorCode::not_allowed, "unknown participant");
   const Command command = normalise(cmd, actor);
   if (!role_permits(who->roles, command)) {
-    return make_error(ErrorCode::not_allowed,
-                      "your roles do not permit " + std::string(command_name(command)));
+    const std::string name(command_name(command));
+    return make_error(ErrorCode::not_allowed, "your roles do not permit " + name, {{"command", name}});
   }
   const Context ctx{state, *who, now};
   return std::visit([&](const auto& c) { return decide_command(ctx, c); }, command);

@@ -1,5 +1,7 @@
 #pragma once
 // Typed errors and a small Result type: every rejected command says why, with a stable code.
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,15 +27,24 @@ enum class ErrorCode {
 
 std::string_view to_string(ErrorCode code);
 
+// A value a client needs to say the error in the reader's own language (the message is English, for logs).
+using ErrorParam = std::variant<std::int64_t, std::string>;
+using ErrorParams = std::map<std::string, ErrorParam, std::less<>>;
+
 struct Error {
   ErrorCode code;
-  std::string message;  // for humans; may be shown in the UI
-  std::string field;    // JSON path of the offending input field, empty when not about one field
+  std::string message;      // English, for logs and tools; clients show their own text from code and params
+  std::string field;        // JSON path of the offending input field, empty when not about one field
+  ErrorParams params = {};  // the numbers and names the message speaks of (docs/protocol.md, Error codes)
   bool operator==(const Error&) const = default;
 };
 
 inline Error make_error(ErrorCode code, std::string message, std::string field = {}) {
-  return Error{code, std::move(message), std::move(field)};
+  return Error{code, std::move(message), std::move(field), {}};
+}
+
+inline Error make_error(ErrorCode code, std::string message, ErrorParams params) {
+  return Error{code, std::move(message), {}, std::move(params)};
 }
 
 // Either a value or an Error. Deliberately minimal (std::expected is C++23).

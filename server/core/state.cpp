@@ -40,9 +40,15 @@ std::int64_t HearingState::present_voters() const {
   });
 }
 
+std::int64_t HearingState::quorum_needed() const {
+  // present / expected >= num / den, in integers so that 2/3 means exactly two thirds: the ceiling of
+  // expected × num / den.
+  const auto& q = def.settings.quorum;
+  return (q.num * expected_voters() + q.den - 1) / q.den;
+}
+
 bool HearingState::quorum_met() const {
-  // present / expected >= num / den, compared in integers so that 2/3 means exactly two thirds.
-  return present_voters() * def.settings.quorum.den >= def.settings.quorum.num * expected_voters();
+  return present_voters() >= quorum_needed();
 }
 
 Slot make_slot(const SlotDef& def) {

@@ -141,6 +141,7 @@ struct HearingState {
   void index_participants();             // after setting `def`
   std::int64_t expected_voters() const;  // 应到
   std::int64_t present_voters() const;   // 实到
+  std::int64_t quorum_needed() const;    // the fewest present voters that make the quorum
   bool quorum_met() const;
   bool operator==(const HearingState&) const = default;
 };

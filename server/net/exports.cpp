@@ -19,38 +19,133 @@ bool has_results(const core::Ballot& b) {
   return b.status == core::BallotStatus::closed || b.status == core::BallotStatus::published;
 }
 
-std::string_view status_name(core::BallotStatus s) {
-  switch (s) {
-    case core::BallotStatus::pending:
-      return "pending";
-    case core::BallotStatus::open:
-      return "open";
-    case core::BallotStatus::closed:
-      return "closed";
-    case core::BallotStatus::published:
-      return "published";
-    case core::BallotStatus::voided:
-      return "voided";
-  }
-  return "unknown";
+// The minutes' and the CSV's words in the hearing's language (settings.locale): English for a locale of "en"
+// or "en-XX", Chinese otherwise, as zh-CN is the default. results.json keeps its stable codes instead.
+struct Words {
+  const char* stage[6];          // by core::Stage
+  const char* ballot_status[5];  // by core::BallotStatus
+  const char* inquiry_status[6];
+  const char* oral;
+  const char* written;
+  const char* minutes;     // the title's suffix
+  const char* attendance;  // expected, present
+  const char* agenda;
+  const char* agenda_columns[6];
+  const char* inquiries;
+  const char* answer_summary;
+  const char* not_adopted;
+  const char* commitment;
+  const char* due;  // before the date, in brackets
+  const char* ballots;
+  const char* turnout[3];  // voted, eligible, present
+  const char* result_columns[8];
+  const char* invalid;
+  const char* audit;
+  const char* events;
+  const char* head_hash;
+  const char* colon;
+  const char* list_separator;
+  const char* open_bracket;
+  const char* close_bracket;
+  const char* csv_header;
+};
+
+// Inquiry statuses as the inquiries section names them, in the order of Words::inquiry_status.
+constexpr std::string_view kInquiryStatuses[] = {"submitted", "approved", "rejected",
+                                                 "asking",    "answered", "withdrawn"};
+
+constexpr Words kChinese = {
+    {"等候", "述职", "质询", "测评", "已结束", "已跳过"},
+    {"未开始", "进行中", "已结束", "已公布", "已作废"},
+    {"待审核", "已通过", "未通过", "正在质询", "已答复", "已撤回"},
+    "口头",
+    "书面",
+    "纪要",
+    "应到 {0} 人，实到 {1} 人。",
+    "议程",
+    {"单位", "述职人", "方式", "状态", "述职用时", "质询用时"},
+    "质询与承诺",
+    "答复摘要",
+    "未采纳",
+    "承诺",
+    "期限 ",
+    "民主评议",
+    {"投票 ", " / 应投 ", " / 在场 "},
+    {"排名", "单位", "述职人", "评价", "满意率", "得分", "提示", "计票"},
+    "无效 ",
+    "审计",
+    "日志条数 ",
+    "；链头哈希：",
+    "：",
+    "，",
+    "（",
+    "）",
+    "测评编号,测评名称,状态,排名,议程编号,单位,述职人,评价,满意率,得分,提示,测评项目,收回,有效,无效,计票",
+};
+
+constexpr Words kEnglish = {
+    {"waiting", "reporting", "questioning", "evaluating", "done", "skipped"},
+    {"pending", "open", "closed", "published", "voided"},
+    {"submitted", "approved", "rejected", "being asked", "answered", "withdrawn"},
+    "oral",
+    "written",
+    "minutes",
+    "Expected {0}, present {1}.",
+    "Agenda",
+    {"Unit", "Presenter", "Mode", "Status", "Report time", "Q&A time"},
+    "Inquiries and commitments",
+    "Answer summary",
+    "Not adopted",
+    "Commitment",
+    "due ",
+    "Ballots",
+    {"Voted ", " / eligible ", " / present "},
+    {"Rank", "Unit", "Presenter", "Verdict", "Satisfaction", "Points", "Flags", "Counts"},
+    "invalid ",
+    "Audit",
+    "Events ",
+    "; head hash: ",
+    ": ",
+    ", ",
+    " (",
+    ")",
+    "Ballot,Ballot "
+    "title,Status,Rank,Slot,Unit,Presenter,Verdict,Satisfaction,Points,Flags,Dimension,Cast,Valid,"
+    "Invalid,Counts",
+};
+
+const Words& words_for(const core::HearingState& state) {
+  const std::string& locale = state.def.settings.locale;
+  return locale == "en" || locale.starts_with("en-") ? kEnglish : kChinese;
 }
 
-std::string_view stage_name(core::Stage s) {
-  switch (s) {
-    case core::Stage::waiting:
-      return "waiting";
-    case core::Stage::reporting:
-      return "reporting";
-    case core::Stage::questioning:
-      return "questioning";
-    case core::Stage::evaluating:
-      return "evaluating";
-    case core::Stage::done:
-      return "done";
-    case core::Stage::skipped:
-      return "skipped";
+std::string_view stage_name(const Words& w, core::Stage s) {
+  return w.stage[static_cast<std::size_t>(s)];
+}
+
+std::string_view status_name(const Words& w, core::BallotStatus s) {
+  return w.ballot_status[static_cast<std::size_t>(s)];
+}
+
+// results.json names a status by its stable code, whatever the hearing's language.
+std::string_view status_code(core::BallotStatus s) {
+  constexpr std::string_view codes[] = {"pending", "open", "closed", "published", "voided"};
+  return codes[static_cast<std::size_t>(s)];
+}
+
+std::string_view inquiry_status_name(const Words& w, std::string_view status) {
+  for (std::size_t i = 0; i < std::size(kInquiryStatuses); ++i) {
+    if (kInquiryStatuses[i] == status) return w.inquiry_status[i];
   }
-  return "unknown";
+  return status;
+}
+
+// A sentence with {0} and {1} in it, filled with two numbers.
+std::string fill(std::string_view pattern, std::int64_t a, std::int64_t b) {
+  std::string out(pattern);
+  out.replace(out.find("{0}"), 3, std::to_string(a));
+  out.replace(out.find("{1}"), 3, std::to_string(b));
+  return out;
 }
 
 std::string name_of(const core::HearingState& state, const core::ParticipantId& id) {
@@ -120,22 +215,23 @@ const std::string& text_of(const json& j) {
 
 // The inquiries, per slot with their follow-ups, exactly as the live inquiries section shows them to `roles`
 // (which inquiries, and which of their fields): the minutes follow the view's rule, not one of their own.
-std::string inquiries_html(const core::HearingState& state, const core::RoleSet& roles) {
+std::string inquiries_html(const core::HearingState& state, const core::RoleSet& roles, const Words& w) {
   const json items = core::section_view(state, core::Section::inquiries, roles).at("items");
   std::set<std::string> shown;
   for (const json& q : items) shown.insert(text_of(q.at("id")));
   std::string h;
   std::function<void(const json&)> inquiry = [&](const json& q) {
     h += "<li><b>" + html_escape(text_of(q.at("id"))) + "</b> " +
-         html_escape(text_of(q.at("author").at("name"))) + "：" + html_escape(text_of(q.at("text"))) +
-         " <i>(" + html_escape(text_of(q.at("status"))) + ")</i>";
+         html_escape(text_of(q.at("author").at("name"))) + w.colon + html_escape(text_of(q.at("text"))) +
+         " <i>" + w.open_bracket + html_escape(inquiry_status_name(w, text_of(q.at("status")))) +
+         w.close_bracket + "</i>";
     if (!text_of(q.at("answer_summary")).empty())
-      h += "<br>答复摘要：" + html_escape(text_of(q.at("answer_summary")));
+      h += std::string("<br>") + w.answer_summary + w.colon + html_escape(text_of(q.at("answer_summary")));
     if (q.at("status") == "rejected" && !q.value("reject_reason", "").empty())
-      h += "<br>未采纳：" + html_escape(text_of(q.at("reject_reason")));
+      h += std::string("<br>") + w.not_adopted + w.colon + html_escape(text_of(q.at("reject_reason")));
     for (const json& c : q.at("commitments"))
-      h += "<br>承诺：" + html_escape(text_of(c.at("text"))) + "（期限 " + html_escape(text_of(c.at("due"))) +
-           "）";
+      h += std::string("<br>") + w.commitment + w.colon + html_escape(text_of(c.at("text"))) +
+           w.open_bracket + w.due + html_escape(text_of(c.at("due"))) + w.close_bracket;
     bool children = false;
     for (const json& child : items) {
       if (child.at("parent") != q.at("id")) continue;
@@ -268,7 +364,7 @@ std::string results_json(const core::HearingState& state) {
             {{"ballot", b.id},
              {"template", b.template_id},
              {"title", tpl != nullptr ? tpl->title : b.template_id},
-             {"status", status_name(b.status)},
+             {"status", status_code(b.status)},
              {"turnout",
               {{"voted", r.turnout.voted}, {"eligible", r.turnout.eligible}, {"present", r.turnout.present}}},
              {"presenters", presenters}});
@@ -283,11 +379,10 @@ std::string results_json(const core::HearingState& state) {
 }
 
 std::string results_csv(const core::HearingState& state) {
+  const Words& w = words_for(state);
   std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
-  out +=
-      "ballot,ballot_title,status,rank,slot,unit,presenter,verdict,satisfaction,points,flags,dimension,cast,"
-      "valid,"
-      "invalid,counts\r\n";
+  out += w.csv_header;
+  out += "\r\n";
   for_each_result(state,
                   [&](const core::Ballot& b, const core::BallotTemplate* tpl, const core::BallotResult& r) {
                     for (const auto& p : r.presenters) {
@@ -297,7 +392,7 @@ std::string results_csv(const core::HearingState& state) {
                           counts.push_back(grade_label(tpl, d.dimension, grade) + " " + std::to_string(n));
                         const std::vector<std::string> row = {b.id,
                                                               tpl != nullptr ? tpl->title : b.template_id,
-                                                              std::string(status_name(b.status)),
+                                                              std::string(status_name(w, b.status)),
                                                               std::to_string(p.rank),
                                                               p.slot,
                                                               unit_of(state, p.slot),
@@ -325,65 +420,69 @@ std::string results_csv(const core::HearingState& state) {
 std::string minutes_html(const core::HearingState& state, const core::RoleSet& roles,
                          std::string_view head_hash, core::TimeMs now) {
   const auto& def = state.def;
+  const Words& w = words_for(state);
   std::string h;
   auto e = [](std::string_view s) { return html_escape(s); };
+  auto cells = [&](const auto& names) {
+    std::string row;
+    for (const char* name : names) row += "<th>" + e(name) + "</th>";
+    return row;
+  };
   h += "<!DOCTYPE html>\n<html lang=\"" + e(def.settings.locale) + "\"><head><meta charset=\"utf-8\">";
   h +=
-      "<title>" + e(def.title) +
-      " — 纪要</title><style>"
+      "<title>" + e(def.title) + " — " + e(w.minutes) +
+      "</title><style>"
       "body{font-family:serif;max-width:60em;margin:2em auto;line-height:1.5}"
       "table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.2em .4em}"
       "h2{border-bottom:1px solid #444;margin-top:1.5em}.hash{font-family:monospace;word-break:break-all}"
       "ul.follow{margin-left:1.5em}@media print{body{margin:0}h2{page-break-after:avoid}}"
       "</style></head><body>\n";
-  h += "<h1>" + e(def.title) + " 纪要</h1>\n<p>" + e(def.date) + " · " + e(def.venue) + "</p>\n";
-  h += "<p>应到 " + std::to_string(state.expected_voters()) + " 人，实到 " +
-       std::to_string(state.present_voters()) + " 人。</p>\n";
+  h += "<h1>" + e(def.title) + " " + e(w.minutes) + "</h1>\n<p>" + e(def.date) + " · " + e(def.venue) +
+       "</p>\n";
+  h += "<p>" + e(fill(w.attendance, state.expected_voters(), state.present_voters())) + "</p>\n";
 
-  h += "<h2>议程 Agenda</h2>\n<table><tr><th>#</th><th>单位</th><th>述职人</th><th>方式</th><th>状态</th>"
-       "<th>述职用时</th><th>质询用时</th></tr>\n";
+  h += "<h2>" + e(w.agenda) + "</h2>\n<table><tr><th>#</th>" + cells(w.agenda_columns) + "</tr>\n";
   int n = 0;
   for (const auto& slot : state.agenda) {
     h += "<tr><td>" + std::to_string(++n) + "</td><td>" + e(slot.def.title) + "</td><td>" +
          e(name_of(state, slot.def.presenter)) + "</td><td>" +
-         (slot.def.mode == core::ReportMode::oral ? "口头" : "书面") + "</td><td>" +
-         e(stage_name(slot.stage)) + "</td><td>" + minutes_seconds(slot.report.elapsed(now)) + "</td><td>" +
-         minutes_seconds(slot.qa.elapsed(now)) + "</td></tr>\n";
+         e(slot.def.mode == core::ReportMode::oral ? w.oral : w.written) + "</td><td>" +
+         e(stage_name(w, slot.stage)) + "</td><td>" + minutes_seconds(slot.report.elapsed(now)) +
+         "</td><td>" + minutes_seconds(slot.qa.elapsed(now)) + "</td></tr>\n";
   }
   h += "</table>\n";
 
-  h += "<h2>质询 Inquiries and commitments</h2>\n" + inquiries_html(state, roles);
+  h += "<h2>" + e(w.inquiries) + "</h2>\n" + inquiries_html(state, roles, w);
 
-  h += "<h2>民主评议 Ballots</h2>\n";
-  for_each_result(
-      state, [&](const core::Ballot& b, const core::BallotTemplate* tpl, const core::BallotResult& r) {
-        h += "<h3>" + e(b.id) + " · " + e(tpl != nullptr ? tpl->title : b.template_id) + " (" +
-             e(status_name(b.status)) + ")</h3>\n<p>投票 " + std::to_string(r.turnout.voted) + " / 应投 " +
-             std::to_string(r.turnout.eligible) + " / 在场 " + std::to_string(r.turnout.present) + "</p>\n";
-        h += "<table><tr><th>排名</th><th>单位</th><th>述职人</th><th>评价</th><th>满意率</th><th>得分</"
-             "th><th>提示</th>"
-             "<th>计票</th></tr>\n";
-        for (const auto& p : r.presenters) {
-          std::string tallies;
-          for (const auto& d : p.dimensions) {
-            std::vector<std::string> counts;
-            for (const auto& [grade, c] : d.counts)
-              counts.push_back(e(grade_label(tpl, d.dimension, grade)) + " " + std::to_string(c));
-            tallies += e(dimension_label(tpl, d.dimension)) + "：" + join(counts, "，") + "（无效 " +
-                       std::to_string(d.invalid) + "）<br>";
-          }
-          std::vector<std::string> flags;
-          for (const auto& f : p.flags) flags.push_back(e(f));
-          h += "<tr><td>" + std::to_string(p.rank) + "</td><td>" + e(unit_of(state, p.slot)) + "</td><td>" +
-               e(name_of(state, p.presenter)) + "</td><td>" + e(p.verdict) + "</td><td>" +
-               percent(p.satisfaction) + "</td><td>" + decimal(p.points) + "</td><td>" + join(flags, "，") +
-               "</td><td>" + tallies + "</td></tr>\n";
-        }
-        h += "</table>\n";
-      });
+  h += "<h2>" + e(w.ballots) + "</h2>\n";
+  for_each_result(state, [&](const core::Ballot& b, const core::BallotTemplate* tpl,
+                             const core::BallotResult& r) {
+    h += "<h3>" + e(b.id) + " · " + e(tpl != nullptr ? tpl->title : b.template_id) + e(w.open_bracket) +
+         e(status_name(w, b.status)) + e(w.close_bracket) + "</h3>\n<p>" + e(w.turnout[0]) +
+         std::to_string(r.turnout.voted) + e(w.turnout[1]) + std::to_string(r.turnout.eligible) +
+         e(w.turnout[2]) + std::to_string(r.turnout.present) + "</p>\n";
+    h += "<table><tr>" + cells(w.result_columns) + "</tr>\n";
+    for (const auto& p : r.presenters) {
+      std::string tallies;
+      for (const auto& d : p.dimensions) {
+        std::vector<std::string> counts;
+        for (const auto& [grade, c] : d.counts)
+          counts.push_back(e(grade_label(tpl, d.dimension, grade)) + " " + std::to_string(c));
+        tallies += e(dimension_label(tpl, d.dimension)) + e(w.colon) + join(counts, w.list_separator) +
+                   e(w.open_bracket) + e(w.invalid) + std::to_string(d.invalid) + e(w.close_bracket) + "<br>";
+      }
+      std::vector<std::string> flags;
+      for (const auto& f : p.flags) flags.push_back(e(f));
+      h += "<tr><td>" + std::to_string(p.rank) + "</td><td>" + e(unit_of(state, p.slot)) + "</td><td>" +
+           e(name_of(state, p.presenter)) + "</td><td>" + e(p.verdict) + "</td><td>" +
+           percent(p.satisfaction) + "</td><td>" + decimal(p.points) + "</td><td>" +
+           join(flags, w.list_separator) + "</td><td>" + tallies + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  });
 
-  h += "<h2>审计 Audit</h2>\n<p>日志条数 " + std::to_string(state.event_count) +
-       "；链头哈希 head hash：<span class=\"hash\">" + e(head_hash) + "</span></p>\n</body></html>\n";
+  h += "<h2>" + e(w.audit) + "</h2>\n<p>" + e(w.events) + std::to_string(state.event_count) + e(w.head_hash) +
+       "<span class=\"hash\">" + e(head_hash) + "</span></p>\n</body></html>\n";
   return h;
 }
 

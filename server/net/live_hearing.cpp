@@ -44,7 +44,7 @@ json ack_result(const core::Command& cmd, const std::vector<core::Event>& events
 }
 
 WireError engine_error(const core::Error& e) {
-  return WireError{std::string(core::to_string(e.code)), e.message, e.field};
+  return WireError{std::string(core::to_string(e.code)), e.message, e.field, e.params};
 }
 
 }  // namespace
@@ -215,7 +215,8 @@ void LiveHearing::screen_server_request(Request r) {
   const auto& body = r.message.body;
   if (type == "issue_tokens") {
     if (!who->roles.has(core::Role::chair)) {
-      return refuse(r.from, r.message.id, {"not_allowed", "only the chair issues join tokens", ""});
+      return refuse(r.from, r.message.id,
+                    {"not_allowed", "only the chair issues join tokens", "", {{"command", "issue_tokens"}}});
     }
     const auto& list = body.at("participants");
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -231,7 +232,9 @@ void LiveHearing::screen_server_request(Request r) {
     const bool may = who->roles.has(core::Role::scrutineer) ||
                      (who->roles.has(core::Role::voter) && state_.def.settings.voters_may_check_receipts);
     if (!may)
-      return refuse(r.from, r.message.id, {"not_allowed", "checking receipts is not open to this role", ""});
+      return refuse(
+          r.from, r.message.id,
+          {"not_allowed", "checking receipts is not open to this role", "", {{"command", "check_receipt"}}});
     if (state_.ballots.count(body.at("ballot").get<std::string>()) == 0) {
       return refuse(r.from, r.message.id, {"not_found", "no such ballot", "/ballot"});
     }

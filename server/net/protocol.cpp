@@ -1,5 +1,7 @@
 #include "net/protocol.hpp"
 
+#include <variant>
+
 #include <dais/schemas.hpp>
 
 #include "core/command.hpp"
@@ -98,6 +100,9 @@ std::string error_text(const WireError& error, std::string_view id) {
   json j = {{"type", "error"}, {"code", error.code}, {"message", error.message}};
   if (!id.empty()) j["id"] = id;
   if (!error.field.empty()) j["field"] = error.field;
+  for (const auto& [name, value] : error.params) {
+    std::visit([&, &key = name](const auto& v) { j["params"][key] = v; }, value);
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/result.hpp"
 #include "core/schema.hpp"
 
 namespace dais::net {
@@ -38,6 +39,7 @@ struct WireError {
   std::string code;
   std::string message;
   std::string field;
+  core::ErrorParams params = {};  // sent as `params` when not empty
 };
 
 // A client frame that passed its schema.

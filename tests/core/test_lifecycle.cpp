@@ -53,6 +53,8 @@ TEST(Lifecycle, StartNeedsQuorumOfExpectedVoters) {
   const Error e = h.fail("chair", StartSession{});
   EXPECT_EQ(e.code, ErrorCode::no_quorum);
   EXPECT_NE(e.message.find("5 of 9"), std::string::npos) << e.message;
+  // The numbers go with the error, so a client can say it in its own language.
+  EXPECT_EQ(e.params, (ErrorParams{{"present", 5}, {"expected", 9}, {"needed", 6}}));
   h.ok("Q1", CheckIn{});
   EXPECT_TRUE(h.state.quorum_met());
   h.ok("chair", StartSession{});
@@ -144,7 +146,9 @@ TEST(RevokeToken, RecordsTheParticipantButNotTheChairItself) {
   EXPECT_TRUE(h.state.revoked.contains("V3"));
   EXPECT_EQ(h.fail("chair", RevokeToken{"chair"}).field, "/participant");
   EXPECT_EQ(h.fail("chair", RevokeToken{"nobody"}).code, ErrorCode::not_found);
-  EXPECT_EQ(h.fail("secretary", RevokeToken{"V2"}).code, ErrorCode::not_allowed);
+  const Error refused = h.fail("secretary", RevokeToken{"V2"});
+  EXPECT_EQ(refused.code, ErrorCode::not_allowed);
+  EXPECT_EQ(refused.params, (ErrorParams{{"command", "revoke_token"}}));  // named for the client to translate
 }
 
 TEST(EventCount, CountsLoggedEventsOnly) {
