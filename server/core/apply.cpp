@@ -189,6 +189,7 @@ struct Applier {
   }
 
   void operator()(const TokenRevoked& e) { s.revoked.insert(e.participant); }
+  void operator()(const DisplaySet& e) { s.display = Display{e.mode, e.message}; }
 };
 
 }  // namespace

@@ -117,6 +117,12 @@ struct CastSheet {
   std::optional<std::string> change_tag = std::nullopt;
 };  // voter
 
+// The hall's big screen (chair)
+struct SetDisplay {
+  DisplayMode mode = DisplayMode::automatic;
+  std::optional<std::string> message;  // the text of the message mode
+};
+
 // Access (chair)
 struct RevokeToken {
   ParticipantId participant;
@@ -127,7 +133,7 @@ using Command =
                  BeginStage, SkipSlot, ReorderAgenda, InsertSlot, PauseTimer, ResumeTimer, ExtendTimer,
                  SubmitInquiry, WithdrawInquiry, ApproveInquiry, RejectInquiry, OrderInquiries, AskInquiry,
                  AnswerInquiry, RecordCommitment, UpvoteInquiry, CreateBallot, OpenBallot, CloseBallot,
-                 PublishBallot, VoidBallot, CastSheet, RevokeToken>;
+                 PublishBallot, VoidBallot, CastSheet, RevokeToken, SetDisplay>;
 
 std::string_view command_name(const Command& cmd);  // "submit_inquiry", …
 std::vector<std::string_view> all_command_names();

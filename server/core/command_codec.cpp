@@ -107,6 +107,10 @@ constexpr auto describe(Tag<RevokeToken>) {
   return std::tuple{field("participant", &RevokeToken::participant)};
 }
 
+constexpr auto describe(Tag<SetDisplay>) {
+  return std::tuple{field("mode", &SetDisplay::mode), field("message", &SetDisplay::message)};
+}
+
 }  // namespace wire
 
 namespace {
@@ -118,7 +122,8 @@ constexpr std::string_view kCommandNames[] = {
     "insert_slot",      "pause_timer",       "resume_timer",   "extend_timer",    "submit_inquiry",
     "withdraw_inquiry", "approve_inquiry",   "reject_inquiry", "order_inquiries", "ask_inquiry",
     "answer_inquiry",   "record_commitment", "upvote_inquiry", "create_ballot",   "open_ballot",
-    "close_ballot",     "publish_ballot",    "void_ballot",    "cast_sheet",      "revoke_token"};
+    "close_ballot",     "publish_ballot",    "void_ballot",    "cast_sheet",      "revoke_token",
+    "set_display"};
 static_assert(std::size(kCommandNames) == std::variant_size_v<Command>);
 
 }  // namespace

@@ -70,4 +70,7 @@ Decision decide_command(const Context& ctx, const PublishBallot& cmd);
 Decision decide_command(const Context& ctx, const VoidBallot& cmd);
 Decision decide_command(const Context& ctx, const CastSheet& cmd);
 
+// The hall's big screen
+Decision decide_command(const Context& ctx, const SetDisplay& cmd);
+
 }  // namespace dais::core

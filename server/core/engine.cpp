@@ -54,6 +54,8 @@ struct RoleMatrix {
   bool operator()(const CastSheet&) const { return r.has(Role::voter); }
 
   bool operator()(const RevokeToken&) const { return chair(); }
+  // What the hall sees is the chair's call, as announcing results is.
+  bool operator()(const SetDisplay&) const { return chair(); }
 };
 
 // Checking oneself in by naming oneself is the same as checking in with no name.

@@ -137,14 +137,19 @@ struct TokenRevoked {
   ParticipantId participant;
 };
 
+struct DisplaySet {
+  DisplayMode mode = DisplayMode::automatic;
+  std::string message;
+};
+
 using EventBody =
     std::variant<CheckInOpened, ParticipantCheckedIn, SessionStarted, SessionPaused, SessionResumed,
                  HearingAdjourned, SlotCalled, StageChanged, SlotSkipped, AgendaReordered, SlotInserted,
                  TimerPaused, TimerResumed, TimerExtended, InquirySubmitted, InquiryWithdrawn,
                  InquiryApproved, InquiryRejected, QueueReordered, InquiryAsked, InquiryAnswered,
                  CommitmentRecorded, InquiryUpvoted, BallotCreated, BallotOpened, SheetRecorded, SheetStored,
-                 LiveTallyRefreshed, BallotClosed, BallotPublished, BallotVoided, TokenRevoked,
-                 LiveTallyHeld>;
+                 LiveTallyRefreshed, BallotClosed, BallotPublished, BallotVoided, TokenRevoked, LiveTallyHeld,
+                 DisplaySet>;
 
 struct Event {
   TimeMs at = 0;  // from the command that caused it

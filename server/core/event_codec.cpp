@@ -119,21 +119,28 @@ constexpr auto describe(Tag<TokenRevoked>) {
   return std::tuple{field("participant", &TokenRevoked::participant)};
 }
 
+constexpr auto describe(Tag<DisplaySet>) {
+  return std::tuple{field("mode", &DisplaySet::mode), field("message", &DisplaySet::message)};
+}
+
 }  // namespace wire
 
 namespace {
 
 // In the order of the EventBody variant.
 constexpr std::string_view kEventNames[] = {
-    "check_in_opened",  "participant_checked_in", "session_started",   "session_paused",
-    "session_resumed",  "hearing_adjourned",      "slot_called",       "stage_changed",
-    "slot_skipped",     "agenda_reordered",       "slot_inserted",     "timer_paused",
-    "timer_resumed",    "timer_extended",         "inquiry_submitted", "inquiry_withdrawn",
-    "inquiry_approved", "inquiry_rejected",       "queue_reordered",   "inquiry_asked",
-    "inquiry_answered", "commitment_recorded",    "inquiry_upvoted",   "ballot_created",
-    "ballot_opened",    "sheet_recorded",         "sheet_stored",      "live_tally_refreshed",
-    "ballot_closed",    "ballot_published",       "ballot_voided",     "token_revoked",
-    "live_tally_held"};
+    "check_in_opened",      "participant_checked_in", "session_started",
+    "session_paused",       "session_resumed",        "hearing_adjourned",
+    "slot_called",          "stage_changed",          "slot_skipped",
+    "agenda_reordered",     "slot_inserted",          "timer_paused",
+    "timer_resumed",        "timer_extended",         "inquiry_submitted",
+    "inquiry_withdrawn",    "inquiry_approved",       "inquiry_rejected",
+    "queue_reordered",      "inquiry_asked",          "inquiry_answered",
+    "commitment_recorded",  "inquiry_upvoted",        "ballot_created",
+    "ballot_opened",        "sheet_recorded",         "sheet_stored",
+    "live_tally_refreshed", "ballot_closed",          "ballot_published",
+    "ballot_voided",        "token_revoked",          "live_tally_held",
+    "display_set"};
 static_assert(std::size(kEventNames) == std::variant_size_v<EventBody>);
 
 bool is_secret_body(const EventBody& body) {

@@ -116,6 +116,26 @@ struct Ballot {
   bool operator==(const Ballot&) const = default;
 };
 
+// What the hall's big screen shows: the chair's choice, like a projector's. `automatic` lets the screen
+// follow the hearing (the presenter and timers, the question being asked, a live count, results as they
+// come).
+enum class DisplayMode : std::uint8_t {
+  automatic,
+  current,     // the current agenda item: who is speaking, the timer
+  asking,      // the question being asked
+  tally,       // the live count of the open ballot (or its turnout, where the count is not shown)
+  results,     // the newest results the screen may show
+  attendance,  // the sign-in wall: expected and present per group
+  message,     // a message from the chair
+  blank,
+};
+
+struct Display {
+  DisplayMode mode = DisplayMode::automatic;
+  std::string message;  // only with the message mode
+  bool operator==(const Display&) const = default;
+};
+
 struct HearingState {
   HearingDefinition def;
   Phase phase = Phase::draft;
@@ -126,6 +146,7 @@ struct HearingState {
   std::map<InquiryId, Inquiry> inquiries;
   std::map<SlotId, std::vector<InquiryId>> queue;  // approved inquiries per slot, in the chair's order
   std::optional<InquiryId> asking;                 // at most one inquiry is being asked
+  Display display;
   std::map<BallotId, Ballot> ballots;
   std::vector<BallotId> ballot_order;  // creation order
   std::int64_t next_inquiry = 1;       // ids are assigned deterministically: I1, I2, …

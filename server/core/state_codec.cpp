@@ -8,7 +8,8 @@
 namespace dais::core {
 namespace wire {
 
-// Everything but the definition, which has its own codec (definition.cpp).
+// Everything but the definition, which has its own codec (definition.cpp). A snapshot from before the screen
+// had modes has no "display": it shows the automatic one.
 constexpr auto describe(Tag<HearingState>) {
   return std::tuple{field("phase", &HearingState::phase),
                     field("agenda", &HearingState::agenda),
@@ -18,6 +19,7 @@ constexpr auto describe(Tag<HearingState>) {
                     field("inquiries", &HearingState::inquiries),
                     field("queue", &HearingState::queue),
                     field("asking", &HearingState::asking),
+                    field("display", &HearingState::display, Presence::defaulted),
                     field("ballots", &HearingState::ballots),
                     field("ballot_order", &HearingState::ballot_order),
                     field("next_inquiry", &HearingState::next_inquiry),

@@ -118,6 +118,7 @@ json hearing_view(const HearingState& s) {
           {"date", s.def.date},
           {"venue", s.def.venue},
           {"phase", wire::name_of(s.phase)},
+          {"display", wire::encode(s.display)},
           {"settings", d.at("settings")},
           {"voter_groups", d.at("voter_groups")},
           {"ballot_templates", d.at("ballot_templates")},
@@ -419,6 +420,7 @@ struct Touched {
     return mask_of(Section::ballots) | mask_of(Section::tally) | mask_of(Section::results);
   }
   SectionMask operator()(const TokenRevoked&) const { return mask_of(Section::attendance); }
+  SectionMask operator()(const DisplaySet&) const { return mask_of(Section::hearing); }
 };
 
 // The author of an inquiry and the presenter it is addressed to.

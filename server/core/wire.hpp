@@ -55,6 +55,12 @@ inline constexpr std::pair<BallotStatus, std::string_view> kBallotStatusNames[] 
     {BallotStatus::published, "published"},
     {BallotStatus::voided, "voided"}};
 
+inline constexpr std::pair<DisplayMode, std::string_view> kDisplayModeNames[] = {
+    {DisplayMode::automatic, "auto"},  {DisplayMode::current, "current"},
+    {DisplayMode::asking, "asking"},   {DisplayMode::tally, "tally"},
+    {DisplayMode::results, "results"}, {DisplayMode::attendance, "attendance"},
+    {DisplayMode::message, "message"}, {DisplayMode::blank, "blank"}};
+
 constexpr EnumNames<Phase> names_of(Phase) {
   return kPhaseNames;
 }
@@ -72,6 +78,9 @@ constexpr EnumNames<InquiryStatus> names_of(InquiryStatus) {
 }
 constexpr EnumNames<BallotStatus> names_of(BallotStatus) {
   return kBallotStatusNames;
+}
+constexpr EnumNames<DisplayMode> names_of(DisplayMode) {
+  return kDisplayModeNames;
 }
 
 template <class E>
@@ -125,6 +134,9 @@ constexpr auto describe(Tag<SlotDef>) {
 constexpr auto describe(Tag<Slot>) {
   return std::tuple{field("def", &Slot::def), field("stage", &Slot::stage), field("report", &Slot::report),
                     field("qa", &Slot::qa)};
+}
+constexpr auto describe(Tag<Display>) {
+  return std::tuple{field("mode", &Display::mode), field("message", &Display::message)};
 }
 constexpr auto describe(Tag<Commitment>) {
   return std::tuple{field("text", &Commitment::text), field("due", &Commitment::due)};

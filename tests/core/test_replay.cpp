@@ -95,7 +95,7 @@ class CommandGenerator {
 
   Command command() {
     // Weighted so that hearings get somewhere: check-ins, agenda moves, inquiries and sheets dominate.
-    switch (pick(34)) {
+    switch (pick(35)) {
       case 0:
         return OpenCheckIn{};
       case 1:
@@ -193,6 +193,13 @@ class CommandGenerator {
         }
       case 30:
         return RevokeToken{participant()};
+      case 31: {
+        const DisplayMode modes[] = {DisplayMode::automatic, DisplayMode::current, DisplayMode::tally,
+                                     DisplayMode::results,   DisplayMode::message, DisplayMode::blank};
+        const DisplayMode mode = modes[pick(6)];
+        return SetDisplay{mode, mode == DisplayMode::message || chance(5) ? std::optional<std::string>("休会")
+                                                                          : std::nullopt};
+      }
       default: {
         const BallotId b = ballot_in(BallotStatus::open);
         return CastSheet{b, marks(b), ""};  // the receipt depends on the voter: see actor_for

@@ -149,6 +149,7 @@ std::vector<Case> cases() {
       {CastSheet{"B1", marks_for({"S1"}, {"duty", "integrity"}, "good"), receipt(42)}, ballot_open,
        RoleSet{Role::voter}},
       {RevokeToken{"V1"}, nothing, chair},
+      {SetDisplay{DisplayMode::message, "休会十分钟"}, nothing, chair},
   };
 }
 

@@ -54,6 +54,8 @@ TEST(MessageSchemas, AcceptTheEnginesEncodingOfCommands) {
       core::CreateBallot{"each", std::string("s01")},
       core::VoidBallot{"B1", "设备故障"},
       core::RevokeToken{"v001"},
+      core::SetDisplay{core::DisplayMode::message, std::string("会议休息十分钟")},
+      core::SetDisplay{core::DisplayMode::automatic, std::nullopt},
   };
   for (const auto& cmd : samples) {
     json j = core::to_json(cmd);
