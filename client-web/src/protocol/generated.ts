@@ -139,6 +139,7 @@ export type Error = {
   field?: string;
   /** The numbers and names the message speaks of, so that a client can say the error in its reader's language: no_quorum has present, expected and needed (integers); not_allowed for a command the sender's roles do not permit has command (the message type). */
   params?: { [key: string]: string | number };
+};
 
 export type ExtendTimerId = string;
 
@@ -167,7 +168,7 @@ export type InsertSlotDefinitionId = string;
 export type InsertSlotId = string;
 
 export type InsertSlotSlotDef = {
-  id: string;
+  id: InsertSlotDefinitionId;
   presenter: InsertSlotDefinitionId;
   title: string;
   mode?: "oral" | "written";
@@ -316,6 +317,17 @@ export type RevokeToken = {
   type: "revoke_token";
   id: RevokeTokenId;
   participant: string;
+};
+
+export type SetDisplayId = string;
+
+/** Chooses what the hall's big screen shows: auto follows the hearing; current (the agenda item and its timer), asking (the question being asked), tally (the open ballot's live count or turnout), results, attendance (the sign-in wall), message (the chair's text), blank. Sent by: chair. (protocol/messages/set_display.schema.json) */
+export type SetDisplay = {
+  type: "set_display";
+  id: SetDisplayId;
+  mode: "auto" | "current" | "asking" | "tally" | "results" | "attendance" | "message" | "blank";
+  /** the text shown in the message mode (at most 200 characters once trimmed); empty or absent for the other modes */
+  message?: string;
 };
 
 export type SkipSlotId = string;
@@ -573,6 +585,7 @@ export interface ProtocolMessages {
   resume_session: ResumeSession;
   resume_timer: ResumeTimer;
   revoke_token: RevokeToken;
+  set_display: SetDisplay;
   skip_slot: SkipSlot;
   start_session: StartSession;
   submit_inquiry: SubmitInquiry;
@@ -583,4 +596,4 @@ export interface ProtocolMessages {
   withdraw_inquiry: WithdrawInquiry;
 }
 export type MessageType = keyof ProtocolMessages;
-export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","reorder_agenda","resume_session","resume_timer","revoke_token","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];
+export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","reorder_agenda","resume_session","resume_timer","revoke_token","set_display","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];

@@ -41,12 +41,17 @@ export interface Person {
   post?: string;
 }
 
+// What the chair has the hall's big screen show (set_display); `auto` follows the hearing.
+export type DisplayMode = 'auto' | 'current' | 'asking' | 'tally' | 'results' | 'attendance' | 'message' | 'blank';
+export const displayModes: DisplayMode[] = ['auto', 'current', 'asking', 'tally', 'results', 'attendance', 'message', 'blank'];
+
 export interface HearingSection {
   id: string;
   title: string;
   date?: string;
   venue?: string;
   phase: Phase;
+  display?: { mode: DisplayMode; message: string };
   settings?: {
     live_results?: string;
     results?: string;
