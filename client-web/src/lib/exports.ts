@@ -1,6 +1,8 @@
 // Exports are plain HTTP downloads that need the chair's or scrutineer's token. The token goes in an
 // Authorization header (never in a URL, where it would end up in logs and history); the file is fetched and
 // then handed to the browser as a download.
+import { RequestError } from '../net/connection';
+
 export interface ExportLink {
   key: 'exportCsv' | 'exportJson' | 'exportMinutes';
   path: string;
@@ -19,7 +21,11 @@ export function exportLinks(hearingId: string): ExportLink[] {
 
 export async function download(link: ExportLink, token: string): Promise<void> {
   const res = await fetch(link.path, { headers: { Authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+  // The refusals docs/protocol.md names for the exports, as the protocol's error codes (lib/errors.ts says them).
+  if (!res.ok) {
+    const code = res.status === 401 ? 'unauthorized' : res.status === 403 ? 'not_allowed' : 'unknown';
+    throw new RequestError(code, `${res.status} ${res.statusText}`);
+  }
   const blob = await res.blob();
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

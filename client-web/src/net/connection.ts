@@ -14,11 +14,14 @@ export type ConnectionStatus =
 export type { Ack } from '../protocol/messages';
 import type { Ack, Hello, Request } from '../protocol/messages';
 
+// The server's `error`: `code` and `params` are what the client shows (lib/errors.ts); `message` is the
+// server's English, for the console.
 export class RequestError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
   }
@@ -26,7 +29,12 @@ export class RequestError extends Error {
 
 // Refusals that reconnecting cannot fix: a new join link (or a new client) is needed.
 const FINAL_CODES = new Set(['unauthorized', 'revoked', 'version_mismatch']);
-const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
+// The close codes that say the same, by the error code of docs/protocol.md (Close codes).
+const FINAL_CLOSE_CODES = new Map([
+  [4001, 'unauthorized'],
+  [4002, 'version_mismatch'],
+  [4003, 'revoked'],
+]);
 
 // Codes the client makes itself, never sent by the server.
 export const DISCONNECTED = 'disconnected';
@@ -152,7 +160,8 @@ export class Connection {
     };
     socket.onmessage = (ev) => this.onMessage(socket, ev.data);
     socket.onclose = (ev) => {
-      if (FINAL_CLOSE_CODES.has(ev.code)) this.reject(socket, ev.reason || String(ev.code));
+      const final = FINAL_CLOSE_CODES.get(ev.code);
+      if (final) this.reject(socket, final);
       this.onClose(socket);
     };
     socket.onerror = () => socket.close();
@@ -181,12 +190,18 @@ export class Connection {
         this.settle(msg.id, (p) => p.resolve(msg as unknown as Ack));
         break;
       case 'error': {
-        const err = new RequestError(String(msg.code ?? 'error'), String(msg.message ?? ''), msg.field as string);
+        const err = new RequestError(
+          String(msg.code ?? 'error'),
+          String(msg.message ?? ''),
+          msg.field as string | undefined,
+          msg.params as Record<string, string | number> | undefined,
+        );
         if (msg.id && this.pending.has(msg.id)) {
           this.settle(msg.id, (p) => p.reject(err));
         } else if (!this.welcomed && FINAL_CODES.has(err.code)) {
-          // The hello itself was refused for good (unknown or revoked token, wrong protocol).
-          this.reject(socket, err.message || err.code);
+          // The hello itself was refused for good (unknown or revoked token, wrong protocol): the detail is the
+          // code, which the client puts in the reader's language.
+          this.reject(socket, err.code);
         }
         break;
       }

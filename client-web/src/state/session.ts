@@ -8,7 +8,7 @@ import type { Request } from '../protocol/messages';
 import { applyUpdate, applyWelcome, emptyView } from './reducer';
 import type { ViewState } from './reducer';
 import { SheetOutbox } from './sheets';
-import { i18n } from '../i18n';
+import { errorText } from '../lib/errors';
 import type { StoredSheet } from './sheets';
 
 export interface Notice {
@@ -36,13 +36,6 @@ export const serverNow = computed(() => session.clientNow + session.view.clockOf
 export const roles = computed<Role[]>(() => session.view.participant?.roles ?? []);
 
 // Errors stay a little longer than confirmations; the same text twice is shown once.
-// The error's meaning in the reader's language, with the server's own words for the detail.
-function describeError(err: RequestError): string {
-  const key = `error.${err.code}`;
-  const label = i18n.global.te(key) ? i18n.global.t(key) : err.code;
-  const colon = i18n.global.locale.value === 'zh-CN' ? '：' : ': ';
-  return err.message && err.message !== err.code ? `${label}${colon}${err.message}` : label;
-}
 
 export function notify(text: string, kind: Notice['kind'] = 'error'): void {
   if (session.notices.some((n) => n.text === text)) return;
@@ -67,7 +60,8 @@ export function connect(token: string): void {
     {
       onStatus(status, detail) {
         session.status = status;
-        session.statusDetail = detail ?? '';
+        // A refusal's detail is an error code (net/connection.ts): said in the reader's language.
+        session.statusDetail = detail ? errorText({ code: detail }) : '';
       },
       onWelcome(msg) {
         const first = session.view.participant?.id !== msg.participant.id;
@@ -100,7 +94,7 @@ export async function send(command: Request, quiet = false): Promise<Ack> {
     return await conn.request(command);
   } catch (e) {
     const err = e as RequestError;
-    if (!quiet) notify(describeError(err));
+    if (!quiet) notify(errorText(err, command.type));
     throw err;
   }
 }
