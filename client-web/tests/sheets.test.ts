@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SheetOutbox } from '../src/state/sheets';
+import { SheetOutbox, sharedDevice } from '../src/state/sheets';
 import { MemoryStorage } from './fake-socket';
 
 const marks = { S1: { duty: ['good'] } };
@@ -78,7 +78,8 @@ describe('voter outbox', () => {
     box.markSending('B1');
     box.reject('B1', s.key, 'ballot_closed', 'the ballot is closed');
     expect(box.get('B1')!.state).toBe('closed');
-    expect(box.get('B1')!.marks).toEqual(marks);
+    // It will never be sent again: its marks are not kept for the explanation.
+    expect(box.get('B1')!.marks).toBeUndefined();
     expect(box.due()).toHaveLength(0);
   });
 
@@ -107,5 +108,86 @@ describe('voter outbox', () => {
     const storage = new MemoryStorage();
     storage.setItem('k', '{not json');
     expect(new SheetOutbox(storage, 'k').all()).toEqual([]);
+  });
+
+  it('keeps the marks only until the ack: the stored sheet then holds its receipt and nothing of the marks', () => {
+    const storage = new MemoryStorage();
+    const box = new SheetOutbox(storage, 'k');
+    const s = box.cast('B1', { S1: { duty: ['excellent'], clean: ['dunno'] } });
+    box.markSending('B1');
+    expect(storage.getItem('k')).toContain('excellent');
+    box.confirm('B1', s.key, 1);
+    const raw = storage.getItem('k')!;
+    expect(raw).not.toContain('marks');
+    expect(raw).not.toContain('excellent');
+    expect(raw).not.toContain('dunno');
+    expect(raw).toContain(s.receipt);
+    expect(box.get('B1')!.marks).toBeUndefined();
+    const reloaded = new SheetOutbox(storage, 'k');
+    expect(reloaded.get('B1')).toMatchObject({ state: 'confirmed', receipt: s.receipt });
+    expect(reloaded.get('B1')!.marks).toBeUndefined();
+  });
+
+  it('drops marks that an earlier version left with an acked sheet when it loads', () => {
+    const storage = new MemoryStorage();
+    storage.setItem('k', JSON.stringify({ B1: { ballot: 'B1', marks, receipt: 'r', changeKey: 'c', key: 'x', state: 'confirmed', changed: false } }));
+    expect(new SheetOutbox(storage, 'k').get('B1')!.marks).toBeUndefined();
+    expect(storage.getItem('k')).not.toContain('good');
+  });
+
+  it('keeps a draft across a reload until the submit, then only the sheet on its way holds the marks', () => {
+    const storage = new MemoryStorage();
+    const box = new SheetOutbox(storage, 'k');
+    box.setDraft('B1', { S1: { duty: ['fair'] } });
+    const reloaded = new SheetOutbox(storage, 'k');
+    expect(reloaded.draft('B1')).toEqual({ S1: { duty: ['fair'] } });
+    const s = reloaded.cast('B1', { S1: { duty: ['fair'], clean: ['good'] } });
+    expect(reloaded.draft('B1')).toBeUndefined();
+    expect(storage.getItem('k.drafts')).toBe('{}');
+    reloaded.confirm('B1', s.key, 1);
+    expect(storage.getItem('k')).not.toContain('fair');
+    expect(new SheetOutbox(storage, 'k').draft('B1')).toBeUndefined();
+  });
+
+  it('deletes the drafts of ballots that closed and keeps those of open ones', () => {
+    const storage = new MemoryStorage();
+    const box = new SheetOutbox(storage, 'k');
+    box.setDraft('B1', { S1: { duty: ['fair'] } });
+    box.setDraft('B2', { S1: { duty: ['good'] } });
+    box.forgetClosed(new Set(['B2']));
+    expect(box.draft('B1')).toBeUndefined();
+    expect(storage.getItem('k.drafts')).not.toContain('fair');
+    expect(new SheetOutbox(storage, 'k').draft('B2')).toEqual({ S1: { duty: ['good'] } });
+  });
+
+  it('at the close keeps a sheet still waiting to go out, and drops the marks of a refused one', () => {
+    const storage = new MemoryStorage();
+    const box = new SheetOutbox(storage, 'k');
+    box.cast('B1', { S1: { duty: ['waiting'] } });
+    const refused = box.cast('B2', { S1: { duty: ['refused'] } });
+    box.reject('B2', refused.key, 'not_checked_in', 'check in first');
+    box.forgetClosed(new Set());
+    expect(box.get('B1')!.marks).toEqual({ S1: { duty: ['waiting'] } });
+    expect(box.due().map((s) => s.ballot)).toEqual(['B1']);
+    expect(storage.getItem('k')).not.toContain('refused');
+  });
+
+  it('forgets an emptied draft', () => {
+    const storage = new MemoryStorage();
+    const box = new SheetOutbox(storage, 'k');
+    box.setDraft('B1', marks);
+    box.setDraft('B1', {});
+    expect(box.allDrafts()).toEqual({});
+  });
+});
+
+describe('shared tablet', () => {
+  it('is turned on and off by the join link and remembered by the device', () => {
+    const storage = new MemoryStorage();
+    expect(sharedDevice('', storage)).toBe(false);
+    expect(sharedDevice('?shared=1', storage)).toBe(true);
+    expect(sharedDevice('', storage)).toBe(true);
+    expect(sharedDevice('?lang=en&shared=0', storage)).toBe(false);
+    expect(sharedDevice('?shared=yes', storage)).toBe(false);
   });
 });

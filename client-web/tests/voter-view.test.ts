@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, nextTick } from 'vue';
 import { i18n } from '../src/i18n';
+import { dialog, settleDialog } from '../src/state/dialog';
 import { connect, session } from '../src/state/session';
 import VoterView from '../src/views/VoterView.vue';
 import { FakeSocket } from './fake-socket';
@@ -77,10 +78,24 @@ describe('voter view', () => {
     (q('[data-dimension=clean] [data-grade=fair]') as HTMLButtonElement).click();
     await flush();
     expect(q('.sheet-progress')?.textContent).toContain('2/2');
+    // Not yet a vote: the draft is on the device, so a reload does not lose it.
+    expect(JSON.parse(localStorage.getItem('dais.sheets.v-1.drafts')!)).toEqual({ B1: { S1: { duty: ['good'], clean: ['fair'] } } });
     (q('[data-test=submit-sheet]') as HTMLButtonElement).click();
     await flush();
 
+    // First press counts: the voter is asked before anything is sent, and a cancel sends nothing.
     const first = FakeSocket.last();
+    expect(dialog.open).toBe(true);
+    expect(dialog.request?.message).toContain('提交后不能更改');
+    settleDialog(false);
+    await flush();
+    expect(first.lastSent('cast_sheet')).toBeUndefined();
+    (q('[data-test=submit-sheet]') as HTMLButtonElement).click();
+    await flush();
+    settleDialog(true);
+    await flush();
+    expect(localStorage.getItem('dais.sheets.v-1.drafts')).toBe('{}');
+
     const cast = first.lastSent('cast_sheet')!;
     expect(cast).toMatchObject({ ballot: 'B1', marks: { S1: { duty: ['good'], clean: ['fair'] } } });
     expect(cast.receipt).toMatch(/^[0-9a-f]{64}$/);
@@ -117,13 +132,78 @@ describe('voter view', () => {
     expect(q('[data-test=receipt]')?.textContent?.replace(/\s/g, '')).toContain(String(cast.receipt));
     // What the tablet shows to have the sheet checked is the receipt, never the change key.
     expect(document.body.textContent?.replace(/\s/g, '')).not.toContain(String(cast.change_key));
-    expect((q('[data-dimension=duty] [data-grade=good]') as HTMLButtonElement).disabled).toBe(true);
+    // Acked: the tablet shows "submitted" and the receipt, and neither the page nor the storage holds the marks.
+    expect(q('[data-test=submitted]')).not.toBeNull();
+    expect(root.querySelectorAll('.grade')).toHaveLength(0);
+    const raw = localStorage.getItem('dais.sheets.v-1')!;
+    expect(raw).toContain(String(cast.receipt));
+    expect(raw).not.toContain('marks');
+    expect(raw).not.toContain('fair');
+    expect(q('[data-test=receipt-qr]')).not.toBeNull();
+  });
+
+  it('starts a change of a confirmed sheet from an empty sheet, and says so', async () => {
+    const s = FakeSocket.last();
+    const changeable = { ...template, id: 'fin', change: 'until_close' };
+    s.deliver({
+      type: 'update', seq: 13, server_time: Date.now(),
+      sections: {
+        hearing: { ...view.hearing, ballot_templates: [template, changeable] },
+        ballots: { items: [{ id: 'B3', template_id: 'fin', slots: ['S1'], status: 'open' }] },
+      },
+    });
+    await flush();
+    expect(q('[data-test=sheet]')?.dataset.ballot).toBe('B3');
+    (q('[data-dimension=duty] [data-grade=good]') as HTMLButtonElement).click();
+    (q('[data-dimension=clean] [data-grade=good]') as HTMLButtonElement).click();
+    await flush();
+    (q('[data-test=submit-sheet]') as HTMLButtonElement).click();
+    await flush();
+    expect(dialog.open).toBe(false); // a changeable, complete sheet goes without a question
+    const cast = s.lastSent('cast_sheet')!;
+    s.deliver({ type: 'ack', id: cast.id, seq: 14, result: { ballot: 'B3' } });
+    await flush();
+    expect(q('[data-test=sheet]')?.dataset.state).toBe('confirmed');
+    (q('[data-test=change-sheet]') as HTMLButtonElement).click();
+    await flush();
+    expect(q('[data-test=change-starts-empty]')).not.toBeNull();
+    expect(root.querySelectorAll('.grade.selected')).toHaveLength(0);
+    expect(q('.sheet-progress')?.textContent).toContain('0/2');
+    (q('[data-dimension=duty] [data-grade=fair]') as HTMLButtonElement).click();
+    (q('[data-dimension=clean] [data-grade=fair]') as HTMLButtonElement).click();
+    await flush();
+    (q('[data-test=submit-sheet]') as HTMLButtonElement).click();
+    await flush();
+    const change = s.lastSent('cast_sheet')!;
+    expect(change).toMatchObject({ ballot: 'B3', receipt: cast.receipt, marks: { S1: { duty: ['fair'], clean: ['fair'] } } });
+    expect(change.idempotency_key).not.toBe(cast.idempotency_key);
+    s.deliver({ type: 'ack', id: change.id, seq: 15, result: { ballot: 'B3' } });
+    await flush();
+    expect(q('[data-test=sheet]')?.dataset.state).toBe('changed');
+
+    // The ballot closes: a draft begun on it is deleted.
+    (q('[data-test=change-sheet]') as HTMLButtonElement).click();
+    await flush();
+    (q('[data-dimension=duty] [data-grade=good]') as HTMLButtonElement).click();
+    await flush();
+    expect(localStorage.getItem('dais.sheets.v-1.drafts')).toContain('B3');
+    s.deliver({
+      type: 'update', seq: 16, server_time: Date.now(),
+      sections: { ballots: { items: [{ id: 'B3', template_id: 'fin', slots: ['S1'], status: 'closed' }] } },
+    });
+    await flush();
+    expect(localStorage.getItem('dais.sheets.v-1.drafts')).toBe('{}');
+    s.deliver({
+      type: 'update', seq: 17, server_time: Date.now(),
+      sections: { hearing: view.hearing, ballots: view.ballots },
+    });
+    await flush();
   });
 
   it('explains a sheet that reached the server only after the ballot closed', async () => {
     const s = FakeSocket.last();
     s.deliver({
-      type: 'update', seq: 13, server_time: Date.now(),
+      type: 'update', seq: 18, server_time: Date.now(),
       sections: { ballots: { items: [...view.ballots.items, { id: 'B2', template_id: 'per', slots: ['S1'], status: 'open' }] } },
     });
     await flush();

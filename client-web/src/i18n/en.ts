@@ -109,6 +109,19 @@ export default {
     named: 'Named',
     needCheckIn: 'Please check in first: voting needs check-in.',
     sections: '{done}/{total} marked',
+    noChangeAfter: 'The first submission counts: once submitted, this sheet cannot be changed. ',
+    confirmSubmit: 'Submit now?',
+    submitted: 'Submitted',
+    marksNotKept: 'To keep the vote secret, this device no longer keeps your marks once the sheet is confirmed.',
+    changeStartsEmpty:
+      'A change means filling in the whole sheet again: this device no longer knows your earlier marks. The new sheet replaces the earlier one.',
+    cancelChange: 'Cancel the change',
+    copyReceipt: 'Copy receipt code',
+    copied: 'Copied',
+    handOver: 'Done, pass it on',
+    handOverTitle: 'Please pass the tablet to the next person',
+    handOverHelp: 'The previous sheet was submitted; this device keeps none of its marks.',
+    waiting: 'An evaluation waits for your sheet',
   },
   questioner: {
     title: 'Questions',
@@ -124,6 +137,13 @@ export default {
     followUpPlaceholder: 'Follow-up question',
     sendFollowUp: 'Submit follow-up',
     withdraw: 'Withdraw',
+    alert: {
+      asking: 'Your question is being asked now: you can follow up.',
+      approved: 'Your question was approved and waits its turn.',
+      rejected: 'Your question was not approved; the reason is under it.',
+      show: 'Show',
+      followUp: 'Follow up',
+    },
   },
   presenter: {
     title: 'My report',
@@ -287,6 +307,22 @@ export default {
     ballot: 'Ballot',
     receipt: 'Receipt code (64 characters)',
     check: 'Check',
+    outcome: {
+      choose: 'Choose the ballot to check first.',
+      malformed: 'A receipt code has 64 characters, digits and letters a–f; this one has {n}. Please check and enter it again.',
+      not_started: 'This ballot has not opened yet: the box holds no sheets.',
+      in_box_open_final:
+        'The box holds this sheet. The ballot is still open; the first submission counts, so this sheet will be counted.',
+      in_box_open_changeable:
+        'The box holds this sheet. The ballot is still open and the voter may change it until the close (the receipt stays the same); the last submission is what counts.',
+      in_box_counted: 'The box holds this sheet, and it is counted in this ballot’s result.',
+      in_box_voided: 'The box holds this sheet, but this ballot was voided: it counts in no result.',
+      missing_open:
+        'The box holds no sheet with this receipt. The ballot is still open: it may not have arrived yet; ask the voter whether the tablet says “Submitted”, and check the code and the ballot.',
+      missing_closed:
+        'The box holds no sheet with this receipt: it was not counted. Check the code and the ballot; if both are right, tell the chair.',
+      failed: 'The check did not complete: {error}',
+    },
   },
   // An error that names an action or numbers (lib/errors.ts).
   errorWith: {

@@ -25,6 +25,7 @@ export const session = reactive({
   clientNow: Date.now(),
   notices: [] as Notice[],
   sheets: {} as Record<string, StoredSheet>,
+  drafts: {} as Record<string, Marks>,
 });
 
 const connection = shallowRef<Connection | null>(null);
@@ -52,6 +53,15 @@ function refreshSheets(): void {
   const out: Record<string, StoredSheet> = {};
   for (const s of outbox?.all() ?? []) out[s.ballot] = s;
   session.sheets = out;
+  session.drafts = outbox?.allDrafts() ?? {};
+}
+
+// Drafts of ballots that closed are deleted as soon as this device learns of the close.
+function forgetClosedDrafts(): void {
+  const items = session.view.sections.ballots?.items;
+  if (!outbox || !items) return;
+  outbox.forgetClosed(new Set(items.filter((b) => b.status === 'open').map((b) => b.id)));
+  refreshSheets();
 }
 
 export function connect(token: string): void {
@@ -71,10 +81,12 @@ export function connect(token: string): void {
           outbox = new SheetOutbox(window.localStorage, `dais.sheets.${msg.participant.id}`);
           refreshSheets();
         }
+        forgetClosedDrafts();
         queueMicrotask(flushSheets);
       },
       onUpdate(msg) {
         session.view = applyUpdate(session.view, msg, Date.now());
+        if (msg.sections?.ballots) forgetClosedDrafts();
       },
       onServerTime(serverTime) {
         if (Number.isFinite(serverTime)) session.view.clockOffsetMs = serverTime - Date.now();
@@ -107,6 +119,13 @@ export function castSheet(ballot: string, marks: Marks): void {
   void flushSheets();
 }
 
+// The marks chosen so far, kept on the device until the submit or the ballot's close.
+export function saveDraft(ballot: string, marks: Marks): void {
+  if (!outbox) return;
+  outbox.setDraft(ballot, marks);
+  session.drafts = outbox.allDrafts();
+}
+
 export function dismissLostSheet(ballot: string): void {
   outbox?.dismiss(ballot);
   refreshSheets();
@@ -126,7 +145,7 @@ export async function flushSheets(): Promise<void> {
         await conn.request({
           type: 'cast_sheet',
           ballot,
-          marks: sheet.marks,
+          marks: sheet.marks ?? {}, // a pending sheet always has its marks
           receipt: sheet.receipt,
           change_key: sheet.changeKey,
           idempotency_key: key,
