@@ -27,9 +27,11 @@ async function quietShot(page, name) {
   await screenshot(page, name);
 }
 
+// The seed's per-presenter sheet counts the first press: the tablet asks once before sending.
 async function vote(page, marks) {
   for (const [dim, grade] of Object.entries(marks)) await page.click(sel.grade(dim, grade));
   await page.click('[data-test=submit-sheet]');
+  await page.click('[data-test=dialog-ok]');
 }
 
 // Opens check-in, checks the given voters in from their own devices, starts the session and calls the first
@@ -236,6 +238,7 @@ async function fullCycle() {
     await v2.page.locator('[data-test=stale-banner]').waitFor();
     await v2.page.click(sel.grade('lianjie', 'hao'));
     await v2.page.click('[data-test=submit-sheet]');
+    await v2.page.click('[data-test=dialog-ok]');
     await v2.page.locator(sel.state('pending')).waitFor();
     const waiting = await v2.page.evaluate(() => JSON.parse(localStorage.getItem('dais.sheets.v2') ?? '{}'));
     const pendingSheet = Object.values(waiting)[0];
@@ -253,8 +256,8 @@ async function fullCycle() {
     await vote(q1.page, { zhuti: 'hao', lianjie: 'jiaohao' });
     await q1.page.locator(sel.state('confirmed')).waitFor();
 
-    // First press counts: the sheet is locked once confirmed.
-    expect(await v1.page.locator(sel.grade('zhuti', 'cha')).isDisabled(), 'a confirmed first-press sheet is locked');
+    // First press counts: once confirmed there is nothing left to change, and no change button.
+    expectEqual(await v1.page.locator('[data-test=change-sheet]').count(), 0, 'change buttons on a first-press sheet');
 
     await c.locator('.ballot-row[data-status=open] [data-test=turnout-text]', { hasText: '已投 4 / 应投 6' }).waitFor();
     await display.page.locator('[data-test=turnout-text]', { hasText: '已投 4 / 应投 6' }).waitFor();
@@ -293,6 +296,8 @@ async function fullCycle() {
     await v1.page.locator(sel.state('confirmed')).waitFor();
     const firstReceipt = await v1.page.locator('[data-test=receipt] .receipt-code').innerText();
     await v1.page.click('[data-test=change-sheet]');
+    // A change starts from an empty sheet: the tablet no longer knows the marks it sent.
+    for (const slot of ['s1', 's3']) await v1.page.click(`[data-slot=${slot}] [data-grade=lianjie]`);
     await v1.page.click('[data-slot=s2] [data-grade=jiben]');
     await v1.page.click('[data-test=submit-sheet]');
     await v1.page.locator(sel.state('changed')).waitFor();
