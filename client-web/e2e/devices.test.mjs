@@ -102,6 +102,7 @@ async function tablet() {
 
     // First press counts: the tablet asks before sending; cancelled, nothing is sent.
     await p.click(grade('lianjie', 'hao'));
+    await screenshot(p, 'voter-sheet');
     await p.click('[data-test=submit-sheet]');
     await p.locator('[data-test=dialog]', { hasText: '提交后不能更改' }).waitFor();
     await p.click('[data-test=dialog-cancel]');
