@@ -174,6 +174,15 @@ async function tablet() {
     await j.fill('[data-test=receipt-code]', receipt);
     await j.click('[data-test=receipt-check-go]');
     await verdict.and(j.locator('[data-outcome=in_box_counted]')).waitFor();
+
+    // The combined end-of-hearing sheet on the tablet: a presenters × dimensions grid, half filled.
+    await c.selectOption('[data-test=ballot-template]', 'final');
+    await c.click('[data-test=create-ballot]');
+    await c.locator('.ballot-row[data-status=pending] [data-test=open-ballot]').click();
+    await p.locator('[data-test=sheet] [data-slot=s3]').waitFor();
+    await p.click('[data-slot=s1] [data-grade=lianjie]');
+    await p.click('[data-slot=s2] [data-grade=jiben]');
+    await screenshot(p, 'voter-combined-grid');
   } finally {
     await browser.close();
     await hearing.close();
