@@ -54,7 +54,11 @@ void store_sheet(HearingState& s, const SheetStored& e) {
 
 // A ballot that closes (or is voided) takes no more sheets: its held count and the change tags go, as they go
 // from the file (server/store/log_writer.cpp), so the state and a recovery from the file stay equal.
-void end_changes(Ballot& b, BallotStatus status) {
+// The roll stands still from the close on (a voter who checks in later was handed no sheet).
+void end_changes(const HearingState& s, Ballot& b, BallotStatus status) {
+  if (!b.roll_at_close) {
+    if (const BallotTemplate* tpl = s.def.ballot_template(b.template_id)) b.roll_at_close = roll_now(s, *tpl);
+  }
   b.status = status;
   b.held.reset();
   for (auto& [receipt, entry] : b.box) entry.change_tag.reset();
@@ -180,12 +184,17 @@ struct Applier {
   void operator()(const SheetStored& e) { store_sheet(s, e); }
   void operator()(const LiveTallyRefreshed& e) { s.ballots.at(e.ballot).live = e.tally; }
   void operator()(const LiveTallyHeld& e) { s.ballots.at(e.ballot).held = e.tally; }
-  void operator()(const BallotClosed& e) { end_changes(s.ballots.at(e.ballot), BallotStatus::closed); }
+  void operator()(const BallotClosed& e) { end_changes(s, s.ballots.at(e.ballot), BallotStatus::closed); }
   void operator()(const BallotPublished& e) { s.ballots.at(e.ballot).status = BallotStatus::published; }
   void operator()(const BallotVoided& e) {
     Ballot& b = s.ballots.at(e.ballot);
-    end_changes(b, BallotStatus::voided);
+    end_changes(s, b, BallotStatus::voided);
     b.void_reason = e.reason;
+  }
+
+  void operator()(const VotersReminded& e) {
+    Ballot& b = s.ballots.at(e.ballot);
+    for (const ParticipantId& voter : e.voters) b.reminded[voter] = at;
   }
 
   void operator()(const TokenRevoked& e) { s.revoked.insert(e.participant); }

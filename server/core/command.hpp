@@ -117,6 +117,11 @@ struct CastSheet {
   std::optional<std::string> change_tag = std::nullopt;
 };  // voter
 
+// Reminds the voters present and eligible who have not yet submitted an open ballot's sheet (chair).
+struct RemindVoters {
+  BallotId ballot;
+};
+
 // The hall's big screen (chair)
 struct SetDisplay {
   DisplayMode mode = DisplayMode::automatic;
@@ -133,7 +138,7 @@ using Command =
                  BeginStage, SkipSlot, ReorderAgenda, InsertSlot, PauseTimer, ResumeTimer, ExtendTimer,
                  SubmitInquiry, WithdrawInquiry, ApproveInquiry, RejectInquiry, OrderInquiries, AskInquiry,
                  AnswerInquiry, RecordCommitment, UpvoteInquiry, CreateBallot, OpenBallot, CloseBallot,
-                 PublishBallot, VoidBallot, CastSheet, RevokeToken, SetDisplay>;
+                 PublishBallot, VoidBallot, CastSheet, RevokeToken, SetDisplay, RemindVoters>;
 
 std::string_view command_name(const Command& cmd);  // "submit_inquiry", …
 std::vector<std::string_view> all_command_names();

@@ -103,6 +103,10 @@ constexpr auto describe(Tag<CastSheet>) {
                     field("change_tag", &CastSheet::change_tag)};
 }
 
+constexpr auto describe(Tag<RemindVoters>) {
+  return std::tuple{field("ballot", &RemindVoters::ballot)};
+}
+
 constexpr auto describe(Tag<RevokeToken>) {
   return std::tuple{field("participant", &RevokeToken::participant)};
 }
@@ -123,7 +127,7 @@ constexpr std::string_view kCommandNames[] = {
     "withdraw_inquiry", "approve_inquiry",   "reject_inquiry", "order_inquiries", "ask_inquiry",
     "answer_inquiry",   "record_commitment", "upvote_inquiry", "create_ballot",   "open_ballot",
     "close_ballot",     "publish_ballot",    "void_ballot",    "cast_sheet",      "revoke_token",
-    "set_display"};
+    "set_display",      "remind_voters"};
 static_assert(std::size(kCommandNames) == std::variant_size_v<Command>);
 
 }  // namespace

@@ -69,6 +69,7 @@ Decision decide_command(const Context& ctx, const CloseBallot& cmd);
 Decision decide_command(const Context& ctx, const PublishBallot& cmd);
 Decision decide_command(const Context& ctx, const VoidBallot& cmd);
 Decision decide_command(const Context& ctx, const CastSheet& cmd);
+Decision decide_command(const Context& ctx, const RemindVoters& cmd);
 
 // The hall's big screen
 Decision decide_command(const Context& ctx, const SetDisplay& cmd);

@@ -240,4 +240,19 @@ Decision decide_command(const Context& ctx, const CastSheet& cmd) {
   return events;
 }
 
+// The reminder goes to the 未提交名单 as it stands: it names no one the chair does not already see, and only
+// the reminded tablets hear of it.
+Decision decide_command(const Context& ctx, const RemindVoters& cmd) {
+  if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
+  auto b = find_ballot(ctx.state, cmd.ballot);
+  if (!b) return b.error();
+  if ((*b)->status != BallotStatus::open)
+    return make_error(ErrorCode::wrong_stage, "only an open ballot's voters can be reminded", "/ballot");
+  std::vector<ParticipantId> voters = not_submitted(ctx.state, **b);
+  if (voters.empty()) {
+    return make_error(ErrorCode::conflict, "every eligible voter present has submitted", "/ballot");
+  }
+  return ctx.one(VotersReminded{cmd.ballot, std::move(voters)});
+}
+
 }  // namespace dais::core

@@ -215,6 +215,7 @@ Settings settings_of(const json& j) {
   if (auto it = j.find("quorum"); it != j.end()) s.quorum = fraction_of(*it);
   read(j, "voters_may_check_receipts", s.voters_may_check_receipts);
   read(j, "inquiries_per_author", s.inquiries_per_author);
+  read(j, "close_warning_turnout", s.close_warning_turnout);
   read(j, "locale", s.locale);
   return s;
 }
@@ -393,6 +394,9 @@ std::optional<Error> check_settings(const Settings& s) {
     return bad("/settings/quorum", "must be a fraction [num, den] with 0 < num <= den");
   }
   if (s.inquiries_per_author < 1) return bad("/settings/inquiries_per_author", "must be at least 1");
+  if (!(s.close_warning_turnout >= 0 && s.close_warning_turnout <= 1)) {
+    return bad("/settings/close_warning_turnout", "must be a share between 0 and 1");
+  }
   return std::nullopt;
 }
 
@@ -534,6 +538,7 @@ json to_json(const HearingDefinition& d) {
                    {"quorum", fraction_json(s.quorum)},
                    {"voters_may_check_receipts", s.voters_may_check_receipts},
                    {"inquiries_per_author", s.inquiries_per_author},
+                   {"close_warning_turnout", s.close_warning_turnout},
                    {"locale", s.locale}};
 
   return {{"id", d.id},

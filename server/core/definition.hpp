@@ -153,6 +153,9 @@ struct Settings {
   // Inquiries one questioner may put to the hearing, whatever became of them (withdrawn and rejected ones
   // count): the state, and every update to the desk, holds them all until the end.
   std::int64_t inquiries_per_author = 30;
+  // The chair is warned before closing a ballot while fewer than this share of the sheets handed out (发出)
+  // have come back (收回): a ballot closed at 5 % turnout is almost always a slip.
+  double close_warning_turnout = 0.8;
   std::string locale = "zh-CN";
   bool operator==(const Settings&) const = default;
 };

@@ -52,6 +52,8 @@ struct RoleMatrix {
   bool operator()(const PublishBallot&) const { return chair(); }
   bool operator()(const VoidBallot&) const { return chair(); }
   bool operator()(const CastSheet&) const { return r.has(Role::voter); }
+  // Only the chair sees who has submitted, so only the chair reminds those who have not.
+  bool operator()(const RemindVoters&) const { return chair(); }
 
   bool operator()(const RevokeToken&) const { return chair(); }
   // What the hall sees is the chair's call, as announcing results is.

@@ -128,6 +128,11 @@ struct BallotClosed {
 struct BallotPublished {
   BallotId ballot;
 };
+// The chair reminded these voters (present, eligible, not yet submitted) to submit their sheet.
+struct VotersReminded {
+  BallotId ballot;
+  std::vector<ParticipantId> voters;
+};
 struct BallotVoided {
   BallotId ballot;
   std::string reason;
@@ -149,7 +154,7 @@ using EventBody =
                  InquiryApproved, InquiryRejected, QueueReordered, InquiryAsked, InquiryAnswered,
                  CommitmentRecorded, InquiryUpvoted, BallotCreated, BallotOpened, SheetRecorded, SheetStored,
                  LiveTallyRefreshed, BallotClosed, BallotPublished, BallotVoided, TokenRevoked, LiveTallyHeld,
-                 DisplaySet>;
+                 DisplaySet, VotersReminded>;
 
 struct Event {
   TimeMs at = 0;  // from the command that caused it

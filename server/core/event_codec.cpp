@@ -115,6 +115,10 @@ constexpr auto describe(Tag<BallotVoided>) {
   return std::tuple{field("ballot", &BallotVoided::ballot), field("reason", &BallotVoided::reason)};
 }
 
+constexpr auto describe(Tag<VotersReminded>) {
+  return std::tuple{field("ballot", &VotersReminded::ballot), field("voters", &VotersReminded::voters)};
+}
+
 constexpr auto describe(Tag<TokenRevoked>) {
   return std::tuple{field("participant", &TokenRevoked::participant)};
 }
@@ -140,7 +144,7 @@ constexpr std::string_view kEventNames[] = {
     "ballot_opened",        "sheet_recorded",         "sheet_stored",
     "live_tally_refreshed", "ballot_closed",          "ballot_published",
     "ballot_voided",        "token_revoked",          "live_tally_held",
-    "display_set"};
+    "display_set",          "voters_reminded"};
 static_assert(std::size(kEventNames) == std::variant_size_v<EventBody>);
 
 bool is_secret_body(const EventBody& body) {

@@ -97,6 +97,14 @@ struct BoxEntry {
   bool operator==(const BoxEntry&) const = default;
 };
 
+// The hall as a ballot is reported against (docs/protocol.md, "Counts"): 应到, 实到 and 发出.
+struct Roll {
+  std::int64_t expected = 0;  // 应到: voters of the hearing
+  std::int64_t present = 0;   // 实到: voters checked in
+  std::int64_t issued = 0;    // 发出: voters eligible for the ballot and checked in, each handed a sheet
+  bool operator==(const Roll&) const = default;
+};
+
 struct Ballot {
   BallotId id;
   TemplateId template_id;
@@ -113,6 +121,11 @@ struct Ballot {
   // (see decide_ballots.cpp). Secret like the box, kept beside it until the ballot closes.
   std::optional<Tally> held;
   std::int64_t eligible = 0;  // eligible voters when the ballot opened
+  // The roll as it stood when the ballot closed: a voter checked in later was handed no sheet.
+  std::optional<Roll> roll_at_close;
+  // Voters the chair reminded to submit, and when (the newest reminder): only those present, eligible and
+  // not yet submitted at the time.
+  std::map<ParticipantId, TimeMs> reminded;
   bool operator==(const Ballot&) const = default;
 };
 

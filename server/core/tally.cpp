@@ -22,22 +22,29 @@ bool is_grade_of(const Dimension& d, const GradeId& g) {
   return std::any_of(d.grades.begin(), d.grades.end(), [&](const Grade& x) { return x.id == g; });
 }
 
+// The grades a sheet marks in one section, or nothing when it leaves the section out.
+const std::vector<GradeId>* marked_in(const Marks& marks, const SlotId& slot, const DimensionId& dim) {
+  const auto s = marks.find(slot);
+  if (s == marks.end()) return nullptr;
+  const auto d = s->second.find(dim);
+  return d == s->second.end() ? nullptr : &d->second;
+}
+
+// A section counts when exactly one grade of its dimension is marked; anything else is invalid on its own.
+bool valid_section(const Dimension& dim, const std::vector<GradeId>* marked) {
+  return marked != nullptr && marked->size() == 1 && is_grade_of(dim, marked->front());
+}
+
 }  // namespace
 
 void add_sheet(Tally& tally, const BallotTemplate& tpl, const std::vector<SlotId>& slots,
                const BoxEntry& entry, int sign) {
   const std::int64_t delta = sign;
   for (const SlotId& slot : slots) {
-    auto sheet_slot = entry.marks.find(slot);
     for (const Dimension& dim : tpl.dimensions) {
-      const std::vector<GradeId>* marked = nullptr;
-      if (sheet_slot != entry.marks.end()) {
-        if (auto m = sheet_slot->second.find(dim.id); m != sheet_slot->second.end()) marked = &m->second;
-      }
+      const std::vector<GradeId>* marked = marked_in(entry.marks, slot, dim.id);
       auto& section = tally.sections[slot][dim.id];
-      // A section counts when exactly one grade of its dimension is marked; anything else is invalid on its
-      // own.
-      if (marked != nullptr && marked->size() == 1 && is_grade_of(dim, marked->front())) {
+      if (valid_section(dim, marked)) {
         auto& by_group = section.marks[marked->front()];
         bump(by_group, entry.group, delta);
         if (by_group.empty()) section.marks.erase(marked->front());
@@ -96,6 +103,57 @@ bool eligible(const Participant& voter, const BallotTemplate& tpl) {
 bool eligible(const HearingState& state, const BallotTemplate& tpl, const ParticipantId& voter) {
   const Participant* p = state.participant(voter);
   return p != nullptr && eligible_participant(*p, tpl);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Counts
+
+Roll roll_now(const HearingState& state, const BallotTemplate& tpl) {
+  const auto& people = state.def.participants;
+  const std::int64_t issued = std::count_if(people.begin(), people.end(), [&](const Participant& p) {
+    return state.checked_in.contains(p.id) && eligible_participant(p, tpl);
+  });
+  return Roll{state.expected_voters(), state.present_voters(), issued};
+}
+
+bool valid_sheet(const BallotTemplate& tpl, const std::vector<SlotId>& slots, const Marks& marks) {
+  return std::any_of(slots.begin(), slots.end(), [&](const SlotId& slot) {
+    return std::any_of(tpl.dimensions.begin(), tpl.dimensions.end(), [&](const Dimension& dim) {
+      return valid_section(dim, marked_in(marks, slot, dim.id));
+    });
+  });
+}
+
+Turnout turnout_of(const HearingState& state, const Ballot& ballot, const Roll& now) {
+  const Roll roll = ballot.roll_at_close.value_or(now);
+  Turnout t;
+  t.expected = roll.expected;
+  t.present = roll.present;
+  t.issued = roll.issued;
+  t.voted = static_cast<std::int64_t>(ballot.voted.size());
+  const BallotTemplate* tpl = state.def.ballot_template(ballot.template_id);
+  // Until it opens, a ballot's electorate is who would be eligible now.
+  t.eligible = ballot.status == BallotStatus::pending && tpl != nullptr ? eligible_voters(state, *tpl)
+                                                                        : ballot.eligible;
+  if (tpl == nullptr || !ballot.roll_at_close) return t;
+  std::int64_t valid = 0;
+  for (const auto& [key, entry] : ballot.box) valid += valid_sheet(*tpl, ballot.slots, entry.marks) ? 1 : 0;
+  for (const auto& [key, entry] : ballot.named) valid += valid_sheet(*tpl, ballot.slots, entry.marks) ? 1 : 0;
+  t.valid = valid;
+  t.invalid = t.voted - valid;
+  return t;
+}
+
+std::vector<ParticipantId> not_submitted(const HearingState& state, const Ballot& ballot) {
+  std::vector<ParticipantId> out;
+  const BallotTemplate* tpl = state.def.ballot_template(ballot.template_id);
+  if (tpl == nullptr || ballot.status != BallotStatus::open) return out;
+  for (const Participant& p : state.def.participants) {
+    if (state.checked_in.contains(p.id) && !ballot.voted.contains(p.id) && eligible_participant(p, *tpl)) {
+      out.push_back(p.id);
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -357,15 +415,10 @@ void rank(std::vector<PresenterResult>& results, const HearingState& state, Metr
 BallotResult score(const HearingState& state, const Ballot& ballot, const Tally& tally) {
   BallotResult out;
   out.ballot = ballot.id;
-  out.turnout.voted = static_cast<std::int64_t>(ballot.voted.size());
-  out.turnout.eligible = ballot.eligible;
   const BallotTemplate* tpl = state.def.ballot_template(ballot.template_id);
   if (tpl == nullptr) return out;
-  // One pass over the participants: halls hold thousands, so no lookup per checked-in person.
-  const auto& people = state.def.participants;
-  out.turnout.present = std::count_if(people.begin(), people.end(), [&](const Participant& p) {
-    return state.checked_in.count(p.id) != 0 && eligible(p, *tpl);
-  });
+  out.turnout =
+      turnout_of(state, ballot, ballot.roll_at_close ? *ballot.roll_at_close : roll_now(state, *tpl));
   const ScoringRule* rule = state.def.rule(tpl->rule);
   if (rule == nullptr) return out;
   const Scorer scorer(state, ballot, tally, *tpl, *rule);

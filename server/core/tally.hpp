@@ -21,10 +21,18 @@ Tally summed_over_groups(const Tally& tally);
 // none, so a box row says nothing about its voter that the count does not need.
 GroupId sheet_group(const HearingState& state, const BallotTemplate& tpl, const Participant& voter);
 
+// A ballot's counts as reports state them (docs/protocol.md, "Counts"), from this one place: 应到, 实到, 发出
+// follow the hall while the ballot is pending or open and stand still from its close; 收回 follows the
+// sheets; 有效 / 无效 are known once the ballot is closed (a live split could single out one voter's blank
+// sheet).
 struct Turnout {
-  std::int64_t voted = 0;
-  std::int64_t eligible = 0;
-  std::int64_t present = 0;
+  std::int64_t expected = 0;  // 应到: voters of the hearing
+  std::int64_t present = 0;   // 实到: voters checked in
+  std::int64_t eligible = 0;  // the ballot's electorate: voters of its eligible groups, present or not
+  std::int64_t issued = 0;    // 发出: eligible voters checked in
+  std::int64_t voted = 0;     // 收回: sheets returned, one per voter (a changed sheet counts once)
+  std::optional<std::int64_t> valid;    // 有效: returned sheets with at least one valid section
+  std::optional<std::int64_t> invalid;  // 无效: returned sheets with no valid section (blank or all spoiled)
   bool operator==(const Turnout&) const = default;
 };
 
@@ -62,6 +70,16 @@ std::int64_t eligible_voters(const HearingState& state, const BallotTemplate& tp
 bool eligible(const HearingState& state, const BallotTemplate& tpl, const ParticipantId& voter);
 // The same rule for a participant already at hand (views count many without looking each one up).
 bool eligible(const Participant& voter, const BallotTemplate& tpl);
+
+// 应到, 实到 and 发出 for a ballot of this template as the hall stands now.
+Roll roll_now(const HearingState& state, const BallotTemplate& tpl);
+// A sheet is valid (有效) when at least one of its sections is: one mark of a grade of its dimension.
+bool valid_sheet(const BallotTemplate& tpl, const std::vector<SlotId>& slots, const Marks& marks);
+// The ballot's counts; `now` is roll_now() for its template (views compute it once per template).
+Turnout turnout_of(const HearingState& state, const Ballot& ballot, const Roll& now);
+// Present, eligible voters who have not submitted the sheet of an open ballot (the 未提交名单), in definition
+// order: the chair sees it and reminds them, nobody else.
+std::vector<ParticipantId> not_submitted(const HearingState& state, const Ballot& ballot);
 
 // Scores a tally of a ballot with its template's rule.
 BallotResult score(const HearingState& state, const Ballot& ballot, const Tally& tally);

@@ -223,39 +223,34 @@ json inquiries_view(const Audience& a) {
 
 // ---- ballots ----
 
-// Eligible voters present, per template: ballots of one template share the count, and a hall holds thousands.
-class PresentCount {
+// The roll as it stands, per template: ballots of one template share it, and a hall holds thousands.
+class RollNow {
  public:
-  explicit PresentCount(const HearingState& s) {
-    for (const Participant& p : s.def.participants) {
-      if (s.checked_in.contains(p.id)) present_.push_back(&p);
-    }
-  }
-  std::int64_t operator()(const BallotTemplate& tpl) {
-    auto [it, fresh] = by_template_.try_emplace(tpl.id, 0);
-    if (fresh) {
-      it->second = std::count_if(present_.begin(), present_.end(),
-                                 [&](const Participant* p) { return eligible(*p, tpl); });
-    }
+  explicit RollNow(const HearingState& s) : s_(s) {}
+  const Roll& operator()(const BallotTemplate& tpl) {
+    auto [it, fresh] = by_template_.try_emplace(tpl.id);
+    if (fresh) it->second = roll_now(s_, tpl);
     return it->second;
   }
 
  private:
-  std::vector<const Participant*> present_;
-  std::map<TemplateId, std::int64_t> by_template_;
+  const HearingState& s_;
+  std::map<TemplateId, Roll> by_template_;
 };
 
-json turnout_json(const HearingState& s, const Ballot& b, const BallotTemplate& tpl, PresentCount& present) {
-  // Until it opens, a ballot's electorate is who would be eligible now.
-  const std::int64_t electorate = b.status == BallotStatus::pending ? eligible_voters(s, tpl) : b.eligible;
-  return {{"voted", static_cast<std::int64_t>(b.voted.size())},
-          {"eligible", electorate},
-          {"present", present(tpl)}};
+json turnout_json(const Turnout& t) {
+  return {{"expected", t.expected},
+          {"present", t.present},
+          {"eligible", t.eligible},
+          {"issued", t.issued},
+          {"voted", t.voted},
+          {"valid", nullable(t.valid)},
+          {"invalid", nullable(t.invalid)}};
 }
 
 json ballots_view(const Audience& a) {
   const HearingState& s = a.s;
-  PresentCount present(s);
+  RollNow roll(s);
   json items = json::array();
   for (const BallotId& id : s.ballot_order) {
     const Ballot& b = s.ballots.at(id);
@@ -269,8 +264,11 @@ json ballots_view(const Audience& a) {
                  {"status", wire::name_of(b.status)},
                  {"rerun_of", nullable(b.rerun_of)},
                  {"void_reason", b.void_reason},
-                 {"turnout", turnout_json(s, b, *tpl, present)}};
-    if (a.sees_who_voted()) item["voted"] = b.voted;
+                 {"turnout", turnout_json(turnout_of(s, b, roll(*tpl)))}};
+    if (a.sees_who_voted()) {
+      item["voted"] = b.voted;
+      if (b.status == BallotStatus::open) item["not_submitted"] = not_submitted(s, b);
+    }
     if (!tpl->anonymous && a.sees_named_marks()) {
       json sheets = json::array();
       for (const auto& [voter, entry] : b.named) {
@@ -353,12 +351,10 @@ json results_view(const Audience& a) {
     const BallotResult r = score(a.s, b, b.tally);
     json presenters = json::array();
     for (const PresenterResult& p : r.presenters) presenters.push_back(presenter_result_json(a.s, p));
-    ballots.push_back(
-        {{"ballot", b.id},
-         {"status", wire::name_of(b.status)},
-         {"turnout",
-          {{"voted", r.turnout.voted}, {"eligible", r.turnout.eligible}, {"present", r.turnout.present}}},
-         {"presenters", presenters}});
+    ballots.push_back({{"ballot", b.id},
+                       {"status", wire::name_of(b.status)},
+                       {"turnout", turnout_json(r.turnout)},
+                       {"presenters", presenters}});
   }
   return {{"ballots", ballots}};
 }
@@ -367,9 +363,9 @@ json results_view(const Audience& a) {
 
 struct Touched {
   SectionMask operator()(const CheckInOpened&) const { return mask_of(Section::hearing); }
-  // Turnout counts who is present, in open ballots and in results.
+  // The roll of pending and open ballots counts who is present; a closed ballot's (results) stands still.
   SectionMask operator()(const ParticipantCheckedIn&) const {
-    return mask_of(Section::attendance) | mask_of(Section::ballots) | mask_of(Section::results);
+    return mask_of(Section::attendance) | mask_of(Section::ballots);
   }
   SectionMask operator()(const SessionStarted&) const { return mask_of(Section::hearing); }
   SectionMask operator()(const SessionPaused&) const {
@@ -420,6 +416,8 @@ struct Touched {
     return mask_of(Section::ballots) | mask_of(Section::tally) | mask_of(Section::results);
   }
   SectionMask operator()(const TokenRevoked&) const { return mask_of(Section::attendance); }
+  // A reminder reaches the reminded tablets only (their "me"); no section changes for anyone else.
+  SectionMask operator()(const VotersReminded&) const { return SectionMask{0}; }
   SectionMask operator()(const DisplaySet&) const { return mask_of(Section::hearing); }
 };
 
@@ -465,6 +463,7 @@ struct PersonallyTouched {
   }
   Out operator()(const SheetRecorded& e) const { return {e.voter}; }
   Out operator()(const SheetStored& e) const { return e.voter ? Out{*e.voter} : Out{}; }
+  Out operator()(const VotersReminded& e) const { return e.voters; }
   template <class Other>
   Out operator()(const Other&) const {
     return {};
@@ -531,6 +530,11 @@ json personal_view(const HearingState& state, const ParticipantId& participant) 
     const BallotTemplate* tpl = template_of(state, b);
     if (tpl == nullptr || !eligible(*p, *tpl)) continue;
     json item = {{"ballot", b.id}, {"voted", b.voted.contains(p->id)}};
+    // A reminder stands while the ballot is open and the sheet not in.
+    if (const auto r = b.reminded.find(p->id);
+        r != b.reminded.end() && b.status == BallotStatus::open && !b.voted.contains(p->id)) {
+      item["reminded_at"] = r->second;
+    }
     if (const auto sheet = b.named.find(p->id); sheet != b.named.end()) {
       item["marks"] = wire::encode(sheet->second.marks);
     }

@@ -164,20 +164,21 @@ constexpr auto describe(Tag<SectionTally>) {
 constexpr auto describe(Tag<Tally>) {
   return std::tuple{field("sections", &Tally::sections), field("sheets", &Tally::sheets)};
 }
+constexpr auto describe(Tag<Roll>) {
+  return std::tuple{field("expected", &Roll::expected), field("present", &Roll::present),
+                    field("issued", &Roll::issued)};
+}
 constexpr auto describe(Tag<Ballot>) {
-  return std::tuple{field("id", &Ballot::id),
-                    field("template_id", &Ballot::template_id),
-                    field("slots", &Ballot::slots),
-                    field("status", &Ballot::status),
-                    field("rerun_of", &Ballot::rerun_of),
-                    field("void_reason", &Ballot::void_reason),
-                    field("voted", &Ballot::voted),
-                    field("named", &Ballot::named),
+  return std::tuple{field("id", &Ballot::id), field("template_id", &Ballot::template_id),
+                    field("slots", &Ballot::slots), field("status", &Ballot::status),
+                    field("rerun_of", &Ballot::rerun_of), field("void_reason", &Ballot::void_reason),
+                    field("voted", &Ballot::voted), field("named", &Ballot::named),
                     field("box", &Ballot::box, Presence::defaulted),
-                    field("tally", &Ballot::tally, Presence::defaulted),
-                    field("live", &Ballot::live),
-                    field("held", &Ballot::held),
-                    field("eligible", &Ballot::eligible)};
+                    field("tally", &Ballot::tally, Presence::defaulted), field("live", &Ballot::live),
+                    field("held", &Ballot::held), field("eligible", &Ballot::eligible),
+                    // Snapshots from before the roll was kept have neither.
+                    field("roll_at_close", &Ballot::roll_at_close, Presence::defaulted),
+                    field("reminded", &Ballot::reminded, Presence::defaulted)};
 }
 
 // ---- type traits

@@ -172,8 +172,13 @@ TEST(BaodiHearing, FromCheckInToAPublishedRanking) {
   EXPECT_EQ(first.at("presenters").at(0).at("verdict"), "好");
   EXPECT_EQ(first.at("presenters").at(0).at("points"), 100.0);
   const json ranking = results.at("ballots").at(1);
-  EXPECT_EQ(ranking.at("turnout"),
-            (json{{"voted", kElectorate}, {"eligible", kElectorate}, {"present", kElectorate}}));
+  EXPECT_EQ(ranking.at("turnout"), (json{{"expected", kElectorate},
+                                         {"present", kElectorate},
+                                         {"eligible", kElectorate},
+                                         {"issued", kElectorate},
+                                         {"voted", kElectorate},
+                                         {"valid", kElectorate},
+                                         {"invalid", 0}}));
   ASSERT_EQ(ranking.at("presenters").size(), static_cast<std::size_t>(kPresenters));
   for (int r = 0; r < kPresenters; ++r) {
     const json p = ranking.at("presenters").at(static_cast<std::size_t>(r));

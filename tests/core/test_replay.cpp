@@ -180,6 +180,7 @@ class CommandGenerator {
         return CreateBallot{tpl, tpl == "combined" ? std::nullopt : std::optional<SlotId>(slot())};
       }
       case 28:
+        if (chance(20)) return RemindVoters{ballot_in(BallotStatus::open)};
         return OpenBallot{ballot_in(BallotStatus::pending)};
       case 29:
         switch (pick(4)) {

@@ -148,6 +148,7 @@ std::vector<Case> cases() {
       {VoidBallot{"B1", "故障"}, ballot_open, chair},
       {CastSheet{"B1", marks_for({"S1"}, {"duty", "integrity"}, "good"), receipt(42)}, ballot_open,
        RoleSet{Role::voter}},
+      {RemindVoters{"B1"}, ballot_open, chair},
       {RevokeToken{"V1"}, nothing, chair},
       {SetDisplay{DisplayMode::message, "休会十分钟"}, nothing, chair},
   };

@@ -296,7 +296,10 @@ TEST(Scoring, MajorityOfMembersCountsNonVoters) {
     EXPECT_EQ(hall.of(1).verdict, "满意");
     EXPECT_EQ(hall.of(2).verdict, base == ShareBase::members ? "基本满意" : "满意");
     EXPECT_EQ(hall.of(3).verdict, base == ShareBase::members ? "不满意" : "基本满意");
-    EXPECT_EQ(hall.result().turnout, (Turnout{30, 40, 0}));
+    const Turnout t = hall.result().turnout;
+    EXPECT_EQ(t.voted, 30);
+    EXPECT_EQ(t.eligible, 40);
+    EXPECT_EQ(t.issued, 0);
   }
 }
 
@@ -466,7 +469,12 @@ TEST(Tally, TurnoutCountsVotedEligibleAndPresent) {
   Hall hall({dimension("d", satisfaction_scale())}, satisfaction_rule(), 1, {{{"a", "甲", 1}, 4}});
   hall.state.checked_in = {"a-0", "a-1", "a-2", "p1"};  // the presenter is present but no voter
   hall.ballot.voted = {"a-0", "a-1"};
-  EXPECT_EQ(hall.result().turnout, (Turnout{2, 4, 3}));
+  const Turnout t = hall.result().turnout;
+  EXPECT_EQ(t.voted, 2);
+  EXPECT_EQ(t.eligible, 4);
+  EXPECT_EQ(t.present, 3);            // 实到: voters checked in
+  EXPECT_EQ(t.issued, 3);             // 发出: of them, those eligible (all here)
+  EXPECT_FALSE(t.valid.has_value());  // an open ballot's sheets are split into valid and invalid at close
 }
 
 }  // namespace

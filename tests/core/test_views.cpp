@@ -152,7 +152,13 @@ TEST(Views, TurnoutIsPublicAndWhoVotedIsTheChairs) {
   h.start();
   h.ok("chair", CreateBallot{"each", "S1"});
   EXPECT_EQ(view_of(h, Section::ballots, Role::display).at("items").at(0).at("turnout"),
-            (json{{"voted", 0}, {"eligible", 9}, {"present", 9}}));
+            (json{{"expected", 9},
+                  {"present", 9},
+                  {"eligible", 9},
+                  {"issued", 9},
+                  {"voted", 0},
+                  {"valid", nullptr},
+                  {"invalid", nullptr}}));
   h.ok("chair", OpenBallot{"B1"});
   h.ok("V1", CastSheet{"B1", marks_for({"S1"}, kDims, "good"), receipt(1)});
   for (Role r : kAllRoles) {

@@ -282,6 +282,16 @@ export type RejectInquiry = {
   reason: string;
 };
 
+export type RemindVotersId = string;
+
+/** Reminds the voters who are checked in, eligible for an open ballot and have not yet submitted its sheet (the 未提交名单): their tablets show a reminder until they submit or the ballot closes. Nobody else is told. Refused with wrong_stage unless the ballot is open, conflict when nobody is left to remind. Sent by: chair. (protocol/messages/remind_voters.schema.json) */
+export type RemindVoters = {
+  type: "remind_voters";
+  id: RemindVotersId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+};
+
 export type ReorderAgendaId = string;
 
 /** Reorders the agenda; `order` is a permutation of all slot ids. Sent by: chair. (protocol/messages/reorder_agenda.schema.json) */
@@ -509,6 +519,8 @@ export type HearingDefinitionSettings = {
   voters_may_check_receipts?: boolean;
   /** Inquiries one questioner may submit to the hearing, counted in every status (withdrawn and rejected ones too); the chair's follow-ups are not counted. Default 30. */
   inquiries_per_author?: number;
+  /** The chair is asked to confirm closing a ballot while fewer than this share of the sheets handed out (发出: eligible voters present) have been returned (收回). 0 turns the warning off. Default 0.8. */
+  close_warning_turnout?: number;
   locale?: string;
 };
 
@@ -581,6 +593,7 @@ export interface ProtocolMessages {
   publish_ballot: PublishBallot;
   record_commitment: RecordCommitment;
   reject_inquiry: RejectInquiry;
+  remind_voters: RemindVoters;
   reorder_agenda: ReorderAgenda;
   resume_session: ResumeSession;
   resume_timer: ResumeTimer;
@@ -596,4 +609,4 @@ export interface ProtocolMessages {
   withdraw_inquiry: WithdrawInquiry;
 }
 export type MessageType = keyof ProtocolMessages;
-export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","reorder_agenda","resume_session","resume_timer","revoke_token","set_display","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];
+export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","remind_voters","reorder_agenda","resume_session","resume_timer","revoke_token","set_display","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];

@@ -59,6 +59,7 @@ export interface HearingSection {
     voting_requires_check_in?: boolean;
     quorum?: [number, number] | { num: number; den: number };
     voters_may_check_receipts?: boolean;
+    close_warning_turnout?: number;
     locale?: string;
   };
   voter_groups?: Array<{ id: string; name: string; weight?: number }>;
@@ -122,10 +123,17 @@ export interface InquiriesSection {
   asking: string | null;
 }
 
+// A ballot's counts as reports state them (docs/protocol.md, "Counts"): 应到 expected, 实到 present, 发出
+// issued (eligible voters present), 收回 voted, 有效 valid / 无效 invalid (null until the ballot closes).
+// expected, present and issued stand still from the close on.
 export interface Turnout {
   voted: number;
   eligible: number;
   present: number;
+  expected?: number;
+  issued?: number;
+  valid?: number | null;
+  invalid?: number | null;
 }
 export interface BallotView {
   id: string;
@@ -138,6 +146,7 @@ export interface BallotView {
   void_reason?: string;
   turnout?: Turnout;
   voted?: string[]; // chair only
+  not_submitted?: string[]; // chair only, open ballots: present, eligible, not yet submitted (未提交名单)
 }
 export interface BallotsSection {
   items: BallotView[];
@@ -197,7 +206,8 @@ export interface MeSection {
   // for a presenter: the approved, asked and answered inquiries of each of their slots
   presenting?: Array<{ slot: string; inquiries: InquiryView[] }>;
   // the ballots this participant may vote on: whether they did (marks only for named ballots)
-  ballots?: Array<{ ballot: string; voted: boolean; marks?: Marks }>;
+  // reminded_at: the chair's reminder to submit (remind_voters), while the ballot is open and the sheet not in
+  ballots?: Array<{ ballot: string; voted: boolean; marks?: Marks; reminded_at?: number }>;
 }
 
 export interface Sections {
