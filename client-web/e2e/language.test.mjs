@@ -1,7 +1,31 @@
 // Every word in the reader's language: a refusal from the server reads as a sentence in Chinese (or English),
 // with its numbers, never as the server's English message or a command's type.
-import { expect, joinAs, launchBrowser, screenshot } from './harness.mjs';
-import { startHearing } from './fixtures.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, joinAs, launchBrowser, repoRoot, run, screenshot, serve, stop, tempDir } from './harness.mjs';
+import { seedPath, startHearing, tokensFrom } from './fixtures.mjs';
+
+// The e2e hearing with settings.locale "en", served from a fresh file.
+async function startEnglishHearing() {
+  const tmp = tempDir('dais-e2e-en-');
+  const seed = JSON.parse(readFileSync(seedPath, 'utf8'));
+  seed.settings.locale = 'en';
+  const definition = join(tmp.dir, 'hearing-en.json');
+  writeFileSync(definition, JSON.stringify(seed));
+  const db = join(tmp.dir, 'hearing.db');
+  const tokensFile = join(tmp.dir, 'tokens.tsv');
+  await run(['import', definition, '--db', db, '--tokens-out', tokensFile]);
+  const tokens = tokensFrom(readFileSync(tokensFile, 'utf8'));
+  const served = await serve(['--db', db, '--web', join(repoRoot, 'client-web', 'dist')]);
+  return {
+    ...served,
+    tokens,
+    async close() {
+      await stop(served.child);
+      tmp.remove();
+    },
+  };
+}
 
 // The chair presses "start" with nobody checked in. The console keeps that button disabled without quorum; a
 // console whose view is behind can still send it, and then the server's refusal is what the chair reads.
@@ -57,7 +81,28 @@ async function refusedLinkExplainedInChinese() {
   }
 }
 
+// An English hearing: a device that has not chosen a language opens in English, and the minutes and the CSV the
+// chair downloads are in English.
+async function englishHearingSpeaksEnglish() {
+  const hearing = await startEnglishHearing();
+  const browser = await launchBrowser();
+  try {
+    const { page } = await joinAs(browser, hearing.base, hearing.tokens.chair);
+    await page.locator('[data-test=conn]', { hasText: 'Connected' }).waitFor();
+    const auth = { headers: { Authorization: `Bearer ${hearing.tokens.chair}` } };
+    const minutes = await (await fetch(`${hearing.base}/api/minutes.html`, auth)).text();
+    expect(minutes.includes('<html lang="en">') && minutes.includes('Agenda') && minutes.includes('waiting'), 'English minutes');
+    expect(!minutes.includes('议程') && !minutes.includes('应到'), 'no Chinese label in the English minutes');
+    const csv = await (await fetch(`${hearing.base}/api/results.csv`, auth)).text();
+    expect(csv.replace(/^\uFEFF/, '').startsWith('Ballot,Ballot title,Status,'), `English CSV header: ${csv.slice(0, 60)}`);
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
 export const tests = [
   { name: 'language: a quorum refusal reads in the chair language with its numbers', fn: quorumRefusalInTheChairsLanguage },
   { name: 'language: a refused link is explained in Chinese', fn: refusedLinkExplainedInChinese },
+  { name: 'language: an English hearing opens in English and writes its minutes and CSV in English', fn: englishHearingSpeaksEnglish },
 ];

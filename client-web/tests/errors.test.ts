@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { i18n } from '../src/i18n';
+import { followHearingLocale, i18n, setLocale } from '../src/i18n';
 import type { Locale } from '../src/i18n';
 import { errorText } from '../src/lib/errors';
 
@@ -87,5 +87,27 @@ describe('server errors in the reader language', () => {
   it('never shows an unknown code or field as it came', () => {
     const text = inLocale('zh-CN', () => errorText({ code: 'new_code_9', field: '/mystery' }, 'not_a_request'));
     expect(text).toBe('操作未成功');
+  });
+});
+
+describe('the hearing language', () => {
+  afterEach(() => localStorage.clear());
+
+  it('is the language of a device that has not chosen one', () => {
+    localStorage.clear();
+    followHearingLocale('en');
+    expect(i18n.global.locale.value).toBe('en');
+    followHearingLocale('en-GB');
+    expect(i18n.global.locale.value).toBe('en');
+    followHearingLocale('zh-CN');
+    expect(i18n.global.locale.value).toBe('zh-CN');
+    followHearingLocale(undefined);
+    expect(i18n.global.locale.value).toBe('zh-CN');
+  });
+
+  it('gives way to the choice made on the device', () => {
+    setLocale('zh-CN');
+    followHearingLocale('en');
+    expect(i18n.global.locale.value).toBe('zh-CN');
   });
 });

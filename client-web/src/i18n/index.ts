@@ -18,6 +18,15 @@ export const i18n = createI18n({
   messages,
 });
 
+// A device that has not chosen its language speaks the hearing's (settings.locale: English for "en" or "en-XX",
+// Chinese otherwise, as the minutes do); a choice made with the EN / 中文 button stays this device's.
+export function followHearingLocale(hearingLocale: string | undefined): void {
+  if (typeof localStorage !== 'undefined' && localStorage.getItem(LOCALE_KEY)) return;
+  const locale: Locale = hearingLocale === 'en' || hearingLocale?.startsWith('en-') ? 'en' : 'zh-CN';
+  i18n.global.locale.value = locale;
+  if (typeof document !== 'undefined') document.documentElement.lang = locale;
+}
+
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;
   localStorage.setItem(LOCALE_KEY, locale);

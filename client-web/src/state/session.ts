@@ -9,6 +9,7 @@ import { applyUpdate, applyWelcome, emptyView } from './reducer';
 import type { ViewState } from './reducer';
 import { SheetOutbox } from './sheets';
 import { errorText } from '../lib/errors';
+import { followHearingLocale } from '../i18n';
 import type { StoredSheet } from './sheets';
 
 export interface Notice {
@@ -76,6 +77,7 @@ export function connect(token: string): void {
       onWelcome(msg) {
         const first = session.view.participant?.id !== msg.participant.id;
         session.view = applyWelcome(first ? emptyView() : session.view, msg, Date.now());
+        followHearingLocale(session.view.sections.hearing?.settings?.locale);
         session.everOnline = true;
         if (first || !outbox) {
           outbox = new SheetOutbox(window.localStorage, `dais.sheets.${msg.participant.id}`);
