@@ -1,10 +1,11 @@
 // `dais serve`: the live server. Settings come from the config file, then the environment (DAIS_PORT, …),
 // then the flags; docs/operations.md lists them all. With --demo it imports the demo hearing into an empty
-// database and prints join links for the main roles.
+// database and prints join links for the main roles; restarted on that database it prints the same links.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -26,9 +27,10 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ServeFlags {
-  std::optional<std::string> db, bind, web, tls_cert, tls_key, config, seed;
+  std::optional<std::string> db, bind, web, tls_cert, tls_key, config, seed, public_url;
   std::optional<std::int64_t> port, threads;
   bool demo = false;
+  bool fresh_links = false;  // --demo on an existing database: new tokens instead of the ones in the file
 };
 
 // The demo seed: --seed, else seeds/demo-hearing.json in the working directory or in a parent of the binary's
@@ -97,7 +99,27 @@ struct DemoLinks {
   std::vector<store::IssuedToken> all;    // written to the tokens file
 };
 
-core::Result<DemoLinks> prepare_demo(store::Store& store, const ServeFlags& flags) {
+// The tokens of the demo tokens file (participant, name, roles, link per line) that still open `hearing` as
+// the participant the line names.
+std::vector<store::IssuedToken> kept_demo_tokens(store::Store& store, const store::HearingId& hearing,
+                                                 const fs::path& file) {
+  std::vector<store::IssuedToken> out;
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    const auto id_end = line.find('\t');
+    const auto link_start = line.rfind("/j/");
+    if (id_end == std::string::npos || link_start == std::string::npos) continue;
+    store::IssuedToken t{line.substr(0, id_end), line.substr(link_start + 3)};
+    const auto owner = store.find_token(t.token);
+    if (owner && owner->hearing == hearing && owner->participant == t.participant)
+      out.push_back(std::move(t));
+  }
+  return out;
+}
+
+core::Result<DemoLinks> prepare_demo(store::Store& store, const ServeFlags& flags, const fs::path& db) {
   DemoLinks out;
   auto hearings = store.hearings();
   if (hearings.empty()) {
@@ -123,16 +145,26 @@ core::Result<DemoLinks> prepare_demo(store::Store& store, const ServeFlags& flag
     }
     return out;
   }
-  // An existing database: fresh tokens for the demo roles (the old ones of those participants stop working).
-  auto state = store.load(hearings.front());
+  // An existing database: the links printed before keep working. The store holds only token hashes, so the
+  // tokens come back from the demo tokens file; any that no longer open this hearing (reissued, revoked, a
+  // missing file) and every one under --fresh-links are replaced.
+  const store::HearingId& hearing = hearings.front();
+  auto state = store.load(hearing);
   if (!state) return state.error();
   out.def = state->def;
+  if (!flags.fresh_links) out.all = kept_demo_tokens(store, hearing, net::demo_tokens_file(db));
   for (const auto& id : demo_participants(out.def)) {
-    auto t = store.reissue_token(hearings.front(), id);
+    auto kept =
+        std::find_if(out.all.begin(), out.all.end(), [&](const auto& t) { return t.participant == id; });
+    if (kept != out.all.end()) {
+      out.shown.push_back(*kept);
+      continue;
+    }
+    auto t = store.reissue_token(hearing, id);
     if (!t) return t.error();
     out.shown.push_back(*t);
+    out.all.push_back(*t);
   }
-  out.all = out.shown;
   return out;
 }
 
@@ -166,7 +198,7 @@ int run_serve(const ServeFlags& flags) {
   };
   if (!flag("db", flags.db) || !flag("bind", flags.bind) || !flag("port", flags.port) ||
       !flag("web", flags.web) || !flag("threads", flags.threads) || !flag("tls_cert", flags.tls_cert) ||
-      !flag("tls_key", flags.tls_key)) {
+      !flag("tls_key", flags.tls_key) || !flag("public_url", flags.public_url)) {
     return 2;
   }
   if (options.tls_cert.empty() != options.tls_key.empty()) {
@@ -179,7 +211,7 @@ int run_serve(const ServeFlags& flags) {
 
   std::optional<DemoLinks> demo;
   if (flags.demo) {
-    auto d = prepare_demo(**store, flags);
+    auto d = prepare_demo(**store, flags, options.db);
     if (!d) return complain("--demo: " + d.error().message, 1);
     demo = std::move(*d);
   }
@@ -191,8 +223,9 @@ int run_serve(const ServeFlags& flags) {
 
   const std::string host = options.bind == "0.0.0.0" || options.bind == "::" ? "127.0.0.1" : options.bind;
   const std::string scheme = options.tls_cert.empty() ? "http" : "https";
-  const std::string base = scheme + "://" + host + ":" + std::to_string(*port);
-  std::cout << "listening on " << base << std::endl;
+  const std::string local = scheme + "://" + host + ":" + std::to_string(*port);
+  std::cout << "listening on " << local << std::endl;
+  const std::string base = options.public_url.empty() ? local : options.public_url;
   if (demo) {
     std::string file_text = "participant\tname\troles\tlink\n";
     for (const auto& t : demo->all) {
@@ -213,7 +246,7 @@ int run_serve(const ServeFlags& flags) {
       std::cerr << "dais serve: cannot write " << tokens_file.string() << ": " << std::strerror(errno)
                 << '\n';
     }
-    if (host != options.bind)
+    if (host != options.bind && options.public_url.empty())
       std::cout << "(other devices: use this machine's address instead of " << host << ")\n";
     std::cout << std::flush;
   }
@@ -236,7 +269,11 @@ void register_serve(CLI::App& app) {
   cmd->add_option_function<std::int64_t>(
       "--port", [f](std::int64_t v) { f->port = v; }, "port (default 8080; 0 picks a free one)");
   text("--web", f->web, "directory of the built web client (client-web/dist)");
-  cmd->add_flag("--demo", f->demo, "import the demo hearing into an empty database and print join links");
+  cmd->add_flag("--demo", f->demo,
+                "import the demo hearing into an empty database and print join links (kept across restarts)");
+  cmd->add_flag("--fresh-links", f->fresh_links, "with --demo on an existing database: issue new demo links");
+  text("--public-url", f->public_url,
+       "the address devices use, e.g. http://192.168.1.20:8080 (QR codes, links)");
   text("--seed", f->seed, "the hearing definition --demo imports (default seeds/demo-hearing.json)");
   text("--tls-cert", f->tls_cert, "TLS certificate chain (PEM); serves https and wss");
   text("--tls-key", f->tls_key, "TLS private key (PEM)");

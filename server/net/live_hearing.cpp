@@ -228,6 +228,10 @@ void LiveHearing::screen_server_request(Request r) {
         return refuse(r.from, r.message.id, {"revoked", "the token of " + p + " was revoked", field});
       }
     }
+  } else if (type == "list_online") {
+    if (!who->roles.has(core::Role::chair)) {
+      return refuse(r.from, r.message.id, {"not_allowed", "only the chair sees who is connected", ""});
+    }
   } else if (type == "check_receipt") {
     const bool may = who->roles.has(core::Role::scrutineer) ||
                      (who->roles.has(core::Role::voter) && state_.def.settings.voters_may_check_receipts);
@@ -356,6 +360,13 @@ void LiveHearing::answer_server_request(const Request& r) {
     }
     if (!in_box) return refuse(r.from, r.message.id, {"storage_failed", in_box.error().message, ""});
     result["in_box"] = *in_box;
+  } else if (type == "list_online") {
+    // Who has a device open now: the chair's count of what a bulk reissue would drop.
+    json online = json::array();
+    for (const auto& [p, conns] : by_participant_) {
+      if (!conns.empty()) online.push_back(p);
+    }
+    result["participants"] = std::move(online);
   } else if (type == "issue_tokens") {
     json tokens = json::array();
     for (const auto& p : body.at("participants")) {
@@ -535,6 +546,7 @@ std::string LiveHearing::welcome_text(const core::Participant& p, const Audience
                  {"max_queue_messages", l.max_queue_messages},
                  {"max_queue_bytes", l.max_queue_bytes},
                  {"tally_hz", l.tally_hz}}}};
+  if (p.roles.has(core::Role::chair) && !ctx_.public_url.empty()) head["public_url"] = ctx_.public_url;
   std::string out = dump(head);
   out.pop_back();  // the closing brace: the view follows, spliced from the audience's serialised sections
   out += ",\"view\":{";

@@ -38,6 +38,7 @@ struct HearingContext {
   const Clock& clock;
   Metrics& metrics;
   const Limits& limits;
+  const std::string& public_url;  // sent to the chair in the welcome (the QR sheet's base); may be empty
 };
 
 // One request from a joined connection, already checked against its schema.
@@ -45,7 +46,7 @@ struct Request {
   std::weak_ptr<Connection> from;
   core::ParticipantId participant;
   Incoming message;
-  std::optional<core::Command> command;  // engine commands; empty for issue_tokens, check_receipt, ping
+  std::optional<core::Command> command;  // engine commands; empty for the server requests (issue_tokens, …)
 };
 
 class LiveHearing : public std::enable_shared_from_this<LiveHearing> {

@@ -1,5 +1,6 @@
 #include "net/options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 
@@ -72,6 +73,29 @@ core::Result<bool> set_text(Text& out, const json& v, std::string_view name) {
   return true;
 }
 
+// A base URL for join links: http or https, a host, no path, query or white space.
+core::Result<bool> set_public_url(std::string& out, const json& v) {
+  if (!v.is_string()) return make_error(ErrorCode::invalid, "public_url: expected a string", "public_url");
+  std::string url = v.get<std::string>();
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (url.empty()) {
+    out.clear();
+    return true;
+  }
+  const auto scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  const std::string host = scheme_end == std::string::npos ? "" : url.substr(scheme_end + 3);
+  const bool plain = std::none_of(host.begin(), host.end(), [](char c) {
+    return c == '/' || c == '?' || c == '#' || c == '@' || static_cast<unsigned char>(c) <= ' ';
+  });
+  if ((scheme != "http" && scheme != "https") || host.empty() || !plain) {
+    return make_error(ErrorCode::invalid, "public_url: expected http(s)://host[:port] with no path",
+                      "public_url");
+  }
+  out = url;
+  return true;
+}
+
 struct Setting {
   std::string_view name;
   std::function<core::Result<bool>(ServerOptions&, const json&)> set;
@@ -89,6 +113,7 @@ const std::vector<Setting>& settings() {
        [](ServerOptions& o, const json& v) { return set_integer(o.threads, v, "threads", 0, 256); }},
       {"tls_cert", [](ServerOptions& o, const json& v) { return set_text(o.tls_cert, v, "tls_cert"); }},
       {"tls_key", [](ServerOptions& o, const json& v) { return set_text(o.tls_key, v, "tls_key"); }},
+      {"public_url", [](ServerOptions& o, const json& v) { return set_public_url(o.public_url, v); }},
 #define DAIS_INT_LIMIT(field, min, max)                                                                   \
   {                                                                                                       \
 #field,                                                                                               \

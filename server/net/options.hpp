@@ -53,6 +53,9 @@ struct ServerOptions {
   std::int64_t threads = 0;   // I/O threads; 0: one per core
   std::filesystem::path tls_cert;
   std::filesystem::path tls_key;
+  // The address phones and tablets reach this server at (http(s)://host[:port], no trailing slash). The
+  // chair's QR sheet uses it; empty: the address the chair's browser used.
+  std::string public_url;
   Limits limits;
 };
 

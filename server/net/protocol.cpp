@@ -12,7 +12,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kServerMessages[] = {"welcome", "update", "ack", "error"};
-constexpr std::string_view kServerRequests[] = {"issue_tokens", "check_receipt", "ping"};
+constexpr std::string_view kServerRequests[] = {"issue_tokens", "list_online", "check_receipt", "ping"};
 
 std::string type_of_file(const std::string& file) {
   constexpr std::string_view suffix = ".schema.json";

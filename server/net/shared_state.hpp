@@ -34,7 +34,7 @@ class SharedState {
   const MessageSchemas& schemas() const { return *schemas_; }
   Metrics& metrics() { return metrics_; }
   HearingContext hearing_context() {
-    return HearingContext{store_, store_reads_, clock_, metrics_, options_.limits};
+    return HearingContext{store_, store_reads_, clock_, metrics_, options_.limits, options_.public_url};
   }
 
   // Who a token belongs to; the store compares hashes in constant time. Tokens are never logged.

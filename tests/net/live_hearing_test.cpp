@@ -26,8 +26,8 @@ class SteppedHearing {
     auto state = hall_.store().load(hall_.hearing_id());
     if (!state) throw std::runtime_error(state.error().message);
     hearing_ = std::make_shared<net::LiveHearing>(
-        ioc_, net::HearingContext{hall_.store(), reads_, clock_, metrics_, limits_}, hall_.hearing_id(),
-        std::move(*state));
+        ioc_, net::HearingContext{hall_.store(), reads_, clock_, metrics_, limits_, public_url_},
+        hall_.hearing_id(), std::move(*state));
   }
 
   std::shared_ptr<Recorder> join(const std::string& participant) {
@@ -84,6 +84,7 @@ class SteppedHearing {
   net::ManualClock clock_;
   net::Metrics metrics_;
   net::Limits limits_;
+  std::string public_url_;
   std::shared_ptr<net::LiveHearing> hearing_;
   std::map<const net::Connection*, std::string> who_;
   std::uint64_t ids_ = 0;

@@ -193,6 +193,14 @@ export type IssueTokens = {
   participants: string[];
 };
 
+export type ListOnlineId = string;
+
+/** Asks which participants have a device connected now (the chair's count of the devices a reissue drops). The ack's result: {"participants": [ids]}. Sent by: chair. (protocol/messages/list_online.schema.json) */
+export type ListOnline = {
+  type: "list_online";
+  id: ListOnlineId;
+};
+
 export type OpenBallotId = string;
 
 /** Opens a ballot for voting. Sent by: chair. (protocol/messages/open_ballot.schema.json) */
@@ -428,6 +436,8 @@ export type Welcome = {
   view: Record<string, unknown>;
   /** the limits this server enforces (see docs/protocol.md, Limits) */
   limits?: Record<string, unknown>;
+  /** to the chair only, when the server's public_url setting is set: the base of join links on the QR sheet */
+  public_url?: string;
 };
 
 export type WithdrawInquiryId = string;
@@ -584,6 +594,7 @@ export interface ProtocolMessages {
   hello: Hello;
   insert_slot: InsertSlot;
   issue_tokens: IssueTokens;
+  list_online: ListOnline;
   open_ballot: OpenBallot;
   open_check_in: OpenCheckIn;
   order_inquiries: OrderInquiries;
@@ -609,4 +620,4 @@ export interface ProtocolMessages {
   withdraw_inquiry: WithdrawInquiry;
 }
 export type MessageType = keyof ProtocolMessages;
-export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","remind_voters","reorder_agenda","resume_session","resume_timer","revoke_token","set_display","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];
+export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","list_online","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","remind_voters","reorder_agenda","resume_session","resume_timer","revoke_token","set_display","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];
