@@ -1,5 +1,5 @@
 // The chair's keyboard shortcuts: one key per frequent action. Keys typed into a field are never shortcuts.
-export type ShortcutAction = 'next' | 'stage1' | 'stage2' | 'stage3' | 'stage4' | 'timer' | 'extend' | 'ask' | 'help';
+export type ShortcutAction = 'next' | 'stage1' | 'stage2' | 'stage3' | 'stage4' | 'timer' | 'extend' | 'ask' | 'undo' | 'help';
 
 const keys: Record<string, ShortcutAction> = {
   n: 'next',
@@ -10,6 +10,7 @@ const keys: Record<string, ShortcutAction> = {
   ' ': 'timer',
   e: 'extend',
   a: 'ask',
+  u: 'undo',
   '?': 'help',
 };
 

@@ -26,6 +26,7 @@ export const session = reactive({
   clientNow: Date.now(),
   notices: [] as Notice[],
   sheets: {} as Record<string, StoredSheet>,
+  publicUrl: '', // the chair's welcome: the address devices use (the server's public_url setting)
   drafts: {} as Record<string, Marks>,
 });
 
@@ -79,6 +80,7 @@ export function connect(token: string): void {
         session.view = applyWelcome(first ? emptyView() : session.view, msg, Date.now());
         followHearingLocale(session.view.sections.hearing?.settings?.locale);
         session.everOnline = true;
+        session.publicUrl = msg.public_url ?? '';
         if (first || !outbox) {
           outbox = new SheetOutbox(window.localStorage, `dais.sheets.${msg.participant.id}`);
           refreshSheets();
