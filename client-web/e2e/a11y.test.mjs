@@ -65,7 +65,7 @@ async function audit(page, state) {
       `${el.tagName.toLowerCase()}${el.dataset.test ? `[data-test=${el.dataset.test}]` : ''}${
         el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''
       } "${(el.textContent ?? '').trim().slice(0, 20)}"`;
-    for (const el of document.querySelectorAll('button, a[href], input, select, textarea, [role=button], [role=tab]')) {
+    for (const el of document.querySelectorAll('button, a[href], input, select, textarea, summary, [role=button], [role=tab]')) {
       if (!el.checkVisibility({ visibilityProperty: true })) continue;
       // A box or a round choice is hit through its label, which is the target that counts.
       const target = el.matches('input[type=checkbox], input[type=radio]') ? (el.closest('label') ?? el) : el;
@@ -153,6 +153,9 @@ async function everyViewPassesAxeAndTouch() {
     await check(v1, 'voter with an open ballot');
     await v2.page.locator('[data-test=sheet]').waitFor();
     await check(v2, 'voter (phone) with an open ballot');
+    await v2.page.click('[data-test=lang]');
+    await v2.page.locator('[data-test=conn]', { hasText: 'Connected' }).waitFor();
+    await check(v2, 'voter (phone) with an open ballot, in English');
     await v1.page.click('[data-dimension=zhuti] [data-grade=hao]');
     await v1.page.click('[data-dimension=lianjie] [data-grade=hao]');
     await v1.page.click('[data-test=submit-sheet]');
@@ -177,8 +180,14 @@ async function everyViewPassesAxeAndTouch() {
     await c.click('[data-test=chair-tab-ballots]');
     await c.locator('.ballot-row[data-status=published] [data-test=ranking]').waitFor();
     await check(chair, 'chair, ballots tab with results');
-    await c.click('[data-test=chair-tab-codes]');
-    await check(chair, 'chair, codes tab');
+    // Every other tab of the console, whichever there are.
+    for (const tab of await c.locator('[data-test^=chair-tab-]').evaluateAll((els) => els.map((e) => e.dataset.test))) {
+      if (['chair-tab-run', 'chair-tab-ballots', 'chair-tab-checkin', 'chair-tab-inquiries'].includes(tab)) continue;
+      await c.click(`[data-test=${tab}]`);
+      await c.locator(`[data-test=${tab}][aria-selected=true]`).waitFor();
+      await c.waitForLoadState('networkidle'); // a tab's own chunk, if it has one
+      await check(chair, `chair, ${tab.slice('chair-tab-'.length)} tab`);
+    }
     await check(scrutineer, 'scrutineer');
     await check(q1, 'questioner after the ballot');
 
