@@ -236,6 +236,7 @@ async function questionerPhone() {
     await q.locator('[data-test=inquiry-alert][data-status=approved]').waitFor();
     await q.click('[data-test=inquiry-alert-show]');
     await q.locator('[data-test=inquiry-alert]').waitFor({ state: 'detached' });
+    await c.locator('[data-test=moderation] .inquiry[data-status=approved]', { hasText: question }).waitFor();
     await c.keyboard.press('a');
     await q.locator('[data-test=inquiry-alert][data-status=asking]').waitFor();
     await screenshot(q, 'questioner-phone');
@@ -253,6 +254,8 @@ async function questionerPhone() {
     await c.locator('[data-test=moderation] .inquiry[data-status=asking]').locator('[data-test=answered]').click();
     await c.fill('[data-test=dialog-input]', '已委托区审计局专项审计');
     await c.click('[data-test=dialog-ok]');
+    // The evaluation stage waits until no question is being asked.
+    await c.locator('[data-test=moderation] .inquiry[data-status=asking]').waitFor({ state: 'detached' });
     await openBallot(c);
     await q.locator('[data-test=role-tab-voter] [data-test=vote-waiting]').waitFor();
     expectEqual(await q.getAttribute('.app', 'data-view'), 'questioner', 'the view while a ballot opens');
