@@ -154,7 +154,8 @@ describe('voter outbox', () => {
     const box = new SheetOutbox(storage, 'k');
     box.setDraft('B1', { S1: { duty: ['fair'] } });
     box.setDraft('B2', { S1: { duty: ['good'] } });
-    box.forgetClosed(new Set(['B2']));
+    expect(box.forgetClosed(new Set(['B2']))).toBe(true);
+    expect(box.forgetClosed(new Set(['B2']))).toBe(false);
     expect(box.draft('B1')).toBeUndefined();
     expect(storage.getItem('k.drafts')).not.toContain('fair');
     expect(new SheetOutbox(storage, 'k').draft('B2')).toEqual({ S1: { duty: ['good'] } });

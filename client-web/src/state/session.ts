@@ -58,12 +58,12 @@ function refreshSheets(): void {
   session.drafts = outbox?.allDrafts() ?? {};
 }
 
-// Drafts of ballots that closed are deleted as soon as this device learns of the close.
+// Drafts of ballots that closed are deleted as soon as this device learns of the close. The ballots section
+// comes with every turnout step, so the views are refreshed only when something was deleted.
 function forgetClosedDrafts(): void {
   const items = session.view.sections.ballots?.items;
   if (!outbox || !items) return;
-  outbox.forgetClosed(new Set(items.filter((b) => b.status === 'open').map((b) => b.id)));
-  refreshSheets();
+  if (outbox.forgetClosed(new Set(items.filter((b) => b.status === 'open').map((b) => b.id)))) refreshSheets();
 }
 
 export function connect(token: string): void {

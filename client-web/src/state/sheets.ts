@@ -113,8 +113,9 @@ export class SheetOutbox {
   }
 
   // Ballots that are no longer open: their drafts will never be a vote, and a refused sheet's marks can no longer
-  // be sent. Sheets still waiting to go out are kept: the server's answer explains them.
-  forgetClosed(open: ReadonlySet<string>): void {
+  // be sent. Sheets still waiting to go out are kept: the server's answer explains them. Says whether anything
+  // was forgotten.
+  forgetClosed(open: ReadonlySet<string>): boolean {
     let draftsChanged = false;
     for (const ballot of Object.keys(this.drafts)) {
       if (open.has(ballot)) continue;
@@ -129,6 +130,7 @@ export class SheetOutbox {
       sheetsChanged = true;
     }
     if (sheetsChanged) this.save();
+    return draftsChanged || sheetsChanged;
   }
 
   get(ballot: string): StoredSheet | undefined {
