@@ -101,8 +101,8 @@ async function serverRestart() {
       await p.page.locator('[data-test=stale-banner]').waitFor({ state: 'detached' });
     }
     await v1.page.locator(sel.state('confirmed')).waitFor();
-    await c.locator('.ballot-row[data-status=open] [data-test=turnout-text]', { hasText: '已投 2 / 应投 6' }).waitFor();
-    await display.page.locator('[data-test=turnout-text]', { hasText: '已投 2 / 应投 6' }).waitFor();
+    await c.locator('.ballot-row[data-status=open] [data-test=turnout-text]', { hasText: '收回 2 / 发出 4' }).waitFor();
+    await display.page.locator('[data-test=turnout-text]', { hasText: '收回 2 / 发出 4' }).waitFor();
   } finally {
     await browser.close();
     await hearing.close();
@@ -259,8 +259,8 @@ async function fullCycle() {
     // First press counts: once confirmed there is nothing left to change, and no change button.
     expectEqual(await v1.page.locator('[data-test=change-sheet]').count(), 0, 'change buttons on a first-press sheet');
 
-    await c.locator('.ballot-row[data-status=open] [data-test=turnout-text]', { hasText: '已投 4 / 应投 6' }).waitFor();
-    await display.page.locator('[data-test=turnout-text]', { hasText: '已投 4 / 应投 6' }).waitFor();
+    await c.locator('.ballot-row[data-status=open] [data-test=turnout-text]', { hasText: '收回 4 / 发出 4' }).waitFor();
+    await display.page.locator('[data-test=turnout-text]', { hasText: '收回 4 / 发出 4' }).waitFor();
     await screenshot(v1.page, 'voter');
     await quietShot(c, 'chair');
 
@@ -269,8 +269,8 @@ async function fullCycle() {
     await c.locator('[data-test=dialog]').waitFor();
     await c.click('[data-test=dialog-ok]');
     await c.locator('.ballot-row[data-status=closed] [data-test=publish-ballot]').click();
-    // Published, it leaves the run tab (nothing more to do there) and goes to the big screen.
-    await c.locator('.ballot-row[data-ballot=B1]').waitFor({ state: 'detached' });
+    // Published, it stays in sight on the run tab until the next ballot, and goes to the big screen.
+    await c.locator('.ballot-row[data-ballot=B1][data-status=published] [data-test=latest-published]').waitFor();
     await c.keyboard.press('4');
     await c.locator('[data-test=current-stage]', { hasText: '已结束' }).waitFor();
     await display.page.locator('[data-test=display-results] [data-test=ranking]', { hasText: '黄明军' }).waitFor();
@@ -316,6 +316,7 @@ async function fullCycle() {
     await c.click('.ballot-row[data-status=open] [data-test=close-ballot]');
     await c.click('[data-test=dialog-ok]');
     await c.locator('.ballot-row[data-status=closed] [data-test=publish-ballot]').click();
+    await c.click('[data-test=dialog-ok]'); // three sheets back of four (75 %), below the 80 % warning
     await display.page.locator('[data-test=display-results] table.ranking tbody tr').nth(2).waitFor();
     expectEqual(await display.page.locator('[data-test=display-results] table.ranking tbody tr').count(), 3, 'every presenter ranked');
     await screenshot(display.page, 'display-ranking');
