@@ -167,6 +167,13 @@ describe('voter view', () => {
     (q('[data-test=change-sheet]') as HTMLButtonElement).click();
     await flush();
     expect(q('[data-test=change-starts-empty]')).not.toBeNull();
+    // Another voter's sheet moves the turnout: the change just begun stays open.
+    s.deliver({
+      type: 'update', seq: 15, server_time: Date.now(),
+      sections: { ballots: { items: [{ id: 'B3', template_id: 'fin', slots: ['S1'], status: 'open', turnout: { voted: 5, eligible: 9, present: 9 } }] } },
+    });
+    await flush();
+    expect(q('[data-test=change-starts-empty]')).not.toBeNull();
     expect(root.querySelectorAll('.grade.selected')).toHaveLength(0);
     expect(q('.sheet-progress')?.textContent).toContain('0/2');
     (q('[data-dimension=duty] [data-grade=fair]') as HTMLButtonElement).click();
