@@ -83,12 +83,6 @@ export default {
     checkedIn: 'Checked in',
     checkedInBody: '{name}, you are checked in. Please stay in your seat until the session starts.',
   },
-  wall: {
-    title: 'Sign-in wall',
-    expected: 'Expected',
-    present: 'Present',
-    absent: 'Absent',
-  },
   checkin: {
     myCode: 'Check-in code',
     myCodeHelp: 'Show this code at the desk; staff scan it to check you in.',
@@ -357,7 +351,6 @@ export default {
       ambiguous: 'More than one person is called “{text}”: type the id or scan',
       already: '{name} is already checked in',
       checkedIn: '{name} checked in',
-      wall: 'Sign-in wall',
     },
     codes: {
       title: 'Participant QR codes',

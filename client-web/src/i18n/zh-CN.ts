@@ -83,12 +83,6 @@ export default {
     checkedIn: '已签到',
     checkedInBody: '{name}，您已签到，请在座位上等候会议开始。',
   },
-  wall: {
-    title: '签到墙',
-    expected: '应到',
-    present: '实到',
-    absent: '未到',
-  },
   checkin: {
     myCode: '签到码',
     myCodeHelp: '到签到台出示此码，工作人员扫码后即完成签到。',
@@ -356,7 +350,6 @@ export default {
       ambiguous: '「{text}」有重名，请输入编号或扫码',
       already: '{name} 已签到',
       checkedIn: '{name} 签到成功',
-      wall: '签到墙',
     },
     codes: {
       title: '参会二维码',
