@@ -188,6 +188,14 @@ async function everyViewPassesAxeAndTouch() {
       await c.waitForLoadState('networkidle'); // a tab's own chunk, if it has one
       await check(chair, `chair, ${tab.slice('chair-tab-'.length)} tab`);
     }
+    // A tablet swapped: one new code, held for printing (its row gains a box to tick), the old tablet refused.
+    await c.click('[data-test=chair-tab-codes]');
+    await c.click('tr[data-participant=v3] [data-test=reissue-one]');
+    await c.click('[data-test=dialog-ok]');
+    await c.locator('.qr-card[data-participant=v3]').waitFor();
+    await check(chair, 'chair, codes tab with a code held for printing');
+    await voters[2].page.locator('[data-test=rejected]').waitFor();
+    await check(voters[2], 'a tablet whose code was replaced');
     await check(scrutineer, 'scrutineer');
     await check(q1, 'questioner after the ballot');
 
