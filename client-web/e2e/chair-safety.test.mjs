@@ -204,6 +204,97 @@ async function secretaryConsole() {
   }
 }
 
+// Ballot buttons: the secretary is offered none; the chair's are disabled, saying why, in every phase the
+// engine refuses them (paused, adjourned except for publishing) and enabled again where it takes them.
+async function ballotActions() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    const open = await opener(browser, hearing);
+    const chair = await open('chair', laptop);
+    const sec = await open('sec', laptop);
+    const c = chair.page;
+    const s = sec.page;
+    const voters = [await open('q1'), await open('v1'), await open('v2'), await open('v3')];
+    await c.click('[data-test=chair-tab-ballots]');
+
+    // Before anyone is called a per-presenter ballot has nobody to grade; a combined one may be prepared.
+    const create = c.locator('[data-test=create-ballot]');
+    await c.selectOption('[data-test=ballot-template]', 'each');
+    await c.locator('[data-test=why-create-ballot]', { hasText: '请先呼叫述职对象' }).waitFor();
+    expect(await create.isDisabled(), 'no per-presenter ballot without a presenter called');
+    await c.selectOption('[data-test=ballot-template]', 'final');
+    await c.locator('[data-test=why-create-ballot]').waitFor({ state: 'detached' });
+    await create.click();
+    const row = c.locator('.ballot-row').first();
+    await row.and(c.locator('[data-status=pending]')).waitFor();
+    const openBtn = row.locator('[data-test=open-ballot]');
+    expect(await openBtn.isDisabled(), 'no opening before the session');
+    expect((await openBtn.getAttribute('title')).includes('请先开始签到'), 'the tooltip says why');
+    await row.locator('[data-test=why-ballot]', { hasText: '请先开始签到' }).waitFor();
+
+    // The secretary follows the ballots and is offered none of their actions.
+    async function secretarySeesNoActions(status) {
+      for (const tab of ['run', 'ballots']) {
+        await s.click(`[data-test=chair-tab-${tab}]`);
+        await s.locator(`.ballot-row[data-status=${status}]`).first().waitFor();
+        for (const sel of ['[data-test=create-ballot]', '[data-test=ballot-template]', '.ballot-actions', '[data-test=remind]', '[data-test=why-ballot]']) {
+          expectEqual(await s.locator(sel).count(), 0, `the secretary sees no ${sel} (${tab}, ${status})`);
+        }
+      }
+    }
+    await secretarySeesNoActions('pending');
+
+    await c.click('[data-test=open-check-in]');
+    await checkIn(voters);
+    await c.click('[data-test=start-session]');
+    await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+    await row.locator('[data-test=why-ballot]').waitFor({ state: 'detached' });
+    await openBtn.click();
+    await row.and(c.locator('[data-status=open]')).waitFor();
+
+    // Paused: closing, voiding, reminding and creating wait for the session to resume, and say so.
+    await c.click('[data-test=pause-session]');
+    await c.locator('[data-test=phase][data-phase=paused]').waitFor();
+    await row.locator('[data-test=why-ballot]', { hasText: '会议已暂停' }).waitFor();
+    for (const sel of ['[data-test=close-ballot]', '[data-test=void-ballot]', '[data-test=remind]']) {
+      const b = row.locator(sel);
+      expect(await b.isDisabled(), `${sel} disabled while paused`);
+      expect((await b.getAttribute('title')).includes('会议已暂停'), `${sel} says why`);
+    }
+    expect(await create.isDisabled(), 'no new ballot while paused');
+    await c.locator('[data-test=why-create-ballot]', { hasText: '会议已暂停' }).waitFor();
+    await screenshot(c, 'chair-ballots-paused');
+    await secretarySeesNoActions('open');
+
+    // Resumed, the ballot can be closed; after adjournment only publishing is left.
+    await c.click('[data-test=resume-session]');
+    await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+    await row.locator('[data-test=why-ballot]').waitFor({ state: 'detached' });
+    await row.locator('[data-test=close-ballot]').click();
+    await c.click('[data-test=dialog-ok]');
+    await row.and(c.locator('[data-status=closed]')).waitFor();
+    await c.click('[data-test=adjourn]');
+    await c.click('[data-test=dialog-ok]');
+    await c.locator('[data-test=phase][data-phase=adjourned]').waitFor();
+    await row.locator('[data-test=why-ballot]', { hasText: '只能公布' }).waitFor();
+    expect(await row.locator('[data-test=void-ballot]').isDisabled(), 'no voiding after adjournment');
+    expect(await create.isDisabled(), 'no new ballot after adjournment');
+    const publish = row.locator('[data-test=publish-ballot]');
+    expect(await publish.isEnabled(), 'withheld results may be published after adjournment');
+    await publish.click();
+    // No sheet came back: publishing asks first.
+    expect((await dialogText(c)).includes('0'), 'the low-turnout warning counts the sheets');
+    await c.click('[data-test=dialog-ok]');
+    await row.and(c.locator('[data-status=published]')).waitFor();
+    await secretarySeesNoActions('published');
+    for (const p of [chair, sec]) expectEqual(p.errors, [], 'uncaught page errors');
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
 // The chair's printed link ("  chair<TAB>name<TAB>link"), waiting for the server to print it.
 async function chairLink(server) {
   for (;;) {
@@ -276,6 +367,7 @@ export const tests = [
   { name: 'chair safety: one reissue drops one device; bulk reissue counts the open ones; readable revoked screen', fn: reissueOne },
   { name: 'chair safety: calling on mid-report asks, undo, call back a left or skipped presenter, reasons for blocked buttons', fn: callOnAndBack },
   { name: 'chair safety: the secretary sees no chair-only controls', fn: secretaryConsole },
+  { name: 'chair safety: ballot actions are the chair\'s, disabled with the reason while paused or adjourned', fn: ballotActions },
   { name: 'chair safety: serve --demo restarted keeps the printed links; --fresh-links replaces them', fn: demoLinksSurviveRestart },
   { name: 'chair safety: public_url reaches the QR sheet', fn: publicUrlOnTheSheet },
 ];

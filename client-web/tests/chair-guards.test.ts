@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { callBlock, isRunning, mayRoles, sessionBlock, stageBlock, stageFollows, startBlock } from '../src/lib/chair-guards';
+import {
+  ballotBlock,
+  ballotOffers,
+  callBlock,
+  createBallotBlock,
+  isRunning,
+  mayRoles,
+  openBallotBlock,
+  sessionBlock,
+  stageBlock,
+  stageFollows,
+  startBlock,
+} from '../src/lib/chair-guards';
+import type { BallotCommand } from '../src/lib/chair-guards';
 import { isLoopback, joinBase } from '../src/state/issued-codes';
-import type { SlotView } from '../src/protocol/view';
+import type { BallotStatus, BallotView, Phase, SlotView } from '../src/protocol/view';
 
 const timer = { limit_ms: 480_000, used_ms: 0, running_since: null };
 function slot(stage: SlotView['stage'], mode: SlotView['mode'] = 'oral'): SlotView {
@@ -51,6 +64,62 @@ describe('blocked actions', () => {
       'questioning',
       'evaluating',
     ]);
+  });
+});
+
+describe('ballot actions', () => {
+  const phases: Phase[] = ['draft', 'check_in', 'in_session', 'paused', 'adjourned'];
+  const commands: BallotCommand[] = ['create_ballot', 'open_ballot', 'close_ballot', 'publish_ballot', 'void_ballot', 'remind_voters'];
+  function ballot(id: string, status: BallotStatus, slots: string[], template_id = 'per'): BallotView {
+    return { id, template_id, slots, status };
+  }
+  const per = { id: 'per', scope: 'per_presenter' as const };
+  const combined = { id: 'all', scope: 'combined' as const };
+
+  it('are the chair\'s alone: the secretary and the scrutineer are offered none', () => {
+    for (const c of commands) {
+      expect(mayRoles(['chair'], c)).toBe(true);
+      expect(mayRoles(['secretary'], c)).toBe(false);
+      expect(mayRoles(['scrutineer'], c)).toBe(false);
+    }
+  });
+  it('take the phases the engine takes, and name the phase that blocks them', () => {
+    const allowed = (c: BallotCommand) => phases.filter((p) => ballotBlock(p, c) === null);
+    expect(allowed('create_ballot')).toEqual(['draft', 'check_in', 'in_session']);
+    for (const c of ['open_ballot', 'close_ballot', 'void_ballot', 'remind_voters'] as const) expect(allowed(c)).toEqual(['in_session']);
+    expect(allowed('publish_ballot')).toEqual(['in_session', 'adjourned']);
+    expect(ballotBlock('draft', 'open_ballot')).toBe('draft');
+    expect(ballotBlock('check_in', 'open_ballot')).toBe('checkIn');
+    expect(ballotBlock('paused', 'create_ballot')).toBe('paused');
+    expect(ballotBlock('paused', 'publish_ballot')).toBe('paused');
+    expect(ballotBlock('adjourned', 'void_ballot')).toBe('adjournedBallots');
+    expect(ballotBlock('adjourned', 'create_ballot')).toBe('adjournedBallots');
+  });
+  it('offer each step only from the status the engine takes it from', () => {
+    const statuses: BallotStatus[] = ['pending', 'open', 'closed', 'published', 'voided'];
+    const from = (c: Exclude<BallotCommand, 'create_ballot'>) => statuses.filter((s) => ballotOffers(s, c));
+    expect(from('open_ballot')).toEqual(['pending']);
+    expect(from('close_ballot')).toEqual(['open']);
+    expect(from('publish_ballot')).toEqual(['closed']);
+    expect(from('void_ballot')).toEqual(['open', 'closed']);
+    expect(from('remind_voters')).toEqual(['open']);
+  });
+  it('open one sheet per presenter at a time', () => {
+    const b2 = ballot('B2', 'pending', ['s1']);
+    expect(openBallotBlock('in_session', b2, [ballot('B1', 'open', ['s1', 's2'], 'all'), b2])).toBe('ballotOpen');
+    expect(openBallotBlock('in_session', b2, [ballot('B1', 'closed', ['s1', 's2'], 'all'), b2])).toBeNull();
+    expect(openBallotBlock('in_session', b2, [ballot('B1', 'open', ['s2']), b2])).toBeNull();
+    expect(openBallotBlock('paused', b2, [b2])).toBe('paused');
+  });
+  it('create a per-presenter ballot for the presenter called, once unless voided', () => {
+    expect(createBallotBlock('in_session', per, null, [])).toBe('noSlot');
+    expect(createBallotBlock('in_session', per, 's1', [])).toBeNull();
+    expect(createBallotBlock('in_session', per, 's1', [ballot('B1', 'published', ['s1'])])).toBe('ballotExists');
+    expect(createBallotBlock('in_session', per, 's1', [ballot('B1', 'voided', ['s1'])])).toBeNull();
+    expect(createBallotBlock('in_session', per, 's2', [ballot('B1', 'open', ['s1'])])).toBeNull();
+    expect(createBallotBlock('draft', combined, null, [])).toBeNull();
+    expect(createBallotBlock('paused', combined, null, [])).toBe('paused');
+    expect(createBallotBlock('adjourned', per, 's1', [])).toBe('adjournedBallots');
   });
 });
 

@@ -256,6 +256,10 @@ export default {
       stageOrder: 'Stages go in order: report → questions → evaluation → finish',
       written: 'A written report has no oral report',
       asking: 'Record the answer to the current question first',
+      adjournedBallots: 'The session is adjourned; only closed ballots can still be published',
+      noSlot: 'Call a presenter first',
+      ballotExists: 'This presenter already has this ballot; void it to rerun',
+      ballotOpen: 'Another ballot for this presenter is open; close it first',
     },
     undo: {
       button: 'Undo',

@@ -255,6 +255,10 @@ export default {
       stageOrder: '环节须依次进行：述职 → 质询 → 测评 → 结束',
       written: '书面述职没有口头述职环节',
       asking: '请先记录当前质询的答复',
+      adjournedBallots: '会议已休会，只能公布已结束测评的结果',
+      noSlot: '请先呼叫述职对象',
+      ballotExists: '该对象已有这张测评表；如需重投，请作废后重投',
+      ballotOpen: '该对象的另一张测评表正在投票，请先结束',
     },
     undo: {
       button: '撤销',

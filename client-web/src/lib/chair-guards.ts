@@ -2,7 +2,7 @@
 // engine's role matrix by tests/core/test_client_roles.cpp) and the phase and stage rules of the engine
 // (server/core/decide_*.cpp). A blocked action is shown disabled with its reason, never sent to be refused.
 import table from './roles.json';
-import type { ForwardStage, Phase, Role, SlotView, Stage } from '../protocol/view';
+import type { BallotStatus, BallotTemplate, BallotView, ForwardStage, Phase, Role, SlotView, Stage } from '../protocol/view';
 
 export type RequestType = Exclude<keyof typeof table, '_comment'>;
 
@@ -22,7 +22,11 @@ export type Why =
   | 'noNext'
   | 'stageOrder'
   | 'written'
-  | 'asking';
+  | 'asking'
+  | 'adjournedBallots'
+  | 'noSlot'
+  | 'ballotExists'
+  | 'ballotOpen';
 
 // Agenda, stage and timer commands run only in session (require_phase in_session).
 export function sessionBlock(phase: Phase): Why | null {
@@ -79,4 +83,62 @@ export function stageBlock(phase: Phase, slot: SlotView, to: ForwardStage, askin
 // A stage with the presenter on their feet: calling someone else now needs a second thought.
 export function isRunning(stage: Stage): boolean {
   return stage === 'reporting' || stage === 'questioning' || stage === 'evaluating';
+}
+
+// The ballot commands of the chair's panel. The engine (decide_ballots.cpp) takes each only in some phases
+// and only from some ballot statuses.
+export type BallotCommand = 'create_ballot' | 'open_ballot' | 'close_ballot' | 'publish_ballot' | 'void_ballot' | 'remind_voters';
+export type BallotStep = Exclude<BallotCommand, 'create_ballot'>;
+
+const ballotPhases: Record<BallotCommand, readonly Phase[]> = {
+  // Ballots may be prepared before the session starts.
+  create_ballot: ['draft', 'check_in', 'in_session'],
+  open_ballot: ['in_session'],
+  close_ballot: ['in_session'],
+  // Results withheld on the day may be published after adjournment.
+  publish_ballot: ['in_session', 'adjourned'],
+  void_ballot: ['in_session'],
+  remind_voters: ['in_session'],
+};
+
+// A step the ballot's status rules out is not offered at all; a published result stands.
+const ballotStatuses: Record<BallotStep, readonly BallotStatus[]> = {
+  open_ballot: ['pending'],
+  close_ballot: ['open'],
+  publish_ballot: ['closed'],
+  void_ballot: ['open', 'closed'],
+  remind_voters: ['open'],
+};
+
+export function ballotOffers(status: BallotStatus, step: BallotStep): boolean {
+  return ballotStatuses[step].includes(status);
+}
+
+// After adjournment only publishing is left, so the reason says that rather than "nothing more".
+export function ballotBlock(phase: Phase, command: BallotCommand): Why | null {
+  if (ballotPhases[command].includes(phase)) return null;
+  return phase === 'adjourned' ? 'adjournedBallots' : sessionBlock(phase);
+}
+
+// A presenter is graded on one open sheet at a time.
+export function openBallotBlock(phase: Phase, ballot: BallotView, all: readonly BallotView[]): Why | null {
+  const p = ballotBlock(phase, 'open_ballot');
+  if (p) return p;
+  const clash = all.some((o) => o.id !== ballot.id && o.status === 'open' && o.slots.some((s) => ballot.slots.includes(s)));
+  return clash ? 'ballotOpen' : null;
+}
+
+// A per-presenter ballot is for the presenter called, once: a second one is refused as a double press
+// (a rerun goes through void_ballot).
+export function createBallotBlock(
+  phase: Phase,
+  template: Pick<BallotTemplate, 'id' | 'scope'> | undefined,
+  slot: string | null,
+  all: readonly BallotView[],
+): Why | null {
+  const p = ballotBlock(phase, 'create_ballot');
+  if (p || !template || template.scope !== 'per_presenter') return p;
+  if (!slot) return 'noSlot';
+  const twice = all.some((b) => b.status !== 'voided' && b.template_id === template.id && b.slots.length === 1 && b.slots[0] === slot);
+  return twice ? 'ballotExists' : null;
 }
