@@ -31,7 +31,7 @@ TEST(ErrorCodes, TheSchemaListsEveryCodeTheServerSends) {
     sent.insert(std::string(name));
     ++engine_codes;
   }
-  EXPECT_EQ(engine_codes, 10);  // the enum's size today: a new engine code is found by the loop above
+  EXPECT_GE(engine_codes, 10);  // the loop walked the enum (ten codes today; a new one is found the same way)
   EXPECT_EQ(sent, listed);
 }
 
