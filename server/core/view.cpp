@@ -238,16 +238,6 @@ class RollNow {
   std::map<TemplateId, Roll> by_template_;
 };
 
-json turnout_json(const Turnout& t) {
-  return {{"expected", t.expected},
-          {"present", t.present},
-          {"eligible", t.eligible},
-          {"issued", t.issued},
-          {"voted", t.voted},
-          {"valid", nullable(t.valid)},
-          {"invalid", nullable(t.invalid)}};
-}
-
 json ballots_view(const Audience& a) {
   const HearingState& s = a.s;
   RollNow roll(s);
@@ -560,6 +550,19 @@ json full_view(const HearingState& state, const ParticipantId& participant) {
   for (Section s : kAllSections) out[std::string(to_string(s))] = section_view(state, s, roles);
   out["me"] = personal_view(state, participant);
   return out;
+}
+
+json turnout_json(const Turnout& t) {
+  const auto nullable_count = [](const std::optional<std::int64_t>& n) {
+    return n ? json(*n) : json(nullptr);
+  };
+  return {{"expected", t.expected},
+          {"present", t.present},
+          {"eligible", t.eligible},
+          {"issued", t.issued},
+          {"voted", t.voted},
+          {"valid", nullable_count(t.valid)},
+          {"invalid", nullable_count(t.invalid)}};
 }
 
 }  // namespace dais::core

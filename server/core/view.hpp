@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/event.hpp"
+#include "core/tally.hpp"
 
 namespace dais::core {
 
@@ -42,5 +43,7 @@ nlohmann::json section_view(const HearingState& state, Section section, const Ro
 nlohmann::json personal_view(const HearingState& state, const ParticipantId& participant);
 // Every section for the participant's roles plus "me": {"hearing": …, …, "me": …}.
 nlohmann::json full_view(const HearingState& state, const ParticipantId& participant);
+// A ballot's six figures as the ballots section, the results and results.json carry them.
+nlohmann::json turnout_json(const Turnout& t);
 
 }  // namespace dais::core

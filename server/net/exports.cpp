@@ -37,7 +37,7 @@ struct Words {
   const char* commitment;
   const char* due;  // before the date, in brackets
   const char* ballots;
-  const char* turnout[3];  // voted, eligible, present
+  const char* turnout[6];  // expected, present, issued, voted, valid, invalid
   const char* result_columns[8];
   const char* invalid;
   const char* audit;
@@ -70,7 +70,7 @@ constexpr Words kChinese = {
     "承诺",
     "期限 ",
     "民主评议",
-    {"投票 ", " / 应投 ", " / 在场 "},
+    {"应到 ", "，实到 ", "，发出 ", "，收回 ", "，有效 ", "，无效 "},
     {"排名", "单位", "述职人", "评价", "满意率", "得分", "提示", "计票"},
     "无效 ",
     "审计",
@@ -99,7 +99,7 @@ constexpr Words kEnglish = {
     "Commitment",
     "due ",
     "Ballots",
-    {"Voted ", " / eligible ", " / present "},
+    {"Expected ", ", present ", ", issued ", ", returned ", ", valid ", ", invalid "},
     {"Rank", "Unit", "Presenter", "Verdict", "Satisfaction", "Points", "Flags", "Counts"},
     "invalid ",
     "Audit",
@@ -125,6 +125,17 @@ std::string_view stage_name(const Words& w, core::Stage s) {
 
 std::string_view status_name(const Words& w, core::BallotStatus s) {
   return w.ballot_status[static_cast<std::size_t>(s)];
+}
+
+// The six figures of a ballot as reports state them; valid and invalid only once the ballot is closed.
+std::string turnout_line(const core::Turnout& t, const Words& w) {
+  const std::optional<std::int64_t> figures[] = {t.expected, t.present, t.issued,
+                                                 t.voted,    t.valid,   t.invalid};
+  std::string line;
+  for (std::size_t i = 0; i < std::size(figures); ++i) {
+    if (figures[i]) line += html_escape(w.turnout[i]) + std::to_string(*figures[i]);
+  }
+  return line;
 }
 
 // results.json names a status by its stable code, whatever the hearing's language.
@@ -360,14 +371,12 @@ std::string results_json(const core::HearingState& state) {
                                 {"points", p.points ? json(*p.points) : json(nullptr)},
                                 {"dimensions", dims}});
         }
-        ballots.push_back(
-            {{"ballot", b.id},
-             {"template", b.template_id},
-             {"title", tpl != nullptr ? tpl->title : b.template_id},
-             {"status", status_code(b.status)},
-             {"turnout",
-              {{"voted", r.turnout.voted}, {"eligible", r.turnout.eligible}, {"present", r.turnout.present}}},
-             {"presenters", presenters}});
+        ballots.push_back({{"ballot", b.id},
+                           {"template", b.template_id},
+                           {"title", tpl != nullptr ? tpl->title : b.template_id},
+                           {"status", status_code(b.status)},
+                           {"turnout", core::turnout_json(r.turnout)},
+                           {"presenters", presenters}});
       });
   json doc = {{"hearing",
                {{"id", state.def.id},
@@ -458,9 +467,8 @@ std::string minutes_html(const core::HearingState& state, const core::RoleSet& r
   for_each_result(state, [&](const core::Ballot& b, const core::BallotTemplate* tpl,
                              const core::BallotResult& r) {
     h += "<h3>" + e(b.id) + " · " + e(tpl != nullptr ? tpl->title : b.template_id) + e(w.open_bracket) +
-         e(status_name(w, b.status)) + e(w.close_bracket) + "</h3>\n<p>" + e(w.turnout[0]) +
-         std::to_string(r.turnout.voted) + e(w.turnout[1]) + std::to_string(r.turnout.eligible) +
-         e(w.turnout[2]) + std::to_string(r.turnout.present) + "</p>\n";
+         e(status_name(w, b.status)) + e(w.close_bracket) + "</h3>\n<p>" + turnout_line(r.turnout, w) +
+         "</p>\n";
     h += "<table><tr>" + cells(w.result_columns) + "</tr>\n";
     for (const auto& p : r.presenters) {
       std::string tallies;

@@ -237,7 +237,7 @@ struct Picker {
 
   core::Command command() {
     using namespace core;
-    switch (in.below(30)) {
+    switch (in.below(32)) {
       case 0:
         return OpenCheckIn{};
       case 1:
@@ -303,6 +303,11 @@ struct Picker {
         auto m = marks();
         return CastSheet{b, std::move(m), receipt_hash(b)};
       }
+      case 29:
+        return SetDisplay{static_cast<DisplayMode>(in.below(8)),
+                          in.byte() % 2 ? std::optional<std::string>(in.text()) : std::nullopt};
+      case 30:
+        return RemindVoters{ballot()};
       default:
         return RevokeToken{participant()};
     }

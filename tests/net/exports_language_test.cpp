@@ -193,5 +193,24 @@ TEST(ExportsLanguage, ResultsJsonKeepsItsCodes) {
   }
 }
 
+// The six figures of a closed ballot as reports state them, the same in the minutes and in results.json.
+TEST(ExportsLanguage, TheSixFiguresOfAClosedBallotAppearInTheMinutesAndResultsJson) {
+  const LanguageHearing hearing("zh-CN");
+  const json turnout = json::parse(results_json(hearing.state()))["ballots"][0]["turnout"];
+  EXPECT_EQ(turnout["expected"], hearing.state().expected_voters());
+  EXPECT_EQ(turnout["present"], turnout["expected"]);  // everyone checked in
+  EXPECT_EQ(turnout["voted"], 6);
+  EXPECT_EQ(turnout["valid"], 6);
+  EXPECT_EQ(turnout["invalid"], 0);
+  const std::string line = "应到 " + turnout["expected"].dump() + "，实到 " + turnout["present"].dump() +
+                           "，发出 " + turnout["issued"].dump() + "，收回 6，有效 6，无效 0";
+  EXPECT_NE(visible_text(hearing.minutes()).find(line), std::string::npos) << line;
+  const LanguageHearing english("en");
+  const std::string en_line = "Expected " + turnout["expected"].dump() + ", present " +
+                              turnout["present"].dump() + ", issued " + turnout["issued"].dump() +
+                              ", returned 6, valid 6, invalid 0";
+  EXPECT_NE(visible_text(english.minutes()).find(en_line), std::string::npos) << en_line;
+}
+
 }  // namespace
 }  // namespace dais::net
