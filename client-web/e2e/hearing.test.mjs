@@ -211,8 +211,18 @@ async function fullCycle() {
     await screenshot(display.page, 'display');
     await screenshot(presenter.page, 'presenter');
 
-    // The answer is recorded.
+    // A commitment with its due date from the date picker.
+    await c.locator('[data-test=moderation-asking] [data-test=commitment]').click();
+    await c.fill('[data-test=dialog-input]', '六月底前完成整改');
+    await c.click('[data-test=dialog-ok]');
+    expectEqual(await c.getAttribute('[data-test=dialog-input]', 'type'), 'date', 'the due date is picked');
+    await c.fill('[data-test=dialog-input]', '2027-06-30');
+    await c.click('[data-test=dialog-ok]');
+    await c.locator('[data-test=moderation-asking]', { hasText: '2027-06-30' }).waitFor();
+
+    // The answer is recorded, over several lines.
     await c.locator('[data-test=moderation] .inquiry[data-status=asking]').locator('[data-test=answered]').click();
+    expectEqual(await c.evaluate(() => document.querySelector('[data-test=dialog-input]')?.tagName), 'TEXTAREA', 'the summary takes lines');
     await c.fill('[data-test=dialog-input]', '已完成 12 个标段的复查，3 个问题已移交纪检部门');
     await c.click('[data-test=dialog-ok]');
     await q1.page.locator('[data-test=mine] .inquiry[data-status=answered]', { hasText: question }).waitFor();

@@ -1,9 +1,14 @@
 // One modal dialog at a time: a confirmation before anything irreversible, or a short text input (a reason).
 import { reactive } from 'vue';
 
+// What the input takes: one line (a reason), several lines (an answer summary), or a calendar date
+// (a commitment's due date, sent as YYYY-MM-DD).
+export type DialogField = 'line' | 'lines' | 'date';
+
 export interface DialogRequest {
   message: string;
   input?: string; // the input's label; absent for a plain confirmation
+  field?: DialogField;
   confirmLabel?: string;
   danger?: boolean;
 }
@@ -27,8 +32,13 @@ export async function confirmAction(message: string, confirmLabel?: string): Pro
   return (await show({ message, confirmLabel, danger: true })) !== null;
 }
 
-export function askText(message: string, input: string, confirmLabel?: string): Promise<string | null> {
-  return show({ message, input, confirmLabel });
+export function askText(
+  message: string,
+  input: string,
+  confirmLabel?: string,
+  field: DialogField = 'line',
+): Promise<string | null> {
+  return show({ message, input, confirmLabel, field });
 }
 
 export function settleDialog(ok: boolean): void {
