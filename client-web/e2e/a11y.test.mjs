@@ -5,7 +5,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { expect, expectEqual, launchBrowser, repoRoot } from './harness.mjs';
+import { expect, expectEqual, joinAs, launchBrowser, repoRoot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -29,15 +29,8 @@ const alwaysFail = new Set([
 ]);
 
 // The page may run no inline script (the server's CSP), so axe comes in through a context that bypasses it.
-async function open(browser, base, token, viewport) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1, bypassCSP: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/j/${token}`);
-  await page.locator('[data-test=conn][data-status=online]').waitFor();
-  return { context, page, errors };
+function open(browser, base, token, viewport) {
+  return joinAs(browser, base, token, { viewport, bypassCSP: true });
 }
 
 // Runs axe and measures the touch targets of what `page` shows now; returns one line per finding.

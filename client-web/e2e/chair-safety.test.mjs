@@ -12,11 +12,7 @@ const hall = { width: 1920, height: 1080 };
 const dist = join(repoRoot, 'client-web', 'dist');
 
 async function opener(browser, hearing) {
-  return async (id, viewport = tablet) => {
-    const p = await joinAs(browser, hearing.base, hearing.tokens[id], { viewport });
-    p.context.setDefaultTimeout(20_000);
-    return p;
-  };
+  return (id, viewport = tablet) => joinAs(browser, hearing.base, hearing.tokens[id], { viewport });
 }
 
 async function checkIn(pages) {

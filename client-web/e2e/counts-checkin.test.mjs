@@ -21,11 +21,7 @@ async function deskAndCounts() {
   const browser = await launchBrowser();
   try {
     const t = hearing.tokens;
-    const open = async (id, viewport) => {
-      const p = await joinAs(browser, hearing.base, t[id], { viewport });
-      p.context.setDefaultTimeout(20_000);
-      return p;
-    };
+    const open = (id, viewport) => joinAs(browser, hearing.base, t[id], { viewport });
     const chair = await open('chair', console1440);
     const v1 = await open('v1', tablet);
     const v2 = await open('v2', tablet);

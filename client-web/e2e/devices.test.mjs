@@ -4,8 +4,7 @@
 // found; on a phone the questioner's top bar stays small and their question going live is announced.
 import QRCode from 'qrcode';
 import { PNG } from 'pngjs';
-import { expect, expectEqual, joinAs, screenshot } from './harness.mjs';
-import { launchBrowser } from './harness.mjs';
+import { expect, expectEqual, joinAs, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 
 const tabletPortrait = { width: 820, height: 1180 };
@@ -17,14 +16,6 @@ const grade = (dim, g) => `[data-dimension=${dim}] [data-grade=${g}]`;
 const sheetIn = (state) => `[data-test=sheet][data-state=${state}]`;
 
 // A device opened on its join link with extra query parameters (the desk's `?shared=1`).
-async function joinWith(browser, base, token, query, viewport) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  await page.goto(`${base}/j/${token}${query}`);
-  await page.locator('[data-test=conn][data-status=online]').waitFor();
-  return { context, page };
-}
-
 // Quorum is two thirds of the seed's six voters: the named devices check in, and others up to four.
 async function startSession(browser, hearing, chair, attendees) {
   const others = ['v1', 'v2', 'v3', 'v4'].filter((id) => !attendees.some((a) => a.id === id));
@@ -82,9 +73,8 @@ async function tablet() {
     const t = hearing.tokens;
     const chair = await joinAs(browser, hearing.base, t.chair, { viewport: laptop });
     const v1 = await joinAs(browser, hearing.base, t.v1, { viewport: tabletPortrait });
-    const v2 = await joinWith(browser, hearing.base, t.v2, '?shared=1', tabletLandscape);
+    const v2 = await joinAs(browser, hearing.base, t.v2, { viewport: tabletLandscape, query: '?shared=1' });
     const jpr = await joinAs(browser, hearing.base, t.jpr, { viewport: laptop });
-    for (const p of [chair, v1, v2, jpr]) p.context.setDefaultTimeout(15_000);
     await startSession(browser, hearing, chair, [{ id: 'v1', ...v1 }, { id: 'v2', ...v2 }]);
     for (const [key, stage] of [['1', '述职'], ['2', '质询']]) {
       await chair.page.keyboard.press(key);
@@ -196,7 +186,6 @@ async function questionerPhone() {
     const t = hearing.tokens;
     const chair = await joinAs(browser, hearing.base, t.chair, { viewport: laptop });
     const q1 = await joinAs(browser, hearing.base, t.q1, { viewport: phone });
-    for (const p of [chair, q1]) p.context.setDefaultTimeout(15_000);
     const c = chair.page;
     const q = q1.page;
     await startSession(browser, hearing, chair, [{ id: 'q1', ...q1 }]);

@@ -3,7 +3,7 @@
 // and sees it in a preview; the screen speaks the hearing's language and shows an outage only in its corner.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, expectEqual, launchBrowser, repoRoot, run, screenshot, serve, stop, tempDir } from './harness.mjs';
+import { expect, expectEqual, joinAs, launchBrowser, repoRoot, run, screenshot, serve, stop, tempDir } from './harness.mjs';
 import { tokensFrom } from './fixtures.mjs';
 
 const hall = { width: 1920, height: 1080 };
@@ -62,15 +62,8 @@ async function startDisplayHearing(presenters, locale = 'zh-CN') {
   };
 }
 
-async function open(browser, base, token, viewport, query = '') {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1 });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/j/${token}${query}`);
-  await page.locator('[data-test=conn][data-status=online]').waitFor();
-  return { context, page, errors };
+function open(browser, base, token, viewport, query = '') {
+  return joinAs(browser, base, token, { viewport, query });
 }
 
 // Sends commands over the protocol from inside a page (same origin), as a tablet would, one after the other;

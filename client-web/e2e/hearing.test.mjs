@@ -60,11 +60,7 @@ async function serverRestart() {
   const browser = await launchBrowser();
   try {
     const t = hearing.tokens;
-    const open = async (id, viewport) => {
-      const p = await joinAs(browser, hearing.base, t[id], { viewport });
-      p.context.setDefaultTimeout(20_000);
-      return p;
-    };
+    const open = (id, viewport) => joinAs(browser, hearing.base, t[id], { viewport });
     const chair = await open('chair', laptop);
     const display = await open('screen', hall);
     const voters = [await open('v1', tablet), await open('v2', tablet), await open('v3', tablet), await open('v4', tablet)];
@@ -120,7 +116,6 @@ async function fullCycle() {
     }
     const open = async (id, viewport) => {
       const p = await joinAs(browser, hearing.base, t[id], { viewport });
-      p.context.setDefaultTimeout(15_000);
       people.push(p);
       return p;
     };
