@@ -31,6 +31,12 @@ std::optional<Error> check_text(const std::string& text, std::size_t max_chars, 
                                 bool may_be_empty = false);
 std::string trim(const std::string& text);
 bool is_permutation_of(const std::vector<std::string>& order, const std::vector<std::string>& items);
+// "presenter", "remark" or "break", as the definition and the wire name it.
+std::string slot_kind_name(SlotKind kind);
+// Inquiries and per-presenter ballots concern a presenter; a remark or a break has none to question or grade.
+// `field` names the slot in the error, `refused` says what the item does not take ("takes no inquiries").
+std::optional<Error> require_presenter_slot(const SlotDef& def, const std::string& field,
+                                            const std::string& refused);
 
 // Lifecycle
 Decision decide_command(const Context& ctx, const OpenCheckIn& cmd);

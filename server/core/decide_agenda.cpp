@@ -1,7 +1,9 @@
-// The agenda: which presenter is current, the stages of a slot, the report and Q&A timers.
+// The agenda: which item (presenter, remark or break) is current, the stages of a slot, the report and Q&A
+// timers.
 #include <algorithm>
 
 #include "core/decide.hpp"
+#include "core/wire.hpp"
 
 namespace dais::core {
 namespace {
@@ -29,8 +31,13 @@ Result<const Slot*> find_current_slot(const HearingState& s, const SlotId& id) {
   return slot;
 }
 
-// Forward only. A written report goes straight to questioning; a slot returned to may too.
+// Forward only. A written report goes straight to questioning; a slot returned to may too. A remark or a
+// break only runs its timer: waiting → reporting → done.
 bool stage_follows(const Slot& slot, Stage to) {
+  if (!slot.def.has_presenter()) {
+    return (slot.stage == Stage::waiting && to == Stage::reporting) ||
+           (slot.stage == Stage::reporting && to == Stage::done);
+  }
   switch (slot.stage) {
     case Stage::waiting:
       return to == Stage::questioning || (to == Stage::reporting && slot.def.mode == ReportMode::oral);
@@ -51,7 +58,48 @@ const Timer& timer_of(const Slot& slot, TimerKind kind) {
   return kind == TimerKind::report ? slot.report : slot.qa;
 }
 
+// A remark or a break has its one timer (the report timer), and no Q&A.
+std::optional<Error> require_timer(const Slot& slot, TimerKind kind) {
+  if (kind == TimerKind::qa && !slot.def.has_presenter()) {
+    return make_error(
+        ErrorCode::invalid,
+        "slot " + slot.def.id + " is a " + slot_kind_name(slot.def.kind) + ": it has no Q&A timer", "/timer");
+  }
+  return std::nullopt;
+}
+
+// An inserted item: a presenter's slot names a participant who holds the presenter role; a remark or a break
+// names nobody.
+std::optional<Error> check_inserted_presenter(const HearingState& s, const SlotDef& def) {
+  if (!def.has_presenter()) {
+    if (def.presenter.empty()) return std::nullopt;
+    return make_error(ErrorCode::invalid, std::string("a ") + slot_kind_name(def.kind) + " has no presenter",
+                      "/slot/presenter");
+  }
+  const Participant* presenter = s.participant(def.presenter);
+  if (presenter == nullptr) {
+    return make_error(ErrorCode::not_found, "no participant '" + def.presenter + "'", "/slot/presenter");
+  }
+  if (!presenter->roles.has(Role::presenter)) {
+    return make_error(ErrorCode::invalid, presenter->name + " does not have the presenter role",
+                      "/slot/presenter");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string slot_kind_name(SlotKind kind) {
+  return std::string(wire::name_of(kind));
+}
+
+std::optional<Error> require_presenter_slot(const SlotDef& def, const std::string& field,
+                                            const std::string& refused) {
+  if (def.has_presenter()) return std::nullopt;
+  return make_error(
+      ErrorCode::invalid,
+      "slot " + def.id + " is a " + slot_kind_name(def.kind) + ", not a presenter's: it " + refused, field);
+}
 
 Decision decide_command(const Context& ctx, const CallSlot& cmd) {
   if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
@@ -77,7 +125,14 @@ Decision decide_command(const Context& ctx, const BeginStage& cmd) {
                       "a stage can only move forward to reporting, questioning, evaluating or done",
                       "/stage");
   }
-  if (cmd.stage == Stage::reporting && (*slot)->def.mode == ReportMode::written) {
+  if (!(*slot)->def.has_presenter() && (cmd.stage == Stage::questioning || cmd.stage == Stage::evaluating)) {
+    return make_error(ErrorCode::invalid,
+                      "slot " + cmd.slot + " is a " + slot_kind_name((*slot)->def.kind) +
+                          ": it goes from waiting to reporting (its timer) to done, with no questioning",
+                      "/stage");
+  }
+  if (cmd.stage == Stage::reporting && (*slot)->def.has_presenter() &&
+      (*slot)->def.mode == ReportMode::written) {
     return make_error(ErrorCode::wrong_stage, "a written report has no oral reporting", "/stage");
   }
   if (!stage_follows(**slot, cmd.stage)) {
@@ -117,15 +172,9 @@ Decision decide_command(const Context& ctx, const InsertSlot& cmd) {
   if (ctx.state.slot(def.id) != nullptr) {
     return make_error(ErrorCode::conflict, "slot id '" + def.id + "' is already in the agenda", "/slot/id");
   }
-  const Participant* presenter = ctx.state.participant(def.presenter);
-  if (presenter == nullptr) {
-    return make_error(ErrorCode::not_found, "no participant '" + def.presenter + "'", "/slot/presenter");
-  }
-  if (!presenter->roles.has(Role::presenter)) {
-    return make_error(ErrorCode::invalid, presenter->name + " does not have the presenter role",
-                      "/slot/presenter");
-  }
-  if (auto e = check_text(def.title, kMaxSlotTitleChars, "/slot/title", true)) return *e;
+  if (auto e = check_inserted_presenter(ctx.state, def)) return *e;
+  // A remark or a break is known by its title alone.
+  if (auto e = check_text(def.title, kMaxSlotTitleChars, "/slot/title", def.has_presenter())) return *e;
   if (def.report_limit_s < 0 || def.report_limit_s > kMaxReportLimitS) {
     return make_error(ErrorCode::invalid, "the report limit is 0 to 14400 seconds", "/slot/report_limit_s");
   }
@@ -143,6 +192,7 @@ Decision decide_command(const Context& ctx, const PauseTimer& cmd) {
   if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
   auto slot = find_current_slot(ctx.state, cmd.slot);
   if (!slot) return slot.error();
+  if (auto e = require_timer(**slot, cmd.timer)) return *e;
   if (!timer_of(**slot, cmd.timer).running()) {
     return make_error(ErrorCode::wrong_stage, "the timer is not running", "/timer");
   }
@@ -153,6 +203,7 @@ Decision decide_command(const Context& ctx, const ResumeTimer& cmd) {
   if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
   auto slot = find_current_slot(ctx.state, cmd.slot);
   if (!slot) return slot.error();
+  if (auto e = require_timer(**slot, cmd.timer)) return *e;
   // A timer runs only in its own stage: the report timer while reporting, the Q&A timer while questioning.
   const Stage own = cmd.timer == TimerKind::report ? Stage::reporting : Stage::questioning;
   if ((*slot)->stage != own) {
@@ -168,6 +219,7 @@ Decision decide_command(const Context& ctx, const ExtendTimer& cmd) {
   if (auto e = require_phase(ctx.state, {Phase::in_session})) return *e;
   auto slot = find_slot(ctx.state, cmd.slot);
   if (!slot) return slot.error();
+  if (auto e = require_timer(**slot, cmd.timer)) return *e;
   if (cmd.seconds <= 0 || cmd.seconds > kMaxExtendSeconds) {
     return make_error(ErrorCode::invalid,
                       "an extension is 1 to " + std::to_string(kMaxExtendSeconds) + " seconds", "/seconds");

@@ -125,16 +125,18 @@ Decision decide_command(const Context& ctx, const CreateBallot& cmd) {
     if (!cmd.slot) return make_error(ErrorCode::invalid, "a per-presenter ballot needs a slot", "/slot");
     const Slot* slot = ctx.state.slot(*cmd.slot);
     if (slot == nullptr) return make_error(ErrorCode::not_found, "no slot '" + *cmd.slot + "'", "/slot");
+    if (auto e = require_presenter_slot(slot->def, "/slot", "is not graded")) return *e;
     if (slot->stage == Stage::skipped)
       return make_error(ErrorCode::wrong_stage, "the slot was skipped", "/slot");
     slots.push_back(*cmd.slot);
   } else {
     if (cmd.slot)
       return make_error(ErrorCode::invalid, "a combined ballot covers every slot; name none", "/slot");
+    // The sheet grades presenters only: remarks and breaks are left off it, and so out of the results.
     for (const Slot& s : ctx.state.agenda) {
-      if (s.stage != Stage::skipped) slots.push_back(s.def.id);
+      if (s.stage != Stage::skipped && s.def.has_presenter()) slots.push_back(s.def.id);
     }
-    if (slots.empty()) return make_error(ErrorCode::wrong_stage, "every slot was skipped");
+    if (slots.empty()) return make_error(ErrorCode::wrong_stage, "every presenter's slot was skipped");
   }
   // A second ballot for the same thing is almost always a double press; a rerun goes through void_ballot.
   for (const auto& [id, b] : ctx.state.ballots) {

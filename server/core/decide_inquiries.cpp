@@ -95,6 +95,7 @@ Decision decide_command(const Context& ctx, const SubmitInquiry& cmd) {
   if (auto e = require_not_adjourned(ctx.state)) return *e;
   const Slot* slot = ctx.state.slot(cmd.slot);
   if (slot == nullptr) return make_error(ErrorCode::not_found, "no slot '" + cmd.slot + "'", "/slot");
+  if (auto e = require_presenter_slot(slot->def, "/slot", "takes no inquiries")) return *e;
   if (slot->stage == Stage::done || slot->stage == Stage::skipped) {
     return make_error(ErrorCode::wrong_stage, "slot " + cmd.slot + " takes no more inquiries", "/slot");
   }

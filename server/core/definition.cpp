@@ -57,6 +57,8 @@ template <class E>
 using NameTable = std::initializer_list<std::pair<E, const char*>>;
 
 const NameTable<ReportMode> kReportModes = {{ReportMode::oral, "oral"}, {ReportMode::written, "written"}};
+const NameTable<SlotKind> kSlotKinds = {
+    {SlotKind::presenter, "presenter"}, {SlotKind::remark, "remark"}, {SlotKind::recess, "break"}};
 const NameTable<BallotScope> kScopes = {{BallotScope::per_presenter, "per_presenter"},
                                         {BallotScope::combined, "combined"}};
 const NameTable<ChangePolicy> kChanges = {{ChangePolicy::first_press, "first_press"},
@@ -140,6 +142,7 @@ SlotDef slot_of(const json& j) {
   read(j, "presenter", s.presenter);
   read(j, "title", s.title);
   read_enum(j, "mode", kReportModes, s.mode);
+  read_enum(j, "kind", kSlotKinds, s.kind);
   read(j, "report_limit_s", s.report_limit_s);
   read(j, "qa_budget_s", s.qa_budget_s);
   return s;
@@ -346,6 +349,13 @@ std::optional<Error> check_people(const HearingDefinition& d) {
   }
   for (std::size_t i = 0; i < d.agenda.size(); ++i) {
     const SlotDef& s = d.agenda[i];
+    // A remark or a break has nobody to question or grade; a presenter named on one would be taken for one.
+    if (!s.has_presenter()) {
+      if (!s.presenter.empty())
+        return bad(at("/agenda", i) + "/presenter",
+                   std::string("a ") + name_of(kSlotKinds, s.kind) + " has no presenter");
+      continue;
+    }
     const Participant* p = d.participant(s.presenter);
     if (p == nullptr)
       return bad(at("/agenda", i) + "/presenter", quoted(s.presenter) + " is not a participant");
@@ -470,12 +480,16 @@ json to_json(const HearingDefinition& d) {
 
   json agenda = json::array();
   for (const SlotDef& s : d.agenda) {
-    agenda.push_back({{"id", s.id},
-                      {"presenter", s.presenter},
-                      {"title", s.title},
-                      {"mode", name_of(kReportModes, s.mode)},
-                      {"report_limit_s", s.report_limit_s},
-                      {"qa_budget_s", s.qa_budget_s}});
+    json slot = {{"id", s.id},
+                 {"title", s.title},
+                 {"mode", name_of(kReportModes, s.mode)},
+                 {"report_limit_s", s.report_limit_s},
+                 {"qa_budget_s", s.qa_budget_s}};
+    if (s.has_presenter())
+      slot["presenter"] = s.presenter;
+    else
+      slot["kind"] = name_of(kSlotKinds, s.kind);
+    agenda.push_back(std::move(slot));
   }
 
   json templates = json::array();

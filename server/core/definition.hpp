@@ -40,14 +40,20 @@ struct Participant {
 
 enum class ReportMode : std::uint8_t { oral, written };
 
-// One presenter's place in the agenda.
+// What an agenda item is. Only a presenter reports, is questioned and graded; an opening remark (开幕讲话,
+// 讲话) or a break (休息) only runs its timer: waiting → reporting → done.
+enum class SlotKind : std::uint8_t { presenter, remark, recess };  // recess travels as "break"
+
+// One place in the agenda: a presenter's, or a remark or break with its title and time limit.
 struct SlotDef {
   SlotId id;
-  ParticipantId presenter;
-  std::string title;  // e.g. the unit: "区水务局"
+  ParticipantId presenter;  // empty unless the kind is presenter
+  std::string title;        // e.g. the unit: "区水务局"; for a remark or break what the hall is told
   ReportMode mode = ReportMode::oral;
-  std::int64_t report_limit_s = 480;  // commonly 8–10 minutes
+  std::int64_t report_limit_s = 480;  // commonly 8–10 minutes; a remark's or break's own time limit
   std::int64_t qa_budget_s = 600;
+  SlotKind kind = SlotKind::presenter;
+  bool has_presenter() const { return kind == SlotKind::presenter; }
   bool operator==(const SlotDef&) const = default;
 };
 

@@ -51,6 +51,8 @@ struct Schema::Node {
   std::string pattern_text;
   std::vector<std::size_t> one_of, any_of;
   std::optional<std::size_t> ref;
+  // if/then/else: the instance meets `then` where it meets `if`, and `else` where it does not.
+  std::optional<std::size_t> if_, then_, else_;
   // A oneOf whose alternatives all require a property with a distinct const (e.g. "type"): the matching
   // alternative is found directly, and its error is the one reported.
   std::string tag;
@@ -184,6 +186,10 @@ class Compiler {
           if (!alt) return false;
           list.push_back(*alt);
         }
+      } else if (key == "if" || key == "then" || key == "else") {
+        auto branch = sub(v, here);
+        if (!branch) return false;
+        (key == "if" ? n.if_ : key == "then" ? n.then_ : n.else_) = *branch;
       } else if (key == "$ref") {
         auto target = v.is_string() ? refs_.find(v.get<std::string>()) : refs_.end();
         if (target == refs_.end()) return reject(here, "only references to \"#/$defs/<name>\" that exist");
@@ -376,6 +382,10 @@ class Validator {
     }
     if (!n.one_of.empty()) {
       if (auto e = check_one_of(n, v)) return e;
+    }
+    if (n.if_) {
+      const auto branch = check(*n.if_, v) ? n.else_ : n.then_;
+      if (branch) return check(*branch, v);
     }
     return std::nullopt;
   }

@@ -38,7 +38,8 @@ Error bad_reference(const std::string& field, const std::string& what) {
 // A snapshot read back must hold together, so that decide() can rely on every id it finds in the state.
 std::optional<Error> check_references(const HearingState& s) {
   for (std::size_t i = 0; i < s.agenda.size(); ++i) {
-    if (s.participant(s.agenda[i].def.presenter) == nullptr) {
+    const SlotDef& def = s.agenda[i].def;
+    if (def.has_presenter() && s.participant(def.presenter) == nullptr) {
       return bad_reference("/agenda/" + std::to_string(i) + "/def/presenter", "participant");
     }
   }

@@ -171,10 +171,12 @@ json attendance_view(const Audience& a) {
 json agenda_view(const HearingState& s) {
   json slots = json::array();
   for (const Slot& slot : s.agenda) {
+    // A remark or a break shows its title and its one timer (report); nobody presents it.
     slots.push_back({{"id", slot.def.id},
+                     {"kind", wire::name_of(slot.def.kind)},
                      {"title", slot.def.title},
                      {"mode", wire::name_of(slot.def.mode)},
-                     {"presenter", person(s, slot.def.presenter)},
+                     {"presenter", slot.def.has_presenter() ? person(s, slot.def.presenter) : json(nullptr)},
                      {"stage", wire::name_of(slot.stage)},
                      {"report", timer_json(slot.report)},
                      {"qa", timer_json(slot.qa)}});

@@ -44,6 +44,8 @@ inline constexpr std::pair<TimerKind, std::string_view> kTimerNames[] = {{TimerK
                                                                          {TimerKind::qa, "qa"}};
 inline constexpr std::pair<ReportMode, std::string_view> kReportModeNames[] = {
     {ReportMode::oral, "oral"}, {ReportMode::written, "written"}};
+inline constexpr std::pair<SlotKind, std::string_view> kSlotKindNames[] = {
+    {SlotKind::presenter, "presenter"}, {SlotKind::remark, "remark"}, {SlotKind::recess, "break"}};
 inline constexpr std::pair<InquiryStatus, std::string_view> kInquiryStatusNames[] = {
     {InquiryStatus::submitted, "submitted"}, {InquiryStatus::approved, "approved"},
     {InquiryStatus::rejected, "rejected"},   {InquiryStatus::asking, "asking"},
@@ -72,6 +74,9 @@ constexpr EnumNames<TimerKind> names_of(TimerKind) {
 }
 constexpr EnumNames<ReportMode> names_of(ReportMode) {
   return kReportModeNames;
+}
+constexpr EnumNames<SlotKind> names_of(SlotKind) {
+  return kSlotKindNames;
 }
 constexpr EnumNames<InquiryStatus> names_of(InquiryStatus) {
   return kInquiryStatusNames;
@@ -125,11 +130,12 @@ constexpr auto describe(Tag<Timer>) {
 }
 constexpr auto describe(Tag<SlotDef>) {
   return std::tuple{field("id", &SlotDef::id),
-                    field("presenter", &SlotDef::presenter),
+                    field("presenter", &SlotDef::presenter, Presence::defaulted),
                     field("title", &SlotDef::title),
                     field("mode", &SlotDef::mode, Presence::defaulted),
                     field("report_limit_s", &SlotDef::report_limit_s, Presence::defaulted),
-                    field("qa_budget_s", &SlotDef::qa_budget_s, Presence::defaulted)};
+                    field("qa_budget_s", &SlotDef::qa_budget_s, Presence::defaulted),
+                    field("kind", &SlotDef::kind, Presence::defaulted)};
 }
 constexpr auto describe(Tag<Slot>) {
   return std::tuple{field("def", &Slot::def), field("stage", &Slot::stage), field("report", &Slot::report),

@@ -169,14 +169,15 @@ export type InsertSlotId = string;
 
 export type InsertSlotSlotDef = {
   id: InsertSlotDefinitionId;
-  presenter: InsertSlotDefinitionId;
+  kind?: "presenter" | "remark" | "break";
+  presenter?: InsertSlotDefinitionId;
   title: string;
   mode?: "oral" | "written";
   report_limit_s?: number;
   qa_budget_s?: number;
 };
 
-/** Inserts a new presenter slot at a position (0-based). Sent by: chair. (protocol/messages/insert_slot.schema.json) */
+/** Inserts a new agenda item at a position (0-based): a presenter's slot, or a remark or break (kind) with its title and time limit and no presenter. Sent by: chair. (protocol/messages/insert_slot.schema.json) */
 export type InsertSlot = {
   type: "insert_slot";
   id: InsertSlotId;
@@ -544,7 +545,8 @@ export type HearingDefinitionShareCondition = {
 
 export type HearingDefinitionSlot = {
   id: HearingDefinitionId;
-  presenter: HearingDefinitionId;
+  kind?: "presenter" | "remark" | "break";
+  presenter?: HearingDefinitionId;
   title?: HearingDefinitionOptionalText;
   mode?: "oral" | "written";
   report_limit_s?: number;
