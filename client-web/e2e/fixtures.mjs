@@ -21,11 +21,12 @@ export function tokensFrom(text) {
   return tokens;
 }
 
-export async function startHearing() {
+// `seed`: another definition to import, e.g. one of seeds/.
+export async function startHearing(seed = seedPath) {
   const tmp = tempDir('dais-e2e-');
   const db = join(tmp.dir, 'hearing.db');
   const tokensFile = join(tmp.dir, 'tokens.tsv');
-  await run(['import', seedPath, '--db', db, '--tokens-out', tokensFile]);
+  await run(['import', seed, '--db', db, '--tokens-out', tokensFile]);
   const tokens = tokensFrom(readFileSync(tokensFile, 'utf8'));
   const args = ['--db', db, '--web', join(repoRoot, 'client-web', 'dist')];
   const hearing = { ...(await serve(args)), db, tokens };

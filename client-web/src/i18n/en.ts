@@ -49,6 +49,14 @@ export default {
     notStarted: 'Not started',
     finished: 'Finished',
   },
+  // Agenda items that are not presenters: an opening remark or a speech, a break.
+  agendaItem: {
+    remark: 'Remarks',
+    break: 'Break',
+    on: { remark: 'Speaking', break: 'On break' },
+    timer: { remark: 'Speaking time', break: 'Break time' },
+    start: { remark: 'Start remarks', break: 'Start break' },
+  },
   inquiry: {
     status: {
       submitted: 'Awaiting review',

@@ -49,6 +49,14 @@ export default {
     notStarted: '未开始',
     finished: '已结束',
   },
+  // Agenda items that are not presenters: an opening remark or a 讲话, a break.
+  agendaItem: {
+    remark: '讲话',
+    break: '休息',
+    on: { remark: '讲话中', break: '休息中' },
+    timer: { remark: '讲话计时', break: '休息倒计时' },
+    start: { remark: '开始讲话', break: '开始休息' },
+  },
   inquiry: {
     status: {
       submitted: '待审核',

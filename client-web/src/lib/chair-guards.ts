@@ -55,8 +55,12 @@ export function callBlock(phase: Phase, next: SlotView | null): Why | null {
   return sessionBlock(phase) ?? (next ? null : 'noNext');
 }
 
-// The engine's stage_follows: forward only; a written report goes straight to questioning.
-export function stageFollows(slot: Pick<SlotView, 'stage' | 'mode'>, to: ForwardStage): boolean {
+// The engine's stage_follows: forward only; a written report goes straight to questioning. A remark or a
+// break only runs its timer: waiting → reporting → done.
+export function stageFollows(slot: Pick<SlotView, 'stage' | 'mode' | 'kind'>, to: ForwardStage): boolean {
+  if (slot.kind === 'remark' || slot.kind === 'break') {
+    return (slot.stage === 'waiting' && to === 'reporting') || (slot.stage === 'reporting' && to === 'done');
+  }
   switch (slot.stage) {
     case 'waiting':
       return to === 'questioning' || (to === 'reporting' && slot.mode === 'oral');
@@ -74,7 +78,7 @@ export function stageFollows(slot: Pick<SlotView, 'stage' | 'mode'>, to: Forward
 export function stageBlock(phase: Phase, slot: SlotView, to: ForwardStage, asking: boolean): Why | null {
   const p = sessionBlock(phase);
   if (p) return p;
-  if (to === 'reporting' && slot.mode === 'written') return 'written';
+  if (to === 'reporting' && slot.mode === 'written' && (slot.kind ?? 'presenter') === 'presenter') return 'written';
   if (!stageFollows(slot, to)) return 'stageOrder';
   if (slot.stage === 'questioning' && asking) return 'asking';
   return null;

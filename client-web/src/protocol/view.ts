@@ -85,11 +85,15 @@ export interface AttendanceSection {
   }>;
 }
 
+// A presenter's slot, or an item that is not one (an opening remark or 讲话, a break): that has a title and its
+// one timer (report) and no presenter, questions or ballot.
+export type SlotKind = 'presenter' | 'remark' | 'break';
 export interface SlotView {
   id: string;
+  kind?: SlotKind;  // the server always sends it; absent, as in older snapshots, it is a presenter's slot
   title: string;
   mode: 'oral' | 'written';
-  presenter: Person;
+  presenter: Person | null;
   stage: Stage;
   report: Timer;
   qa: Timer;

@@ -8,7 +8,7 @@ import type { Request } from '../protocol/messages';
 import { i18n } from '../i18n';
 import { isRunning } from '../lib/chair-guards';
 import { confirmAction } from './dialog';
-import { currentSlot, presenterName } from './select';
+import { currentSlot, isPresenterSlot, presenterName } from './select';
 import { notify, send, session } from './session';
 
 export interface Step {
@@ -34,7 +34,12 @@ function runningTimer(slot: SlotView): 'report' | 'qa' | null {
 export function backTo(slot: SlotView, now: Stage, stage: Stage, timer: 'report' | 'qa' | null): Request[] {
   const out: Request[] = [];
   // Only a finished slot can be returned to; reaching "done" may need one step through questioning.
-  if (now === 'waiting' || now === 'reporting') out.push({ type: 'begin_stage', slot: slot.id, stage: 'questioning' });
+  // A remark or a break reaches it through its timer: waiting → reporting → done.
+  if (!isPresenterSlot(slot)) {
+    if (now === 'waiting') out.push({ type: 'begin_stage', slot: slot.id, stage: 'reporting' });
+  } else if (now === 'waiting' || now === 'reporting') {
+    out.push({ type: 'begin_stage', slot: slot.id, stage: 'questioning' });
+  }
   if (now !== 'done') out.push({ type: 'begin_stage', slot: slot.id, stage: 'done' });
   out.push({ type: 'call_slot', slot: slot.id });
   if (stage === 'evaluating') out.push({ type: 'begin_stage', slot: slot.id, stage: 'questioning' });
@@ -73,7 +78,10 @@ export async function callSlot(slot: SlotView): Promise<void> {
 export async function beginStage(slot: SlotView, to: ForwardStage): Promise<void> {
   const t = i18n.global.t;
   // Jumping over a stage (report straight to done) is the kind of slip a stray key makes.
-  const order: Stage[] = ['waiting', 'reporting', 'questioning', 'evaluating', 'done'];
+  // A remark or a break has no stages between its timer and its end: nothing is jumped over.
+  const order: Stage[] = isPresenterSlot(slot)
+    ? ['waiting', 'reporting', 'questioning', 'evaluating', 'done']
+    : ['waiting', 'reporting', 'done'];
   const jump = order.indexOf(to) - order.indexOf(slot.stage) > 1 && isRunning(slot.stage);
   if (jump) {
     const message = t('chair.slot.jumpConfirm', { from: t(`stage.${slot.stage}`), to: t(`stage.${to}`) });

@@ -18,11 +18,25 @@ export function slotById(id: string | null | undefined): SlotView | undefined {
   return slots.value.find((s) => s.id === id);
 }
 
+// Whether the slot is a presenter's: a remark or a break has no questions, no ballot and no Q&A timer.
+export function isPresenterSlot(slot: SlotView | undefined | null): boolean {
+  return !!slot && slot.kind !== 'remark' && slot.kind !== 'break';
+}
+export const presenterSlots = computed<SlotView[]>(() => slots.value.filter(isPresenterSlot));
+
+// The i18n key of the slot's stage as the hall calls it: a remark running is 讲话中, a break 休息中, not 述职.
+export function stageKey(slot: SlotView): string {
+  if (slot.stage === 'reporting' && !isPresenterSlot(slot)) return `agendaItem.on.${slot.kind}`;
+  return `stage.${slot.stage}`;
+}
+
+// Who is on: the presenter, or the title of a remark or break (开幕讲话, 休息).
 export function presenterName(slot: SlotView | undefined | null): string {
-  return slot?.presenter.name ?? '';
+  return slot?.presenter?.name ?? slot?.title ?? '';
 }
 export function presenterPost(slot: SlotView | undefined | null): string {
-  return slot?.presenter.post || slot?.title || '';
+  if (slot && !isPresenterSlot(slot)) return '';
+  return slot?.presenter?.post || slot?.title || '';
 }
 
 // The timer that belongs to the slot's stage: the report timer while reporting, the Q&A timer while questioning.
