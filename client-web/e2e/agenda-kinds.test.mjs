@@ -60,6 +60,7 @@ async function remarkThenPresenter() {
       const d = document.querySelector('[data-test=display] [data-test=clock-digits]')?.textContent ?? '';
       return /^0?4:5\d$/.test(d.trim());
     });
+    expect((await s.locator('.display-progress').count()) === 0, 'a remark is nobody\'s turn: no 第 n 位');
     await screenshot(s, 'display-opening-remark');
     await screenshot(c, 'chair-opening-remark');
 
@@ -74,6 +75,7 @@ async function remarkThenPresenter() {
     await s.locator('[data-test=display-presenter]', { hasText: '黄明军' }).waitFor();
     await s.locator('[data-test=display-stage]', { hasText: '述职' }).waitFor();
     await clock.filter({ hasText: '述职计时' }).waitFor();
+    await s.locator('.display-progress', { hasText: '第 1 位 / 共 3 位' }).waitFor();
     expect(chair.errors.length === 0 && screen.errors.length === 0, `no page errors: ${[...chair.errors, ...screen.errors]}`);
   } finally {
     await browser.close();
