@@ -77,9 +77,20 @@ void print_header(std::ostream& out, const HearingDefinition& d) {
 }
 
 void print_agenda(std::ostream& out, const HearingDefinition& d) {
-  out << "\nAgenda (" << d.agenda.size() << " presenters)\n";
+  const auto presenters = std::count_if(d.agenda.begin(), d.agenda.end(),
+                                        [](const core::SlotDef& s) { return s.has_presenter(); });
+  const auto others = static_cast<std::ptrdiff_t>(d.agenda.size()) - presenters;
+  out << "\nAgenda (" << presenters << " presenters"
+      << (others > 0 ? ", " + std::to_string(others) + " remarks or breaks" : "") << ")\n";
   for (std::size_t i = 0; i < d.agenda.size(); ++i) {
     const core::SlotDef& s = d.agenda[i];
+    if (!s.has_presenter()) {
+      // An opening remark or a break: its title and its one timer, nobody to question or grade.
+      out << "  " << (i + 1 < 10 ? " " : "") << i + 1 << ". " << s.id << "  "
+          << (s.kind == core::SlotKind::recess ? "break" : "remark") << " — " << s.title << "  ["
+          << minutes(s.report_limit_s) << "]\n";
+      continue;
+    }
     const core::Participant* p = d.participant(s.presenter);
     out << "  " << (i + 1 < 10 ? " " : "") << i + 1 << ". " << s.id << "  " << (p ? p->name : s.presenter);
     if (p && !p->post.empty()) out << "，" << p->post;

@@ -87,6 +87,14 @@ TEST_F(CheckCommand, DemoSeedPrintsTheSummary) {
   EXPECT_THAT(r.out, HasSubstr("anonymous live tallies move by at least 5 sheets"));
 }
 
+TEST_F(CheckCommand, RemarksAndBreaksAreListedAsSuchAndNotCountedAsPresenters) {
+  const Outcome r = check(fs::path(DAIS_SOURCE_DIR) / "seeds" / "sample-with-remarks.json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Agenda (3 presenters, 2 remarks or breaks)"));
+  EXPECT_THAT(r.out, HasSubstr("1. r0  remark — 开幕讲话（区纪委书记）  [5:00]"));
+  EXPECT_THAT(r.out, HasSubstr("3. b1  break — 休息  [10:00]"));
+}
+
 TEST_F(CheckCommand, PeoplesCongressSeedPrintsTheMajorityRule) {
   const Outcome r = check(fs::path(DAIS_SOURCE_DIR) / "seeds" / "npc-satisfaction.json");
   EXPECT_EQ(r.exit_code, 0) << r.err;
