@@ -6,16 +6,16 @@ import { join } from 'node:path';
 import { repoRoot } from './harness.mjs';
 import { tests as hearingTests } from './hearing.test.mjs';
 import { tests as joinTests } from './join.test.mjs';
-import { tests as deviceTests } from './devices.test.mjs';
 import { tests as languageTests } from './language.test.mjs';
 import { tests as displayTests } from './display.test.mjs';
+import { tests as deviceTests } from './devices.test.mjs';
 import { tests as a11yTests } from './a11y.test.mjs';
 import { tests as chairSafetyTests } from './chair-safety.test.mjs';
 import { tests as countsCheckinTests } from './counts-checkin.test.mjs';
 import { tests as agendaKindsTests } from './agenda-kinds.test.mjs';
 
 const only = process.argv[2];
-const all = [...joinTests, ...hearingTests, ...deviceTests, ...languageTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests].filter((t) => !only || t.name.includes(only));
+const all = [...joinTests, ...hearingTests, ...languageTests, ...deviceTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests].filter((t) => !only || t.name.includes(only));
 const results = [];
 for (const t of all) {
   const started = Date.now();
