@@ -112,14 +112,17 @@ describe('ballot actions', () => {
     expect(openBallotBlock('paused', b2, [b2])).toBe('paused');
   });
   it('create a per-presenter ballot for the presenter called, once unless voided', () => {
+    const s1 = { id: 's1', kind: 'presenter' as const };
     expect(createBallotBlock('in_session', per, null, [])).toBe('noSlot');
-    expect(createBallotBlock('in_session', per, 's1', [])).toBeNull();
-    expect(createBallotBlock('in_session', per, 's1', [ballot('B1', 'published', ['s1'])])).toBe('ballotExists');
-    expect(createBallotBlock('in_session', per, 's1', [ballot('B1', 'voided', ['s1'])])).toBeNull();
-    expect(createBallotBlock('in_session', per, 's2', [ballot('B1', 'open', ['s1'])])).toBeNull();
+    expect(createBallotBlock('in_session', per, { id: 'r1', kind: 'remark' }, [])).toBe('noSlot');
+    expect(createBallotBlock('in_session', per, { id: 'b1', kind: 'break' }, [])).toBe('noSlot');
+    expect(createBallotBlock('in_session', per, s1, [])).toBeNull();
+    expect(createBallotBlock('in_session', per, s1, [ballot('B1', 'published', ['s1'])])).toBe('ballotExists');
+    expect(createBallotBlock('in_session', per, s1, [ballot('B1', 'voided', ['s1'])])).toBeNull();
+    expect(createBallotBlock('in_session', per, { id: 's2', kind: 'presenter' }, [ballot('B1', 'open', ['s1'])])).toBeNull();
     expect(createBallotBlock('draft', combined, null, [])).toBeNull();
     expect(createBallotBlock('paused', combined, null, [])).toBe('paused');
-    expect(createBallotBlock('adjourned', per, 's1', [])).toBe('adjournedBallots');
+    expect(createBallotBlock('adjourned', per, s1, [])).toBe('adjournedBallots');
   });
 });
 

@@ -137,12 +137,14 @@ export function openBallotBlock(phase: Phase, ballot: BallotView, all: readonly 
 export function createBallotBlock(
   phase: Phase,
   template: Pick<BallotTemplate, 'id' | 'scope'> | undefined,
-  slot: string | null,
+  current: Pick<SlotView, 'id' | 'kind'> | null,
   all: readonly BallotView[],
 ): Why | null {
   const p = ballotBlock(phase, 'create_ballot');
   if (p || !template || template.scope !== 'per_presenter') return p;
-  if (!slot) return 'noSlot';
+  // A remark or a break is graded by nobody: a per-presenter sheet waits for a presenter to be called.
+  if (!current || current.kind === 'remark' || current.kind === 'break') return 'noSlot';
+  const slot = current.id;
   const twice = all.some((b) => b.status !== 'voided' && b.template_id === template.id && b.slots.length === 1 && b.slots[0] === slot);
   return twice ? 'ballotExists' : null;
 }
