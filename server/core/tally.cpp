@@ -135,7 +135,10 @@ Turnout turnout_of(const HearingState& state, const Ballot& ballot, const Roll& 
   // Until it opens, a ballot's electorate is who would be eligible now.
   t.eligible = ballot.status == BallotStatus::pending && tpl != nullptr ? eligible_voters(state, *tpl)
                                                                         : ballot.eligible;
-  if (tpl == nullptr || !ballot.roll_at_close) return t;
+  // Valid and invalid are counted from the close on, and never for a voided ballot: its box stays unread, as
+  // its count does, since a void right after one more sheet would otherwise say whether that sheet was blank.
+  const bool counted = ballot.status == BallotStatus::closed || ballot.status == BallotStatus::published;
+  if (tpl == nullptr || !counted) return t;
   std::int64_t valid = 0;
   for (const auto& [key, entry] : ballot.box) valid += valid_sheet(*tpl, ballot.slots, entry.marks) ? 1 : 0;
   for (const auto& [key, entry] : ballot.named) valid += valid_sheet(*tpl, ballot.slots, entry.marks) ? 1 : 0;

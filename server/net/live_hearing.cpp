@@ -230,7 +230,9 @@ void LiveHearing::screen_server_request(Request r) {
     }
   } else if (type == "list_online") {
     if (!who->roles.has(core::Role::chair)) {
-      return refuse(r.from, r.message.id, {"not_allowed", "only the chair sees who is connected", ""});
+      return refuse(
+          r.from, r.message.id,
+          {"not_allowed", "only the chair sees who is connected", "", {{"command", "list_online"}}});
     }
   } else if (type == "check_receipt") {
     const bool may = who->roles.has(core::Role::scrutineer) ||

@@ -163,5 +163,18 @@ TEST_F(CountsTest, ARemindWithNobodyToRemindOrNoOpenBallotIsRefused) {
   EXPECT_EQ(h.fail("Q3", RemindVoters{"B1"}).code, ErrorCode::not_allowed);
 }
 
+// A voided ballot's box is never read out: after a void one sheet past the last live count, telling valid
+// from invalid sheets would say whether that one voter's sheet was blank.
+TEST_F(CountsTest, AVoidedBallotSaysNothingOfValidOrInvalidSheets) {
+  const BallotId b = open("each", "S1");
+  h.ok("Q1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  h.ok("Q2", CastSheet{b, Marks{}, receipt(2)});  // blank
+  h.ok("chair", VoidBallot{b, "重新表决"});
+  const Turnout t = turnout(b);
+  EXPECT_EQ(t.voted, 2);
+  EXPECT_FALSE(t.valid.has_value());
+  EXPECT_FALSE(t.invalid.has_value());
+}
+
 }  // namespace
 }  // namespace dais::core

@@ -73,7 +73,9 @@ TEST(ListOnline, NamesWhoHasADeviceOpenAndOnlyForTheChair) {
 
   for (const char* who : {"sec1", "screen", "v003"}) {
     auto c = who == std::string("screen") ? screen : hall.join(who);
-    EXPECT_EQ(c->request({{"type", "list_online"}})["code"], "not_allowed") << who;
+    const json refused = c->request({{"type", "list_online"}});
+    EXPECT_EQ(refused["code"], "not_allowed") << who;
+    EXPECT_EQ(refused["params"]["command"], "list_online") << who;
   }
 }
 
