@@ -614,10 +614,17 @@ void LiveHearing::close_participant(const core::ParticipantId& p, const Connecti
                                     const std::string& reason) {
   auto conns = by_participant_.find(p);
   if (conns == by_participant_.end()) return;
-  for (auto& [ptr, member] : conns->second) {
-    if (ptr == except) continue;
-    if (auto c = member.lock()) c->close(close_code::revoked, reason, false);
+  // A device told to go is no longer the participant's from now on (list_online, personal updates), even
+  // before its close handshake ends and leave() takes its seat.
+  for (auto it = conns->second.begin(); it != conns->second.end();) {
+    if (it->first == except) {
+      ++it;
+      continue;
+    }
+    if (auto c = it->second.lock()) c->close(close_code::revoked, reason, false);
+    it = conns->second.erase(it);
   }
+  if (conns->second.empty()) by_participant_.erase(conns);
 }
 
 // ---- small helpers
