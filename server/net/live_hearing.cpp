@@ -395,8 +395,10 @@ LiveHearing::Audience& LiveHearing::audience(const core::RoleSet& roles) {
   auto [it, fresh] = audiences_.try_emplace(roles);
   Audience& a = it->second;
   if (fresh) {
-    for (core::Section s : core::kAllSections)
-      a.sent[section_index(s)] = dump(core::section_view(state_, s, roles));
+    a.screen = core::Screen(roles);
+    for (core::Section s : core::kAllSections) {
+      if (a.screen.shows(s)) a.sent[section_index(s)] = dump(core::screen_view(state_, s, roles, a.screen));
+    }
     a.ring_floor = state_.event_count;
   }
   return a;
@@ -423,10 +425,12 @@ void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
   // Any other update may carry tally or ballots too: the older count must not arrive after it.
   if (!coalesced_only) finish_spreads();
   for (auto& [roles, a] : audiences_) {
+    // Only what these screens show: a section they never display is neither computed nor sent.
+    const core::SectionMask shown = mask & a.screen.sections();
     core::SectionMask changed = 0;
     for (core::Section s : core::kAllSections) {
-      if ((mask & core::mask_of(s)) == 0) continue;
-      std::string view = dump(core::section_view(state_, s, roles));
+      if ((shown & core::mask_of(s)) == 0) continue;
+      std::string view = dump(core::screen_view(state_, s, roles, a.screen));
       if (view != a.sent[section_index(s)]) {
         a.sent[section_index(s)] = std::move(view);
         changed |= core::mask_of(s);
@@ -434,7 +438,7 @@ void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
     }
     // A coalesced update carries the whole count (tally and turnout), so a newer one can supersede it in a
     // queue.
-    if (coalesced_only && (changed & kCoalescable) != 0) changed |= mask & kCoalescable;
+    if (coalesced_only && (changed & kCoalescable) != 0) changed |= shown & kCoalescable;
     if (changed == 0) continue;
     auto text = std::make_shared<const std::string>(section_update_text(a, changed));
     ctx_.metrics.updates++;
@@ -554,6 +558,7 @@ std::string LiveHearing::welcome_text(const core::Participant& p, const Audience
   out += ",\"view\":{";
   if (!resumed) {
     for (core::Section s : core::kAllSections) {
+      if (!a.screen.shows(s)) continue;
       out += '"';
       out += core::to_string(s);
       out += "\":";
@@ -601,7 +606,8 @@ void LiveHearing::admit(const std::shared_ptr<Connection>& c, const core::Partic
   if (resumed) {
     ctx_.metrics.resumes++;
     for (auto& text : missed) c->deliver(Outgoing{text, 0});  // in order, each kept
-    c->deliver(make_outgoing(section_update_text(a, kCoalescable), kCoalescable));
+    if (const core::SectionMask counts = kCoalescable & a.screen.sections(); counts != 0)
+      c->deliver(make_outgoing(section_update_text(a, counts), counts));
   } else {
     ctx_.metrics.snapshots++;
   }

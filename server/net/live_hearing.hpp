@@ -21,6 +21,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "core/engine.hpp"
+#include "core/screens.hpp"
 #include "core/view.hpp"
 #include "net/clock.hpp"
 #include "net/connection.hpp"
@@ -71,8 +72,9 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
  private:
   // The connections that share one role set, and what they were last sent.
   struct Audience {
+    core::Screen screen;  // the sections (and parts) their screens show: they are sent nothing else
     std::map<const Connection*, std::weak_ptr<Connection>> members;
-    std::array<std::string, std::size(core::kAllSections)> sent;  // each section's JSON as last sent
+    std::array<std::string, std::size(core::kAllSections)> sent;  // each shown section's JSON as last sent
     std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> ring;  // for resume
     std::size_t ring_bytes = 0;
     std::int64_t ring_floor = 0;  // resuming needs resume_from >= this

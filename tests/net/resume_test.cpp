@@ -17,7 +17,8 @@ std::vector<std::int64_t> shared_update_seqs(const std::vector<json>& messages, 
   return out;
 }
 
-// Changes every voter sees: the phase and the attendance.
+// Changes the desk sees: the phase and the attendance (a voter's tablet shows no attendance, so the resume
+// tests below follow the second secretary, sec2).
 void check_in_two(Hall& hall, Client& chair) {
   ASSERT_EQ(chair.request({{"type", "open_check_in"}})["type"], "ack");
   auto desk = hall.join("sec1");
@@ -29,8 +30,8 @@ TEST(Resume, SendsExactlyTheMissedUpdates) {
   Hall hall;
   hall.start();
   auto chair = hall.join("chair");
-  auto twin = hall.join("v002");  // same roles as v001, connected throughout
-  auto first = hall.join("v001");
+  auto twin = hall.join("sec1");  // same roles as sec2, connected throughout
+  auto first = hall.join("sec2");
   const std::int64_t left_at = first->seq();
   first.reset();  // gone (the server notices when the socket closes)
 
@@ -39,7 +40,7 @@ TEST(Resume, SendsExactlyTheMissedUpdates) {
 
   auto back = hall.connect();
   const std::size_t from = back->count();
-  const json welcome = back->hello(hall.token("v001"), left_at);
+  const json welcome = back->hello(hall.token("sec2"), left_at);
   ASSERT_EQ(welcome["type"], "welcome");
   EXPECT_TRUE(welcome["resumed"]);
   EXPECT_EQ(welcome["view"].size(), 1u);  // only "me"
@@ -63,13 +64,13 @@ TEST(Resume, TooFarBehindOrFromTheFutureGetsASnapshot) {
   Hall hall(limits);
   hall.start();
   auto chair = hall.join("chair");
-  auto first = hall.join("v001");
+  auto first = hall.join("sec2");
   const std::int64_t left_at = first->seq();
   first.reset();
   check_in_two(hall, *chair);
 
   auto late = hall.connect();
-  json welcome = late->hello(hall.token("v001"), left_at);
+  json welcome = late->hello(hall.token("sec2"), left_at);
   EXPECT_FALSE(welcome["resumed"]);
   EXPECT_TRUE(welcome["view"].contains("agenda"));
   EXPECT_EQ(welcome["view"]["attendance"]["present"], 2);
