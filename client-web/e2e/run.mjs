@@ -13,9 +13,10 @@ import { tests as a11yTests } from './a11y.test.mjs';
 import { tests as chairSafetyTests } from './chair-safety.test.mjs';
 import { tests as countsCheckinTests } from './counts-checkin.test.mjs';
 import { tests as agendaKindsTests } from './agenda-kinds.test.mjs';
+import { tests as workbookTests } from './workbook.test.mjs';
 
 const only = process.argv[2];
-const all = [...joinTests, ...hearingTests, ...languageTests, ...deviceTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests].filter((t) => !only || t.name.includes(only));
+const all = [...joinTests, ...hearingTests, ...languageTests, ...deviceTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests, ...workbookTests].filter((t) => !only || t.name.includes(only));
 const results = [];
 for (const t of all) {
   const started = Date.now();

@@ -115,8 +115,7 @@ constexpr Words kEnglish = {
 };
 
 const Words& words_for(const core::HearingState& state) {
-  const std::string& locale = state.def.settings.locale;
-  return locale == "en" || locale.starts_with("en-") ? kEnglish : kChinese;
+  return reports_in_english(state) ? kEnglish : kChinese;
 }
 
 std::string_view stage_name(const Words& w, core::Stage s) {
@@ -157,36 +156,6 @@ std::string fill(std::string_view pattern, std::int64_t a, std::int64_t b) {
   out.replace(out.find("{0}"), 3, std::to_string(a));
   out.replace(out.find("{1}"), 3, std::to_string(b));
   return out;
-}
-
-std::string name_of(const core::HearingState& state, const core::ParticipantId& id) {
-  const core::Participant* p = state.participant(id);
-  return p != nullptr ? p->name : id;
-}
-
-std::string unit_of(const core::HearingState& state, const core::SlotId& slot) {
-  const core::Slot* s = state.slot(slot);
-  return s != nullptr ? s->def.title : slot;
-}
-
-std::string grade_label(const core::BallotTemplate* tpl, const core::DimensionId& dim,
-                        const core::GradeId& grade) {
-  if (tpl == nullptr) return grade;
-  for (const auto& d : tpl->dimensions) {
-    if (d.id != dim) continue;
-    for (const auto& g : d.grades) {
-      if (g.id == grade) return g.label;
-    }
-  }
-  return grade;
-}
-
-std::string dimension_label(const core::BallotTemplate* tpl, const core::DimensionId& dim) {
-  if (tpl == nullptr) return dim;
-  for (const auto& d : tpl->dimensions) {
-    if (d.id == dim) return d.label;
-  }
-  return dim;
 }
 
 std::string percent(const std::optional<double>& v) {
@@ -273,10 +242,48 @@ std::string inquiries_html(const core::HearingState& state, const core::RoleSet&
   return h;
 }
 
-// Ballots whose results may be reported, each with its template and score.
-void for_each_result(const core::HearingState& state,
-                     const std::function<void(const core::Ballot&, const core::BallotTemplate*,
-                                              const core::BallotResult&)>& fn) {
+}  // namespace
+
+bool reports_in_english(const core::HearingState& state) {
+  const std::string& locale = state.def.settings.locale;
+  return locale == "en" || locale.starts_with("en-");
+}
+
+std::string_view ballot_status_label(const core::HearingState& state, core::BallotStatus status) {
+  return words_for(state).ballot_status[static_cast<std::size_t>(status)];
+}
+
+std::string name_of(const core::HearingState& state, const core::ParticipantId& id) {
+  const core::Participant* p = state.participant(id);
+  return p != nullptr ? p->name : id;
+}
+
+std::string unit_of(const core::HearingState& state, const core::SlotId& slot) {
+  const core::Slot* s = state.slot(slot);
+  return s != nullptr ? s->def.title : slot;
+}
+
+std::string grade_label(const core::BallotTemplate* tpl, const core::DimensionId& dim,
+                        const core::GradeId& grade) {
+  if (tpl == nullptr) return grade;
+  for (const auto& d : tpl->dimensions) {
+    if (d.id != dim) continue;
+    for (const auto& g : d.grades) {
+      if (g.id == grade) return g.label;
+    }
+  }
+  return grade;
+}
+
+std::string dimension_label(const core::BallotTemplate* tpl, const core::DimensionId& dim) {
+  if (tpl == nullptr) return dim;
+  for (const auto& d : tpl->dimensions) {
+    if (d.id == dim) return d.label;
+  }
+  return dim;
+}
+
+void for_each_result(const core::HearingState& state, const ResultVisitor& fn) {
   for (const auto& id : state.ballot_order) {
     const auto it = state.ballots.find(id);
     if (it == state.ballots.end() || !has_results(it->second)) continue;
@@ -284,8 +291,6 @@ void for_each_result(const core::HearingState& state,
     fn(b, state.def.ballot_template(b.template_id), core::score(state, b, b.tally));
   }
 }
-
-}  // namespace
 
 std::string html_escape(std::string_view text) {
   std::string out;

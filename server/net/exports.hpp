@@ -1,10 +1,12 @@
 #pragma once
 // Reports for the chair and the scrutineer, built from the committed state alone (no sockets): the results of
 // closed and published ballots as JSON and as CSV, and the printable minutes (纪要).
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "core/state.hpp"
+#include "core/tally.hpp"
 
 namespace dais::net {
 
@@ -17,6 +19,22 @@ std::string results_csv(const core::HearingState& state);
 // escaped.
 std::string minutes_html(const core::HearingState& state, const core::RoleSet& roles,
                          std::string_view head_hash, core::TimeMs now);
+
+// What every report shares, so that the CSV, the minutes and the workbook (workbook.hpp) say the same.
+// The ballots whose results may be reported (closed or published, never pending, open or voided), in ballot
+// order, each with its template (null if the definition has none of that id) and core::score's result.
+using ResultVisitor =
+    std::function<void(const core::Ballot&, const core::BallotTemplate*, const core::BallotResult&)>;
+void for_each_result(const core::HearingState& state, const ResultVisitor& fn);
+// Reports speak the hearing's language (settings.locale): English for "en" or "en-XX", Chinese otherwise.
+bool reports_in_english(const core::HearingState& state);
+std::string_view ballot_status_label(const core::HearingState& state, core::BallotStatus status);
+// Names as reports print them; an id when the definition does not know it.
+std::string name_of(const core::HearingState& state, const core::ParticipantId& id);
+std::string unit_of(const core::HearingState& state, const core::SlotId& slot);
+std::string dimension_label(const core::BallotTemplate* tpl, const core::DimensionId& dim);
+std::string grade_label(const core::BallotTemplate* tpl, const core::DimensionId& dim,
+                        const core::GradeId& grade);
 
 std::string html_escape(std::string_view text);
 // One CSV cell, quoted as RFC 4180 asks, and prefixed with ' when a spreadsheet would read it as a formula:

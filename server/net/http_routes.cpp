@@ -1,8 +1,11 @@
 #include "net/http_routes.hpp"
 
+#include <cctype>
+
 #include <boost/beast/core/string.hpp>
 
 #include "net/exports.hpp"
+#include "net/workbook.hpp"
 
 namespace dais::net {
 namespace {
@@ -92,6 +95,25 @@ std::optional<std::string> bearer(const HttpRequest& req) {
   return std::string(auth.substr(prefix.size()));
 }
 
+// The commission's workbook, named after the hearing. It is written through a private temporary directory: a
+// failure there (a full disk) is the server's, said as such.
+Response workbook_reply(const Reply& reply, const core::HearingState& s, const std::string& head_hash) {
+  std::string bytes;
+  try {
+    bytes = results_workbook(s, head_hash);
+  } catch (const std::exception& e) {
+    return reply.text(http::status::internal_server_error, std::string(e.what()) + "\n");
+  }
+  std::string name = s.def.id;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  }
+  Response res = reply.text(http::status::ok, std::move(bytes),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  res.set(http::field::content_disposition, "attachment; filename=\"" + name + "-results.xlsx\"");
+  return res;
+}
+
 // Exports need the hearing's committed state, which lives on the hearing's strand.
 void serve_export(SharedState& state, const HttpRequest& req, const Reply& reply, std::string_view which,
                   const Respond& respond) {
@@ -104,7 +126,7 @@ void serve_export(SharedState& state, const HttpRequest& req, const Reply& reply
     return respond(std::move(res));
   }
   std::string head_hash;
-  if (which == "minutes.html") {
+  if (which == "minutes.html" || which == "results.xlsx") {
     std::lock_guard lock(state.store_reads());
     head_hash = state.store().head_hash(owner->hearing);
   }
@@ -123,6 +145,7 @@ void serve_export(SharedState& state, const HttpRequest& req, const Reply& reply
       res.set(http::field::content_disposition, "attachment; filename=\"results.csv\"");
       return respond(std::move(res));
     }
+    if (which == "results.xlsx") return respond(workbook_reply(reply, s, head_hash));
     respond(
         reply.text(http::status::ok, minutes_html(s, p->roles, head_hash, now), "text/html; charset=utf-8"));
   });
@@ -155,7 +178,8 @@ void route_http(SharedState& state, HttpRequest&& req, Respond respond) {
     return respond(reply.text(http::status::ok, state.metrics().render(), "text/plain; version=0.0.4"));
   }
   if (*path == "ws") return respond(reply.text(http::status::bad_request, "WebSocket upgrade required\n"));
-  if (*path == "api/results.json" || *path == "api/results.csv" || *path == "api/minutes.html") {
+  if (*path == "api/results.json" || *path == "api/results.csv" || *path == "api/results.xlsx" ||
+      *path == "api/minutes.html") {
     return serve_export(state, req, reply, std::string_view(*path).substr(4), respond);
   }
   // A join link opens the client, which reads the token from the URL; the server does not look at it here.

@@ -125,7 +125,8 @@ using net::csv_field;
 using net::html_escape;
 using net::minutes_html;
 
-const char* const kExports[] = {"/api/results.json", "/api/results.csv", "/api/minutes.html"};
+const char* const kExports[] = {"/api/results.json", "/api/results.csv", "/api/results.xlsx",
+                                "/api/minutes.html"};
 
 std::string header(const HttpReply& r, const std::string& name) {
   const auto it = r.headers.find(name);

@@ -325,6 +325,7 @@ export default {
       latestPublished: 'Just published',
       results: 'Results and ranking',
       exports: 'Export',
+      exportXlsx: 'Download Excel workbook',
       exportCsv: 'Results CSV',
       exportJson: 'Results JSON',
       exportMinutes: 'Minutes',

@@ -324,6 +324,7 @@ export default {
       latestPublished: '刚刚公布',
       results: '结果与排名',
       exports: '导出',
+      exportXlsx: '下载 Excel 统计表',
       exportCsv: '结果 CSV',
       exportJson: '结果 JSON',
       exportMinutes: '会议纪要',

@@ -4,7 +4,7 @@
 import { RequestError } from '../net/connection';
 
 export interface ExportLink {
-  key: 'exportCsv' | 'exportJson' | 'exportMinutes';
+  key: 'exportXlsx' | 'exportCsv' | 'exportJson' | 'exportMinutes';
   path: string;
   filename: string;
 }
@@ -13,6 +13,8 @@ export interface ExportLink {
 export function exportLinks(hearingId: string): ExportLink[] {
   const name = hearingId.replace(/[^A-Za-z0-9_-]/g, '_');
   return [
+    // The commission's workbook (民主测评结果统计表): a summary sheet and a sheet per reported ballot.
+    { key: 'exportXlsx', path: '/api/results.xlsx', filename: `${name}-results.xlsx` },
     { key: 'exportCsv', path: '/api/results.csv', filename: `${name}-results.csv` },
     { key: 'exportJson', path: '/api/results.json', filename: `${name}-results.json` },
     { key: 'exportMinutes', path: '/api/minutes.html', filename: `${name}-minutes.html` },
