@@ -108,14 +108,16 @@ double display_width(std::string_view text) {
 }
 
 // A sheet's name as Excel accepts it: at most 31 characters, none of []:*?/\, not starting or ending in '.
-std::string sheet_name(std::string_view wanted) {
+std::string sheet_name(std::string_view wanted_text) {
+  std::string wanted = cell_text(wanted_text);
+  std::erase_if(wanted, [](char c) { return c == '\t' || c == '\n'; });
   std::string out;
   std::size_t n = 0;
   for (std::size_t i = 0; i < wanted.size();) {
     std::size_t len = 1;
     while (i + len < wanted.size() && (static_cast<unsigned char>(wanted[i + len]) & 0xC0) == 0x80) ++len;
     if (n == 31) break;
-    std::string ch(wanted.substr(i, len));
+    std::string ch = wanted.substr(i, len);
     if (ch.size() == 1 && std::string_view("[]:*?/\\").find(ch[0]) != std::string_view::npos) ch = "_";
     out += ch;
     ++n;

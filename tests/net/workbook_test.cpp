@@ -113,9 +113,10 @@ class Grid {
 // and three that are not: a voided ballot, its pending rerun, and an open one.
 class WorkbookHearing {
  public:
-  explicit WorkbookHearing(const std::string& locale) {
+  explicit WorkbookHearing(const std::string& locale, const std::string& combined_title = {}) {
     json def = json::parse(read_text(fs::path(DAIS_SOURCE_DIR) / "seeds/demo-hearing.json"));
     def["settings"]["locale"] = locale;
+    if (!combined_title.empty()) def["ballot_templates"][1]["title"] = combined_title;
     state_ = core::make_hearing(core::parse_definition(def).value());
     run("chair", core::OpenCheckIn{});
     for (const auto& p : state_.def.participants) run(p.id, core::CheckIn{});
@@ -402,6 +403,23 @@ TEST(Workbook, AnEnglishHearingsWorkbookSpeaksEnglish) {
        {"Rank", "Unit", "Presenter", "Expected", "Returned", "Satisfaction", "Points", "Verdict"})
     EXPECT_EQ(texts.count(word), 1u) << word;
   EXPECT_EQ(texts.count("排名"), 0u);
+}
+
+// Excel refuses a sheet named with []:*?/\ or longer than 31 characters: the name is made acceptable, and the
+// sheet's own title keeps the template's title whole.
+TEST(Workbook, ASheetNameExcelWouldRefuseIsMadeAcceptable) {
+  const std::string title =
+      "'综合评议：2021/上半年[第一次]*?\\ 廉洁情况综合评议表（含党风廉政建设责任制落实情况）";
+  const WorkbookHearing hearing("zh-CN", title);
+  const TempDir dir;
+  const json workbook = read_workbook(results_workbook(hearing.state(), kHeadHash, dir.path()), dir.path());
+  const json& sheet = sheet_named_for(workbook, hearing.combined_);
+  const std::string name = sheet.at("name");
+  std::size_t characters = 0;
+  for (char c : name) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  EXPECT_EQ(characters, 31u) << name;
+  EXPECT_EQ(name.find_first_of("[]:*?/\\"), std::string::npos) << name;
+  EXPECT_EQ(Grid(sheet).value(0, 0), title + "（统计结果）");
 }
 
 // --- The route: the chair and the scrutineer download it; nobody else does.

@@ -99,6 +99,7 @@ std::vector<Probe> probes(const Hall& hall) {
       {"/j/" + hall.token("v001"), "", 200},
       {"/api/minutes.html", hall.token("chair"), 200},
       {"/api/results.csv", hall.token("jpr"), 200},
+      {"/api/results.xlsx", hall.token("chair"), 200},
       {"/api/results.json", hall.token("chair"), 200},
       {"/api/results.json", "", 401},
       {"/api/minutes.html", hall.token("v001"), 403},
