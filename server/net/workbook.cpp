@@ -303,33 +303,22 @@ void write_turnout(Sheet& sheet, std::size_t row, const core::Turnout& t, const 
   }
 }
 
-void write_ballot_sheet(Sheet& sheet, const core::HearingState& state, const core::Ballot& b,
-                        const core::BallotTemplate* tpl, const core::BallotResult& r, const Words& w,
-                        const Formats& f) {
-  const std::vector<DimensionColumns> dims = columns_of(tpl, r);
-  std::size_t last = 3;
-  for (const auto& d : dims) last += d.grades.size() * 2 + 2;
-  last += 3;  // satisfaction, points, verdict, flags: the last is `last`
-  const std::string title = tpl != nullptr ? tpl->title : b.template_id;
-  sheet.merged(0, 0, 0, last, title + w.ballot_title, f.title);
-  sheet.row_height(0, 28);
-  sheet.merged(1, 0, 1, last,
-               state.def.title + "  " + state.def.date + "  " + b.id + " · " +
-                   std::string(ballot_status_label(state, b.status)),
-               f.subtitle);
-  write_turnout(sheet, 2, r.turnout, w, f);
+// A ballot sheet's table starts at this row: a header over two rows, then one row per presenter.
+constexpr std::size_t kTableTop = 5;
+constexpr std::size_t kFixedColumns = 3;  // rank, unit, presenter: frozen beside the figures
 
-  // The table: a header over rows 5 and 6 (a dimension over its grades), then one row per presenter.
-  constexpr std::size_t top = 5;
-  constexpr std::size_t first_row = top + 2;
+// The header over two rows: rank, unit, presenter and the results merged down; each dimension merged over its
+// grades' count and share columns and its valid and invalid columns. Returns the first results column.
+std::size_t write_table_header(Sheet& sheet, const std::vector<DimensionColumns>& dims, const Words& w,
+                               const Formats& f) {
+  constexpr std::size_t top = kTableTop;
   std::size_t col = 0;
   for (const char* name : w.fixed_columns) {
     sheet.merged(top, col, top + 1, col, name, f.header);
     ++col;
   }
   for (const auto& d : dims) {
-    const std::size_t span = d.grades.size() * 2 + 2;
-    sheet.merged(top, col, top, col + span - 1, d.label, f.header);
+    sheet.merged(top, col, top, col + d.grades.size() * 2 + 1, d.label, f.header);
     for (const auto& [id, label] : d.grades) {
       sheet.text(top + 1, col, label, f.header);
       sheet.width(col++, 7);
@@ -341,65 +330,70 @@ void write_ballot_sheet(Sheet& sheet, const core::HearingState& state, const cor
       sheet.width(col++, 7);
     }
   }
-  const std::size_t results_col = col;
+  const std::size_t results = col;
   for (const char* name : w.result_columns) {
     sheet.merged(top, col, top + 1, col, name, f.header);
     ++col;
   }
+  return results;
+}
 
-  double unit_width = display_width(w.fixed_columns[1]), name_width = display_width(w.fixed_columns[2]);
-  double verdict_width = display_width(w.result_columns[2]), flags_width = display_width(w.result_columns[3]);
-  std::size_t row = first_row;
-  for (const auto& p : r.presenters) {
-    const std::string unit = unit_of(state, p.slot), name = name_of(state, p.presenter);
-    const std::string flags = joined(p.flags, w.list_separator);
-    sheet.number(row, 0, static_cast<double>(p.rank), f.count);
-    sheet.text(row, 1, unit, f.text);
-    sheet.text(row, 2, name, f.text);
-    col = 3;
-    for (const auto& d : dims) {
-      const core::SectionResult* s = section_of(p, d.id);
-      for (const auto& [id, label] : d.grades) {
-        std::int64_t n = 0;
-        if (s != nullptr) {
-          if (auto it = s->counts.find(id); it != s->counts.end()) n = it->second;
-        }
-        const std::int64_t cast = s != nullptr ? s->cast : 0;
-        sheet.number(row, col++, static_cast<double>(n), f.count);
-        sheet.number(row, col++,
-                     cast > 0 ? std::optional<double>(static_cast<double>(n) / static_cast<double>(cast))
-                              : std::nullopt,
-                     f.share);
+// One presenter's row; a grade's share is of the sheets returned for that item (its `cast`, invalid
+// included).
+void write_presenter_row(Sheet& sheet, std::size_t row, const core::HearingState& state,
+                         const core::PresenterResult& p, const std::vector<DimensionColumns>& dims,
+                         const Words& w, const Formats& f) {
+  sheet.number(row, 0, static_cast<double>(p.rank), f.count);
+  sheet.text(row, 1, unit_of(state, p.slot), f.text);
+  sheet.text(row, 2, name_of(state, p.presenter), f.text);
+  std::size_t col = kFixedColumns;
+  for (const auto& d : dims) {
+    const core::SectionResult* s = section_of(p, d.id);
+    const std::int64_t cast = s != nullptr ? s->cast : 0;
+    for (const auto& [id, label] : d.grades) {
+      std::int64_t n = 0;
+      if (s != nullptr) {
+        if (auto it = s->counts.find(id); it != s->counts.end()) n = it->second;
       }
-      sheet.number(row, col++, static_cast<double>(s != nullptr ? s->valid : 0), f.count);
-      sheet.number(row, col++, static_cast<double>(s != nullptr ? s->invalid : 0), f.count);
+      sheet.number(row, col++, static_cast<double>(n), f.count);
+      sheet.number(
+          row, col++,
+          cast > 0 ? std::optional<double>(static_cast<double>(n) / static_cast<double>(cast)) : std::nullopt,
+          f.share);
     }
-    sheet.number(row, col++, p.satisfaction, f.share);
-    sheet.number(row, col++, p.points, f.points);
-    sheet.text(row, col++, p.verdict, f.text);
-    sheet.text(row, col++, flags, f.text);
-    unit_width = std::max(unit_width, display_width(unit));
-    name_width = std::max(name_width, display_width(name));
-    verdict_width = std::max(verdict_width, display_width(p.verdict));
-    flags_width = std::max(flags_width, display_width(flags));
-    ++row;
+    sheet.number(row, col++, static_cast<double>(s != nullptr ? s->valid : 0), f.count);
+    sheet.number(row, col++, static_cast<double>(s != nullptr ? s->invalid : 0), f.count);
+  }
+  sheet.number(row, col++, p.satisfaction, f.share);
+  sheet.number(row, col++, p.points, f.points);
+  sheet.text(row, col++, p.verdict, f.text);
+  sheet.text(row, col, joined(p.flags, w.list_separator), f.text);
+}
+
+// Widths for the columns of text: as wide as their longest entry.
+void size_text_columns(Sheet& sheet, const core::HearingState& state, const core::BallotResult& r,
+                       std::size_t results, const Words& w) {
+  double unit = display_width(w.fixed_columns[1]), name = display_width(w.fixed_columns[2]);
+  double verdict = display_width(w.result_columns[2]), flags = display_width(w.result_columns[3]);
+  for (const auto& p : r.presenters) {
+    unit = std::max(unit, display_width(unit_of(state, p.slot)));
+    name = std::max(name, display_width(name_of(state, p.presenter)));
+    verdict = std::max(verdict, display_width(p.verdict));
+    flags = std::max(flags, display_width(joined(p.flags, w.list_separator)));
   }
   sheet.width(0, 6);
-  sheet.width(1, unit_width + 2);
-  sheet.width(2, name_width + 2);
-  sheet.width(results_col, std::max(9.0, display_width(w.result_columns[0]) + 2));
-  sheet.width(results_col + 1, std::max(9.0, display_width(w.result_columns[1]) + 2));
-  sheet.width(results_col + 2, verdict_width + 2);
-  sheet.width(results_col + 3, flags_width + 2);
-  sheet.freeze(first_row, 3);
+  sheet.width(1, unit + 2);
+  sheet.width(2, name + 2);
+  sheet.width(results, std::max(9.0, display_width(w.result_columns[0]) + 2));
+  sheet.width(results + 1, std::max(9.0, display_width(w.result_columns[1]) + 2));
+  sheet.width(results + 2, verdict + 2);
+  sheet.width(results + 3, flags + 2);
+}
 
-  row += 1;
-  sheet.merged(row, 0, row, last, w.share_note, f.subtitle);
-  row += 2;
-  const core::ScoringRule* rule = tpl != nullptr ? state.def.rule(tpl->rule) : nullptr;
-  if (rule == nullptr || !rule->weight_groups) return;
-  // The weights the rule applied, with each group's size as the attendance section states it: figures of the
-  // definition and the roll, none of the marks.
+// The weights a rule that weights groups applied, with each group's size as the attendance section states it:
+// figures of the definition and the roll, none of the marks.
+void write_weights(Sheet& sheet, std::size_t row, const core::HearingState& state, const Words& w,
+                   const Formats& f) {
   const json groups = core::section_view(state, core::Section::attendance, core::RoleSet{}).at("groups");
   sheet.text(row++, 0, w.weights, f.label);
   for (std::size_t i = 0; i < std::size(w.weight_columns); ++i)
@@ -412,9 +406,34 @@ void write_ballot_sheet(Sheet& sheet, const core::HearingState& state, const cor
     for (const json& a : groups) {
       if (a.at("id") == g.id) members = as_number(a.at("expected"));
     }
-    sheet.number(row, 2, members, f.count);
-    ++row;
+    sheet.number(row++, 2, members, f.count);
   }
+}
+
+void write_ballot_sheet(Sheet& sheet, const core::HearingState& state, const core::Ballot& b,
+                        const core::BallotTemplate* tpl, const core::BallotResult& r, const Words& w,
+                        const Formats& f) {
+  const std::vector<DimensionColumns> dims = columns_of(tpl, r);
+  std::size_t last = kFixedColumns + std::size(w.result_columns) - 1;
+  for (const auto& d : dims) last += d.grades.size() * 2 + 2;
+  const std::string title = tpl != nullptr ? tpl->title : b.template_id;
+  sheet.merged(0, 0, 0, last, title + w.ballot_title, f.title);
+  sheet.row_height(0, 28);
+  sheet.merged(1, 0, 1, last,
+               state.def.title + "  " + state.def.date + "  " + b.id + " · " +
+                   std::string(ballot_status_label(state, b.status)),
+               f.subtitle);
+  write_turnout(sheet, 2, r.turnout, w, f);
+
+  const std::size_t results = write_table_header(sheet, dims, w, f);
+  std::size_t row = kTableTop + 2;
+  for (const auto& p : r.presenters) write_presenter_row(sheet, row++, state, p, dims, w, f);
+  size_text_columns(sheet, state, r, results, w);
+  sheet.freeze(kTableTop + 2, kFixedColumns);
+
+  sheet.merged(row + 1, 0, row + 1, last, w.share_note, f.subtitle);
+  const core::ScoringRule* rule = tpl != nullptr ? state.def.rule(tpl->rule) : nullptr;
+  if (rule != nullptr && rule->weight_groups) write_weights(sheet, row + 3, state, w, f);
 }
 
 // A reported ballot with its results (for_each_result's), and the name of its sheet.

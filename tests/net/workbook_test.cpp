@@ -437,7 +437,10 @@ TEST(Workbook, TheRouteGivesTheChairTheWorkbookAndRefusesAVoterAndAnUnknownToken
     EXPECT_EQ(r.headers.at("content-disposition"),
               "attachment; filename=\"" + hall.hearing_id() + "-results.xlsx\"");
     const json workbook = read_workbook(r.body, dir.path());
+    // No ballot has closed: the summary alone, saying so.
+    ASSERT_EQ(workbook.at("sheets").size(), 1u);
     const Grid summary(workbook.at("sheets")[0]);
+    EXPECT_EQ(summary.texts().count("尚无已结束的测评。"), 1u);
     EXPECT_EQ(summary.texts().count(hall.definition().title), 1u);
     // The head hash of the audit chain, as the minutes state it.
     const std::string head = hall.store().head_hash(hall.hearing_id());
