@@ -10,6 +10,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
 #include "core/definition.hpp"
 
 namespace dais::bench {
@@ -368,12 +372,47 @@ std::optional<std::string> Bench::open_ballot(std::vector<std::string>& problems
   return ballot;
 }
 
+std::optional<SentCounts> Bench::server_sent() const {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  static const std::regex pattern(R"(ws://([^:/]+):([0-9]+))");
+  std::smatch m;
+  if (!std::regex_search(options_.url, m, pattern)) return std::nullopt;  // wss: not read
+  try {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::resolver resolver(ioc);
+    beast::tcp_stream stream(ioc);
+    stream.expires_after(std::chrono::seconds(5));
+    stream.connect(resolver.resolve(m[1].str(), m[2].str()));
+    http::request<http::empty_body> request{http::verb::get, "/metrics", 11};
+    request.set(http::field::host, m[1].str());
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    SentCounts out;
+    std::istringstream lines(response.body());
+    std::string name;
+    std::int64_t value = 0;
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream fields(line);
+      if (!(fields >> name >> value)) continue;
+      if (name == "dais_messages_out_total") out.messages = value;
+      if (name == "dais_bytes_out_total") out.bytes = value;
+    }
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 // ---- PhaseMeter ----
 
 PhaseMeter::PhaseMeter(const Bench& bench)
     : bench_(bench),
       start_(Clock::now()),
       server_start_(bench.server_usage()),
+      sent_start_(bench.server_sent()),
       client_start_s_(client_cpu_s()) {}
 
 json PhaseMeter::figures() const {
@@ -385,6 +424,11 @@ json PhaseMeter::figures() const {
     f["server_cpu_percent"] = 100.0 * (now->cpu_s - server_start_->cpu_s) / wall;
     f["server_rss_mb"] = static_cast<double>(now->rss_kb) / 1024.0;
     f["server_peak_rss_mb"] = static_cast<double>(now->peak_rss_kb) / 1024.0;
+  }
+  // The phase's traffic: what every tablet was sent, acks, updates and all.
+  if (const auto sent = bench_.server_sent(); sent && sent_start_) {
+    f["messages_out"] = sent->messages - sent_start_->messages;
+    f["bytes_out"] = sent->bytes - sent_start_->bytes;
   }
   return f;
 }

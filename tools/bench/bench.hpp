@@ -67,6 +67,13 @@ std::optional<std::int64_t> ballot_figure(const nlohmann::json& section, const s
                                           const std::string& key);
 std::optional<std::int64_t> tally_sheets(const nlohmann::json& tally_section, const std::string& ballot);
 
+// The server's counters of WebSocket messages and payload bytes sent (dais_messages_out_total,
+// dais_bytes_out_total).
+struct SentCounts {
+  std::int64_t messages = 0;
+  std::int64_t bytes = 0;
+};
+
 class Bench {
  public:
   explicit Bench(BenchOptions options);
@@ -103,6 +110,8 @@ class Bench {
 
   // The server's RSS and CPU now, and as figures for a report.
   std::optional<ProcessUsage> server_usage() const;
+  // What the server has sent over WebSockets so far (its /metrics counters), for a phase's traffic.
+  std::optional<SentCounts> server_sent() const;
 
  private:
   void start_server();
@@ -128,12 +137,14 @@ class Bench {
 class PhaseMeter {
  public:
   explicit PhaseMeter(const Bench& bench);
-  nlohmann::json figures() const;  // server_cpu_percent, client_cpu_percent, server_rss_mb, wall_s
+  // server_cpu_percent, client_cpu_percent, server_rss_mb, wall_s, messages_out, bytes_out
+  nlohmann::json figures() const;
 
  private:
   const Bench& bench_;
   Clock::time_point start_;
   std::optional<ProcessUsage> server_start_;
+  std::optional<SentCounts> sent_start_;
   double client_start_s_;
 };
 
