@@ -157,6 +157,12 @@ async function everyViewPassesAxeAndTouch() {
     await v1.page.click('[data-test=dialog-ok]');
     await v1.page.locator('[data-test=sheet][data-state=confirmed]').waitFor();
     await check(v1, 'voter with a confirmed sheet and its receipt');
+    // A second sheet: an anonymous ballot is counted from k (2 here) sheets on.
+    await v2.page.click('[data-dimension=zhuti] [data-grade=hao]');
+    await v2.page.click('[data-dimension=lianjie] [data-grade=hao]');
+    await v2.page.click('[data-test=submit-sheet]');
+    await v2.page.click('[data-test=dialog-ok]');
+    await v2.page.locator('[data-test=sheet][data-state=confirmed]').waitFor();
     await check(chair, 'chair, run tab with an open ballot');
     await check(display, 'display, evaluating');
     await check(sec, 'secretary, run tab');
@@ -165,7 +171,7 @@ async function everyViewPassesAxeAndTouch() {
     await c.click('.ballot-row[data-status=open] [data-test=close-ballot]');
     await c.click('[data-test=dialog-ok]');
     await c.locator('.ballot-row[data-status=closed] [data-test=publish-ballot]').click();
-    await c.click('[data-test=dialog-ok]'); // one sheet back of four: the chair is asked to look twice
+    await c.click('[data-test=dialog-ok]'); // two sheets back of four: the chair is asked to look twice
     await c.locator('.ballot-row[data-ballot=B1][data-status=published]').waitFor();
     await c.click('.stage-btn[data-stage=done]');
     await display.page.locator('[data-test=display-results] [data-test=ranking]').waitFor();

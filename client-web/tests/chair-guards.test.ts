@@ -3,6 +3,7 @@ import {
   ballotBlock,
   ballotOffers,
   callBlock,
+  closeBallotBlock,
   createBallotBlock,
   isRunning,
   mayRoles,
@@ -110,6 +111,15 @@ describe('ballot actions', () => {
     expect(openBallotBlock('in_session', b2, [ballot('B1', 'closed', ['s1', 's2'], 'all'), b2])).toBeNull();
     expect(openBallotBlock('in_session', b2, [ballot('B1', 'open', ['s2']), b2])).toBeNull();
     expect(openBallotBlock('paused', b2, [b2])).toBe('paused');
+  });
+  it('close an anonymous ballot with no sheet or at least k, never with 1 to k-1', () => {
+    expect(closeBallotBlock('in_session', 0, true, 5)).toBeNull();
+    expect(closeBallotBlock('in_session', 1, true, 5)).toBe('tooFewSheets');
+    expect(closeBallotBlock('in_session', 4, true, 5)).toBe('tooFewSheets');
+    expect(closeBallotBlock('in_session', 5, true, 5)).toBeNull();
+    expect(closeBallotBlock('in_session', 3, true, 3)).toBeNull();
+    expect(closeBallotBlock('in_session', 1, false, 5)).toBeNull();
+    expect(closeBallotBlock('paused', 7, true, 5)).toBe('paused');
   });
   it('create a per-presenter ballot for the presenter called, once unless voided', () => {
     const s1 = { id: 's1', kind: 'presenter' as const };

@@ -76,6 +76,16 @@ describe('server errors in the reader language', () => {
     );
   });
 
+  it('says how many sheets an anonymous count needs', () => {
+    const err = { code: 'too_few_sheets', params: { sheets: 4, k: 5 } };
+    expect(inLocale('zh-CN', () => errorText(err, 'close_ballot'))).toBe(
+      '结束测评未成功：仅收回 4 张：匿名测评至少收回 5 张才能计票，请等待或作废重投',
+    );
+    expect(inLocale('en', () => errorText(err))).toBe(
+      'Only 4 sheet(s) in: an anonymous ballot is counted from 5 sheets on; wait for more or void and rerun',
+    );
+  });
+
   it('says which action failed and on what field', () => {
     const err = { code: 'wrong_stage', field: '/slot' };
     expect(inLocale('zh-CN', () => errorText(err, 'call_slot'))).toBe('呼叫述职人未成功：当前环节不允许此操作（议程）');

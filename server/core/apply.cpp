@@ -64,6 +64,20 @@ void end_changes(const HearingState& s, Ballot& b, BallotStatus status) {
   for (auto& [receipt, entry] : b.box) entry.change_tag.reset();
 }
 
+// A voided anonymous ballot counts for nothing, so its sheets' marks go: kept, a box of fewer than k sheets
+// would be an aggregate of voters the log names. Its receipts stay, so voters can still check their sheet
+// was in it.
+// The tally is rebuilt from the emptied box, as a recovery from the file rebuilds it.
+void discard_marks(const HearingState& s, Ballot& b) {
+  const BallotTemplate* tpl = s.def.ballot_template(b.template_id);
+  if (tpl == nullptr || !tpl->anonymous) return;
+  b.tally = Tally{};
+  for (auto& [receipt, entry] : b.box) {
+    entry = BoxEntry{};
+    add_sheet(b.tally, *tpl, b.slots, entry, +1);
+  }
+}
+
 struct Applier {
   HearingState& s;
   TimeMs at;
@@ -190,6 +204,7 @@ struct Applier {
     Ballot& b = s.ballots.at(e.ballot);
     end_changes(s, b, BallotStatus::voided);
     b.void_reason = e.reason;
+    discard_marks(s, b);
   }
 
   void operator()(const VotersReminded& e) {

@@ -112,6 +112,21 @@ void step_live_count(const Context& ctx, const Ballot& ballot, const BallotTempl
   events.push_back(Event{0, LiveTallyHeld{ballot.id, std::move(now)}});
 }
 
+// The exact count of an anonymous ballot with one to k-1 sheets is an aggregate of fewer than k voters, whom
+// the chair can name (they saw who voted): it is never counted. The chair waits for more sheets or voids the
+// ballot (a void keeps the receipts, never the marks). A ballot nobody voted on closes empty.
+std::optional<Error> check_enough_sheets(const HearingState& s, const Ballot& ballot) {
+  const std::int64_t k = s.def.settings.k_anonymity;
+  const auto sheets = static_cast<std::int64_t>(ballot.box.size());
+  if (!template_of(s, ballot).anonymous || sheets == 0 || sheets >= k) return std::nullopt;
+  Error e = make_error(ErrorCode::too_few_sheets,
+                       "an anonymous ballot is counted from " + std::to_string(k) + " sheets on; it has " +
+                           std::to_string(sheets) + ": wait for more or void it",
+                       "/ballot");
+  e.params = {{"sheets", sheets}, {"k", k}};
+  return e;
+}
+
 }  // namespace
 
 Decision decide_command(const Context& ctx, const CreateBallot& cmd) {
@@ -170,6 +185,7 @@ Decision decide_command(const Context& ctx, const CloseBallot& cmd) {
   if (!b) return b.error();
   if ((*b)->status != BallotStatus::open)
     return make_error(ErrorCode::wrong_stage, "the ballot is not open", "/ballot");
+  if (auto e = check_enough_sheets(ctx.state, **b)) return *e;
   // At close the live tally becomes the exact one: at least k sheets after the last live count (see
   // step_live_count).
   return Events{ctx.event(BallotClosed{cmd.ballot}), ctx.event(LiveTallyRefreshed{cmd.ballot, (*b)->tally})};

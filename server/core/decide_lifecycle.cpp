@@ -48,7 +48,7 @@ Decision decide_command(const Context& ctx, const Adjourn&) {
   // An open ballot would be left without a close, and its voters without an answer.
   for (const auto& [id, ballot] : ctx.state.ballots) {
     if (ballot.status == BallotStatus::open) {
-      return make_error(ErrorCode::conflict, "ballot " + id + " is still open; close it first");
+      return make_error(ErrorCode::conflict, "ballot " + id + " is still open; close or void it first");
     }
   }
   return ctx.one(HearingAdjourned{});

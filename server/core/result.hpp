@@ -21,6 +21,7 @@ enum class ErrorCode {
   conflict,        // the command contradicts current state (e.g. another inquiry is being asked)
   no_quorum,       // the session cannot start before quorum is present
   not_checked_in,  // voting requires check-in and the voter has not checked in
+  too_few_sheets,  // an anonymous ballot with 1 to k-1 sheets cannot be counted (closed); it can be voided
   storage_failed,  // the durable store could not write (disk full, read-only, locked, damaged): nothing
                    // changed
 };

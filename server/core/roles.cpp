@@ -59,6 +59,8 @@ std::string_view to_string(ErrorCode code) {
       return "no_quorum";
     case ErrorCode::not_checked_in:
       return "not_checked_in";
+    case ErrorCode::too_few_sheets:
+      return "too_few_sheets";
     case ErrorCode::storage_failed:
       return "storage_failed";
   }

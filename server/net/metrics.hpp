@@ -14,7 +14,7 @@ inline constexpr std::string_view kWireErrorCodes[] = {
     "not_allowed",  "wrong_stage",    "ballot_closed",    "already_voted",  "not_found",
     "invalid",      "conflict",       "no_quorum",        "not_checked_in", "bad_message",
     "unknown_type", "not_joined",     "too_large",        "rate_limited",   "unauthorized",
-    "revoked",      "storage_failed", "version_mismatch", "shutting_down"};
+    "revoked",      "storage_failed", "version_mismatch", "shutting_down",  "too_few_sheets"};
 
 class Metrics {
  public:

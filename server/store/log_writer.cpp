@@ -133,7 +133,8 @@ void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, He
   if (const auto* closed = std::get_if<core::BallotClosed>(&e.body)) {
     digest = box_digest(hearing, closed->ballot, retire_box(hearing, closed->ballot));
   }
-  if (const auto* voided = std::get_if<core::BallotVoided>(&e.body)) retire_box(hearing, voided->ballot);
+  if (const auto* voided = std::get_if<core::BallotVoided>(&e.body))
+    retire_box(hearing, voided->ballot, Retire::discarding_marks);
   const std::int64_t position = head.position + 1;
   std::string hash = event_hash(head.hash, hearing, position, body, digest);
   db_.query(
@@ -147,13 +148,16 @@ void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, He
 // A ballot that closes or is voided takes no more sheets. Its box is rewritten in receipt-hash order, so that
 // where a row sits in the file no longer tells when it was cast, and without change tags; its held count
 // goes. secure_delete zeroes the old cells, and the WAL, which still holds the cast-order history, is
-// checkpointed and truncated after the commit. Returns the rows, for the digest that seals a closed box.
-std::vector<BoxRow> LogWriter::retire_box(const HearingId& hearing, const core::BallotId& ballot) {
+// checkpointed and truncated after the commit. A voided box keeps its receipts only (core's apply does the
+// same to the engine's box). Returns the rows, for the digest that seals a closed box.
+std::vector<BoxRow> LogWriter::retire_box(const HearingId& hearing, const core::BallotId& ballot,
+                                          Retire how) {
   db_.query("DELETE FROM held_tallies WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
   std::vector<BoxRow> rows = box_rows(db_, hearing, ballot);
   db_.query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
   for (BoxRow& row : rows) {
     row.change_tag.reset();
+    if (how == Retire::discarding_marks) row = BoxRow{row.receipt_hash, "", json(core::Marks{}).dump()};
     db_.query(
            "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks) VALUES (?, ?, ?, ?, ?)")
         .with(hearing, ballot, row.receipt_hash, row.group, row.marks_json)

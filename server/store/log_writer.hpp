@@ -38,7 +38,9 @@ class LogWriter {
   void put_in_box(const HearingId& hearing, const core::SheetStored& sheet);
   void hold_tally(const HearingId& hearing, const core::Event& held);
   void append_to_log(const HearingId& hearing, const core::Event& e, Head& head);
-  std::vector<BoxRow> retire_box(const HearingId& hearing, const core::BallotId& ballot);
+  enum class Retire { keeping_marks, discarding_marks };
+  std::vector<BoxRow> retire_box(const HearingId& hearing, const core::BallotId& ballot,
+                                 Retire how = Retire::keeping_marks);
   void revoke_tokens(const HearingId& hearing, const core::ParticipantId& who);
   core::Result<bool> advance_shadow(const CommandRecord& record, const Head& head);
   void checkpoint();

@@ -85,9 +85,9 @@ TEST_F(BallotTest, OnlyEligibleCheckedInVotersOnOpenBallots) {
   h.ok("chair", OpenBallot{"B1"});
   EXPECT_EQ(h.fail("V1", CastSheet{"B1", m, receipt(1)}).code, ErrorCode::not_allowed);  // not a member
   EXPECT_EQ(h.fail("chair", CastSheet{"B1", m, receipt(1)}).code, ErrorCode::not_allowed);
-  h.ok("Q1", CastSheet{"B1", m, receipt(1)});
+  for (int i = 1; i <= 3; ++i) h.ok("Q" + std::to_string(i), CastSheet{"B1", m, receipt(i)});
   h.ok("chair", CloseBallot{"B1"});
-  EXPECT_EQ(h.fail("Q2", CastSheet{"B1", m, receipt(2)}).code, ErrorCode::ballot_closed);
+  EXPECT_EQ(h.fail("Q2", CastSheet{"B1", m, receipt(4)}).code, ErrorCode::ballot_closed);
   EXPECT_EQ(h.fail("Q2", CastSheet{"B9", m, receipt(2)}).code, ErrorCode::not_found);
 }
 
@@ -128,14 +128,16 @@ TEST_F(BallotTest, AnInvalidSectionDoesNotSpoilTheRestOfTheSheet) {
   // only.
   h.ok("V1", CastSheet{b, {{"S1", {{"duty", {"good", "fair"}}}}}, receipt(1)});
   h.ok("V2", CastSheet{b, {{"S1", {{"duty", {"fair"}}, {"integrity", {}}}}}, receipt(2)});
+  h.ok("V3", CastSheet{b, {{"S1", {{"duty", {"poor"}}}}}, receipt(3)});
   h.ok("chair", CloseBallot{b});
   const Tally& t = h.state.ballots.at(b).tally;
-  EXPECT_EQ(t.sheets, 2);
+  EXPECT_EQ(t.sheets, 3);
   EXPECT_EQ(count(t, "S1", "duty", "fair"), 1);
+  EXPECT_EQ(count(t, "S1", "duty", "poor"), 1);
   const BallotResult r = score(h.state, h.state.ballots.at(b), t);
   ASSERT_EQ(r.presenters.size(), 1u);
   EXPECT_EQ(r.presenters[0].dimensions[0].invalid, 1);  // duty: V1
-  EXPECT_EQ(r.presenters[0].dimensions[1].invalid, 2);  // integrity: both
+  EXPECT_EQ(r.presenters[0].dimensions[1].invalid, 3);  // integrity: all three
 }
 
 TEST_F(BallotTest, FirstPressCounts) {
@@ -193,6 +195,7 @@ TEST_F(BallotTest, AReceiptShownToOthersCannotReplaceTheSheet) {
   h.ok("V1", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(1)});
   EXPECT_EQ(count(h.state.ballots.at(b).tally, "S1", "overall", "basic"), 1);
   // Closed, the box keeps no change tags: nothing can change any more.
+  h.ok("V3", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(3)});
   h.ok("chair", CloseBallot{b});
   for (const auto& [hash, entry] : h.state.ballots.at(b).box) EXPECT_FALSE(entry.change_tag) << hash;
 }
@@ -278,6 +281,8 @@ TEST(BallotGroups, ASheetCarriesItsVotersGroupOnlyWhereTheRuleWeightsGroups) {
   h.ok("chair", CreateBallot{"combined", std::nullopt});
   auto each = h.ok("V1", CastSheet{"B1", marks_for({"S1"}, {"duty"}, "good"), receipt(1)});
   EXPECT_EQ(std::get<SheetStored>(each.at(1).body).entry.group, "deputies");
+  h.ok("V2", CastSheet{"B1", marks_for({"S1"}, {"duty"}, "good"), receipt(3)});
+  h.ok("V3", CastSheet{"B1", marks_for({"S1"}, {"duty"}, "good"), receipt(4)});
   h.ok("chair", CloseBallot{"B1"});
   h.ok("chair", OpenBallot{"B2"});
   auto combined =
@@ -363,9 +368,49 @@ TEST_F(BallotTest, NamedBallotsKeepTheVoterAndAnExactLiveTally) {
   EXPECT_TRUE(h.state.ballots.at(b).box.empty());
 }
 
+// A count of one to k-1 anonymous sheets would say how those voters graded, and the chair sees who they are.
+TEST_F(BallotTest, AnAnonymousBallotIsCountedFromKSheetsOn) {
+  const BallotId b = open("each", "S1");  // k = 3
+  h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "poor"), receipt(1)});
+  const Error one = h.fail("chair", CloseBallot{b});
+  EXPECT_EQ(one.code, ErrorCode::too_few_sheets);
+  EXPECT_EQ(one.params, (ErrorParams{{"sheets", std::int64_t{1}}, {"k", std::int64_t{3}}}));
+  h.ok("V2", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(2)});
+  EXPECT_EQ(h.fail("chair", CloseBallot{b}).params.at("sheets"), ErrorParam{std::int64_t{2}});
+  EXPECT_EQ(h.state.ballots.at(b).status, BallotStatus::open);  // refused: nothing changed
+  EXPECT_EQ(h.state.ballots.at(b).live.sheets, 0);
+  h.ok("V3", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(3)});
+  h.ok("chair", CloseBallot{b});
+  EXPECT_EQ(h.state.ballots.at(b).live.sheets, 3);
+  // A ballot nobody voted on closes empty; a named ballot has no secret to keep.
+  const BallotId empty = open("each", "S2");
+  h.ok("chair", CloseBallot{empty});
+  const BallotId named = open("each_named", "S3");
+  h.ok("V1", CastSheet{named, marks_for({"S3"}, kDims, "poor"), receipt(4)});
+  h.ok("chair", CloseBallot{named});
+}
+
+// Voiding is always possible (the chair is never stuck with an uncountable ballot), and the voided box keeps
+// the receipts to check but no marks: two sheets' marks would be an aggregate of two voters the log names.
+TEST_F(BallotTest, AVoidedBallotKeepsItsReceiptsAndNoMarks) {
+  const BallotId b = open("each", "S1");
+  h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "poor"), receipt(1)});
+  h.ok("V2", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(2)});
+  h.ok("chair", VoidBallot{b, "表决器故障"});
+  const Ballot& voided = h.state.ballots.at(b);
+  ASSERT_EQ(voided.box.size(), 2u);
+  for (const auto& [hash, entry] : voided.box) EXPECT_EQ(entry, BoxEntry{}) << hash;
+  EXPECT_EQ(voided.tally.sheets, 2);
+  for (const DimensionId& dim : kDims) {
+    for (const char* grade : {"good", "poor"}) EXPECT_EQ(count(voided.tally, "S1", dim, grade), 0) << dim;
+  }
+  EXPECT_EQ(voided.voted, (std::set<ParticipantId>{"V1", "V2"}));
+}
+
 TEST_F(BallotTest, ClosePublishVoidAndRerun) {
   const BallotId b = open("each", "S1");
-  h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  for (int i = 1; i <= 3; ++i)
+    h.ok("V" + std::to_string(i), CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(i)});
   EXPECT_EQ(h.fail("chair", PublishBallot{b}).code, ErrorCode::wrong_stage);
   h.ok("chair", CloseBallot{b});
   EXPECT_EQ(h.fail("chair", CloseBallot{b}).code, ErrorCode::wrong_stage);
@@ -381,7 +426,8 @@ TEST_F(BallotTest, ClosePublishVoidAndRerun) {
   EXPECT_EQ(h.fail("chair", VoidBallot{b, "again"}).code, ErrorCode::wrong_stage);
   // The rerun is a fresh ballot: everyone votes again.
   h.ok("chair", OpenBallot{"B2"});
-  h.ok("V1", CastSheet{"B2", marks_for({"S1"}, kDims, "fair"), receipt(1)});
+  for (int i = 1; i <= 3; ++i)
+    h.ok("V" + std::to_string(i), CastSheet{"B2", marks_for({"S1"}, kDims, "fair"), receipt(i)});
   h.ok("chair", CloseBallot{"B2"});
   h.ok("chair", PublishBallot{"B2"});
   EXPECT_EQ(h.state.ballots.at("B2").status, BallotStatus::published);

@@ -94,6 +94,8 @@ TEST_F(CountsTest, ASheetWithNoValidSectionIsInvalidAndOneValidSectionKeepsItVal
 TEST_F(CountsTest, ACheckInAfterCloseLeavesTheClosedBallotsFiguresAlone) {
   const BallotId closed = open("each", "S1");
   h.ok("Q1", CastSheet{closed, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  h.ok("Q2", CastSheet{closed, marks_for({"S1"}, kDims, "fair"), receipt(2)});
+  h.ok("V1", CastSheet{closed, Marks{}, receipt(3)});  // blank
   h.ok("chair", CloseBallot{closed});
   h.ok("chair", CreateBallot{"each", "S2"});
   const BallotId pending = h.state.ballot_order.back();
@@ -114,8 +116,8 @@ TEST_F(CountsTest, ACheckInAfterCloseLeavesTheClosedBallotsFiguresAlone) {
   // The results view says the same as the ballots view.
   const json results = section_view(h.state, Section::results, RoleSet{Role::chair});
   EXPECT_EQ(results.at("ballots").at(0).at("turnout").at("present"), 4);
-  EXPECT_EQ(results.at("ballots").at(0).at("turnout").at("valid"), 1);
-  EXPECT_EQ(results.at("ballots").at(0).at("turnout").at("invalid"), 0);
+  EXPECT_EQ(results.at("ballots").at(0).at("turnout").at("valid"), 2);
+  EXPECT_EQ(results.at("ballots").at(0).at("turnout").at("invalid"), 1);
 }
 
 TEST_F(CountsTest, TheChairAloneSeesWhoHasNotSubmitted) {
@@ -158,7 +160,7 @@ TEST_F(CountsTest, ARemindWithNobodyToRemindOrNoOpenBallotIsRefused) {
   const Error none = h.fail("chair", RemindVoters{"B1"});
   EXPECT_EQ(none.code, ErrorCode::conflict);
   EXPECT_EQ(none.field, "/ballot");
-  h.ok("chair", CloseBallot{"B1"});
+  h.ok("chair", VoidBallot{"B1", "重新表决"});
   EXPECT_EQ(h.fail("chair", RemindVoters{"B1"}).code, ErrorCode::wrong_stage);
   EXPECT_EQ(h.fail("Q3", RemindVoters{"B1"}).code, ErrorCode::not_allowed);
 }

@@ -202,7 +202,8 @@ TEST(Views, ResultsByStatusAndRelease) {
     h.start();
     h.ok("chair", CreateBallot{"each", "S1"});
     h.ok("chair", OpenBallot{"B1"});
-    h.ok("V1", CastSheet{"B1", marks_for({"S1"}, kDims, "good"), receipt(1)});
+    for (int i = 1; i <= 3; ++i)  // k sheets
+      h.ok("V" + std::to_string(i), CastSheet{"B1", marks_for({"S1"}, kDims, "good"), receipt(i)});
     for (Role r : kAllRoles)
       EXPECT_TRUE(view_of(h, Section::results, r).at("ballots").empty()) << to_string(r);
     h.ok("chair", CloseBallot{"B1"});

@@ -74,8 +74,10 @@ TEST(Remind, ReachesExactlyThePresentEligibleWhoHaveNotSubmitted) {
     }
     EXPECT_FALSE(reminded(others[i]->view(), ballot)) << "connection " << i;
   }
-  // The reminder is refused, and changes nothing, once the ballot is closed.
-  ASSERT_EQ(chair->request({{"type", "close_ballot"}, {"ballot", ballot}})["type"], "ack");
+  // The reminder is refused, and changes nothing, once the ballot has ended (voided: it has fewer than k
+  // sheets to close with).
+  ASSERT_EQ(chair->request({{"type", "void_ballot"}, {"ballot", ballot}, {"reason", "重新表决"}})["type"],
+            "ack");
   const json refused = chair->request({{"type", "remind_voters"}, {"ballot", ballot}});
   EXPECT_EQ(refused["type"], "error");
   EXPECT_EQ(refused["code"], "wrong_stage");

@@ -55,8 +55,29 @@ class Adversary {
     const json created = chair_->request(create);
     EXPECT_EQ(created["type"], "ack") << created.dump();
     const std::string id = created["result"]["ballot"];
-    ok({{"type", "open_ballot"}, {"ballot", id}});
+    open_existing(id);
     return id;
+  }
+
+  // Opens the ballot and waits until the hall screen shows its (empty) live count: the count the adversary
+  // watches move is read from there.
+  void open_existing(const std::string& id) {
+    ok({{"type", "open_ballot"}, {"ballot", id}});
+    screen_->wait_view([&](const json& v) {
+      for (const auto& t : v["tally"]["ballots"]) {
+        if (t["ballot"] == id) return true;
+      }
+      return false;
+    });
+  }
+
+  // Closing with one to k-1 sheets would give their aggregate: the engine refuses, and nothing changes.
+  void try_to_close_early(const std::string& ballot, std::int64_t k) {
+    const json refused = chair_->request({{"type", "close_ballot"}, {"ballot", ballot}});
+    ASSERT_EQ(refused["type"], "error") << refused.dump();
+    EXPECT_EQ(refused["code"], "too_few_sheets");
+    EXPECT_EQ(refused["params"], json({{"sheets", record(ballot).order.size()}, {"k", k}}));
+    read_screens(ballot, "after the refused close");
   }
 
   // The next voter casts; then both screens are read once they show that sheet in the turnout.
@@ -187,8 +208,13 @@ TEST(Differencing, TheChairAndTheHallScreenNeverSeeTwoCountsFewerThanKSheetsApar
   chair.set_present(110);  // quorum: two thirds of 150
   chair.prepare(110);
 
-  // 1. A per-presenter ballot, closed one sheet after the live count moves.
+  // 1. A per-presenter ballot: the chair tries to close it after one sheet and after k-1, then closes it one
+  // sheet after the live count moves.
   const std::string b1 = chair.open({{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
+  chair.cast(b1, each_marks("s01", "cha"));
+  chair.try_to_close_early(b1, k);
+  for (int i = 2; i < k; ++i) chair.cast(b1, each_marks("s01", "cha"));
+  chair.try_to_close_early(b1, k);
   chair.cast_until_the_count_moves_then_one_more(b1, each_marks("s01", "cha"));
   chair.end(b1, {{"type", "close_ballot"}, {"ballot", b1}}, "closed");
 
@@ -202,7 +228,7 @@ TEST(Differencing, TheChairAndTheHallScreenNeverSeeTwoCountsFewerThanKSheetsApar
     if (b["rerun_of"] == b2) rerun = b["id"];
   }
   ASSERT_FALSE(rerun.empty());
-  chair.ok({{"type", "open_ballot"}, {"ballot", rerun}});
+  chair.open_existing(rerun);
   chair.cast_until_the_count_moves_then_one_more(rerun, final_marks(hall, "jiben"));
   chair.cast_until_the_count_moves_then_one_more(rerun, final_marks(hall, "lianjie"));
   chair.end(rerun, {{"type", "close_ballot"}, {"ballot", rerun}}, "closed");

@@ -81,12 +81,18 @@ TEST(ReceiptOverwrite, AReceiptShownToOthersCannotReplaceTheSheetItChecks) {
   const json check = scrutineer->request({{"type", "check_receipt"}, {"ballot", b}, {"receipt", r21}});
   EXPECT_EQ(check["result"]["in_box"], true) << check.dump();
   ok(*v021, sheet(hall, b, "jiben", r21, k21, "b21"));
+  // Three more voters, for the k = 5 sheets a count needs.
+  ok(*v022, sheet(hall, b, "bulianjie", random_receipt(), random_receipt(), "b22"));
+  for (const char* id : {"v023", "v024"}) {
+    auto voter = hall.join(id);
+    ok(*voter, sheet(hall, b, "bulianjie", random_receipt(), random_receipt(), std::string("a") + id));
+  }
 
   ok(*chair, {{"type", "close_ballot"}, {"ballot", b}});
   const json closed = scrutineer->wait_view([&](const json& v) { return counted(v, b, "lianjie") >= 0; });
-  EXPECT_EQ(counted(closed, b, "lianjie"), 1);  // v020, once
-  EXPECT_EQ(counted(closed, b, "jiben"), 1);    // v021's changed sheet
-  EXPECT_EQ(counted(closed, b, "bulianjie"), 0);
+  EXPECT_EQ(counted(closed, b, "lianjie"), 1);    // v020, once
+  EXPECT_EQ(counted(closed, b, "jiben"), 1);      // v021's changed sheet
+  EXPECT_EQ(counted(closed, b, "bulianjie"), 3);  // v022 to v024: v021's first sheet is gone
 }
 
 // Eight voters, 150 random steps: a first cast or a change from the voter's own tablet, the same request sent

@@ -3,6 +3,7 @@
 // says who took part and never what they marked.
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -149,6 +150,40 @@ TEST_F(SecretBallotTest, TheBoxStillRecountsToTheLoggedResult) {
   EXPECT_EQ(b.tally.sheets, static_cast<std::int64_t>(kVoters.size()));
   EXPECT_EQ(b.box.size(), kVoters.size());
   EXPECT_TRUE(b.named.empty());
+}
+
+// A voided ballot counts for nothing, and two sheets' marks would be the aggregate of the two voters the log
+// names: the file keeps the receipts (to be checked), never the marks, and a recovery finds what the engine
+// holds.
+TEST(VoidedBox, KeepsTheReceiptsAndNoMarks) {
+  TempDir dir;
+  auto store = open_store(dir / "h.db");
+  StoredHearing h(*store);
+  h.start();
+  const core::BallotId ballot = h.open_ballot("each");
+  h.cast("V1", ballot, "good");
+  h.cast("Q2", ballot, "poor");
+  h.run("chair", core::VoidBallot{ballot, "重新表决"});
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+    auto q = db.query("SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE ballot = ?");
+    q.with(ballot);
+    std::set<std::string> receipts;
+    while (q.next()) {
+      receipts.insert(q.text(0));
+      EXPECT_EQ(q.text(1), "");
+      EXPECT_EQ(q.text(2), "{}");
+    }
+    EXPECT_EQ(receipts, (std::set<std::string>{receipt_of(StoredHearing::secret("V1", ballot)),
+                                               receipt_of(StoredHearing::secret("Q2", ballot))}));
+  }
+  EXPECT_TRUE(store->receipt_in_box(h.id(), ballot, receipt_of(StoredHearing::secret("V1", ballot))).value());
+  store.reset();
+  auto reopened = open_store(dir / "h.db");
+  auto state = reopened->load(h.id());
+  ASSERT_TRUE(state.ok()) << state.error().message;
+  EXPECT_EQ(canonical(*state), canonical(h.engine.state));
+  EXPECT_EQ(state->ballots.at(ballot), h.engine.state.ballots.at(ballot));
 }
 
 }  // namespace

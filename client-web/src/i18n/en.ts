@@ -268,6 +268,7 @@ export default {
       noSlot: 'Call a presenter first',
       ballotExists: 'This presenter already has this ballot; void it to rerun',
       ballotOpen: 'Another ballot for this presenter is open; close it first',
+      tooFewSheets: 'Only {sheets} sheet(s) in: an anonymous ballot is counted from {k} sheets on (fewer would tell how those voters graded); wait or void and rerun',
     },
     undo: {
       button: 'Undo',
@@ -426,6 +427,7 @@ export default {
   // An error that names an action or numbers (lib/errors.ts).
   errorWith: {
     no_quorum: 'No quorum: {present} of {expected} expected voters are present; {needed} are needed to start',
+    too_few_sheets: 'Only {sheets} sheet(s) in: an anonymous ballot is counted from {k} sheets on; wait for more or void and rerun',
     not_allowed: 'Your roles do not permit you to {action}',
     failed: 'Could not {action}: {reason}',
     field: '{reason} ({field})',
@@ -507,6 +509,7 @@ export default {
     conflict: 'Conflicts with the current state',
     no_quorum: 'No quorum yet',
     not_checked_in: 'Please check in first',
+    too_few_sheets: 'Too few sheets to count an anonymous ballot',
     bad_message: 'Malformed message',
     unknown_type: 'Unknown request',
     not_joined: 'Not joined yet',

@@ -267,6 +267,7 @@ export default {
       noSlot: '请先呼叫述职对象',
       ballotExists: '该对象已有这张测评表；如需重投，请作废后重投',
       ballotOpen: '该对象的另一张测评表正在投票，请先结束',
+      tooFewSheets: '仅收回 {sheets} 张：匿名测评至少收回 {k} 张才能计票（否则可推知这几位的评价），请等待或作废重投',
     },
     undo: {
       button: '撤销',
@@ -421,6 +422,7 @@ export default {
   // An error that names an action or numbers (lib/errors.ts).
   errorWith: {
     no_quorum: '未达法定人数：应到 {expected} 人，实到 {present} 人，须到 {needed} 人方可开会',
+    too_few_sheets: '仅收回 {sheets} 张：匿名测评至少收回 {k} 张才能计票，请等待或作废重投',
     not_allowed: '您无权{action}',
     failed: '{action}未成功：{reason}',
     field: '{reason}（{field}）',
@@ -502,6 +504,7 @@ export default {
     conflict: '与当前状态冲突',
     no_quorum: '未达法定人数',
     not_checked_in: '请先签到',
+    too_few_sheets: '匿名测评收回的表太少，不能计票',
     bad_message: '消息格式有误',
     unknown_type: '未知的请求',
     not_joined: '尚未加入会议',

@@ -26,7 +26,8 @@ export type Why =
   | 'adjournedBallots'
   | 'noSlot'
   | 'ballotExists'
-  | 'ballotOpen';
+  | 'ballotOpen'
+  | 'tooFewSheets';
 
 // Agenda, stage and timer commands run only in session (require_phase in_session).
 export function sessionBlock(phase: Phase): Why | null {
@@ -122,6 +123,14 @@ export function ballotOffers(status: BallotStatus, step: BallotStep): boolean {
 export function ballotBlock(phase: Phase, command: BallotCommand): Why | null {
   if (ballotPhases[command].includes(phase)) return null;
   return phase === 'adjourned' ? 'adjournedBallots' : sessionBlock(phase);
+}
+
+// An anonymous ballot with 1 to k-1 sheets is never counted (decide_ballots.cpp, check_enough_sheets): those
+// few voters, whom the chair sees, would be named by their count. It waits for more sheets or is voided.
+export function closeBallotBlock(phase: Phase, sheets: number, anonymous: boolean, k: number): Why | null {
+  const p = ballotBlock(phase, 'close_ballot');
+  if (p) return p;
+  return anonymous && sheets > 0 && sheets < k ? 'tooFewSheets' : null;
 }
 
 // A presenter is graded on one open sheet at a time.

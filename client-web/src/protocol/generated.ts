@@ -134,10 +134,10 @@ export type CreateBallot = {
 export type Error = {
   type: "error";
   id?: string;
-  code: "not_allowed" | "wrong_stage" | "ballot_closed" | "already_voted" | "not_found" | "invalid" | "conflict" | "no_quorum" | "not_checked_in" | "bad_message" | "unknown_type" | "not_joined" | "too_large" | "rate_limited" | "unauthorized" | "revoked" | "storage_failed" | "version_mismatch" | "shutting_down";
+  code: "not_allowed" | "wrong_stage" | "ballot_closed" | "already_voted" | "not_found" | "invalid" | "conflict" | "no_quorum" | "not_checked_in" | "too_few_sheets" | "bad_message" | "unknown_type" | "not_joined" | "too_large" | "rate_limited" | "unauthorized" | "revoked" | "storage_failed" | "version_mismatch" | "shutting_down";
   message: string;
   field?: string;
-  /** The numbers and names the message speaks of, so that a client can say the error in its reader's language: no_quorum has present, expected and needed (integers); not_allowed for a command the sender's roles do not permit has command (the message type). */
+  /** The numbers and names the message speaks of, so that a client can say the error in its reader's language: no_quorum has present, expected and needed (integers); not_allowed for a command the sender's roles do not permit has command (the message type); too_few_sheets has sheets and k (integers). */
   params?: { [key: string]: string | number };
 };
 
