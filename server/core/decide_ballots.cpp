@@ -11,6 +11,8 @@ namespace {
 
 constexpr std::size_t kMaxVoidReasonChars = 500;
 constexpr std::size_t kReceiptHashChars = 64;  // hex SHA-256
+// Errors name the field the client sent: it sends the receipt, which the server hashes into receipt_hash.
+constexpr const char* kReceiptField = "/receipt";
 
 Result<const Ballot*> find_ballot(const HearingState& s, const BallotId& id) {
   const auto it = s.ballots.find(id);
@@ -83,10 +85,10 @@ Result<const BoxEntry*> previous_sheet(const Ballot& ballot, const BallotTemplat
     // voter's own device can make, lets it be replaced. A receipt is shown to be checked; it changes nothing.
     const auto it = ballot.box.find(cmd.receipt_hash);
     if (voted && (it == ballot.box.end() || it->second.change_tag != cmd.change_tag)) {
-      return make_error(ErrorCode::invalid, "receipt does not match", "/receipt_hash");
+      return make_error(ErrorCode::invalid, "receipt does not match", kReceiptField);
     }
     if (!voted && it != ballot.box.end()) {
-      return make_error(ErrorCode::invalid, "receipt already used", "/receipt_hash");
+      return make_error(ErrorCode::invalid, "receipt already used", kReceiptField);
     }
     return voted ? &it->second : nullptr;
   }
@@ -230,8 +232,7 @@ Decision decide_command(const Context& ctx, const CastSheet& cmd) {
     return make_error(ErrorCode::not_checked_in, "check in before voting");
   }
   if (!is_receipt_hash(cmd.receipt_hash)) {
-    return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters",
-                      "/receipt_hash");
+    return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters", kReceiptField);
   }
   if (changeable_anonymous(tpl) && !(cmd.change_tag && is_receipt_hash(*cmd.change_tag))) {
     return make_error(ErrorCode::invalid, "a sheet that may be changed needs the device's change key",

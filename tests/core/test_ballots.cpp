@@ -118,8 +118,8 @@ TEST_F(BallotTest, MarksNameOnlyTheBallotsSlotsDimensionsAndGrades) {
             "/marks/S1/duty/1");
   EXPECT_EQ(h.fail("V1", CastSheet{b, {{"S1", {{"duty", {"good", "good"}}}}}, receipt(1)}).field,
             "/marks/S1/duty/1");
-  EXPECT_EQ(h.fail("V1", CastSheet{b, {}, "ABC"}).field, "/receipt_hash");
-  EXPECT_EQ(h.fail("V1", CastSheet{b, {}, std::string(64, 'A')}).field, "/receipt_hash");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {}, "ABC"}).field, "/receipt");
+  EXPECT_EQ(h.fail("V1", CastSheet{b, {}, std::string(64, 'A')}).field, "/receipt");
 }
 
 TEST_F(BallotTest, AnInvalidSectionDoesNotSpoilTheRestOfTheSheet) {

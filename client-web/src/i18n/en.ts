@@ -488,7 +488,6 @@ export default {
     protocol: 'client version',
     reason: 'reason',
     receipt: 'receipt',
-    receipt_hash: 'receipt',
     seconds: 'seconds',
     slot: 'agenda item',
     stage: 'stage',

@@ -483,7 +483,6 @@ export default {
     protocol: '客户端版本',
     reason: '原因',
     receipt: '回执码',
-    receipt_hash: '回执码',
     seconds: '延长时长',
     slot: '议程',
     stage: '环节',
