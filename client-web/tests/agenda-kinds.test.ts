@@ -40,7 +40,13 @@ describe('agenda items that are not presenters', () => {
 });
 
 describe('undoing a step on a remark', async () => {
-  const { backTo } = await import('../src/state/chair-steps');
+  const { backTo, stageStepLabel } = await import('../src/state/chair-steps');
+  it('names the step as the chair started it', () => {
+    expect(stageStepLabel(item('remark', 'waiting'), 'reporting')).toBe('开始讲话');
+    expect(stageStepLabel(item('break', 'waiting'), 'reporting')).toBe('开始休息');
+    expect(stageStepLabel(item('remark', 'reporting'), 'done')).toBe('进入已结束');
+    expect(stageStepLabel(item('presenter', 'waiting'), 'reporting')).toBe('进入述职');
+  });
   const kinds = (rs: Array<{ type: string; stage?: string; timer?: string }>) => rs.map((r) => [r.type, r.stage ?? r.timer ?? ''].join(' ').trim());
   it('goes back only through the stages a remark has (never questioning)', () => {
     expect(kinds(backTo(item('remark', 'reporting'), 'reporting', 'waiting', null))).toEqual(['begin_stage done', 'call_slot']);

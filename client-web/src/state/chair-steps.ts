@@ -75,6 +75,14 @@ export async function callSlot(slot: SlotView): Promise<void> {
   await record(t('chair.undo.call', { name: presenterName(slot) }), inverse, { type: 'call_slot', slot: slot.id });
 }
 
+// The undo button's name for a stage change. A remark or a break "reports" only in the engine's words: its
+// step is named as the chair's button names it (开始讲话, not 进入述职).
+export function stageStepLabel(slot: SlotView, to: ForwardStage): string {
+  const t = i18n.global.t;
+  if (!isPresenterSlot(slot) && to === 'reporting') return t(`agendaItem.start.${slot.kind}`);
+  return t('chair.undo.stage', { stage: t(`stage.${to}`) });
+}
+
 export async function beginStage(slot: SlotView, to: ForwardStage): Promise<void> {
   const t = i18n.global.t;
   // Jumping over a stage (report straight to done) is the kind of slip a stray key makes.
@@ -88,7 +96,7 @@ export async function beginStage(slot: SlotView, to: ForwardStage): Promise<void
     if (!(await confirmAction(message, t(`chair.slot.to.${to}`)))) return;
   }
   const inverse = backTo(slot, to, slot.stage, runningTimer(slot));
-  await record(t('chair.undo.stage', { stage: t(`stage.${to}`) }), inverse, { type: 'begin_stage', slot: slot.id, stage: to });
+  await record(stageStepLabel(slot, to), inverse, { type: 'begin_stage', slot: slot.id, stage: to });
 }
 
 export async function undoLast(): Promise<void> {
