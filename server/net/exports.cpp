@@ -27,8 +27,10 @@ struct Words {
   const char* inquiry_status[6];
   const char* oral;
   const char* written;
-  const char* minutes;     // the title's suffix
-  const char* attendance;  // expected, present
+  const char* item_kind[2];  // an agenda item without a presenter, in the presenter column: remark, break
+  const char* none;          // a column that does not apply to the item
+  const char* minutes;       // the title's suffix
+  const char* attendance;    // expected, present
   const char* agenda;
   const char* agenda_columns[6];
   const char* inquiries;
@@ -60,6 +62,8 @@ constexpr Words kChinese = {
     {"待审核", "已通过", "未通过", "正在质询", "已答复", "已撤回"},
     "口头",
     "书面",
+    {"讲话", "休息"},
+    "—",
     "纪要",
     "应到 {0} 人，实到 {1} 人。",
     "议程",
@@ -89,6 +93,8 @@ constexpr Words kEnglish = {
     {"submitted", "approved", "rejected", "being asked", "answered", "withdrawn"},
     "oral",
     "written",
+    {"remark", "break"},
+    "—",
     "minutes",
     "Expected {0}, present {1}.",
     "Agenda",
@@ -458,11 +464,15 @@ std::string minutes_html(const core::HearingState& state, const core::RoleSet& r
   h += "<h2>" + e(w.agenda) + "</h2>\n<table><tr><th>#</th>" + cells(w.agenda_columns) + "</tr>\n";
   int n = 0;
   for (const auto& slot : state.agenda) {
-    h += "<tr><td>" + std::to_string(++n) + "</td><td>" + e(slot.def.title) + "</td><td>" +
-         e(name_of(state, slot.def.presenter)) + "</td><td>" +
-         e(slot.def.mode == core::ReportMode::oral ? w.oral : w.written) + "</td><td>" +
-         e(stage_name(w, slot.stage)) + "</td><td>" + minutes_seconds(slot.report.elapsed(now)) +
-         "</td><td>" + minutes_seconds(slot.qa.elapsed(now)) + "</td></tr>\n";
+    // A remark or a break has no presenter, no mode and no Q&A: the row says what it is instead.
+    const bool presenter = slot.def.has_presenter();
+    const std::string who = presenter ? name_of(state, slot.def.presenter)
+                                      : w.item_kind[slot.def.kind == core::SlotKind::remark ? 0 : 1];
+    const char* mode = !presenter ? w.none : slot.def.mode == core::ReportMode::oral ? w.oral : w.written;
+    h += "<tr><td>" + std::to_string(++n) + "</td><td>" + e(slot.def.title) + "</td><td>" + e(who) +
+         "</td><td>" + e(mode) + "</td><td>" + e(stage_name(w, slot.stage)) + "</td><td>" +
+         minutes_seconds(slot.report.elapsed(now)) + "</td><td>" +
+         (presenter ? minutes_seconds(slot.qa.elapsed(now)) : e(w.none)) + "</td></tr>\n";
   }
   h += "</table>\n";
 

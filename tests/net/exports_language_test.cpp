@@ -185,6 +185,22 @@ TEST(ExportsLanguage, AnEnglishHearingsMinutesAndCsvAreInEnglish) {
 }
 
 // results.json is for programs: its status codes stay the same in every language.
+// A remark and a break are agenda rows of their own: named for what they are, with no mode and no Q&A time.
+TEST(ExportsLanguage, TheMinutesNameARemarkAndABreakWithoutPresenterModeOrQa) {
+  json def = json::parse(read_text(fs::path(DAIS_SOURCE_DIR) / "seeds/sample-with-remarks.json"));
+  const core::HearingState state = core::make_hearing(core::parse_definition(def).value());
+  const std::string html = minutes_html(state, state.def.participant("chair")->roles, kHeadHash, 0);
+  const auto row_of = [&](const std::string& title) {
+    const auto at = html.find("<td>" + title + "</td>");
+    EXPECT_NE(at, std::string::npos) << title;
+    return html.substr(at, html.find("</tr>", at) - at);
+  };
+  EXPECT_EQ(row_of("开幕讲话（区纪委书记）"),
+            "<td>开幕讲话（区纪委书记）</td><td>讲话</td><td>—</td><td>等候</td><td>0:00</td><td>—</td>");
+  EXPECT_EQ(row_of("休息"), "<td>休息</td><td>休息</td><td>—</td><td>等候</td><td>0:00</td><td>—</td>");
+  EXPECT_NE(row_of("区水务局").find("口头"), std::string::npos);
+}
+
 TEST(ExportsLanguage, ResultsJsonKeepsItsCodes) {
   for (const char* locale : {"zh-CN", "en"}) {
     const LanguageHearing hearing(locale);
