@@ -47,7 +47,11 @@ struct Table {
       if (!role) throw std::logic_error("screens.json: unknown role " + name);
       for (const auto& entry : row) {
         const auto item = entry.get<std::string>();
-        if (!section_named(item)) part_named(item);  // a part, or a mistake
+        // A section, or one of the parts above: a misspelt part would otherwise leave it out silently.
+        if (!section_named(item) &&
+            std::find(t.parts.begin(), t.parts.end(), part_named(item)) == t.parts.end()) {
+          throw std::logic_error("screens.json: " + name + " shows an unknown part " + item);
+        }
         t.rows[*role].push_back(item);
       }
     }
