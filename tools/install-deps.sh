@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
-          libgtest-dev libgmock-dev libssl-dev libcli11-dev libxlsxwriter-dev python3-openpyxl clang clang-format
-          libclang-rt-14-dev nodejs npm)
+          libgtest-dev libgmock-dev libssl-dev libcli11-dev libxlsxwriter-dev libsodium-dev python3-openpyxl clang clang-format
+          libclang-rt-14-dev nodejs npm postgresql-15 libpq-dev)
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium fonts-noto-cjk)  # the fonts: Chinese text in the browser tests' screenshots
 fi
@@ -26,4 +26,11 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The PostgreSQL store's tests start throwaway clusters (tests/store/pg_cluster.cpp). initdb refuses to run as
+# root, so they run initdb and pg_ctl as this unprivileged system user.
+if ! id -u dais-pg >/dev/null 2>&1; then
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin dais-pg
 fi
