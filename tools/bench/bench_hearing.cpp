@@ -96,7 +96,7 @@ core::HearingDefinition make_bench_hearing(const HearingSize& size) {
   rule.rank_by = core::Metric::points;
   def.rules.push_back(rule);
   def.settings.live_results = core::LiveResults::chair_and_display;
-  def.settings.k_anonymity = 5;
+  def.settings.k_anonymity = kBenchK;
   def.settings.voting_requires_check_in = false;
   def.settings.quorum = {
       1, 1000000};  // one voter present is enough: the scenarios are about voting, not check-in

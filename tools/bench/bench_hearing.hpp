@@ -29,6 +29,15 @@ std::string slot_id(std::int64_t i);     // 1-based
 inline const std::string kTemplate = "evaluation";
 inline const std::vector<std::string> kDimensions = {"duty", "integrity"};
 inline const std::vector<std::string> kGrades = {"good", "fair", "average", "poor"};
+// The bench hearing's settings.k_anonymity: live counts of its anonymous ballot move in steps of k sheets.
+inline constexpr std::int64_t kBenchK = 5;
+
+// The last live count the hall sees once `sheets` sheets are in: the count moves in steps of k and one step
+// behind (server/core/decide_ballots.cpp), so after 2,000 sheets it shows 1,995; the exact count comes at
+// close.
+constexpr std::int64_t last_live_count(std::int64_t sheets, std::int64_t k) {
+  return sheets / k >= 1 ? (sheets / k - 1) * k : 0;
+}
 
 core::HearingDefinition make_bench_hearing(const HearingSize& size);
 // The definition as JSON, checked by core::parse_definition (throws with the offending field if it fails).

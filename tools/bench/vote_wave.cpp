@@ -30,7 +30,8 @@ ScenarioReport vote_wave(Bench& bench, const WaveOptions& options) {
   }
   const auto& voters = bench.voters();
   const auto n = static_cast<std::int64_t>(voters.size());
-  bench.tally_watch().expect(*ballot, n, bench.observers().size());
+  // The wave is over for the hall when the last live count reaches the chair and every display.
+  bench.tally_watch().expect(*ballot, last_live_count(n, kBenchK), bench.observers().size());
   auto answered = std::make_shared<Countdown>(n);
   std::mt19937_64 rng(options.seed);
   const PhaseMeter meter(bench);

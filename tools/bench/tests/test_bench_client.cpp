@@ -88,6 +88,18 @@ TEST(Stats, NearestRankPercentiles) {
   EXPECT_DOUBLE_EQ(s.max_ms, 100);
 }
 
+// The engine's steps (BallotTest.TheLiveTallyMovesInStepsOfKOneStepBehind): 0 until 2k sheets, then one step
+// behind the last multiple of k.
+TEST(BenchHearing, TheLastLiveCountIsOneStepOfKBehind) {
+  EXPECT_EQ(last_live_count(4, 5), 0);
+  EXPECT_EQ(last_live_count(5, 5), 0);
+  EXPECT_EQ(last_live_count(9, 5), 0);
+  EXPECT_EQ(last_live_count(10, 5), 5);
+  EXPECT_EQ(last_live_count(2000, 5), 1995);
+  EXPECT_EQ(last_live_count(2004, 5), 1995);
+  EXPECT_EQ(last_live_count(7, 3), 3);
+}
+
 TEST(BenchHearing, TenThousandVotersMakeAValidDefinition) {
   HearingSize size;
   size.voters = 10000;
