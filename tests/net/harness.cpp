@@ -325,6 +325,24 @@ std::string voter_id(int n) {
   return "v" + std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
 }
 
+std::string start_with_open_ballot(Hall& hall, Client& chair) {
+  EXPECT_EQ(chair.request({{"type", "open_check_in"}})["type"], "ack");
+  auto desk = hall.join("sec1");
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 100; ++i) {
+    ids.push_back(desk->next_id());
+    desk->send({{"type", "check_in"}, {"id", ids.back()}, {"participant", voter_id(i)}});
+  }
+  for (const auto& id : ids) EXPECT_EQ(desk->wait_answer(id)["type"], "ack");
+  EXPECT_EQ(chair.request({{"type", "start_session"}})["type"], "ack");
+  const json created = chair.request({{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
+  EXPECT_EQ(created["type"], "ack") << created.dump();
+  const std::string ballot = created["result"].value("ballot", "");
+  const json opened = chair.request({{"type", "open_ballot"}, {"ballot", ballot}});
+  EXPECT_EQ(opened["type"], "ack") << opened.dump();
+  return ballot;
+}
+
 void bound_reads(asio::ip::tcp::socket& socket) {
   timeval tv{std::chrono::duration_cast<std::chrono::seconds>(kWait).count(), 0};
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -151,4 +151,8 @@ std::string random_receipt();
 // v001, v002, … (the demo hearing's voters).
 std::string voter_id(int n);
 
+// The demo hearing brought to a vote: the desk (sec1) checks in v001…v100 (the quorum), the chair starts the
+// session and creates and opens a per-presenter ballot for s01; returns the ballot's id.
+std::string start_with_open_ballot(Hall& hall, Client& chair);
+
 }  // namespace dais::test

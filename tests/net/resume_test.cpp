@@ -81,29 +81,6 @@ TEST(Resume, TooFarBehindOrFromTheFutureGetsASnapshot) {
   EXPECT_TRUE(welcome["view"].contains("hearing"));
 }
 
-struct OpenBallot {
-  std::string ballot;
-};
-
-// Check-in with quorum (the desk checks in v001…v100), the session started, a per-presenter ballot open.
-OpenBallot open_per_presenter_ballot(Hall& hall, Client& chair) {
-  EXPECT_EQ(chair.request({{"type", "open_check_in"}})["type"], "ack");
-  auto desk = hall.join("sec1");
-  std::vector<std::string> ids;
-  for (int i = 1; i <= 100; ++i) {
-    ids.push_back(desk->next_id());
-    desk->send({{"type", "check_in"}, {"id", ids.back()}, {"participant", voter_id(i)}});
-  }
-  for (const auto& id : ids) EXPECT_EQ(desk->wait_answer(id)["type"], "ack");
-  EXPECT_EQ(chair.request({{"type", "start_session"}})["type"], "ack");
-  const json created = chair.request({{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
-  EXPECT_EQ(created["type"], "ack") << created.dump();
-  const std::string b = created["result"].value("ballot", "");
-  const json opened = chair.request({{"type", "open_ballot"}, {"ballot", b}});
-  EXPECT_EQ(opened["type"], "ack") << opened.dump();
-  return {b};
-}
-
 json sheet(const std::string& ballot, const std::string& key, const std::string& receipt) {
   return {{"type", "cast_sheet"},
           {"ballot", ballot},
@@ -124,7 +101,7 @@ TEST(IdempotentRetry, ReturnsTheOriginalAckAndNeverCountsTwice) {
   hall.start();
   auto chair = hall.join("chair");
   auto v = hall.join("v001");
-  const auto [ballot] = open_per_presenter_ballot(hall, *chair);
+  const std::string ballot = start_with_open_ballot(hall, *chair);
   const std::string receipt = random_receipt();
   const json first = v->request(sheet(ballot, "key-1", receipt));
   ASSERT_EQ(first["type"], "ack");
@@ -231,7 +208,7 @@ TEST(Restart, InTheMiddleOfABallotLosesNoAcknowledgedVote) {
     const std::string id = voter_id(i);
     voters.push_back(hall.join(id));
   }
-  const auto [ballot] = open_per_presenter_ballot(hall, *chair);
+  const std::string ballot = start_with_open_ballot(hall, *chair);
   std::vector<std::string> receipts, keys, ids;
   for (std::size_t i = 0; i < voters.size(); ++i) {
     receipts.push_back(random_receipt());

@@ -48,21 +48,9 @@ json mark(const std::string& ballot, int k) {
           {"idempotency_key", "wave-" + std::to_string(k)}};
 }
 
-// Check-in with quorum (the desk checks in v001…v100), the session started, a per-presenter ballot open and
-// seen open by every client in `wait`.
+// The hearing brought to a vote (start_with_open_ballot), the ballot seen open by every client in `wait`.
 std::string open_ballot(Hall& hall, Client& chair, const std::vector<std::shared_ptr<Client>>& wait) {
-  auto desk = hall.join("sec1");
-  EXPECT_EQ(chair.request({{"type", "open_check_in"}})["type"], "ack");
-  std::vector<std::string> ids;
-  for (int i = 1; i <= 100; ++i) {
-    ids.push_back(desk->next_id());
-    desk->send({{"type", "check_in"}, {"id", ids.back()}, {"participant", voter_id(i)}});
-  }
-  for (const auto& id : ids) EXPECT_EQ(desk->wait_answer(id)["type"], "ack");
-  EXPECT_EQ(chair.request({{"type", "start_session"}})["type"], "ack");
-  const json created = chair.request({{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
-  const std::string ballot = created["result"].value("ballot", "");
-  EXPECT_EQ(chair.request({{"type", "open_ballot"}, {"ballot", ballot}})["type"], "ack");
+  const std::string ballot = start_with_open_ballot(hall, chair);
   for (const auto& c : wait) {
     c->wait_view([&](const json& v) {
       const json* b = ballot_in(v, ballot);
