@@ -19,6 +19,7 @@ void register_commands(CLI::App& app) {
   register_recount(app);
   register_backup(app);
   register_serve(app);
+  register_user(app);
 }
 
 }  // namespace dais::app

@@ -15,5 +15,6 @@ void register_verify(CLI::App& app);
 void register_recount(CLI::App& app);
 void register_backup(CLI::App& app);
 void register_serve(CLI::App& app);
+void register_user(CLI::App& app);
 
 }  // namespace dais::app

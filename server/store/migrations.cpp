@@ -89,6 +89,18 @@ CREATE TABLE held_tallies (
   PRIMARY KEY (hearing, ballot)
 ) WITHOUT ROWID;
 )sql"},
+    {3, 2, R"sql(
+-- The secretariat's accounts for /organize. A build that knows only schema 2 ignores this table.
+CREATE TABLE accounts (
+  name            TEXT PRIMARY KEY,
+  role            TEXT NOT NULL CHECK (role IN ('organizer', 'observer')),
+  password_hash   TEXT NOT NULL,             -- Argon2id (libsodium's crypto_pwhash_str); never the password
+  created_ms      INTEGER NOT NULL,
+  last_sign_in_ms INTEGER,
+  failed_sign_ins INTEGER NOT NULL DEFAULT 0,  -- in a row, since the last success or lock
+  locked_until_ms INTEGER                    -- sign-in refused until then
+) WITHOUT ROWID;
+)sql"},
 };
 
 core::Error not_dais(const sql::Database& db, const std::string& why) {

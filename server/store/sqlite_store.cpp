@@ -271,6 +271,95 @@ class SqliteStore final : public Store {
 
   core::Result<bool> backup_to(const std::filesystem::path& target) override;
 
+  core::Result<bool> add_account(const Account& account) override {
+    return write("adding account " + account.name, [&]() -> core::Result<bool> {
+      if (account_exists(account.name)) {
+        return core::make_error(core::ErrorCode::conflict, "account " + account.name + " already exists");
+      }
+      writer_->query("INSERT INTO accounts(name, role, password_hash, created_ms) VALUES (?, ?, ?, ?)")
+          .with(account.name, account.role, account.password_hash, account.created_ms)
+          .run();
+      return true;
+    });
+  }
+
+  core::Result<bool> set_password(const std::string& name, const std::string& password_hash) override {
+    return write("changing the password of " + name, [&]() -> core::Result<bool> {
+      if (!account_exists(name)) return no_account(name);
+      writer_->query(std::string(kClearLock) + ", password_hash = ? WHERE name = ?")
+          .with(password_hash, name)
+          .run();
+      return true;
+    });
+  }
+
+  core::Result<bool> remove_account(const std::string& name) override {
+    return write("removing account " + name, [&]() -> core::Result<bool> {
+      if (!account_exists(name)) return no_account(name);
+      writer_->query("DELETE FROM accounts WHERE name = ?").with(name).run();
+      return true;
+    });
+  }
+
+  std::vector<Account> accounts() override {
+    std::lock_guard lock(read_mutex_);
+    std::vector<Account> out;
+    try {
+      auto q = reader_->query(std::string(kAccountColumns) + " ORDER BY name");
+      while (q.next()) out.push_back(account_row(q));
+    } catch (const sql::Error&) {
+      out.clear();  // an unreadable file lists no one, and lets no one in
+    }
+    return out;
+  }
+
+  std::optional<Account> find_account(const std::string& name) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q = reader_->query(std::string(kAccountColumns) + " WHERE name = ?");
+      q.with(name);
+      if (q.next()) return account_row(q);
+    } catch (const sql::Error&) {
+    }
+    return std::nullopt;
+  }
+
+  core::Result<bool> record_sign_in(const std::string& name, std::int64_t now_ms) override {
+    return write("recording a sign-in", [&]() -> core::Result<bool> {
+      writer_->query(std::string(kClearLock) + ", last_sign_in_ms = ? WHERE name = ?")
+          .with(now_ms, name)
+          .run();
+      return true;
+    });
+  }
+
+  core::Result<std::optional<std::int64_t>> record_failed_sign_in(const std::string& name,
+                                                                  std::int64_t now_ms,
+                                                                  std::int64_t max_failures,
+                                                                  std::int64_t lockout_ms) override {
+    std::optional<std::int64_t> locked_until;
+    auto done = write("recording a failed sign-in", [&]() -> core::Result<bool> {
+      std::int64_t failures = 0;
+      {
+        auto q = writer_->query("SELECT failed_sign_ins FROM accounts WHERE name = ?");
+        q.with(name);
+        if (!q.next()) return no_account(name);
+        failures = q.int64(0) + 1;
+      }
+      if (failures >= max_failures) {
+        locked_until = now_ms + lockout_ms;
+        writer_->query("UPDATE accounts SET failed_sign_ins = 0, locked_until_ms = ? WHERE name = ?")
+            .with(*locked_until, name)
+            .run();
+      } else {
+        writer_->query("UPDATE accounts SET failed_sign_ins = ? WHERE name = ?").with(failures, name).run();
+      }
+      return true;
+    });
+    if (!done) return done.error();
+    return locked_until;
+  }
+
  private:
   struct Pending {
     CommandRecord record;
@@ -286,6 +375,39 @@ class SqliteStore final : public Store {
   static core::Error unknown_participant(const HearingId& hearing, const core::ParticipantId& who) {
     return core::make_error(core::ErrorCode::not_found, "no participant " + who + " in hearing " + hearing);
   }
+  static constexpr std::string_view kAccountColumns =
+      "SELECT name, role, password_hash, created_ms, last_sign_in_ms, failed_sign_ins, locked_until_ms FROM "
+      "accounts";
+  static constexpr std::string_view kClearLock =
+      "UPDATE accounts SET failed_sign_ins = 0, locked_until_ms = NULL";
+  static Account account_row(const sql::Query& q) {
+    Account a{q.text(0), q.text(1), q.text(2), q.int64(3), std::nullopt, q.int64(5), std::nullopt};
+    if (!q.is_null(4)) a.last_sign_in_ms = q.int64(4);
+    if (!q.is_null(6)) a.locked_until_ms = q.int64(6);
+    return a;
+  }
+  static core::Error no_account(const std::string& name) {
+    return core::make_error(core::ErrorCode::not_found, "no account " + name);
+  }
+  bool account_exists(const std::string& name) {
+    auto q = writer_->query("SELECT 1 FROM accounts WHERE name = ?");
+    q.with(name);
+    return q.next();
+  }
+  // One change on the writer connection, in its own transaction.
+  core::Result<bool> write(const std::string& doing, const std::function<core::Result<bool>()>& change) {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      sql::Transaction tx(*writer_, sql::TransactionKind::immediate);
+      auto r = change();
+      if (r) tx.commit();
+      return r;
+    } catch (const sql::Error& e) {
+      return storage_error(e, doing);
+    }
+  }
+
   static bool hearing_exists(sql::Database& db, const HearingId& hearing) {
     auto q = db.query("SELECT 1 FROM hearings WHERE id = ?");
     q.with(hearing);

@@ -58,6 +58,18 @@ struct CommitInfo {
   std::string head_hash;          // hex SHA-256 of the last logged event
 };
 
+// An account of the secretariat for /organize (docs/operations.md, Organizer accounts). Organizers may change
+// things; observers only read. The password is kept only as its Argon2id hash (store/passwords.hpp).
+struct Account {
+  std::string name;
+  std::string role;  // "organizer" or "observer"
+  std::string password_hash;
+  std::int64_t created_ms = 0;
+  std::optional<std::int64_t> last_sign_in_ms;
+  std::int64_t failed_sign_ins = 0;  // in a row
+  std::optional<std::int64_t> locked_until_ms;
+};
+
 class Store {
  public:
   static core::Result<std::unique_ptr<Store>> open(const StoreOptions& options);
@@ -93,6 +105,22 @@ class Store {
   virtual core::Result<std::vector<core::Event>> read_log(const HearingId& hearing,
                                                           std::int64_t from = 0) = 0;
   virtual std::string head_hash(const HearingId& hearing) = 0;
+  // Organizer accounts. add_account refuses a name already taken (conflict); the others an unknown name
+  // (not_found). set_password also lifts a lock and forgets failed sign-ins. A store without accounts keeps
+  // these defaults: nobody can be added, nobody signs in.
+  virtual core::Result<bool> add_account(const Account& account);
+  virtual core::Result<bool> set_password(const std::string& name, const std::string& password_hash);
+  virtual core::Result<bool> remove_account(const std::string& name);
+  virtual std::vector<Account> accounts() { return {}; }  // by name
+  virtual std::optional<Account> find_account(const std::string&) { return std::nullopt; }
+  // A successful sign-in: remembered, and the failures in a row forgotten.
+  virtual core::Result<bool> record_sign_in(const std::string& name, std::int64_t now_ms);
+  // A failed one: counted; at `max_failures` in a row the account is locked until now + lockout_ms and the
+  // count starts again. Returns the end of the lock when this failure set one.
+  virtual core::Result<std::optional<std::int64_t>> record_failed_sign_in(const std::string& name,
+                                                                          std::int64_t now_ms,
+                                                                          std::int64_t max_failures,
+                                                                          std::int64_t lockout_ms);
   // SQLite online backup to another file; consistent while the hearing goes on.
   virtual core::Result<bool> backup_to(const std::filesystem::path& target) = 0;
 };

@@ -37,14 +37,32 @@ TEST(Migrations, ASchemaOneFileGainsChangeTagsAndHeldCounts) {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
     db.exec("DROP TABLE held_tallies");
     db.exec("ALTER TABLE ballot_box DROP COLUMN change_tag");
+    db.exec("DROP TABLE accounts");
   }
   set_meta(dir / "h.db", 1, 1);
   open_store(dir / "h.db");
-  EXPECT_EQ(meta(dir / "h.db", "version"), 2);
+  EXPECT_EQ(meta(dir / "h.db", "version"), 3);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   EXPECT_TRUE(db.query("SELECT change_tag FROM ballot_box").next() == false);  // the column exists
   EXPECT_TRUE(db.query("SELECT event FROM held_tallies").next() == false);     // and so does the table
+}
+
+// Schema 3 only adds the organizer accounts: a file of schema 2 gains the table and stays readable by a build
+// of schema 2 (compatible version 2).
+TEST(Migrations, ASchemaTwoFileGainsAccounts) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE accounts");
+  }
+  set_meta(dir / "h.db", 2, 2);
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), 3);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_FALSE(db.query("SELECT password_hash FROM accounts").next());
 }
 
 TEST(Migrations, ReopeningChangesNothing) {
