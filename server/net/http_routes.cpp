@@ -151,6 +151,16 @@ void serve_export(SharedState& state, const HttpRequest& req, const Reply& reply
   });
 }
 
+// /organize/api/…: the desk decides; every answer gets the security headers here, and is never cached.
+void serve_organize(SharedState& state, const HttpRequest& req, const Reply& reply, const std::string& peer,
+                    const Respond& respond) {
+  state.organize().answer(state, req, peer, [reply, respond](OrganizeAnswer a) {
+    Response res = reply.text(a.status, std::move(a.body), "application/json");
+    for (auto& [name, value] : a.headers) res.insert(name, value);
+    respond(std::move(res));
+  });
+}
+
 }  // namespace
 
 std::optional<std::string> safe_path(std::string_view target) {
@@ -159,9 +169,10 @@ std::optional<std::string> safe_path(std::string_view target) {
   return std::move(*path);
 }
 
-void route_http(SharedState& state, HttpRequest&& req, Respond respond) {
+void route_http(SharedState& state, HttpRequest&& req, Respond respond, const std::string& peer) {
   state.metrics().http_requests++;
   const Reply reply(req, state.tls() != nullptr ? Transport::tls : Transport::plain);
+  if (req.target().starts_with("/organize/api/")) return serve_organize(state, req, reply, peer, respond);
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     Response res = reply.text(http::status::method_not_allowed, "only GET and HEAD\n");
     res.set(http::field::allow, "GET, HEAD");
@@ -182,6 +193,9 @@ void route_http(SharedState& state, HttpRequest&& req, Respond respond) {
       *path == "api/minutes.html") {
     return serve_export(state, req, reply, std::string_view(*path).substr(4), respond);
   }
+  // The secretariat's page: its own entry of the client (client-web/organize.html).
+  if (*path == "organize" || *path == "organize/")
+    return serve_file(state, req, reply, "organize.html", respond);
   // A join link opens the client, which reads the token from the URL; the server does not look at it here.
   if (path->rfind("j/", 0) == 0 || path->empty() || path->back() == '/') {
     return serve_file(state, req, reply, "index.html", respond);

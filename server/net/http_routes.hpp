@@ -18,7 +18,8 @@ using Respond = std::function<void(boost::beast::http::message_generator)>;
 
 // Answers one request; `respond` may be called later, from another thread (exports run on the hearing's
 // strand). Every answer carries the security headers (docs/protocol.md, HTTP endpoints).
-void route_http(SharedState& state, HttpRequest&& req, Respond respond);
+// `peer` is the client's address (the organizer sign-in limits count per address).
+void route_http(SharedState& state, HttpRequest&& req, Respond respond, const std::string& peer = {});
 
 // web_path with the default http_max_path_bytes, or nothing when it is refused. Exposed for tests.
 std::optional<std::string> safe_path(std::string_view target);

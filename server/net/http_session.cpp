@@ -103,14 +103,19 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
       return;
     }
   }
-  route_http(*state_, std::move(req), [self = this->shared_from_this()](http::message_generator msg) {
-    // Exports answer from the hearing's strand: come back to this connection's strand to write.
-    asio::dispatch(self->stream_.get_executor(), [self, m = std::move(msg)]() mutable {
-      const bool keep_alive = m.keep_alive();
-      beast::async_write(self->stream_, std::move(m),
-                         beast::bind_front_handler(&http_session::on_write, self, keep_alive));
-    });
-  });
+  beast::error_code peer_ec;
+  const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec);
+  route_http(
+      *state_, std::move(req),
+      [self = this->shared_from_this()](http::message_generator msg) {
+        // Exports answer from the hearing's strand: come back to this connection's strand to write.
+        asio::dispatch(self->stream_.get_executor(), [self, m = std::move(msg)]() mutable {
+          const bool keep_alive = m.keep_alive();
+          beast::async_write(self->stream_, std::move(m),
+                             beast::bind_front_handler(&http_session::on_write, self, keep_alive));
+        });
+      },
+      peer_ec ? std::string() : peer.address().to_string());
 }
 
 template <class Stream>

@@ -145,6 +145,11 @@ const std::vector<Setting>& settings() {
       DAIS_INT_LIMIT(max_http_connections, 1, kBig),
       DAIS_INT_LIMIT(accept_backoff_ms, 1, 60000),
       DAIS_INT_LIMIT(log_interval_ms, 0, kBig),
+      DAIS_INT_LIMIT(organize_idle_timeout_ms, 1000, kBig),
+      DAIS_INT_LIMIT(organize_session_lifetime_ms, 1000, kBig),
+      DAIS_INT_LIMIT(login_max_failures, 1, 1000),
+      DAIS_INT_LIMIT(login_lockout_ms, 0, kBig),
+      DAIS_INT_LIMIT(login_max_failures_per_address, 1, 1000000),
 #undef DAIS_INT_LIMIT
 #undef DAIS_NUM_LIMIT
   };

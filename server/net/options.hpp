@@ -43,6 +43,14 @@ struct Limits {
   std::int64_t max_http_connections = 4096;
   std::int64_t accept_backoff_ms = 100;  // out of descriptors: the wait before the next accept
   std::int64_t log_interval_ms = 10000;  // a repeating log line is written once per interval, others counted
+  // Organizer sessions (/organize): ended after this long without a request, and this long after sign-in.
+  std::int64_t organize_idle_timeout_ms = 30 * 60 * 1000;
+  std::int64_t organize_session_lifetime_ms = 12 * 60 * 60 * 1000;
+  // Failed sign-ins in a row that lock an account (also a name with no account) for login_lockout_ms, and
+  // failures from one client address that refuse it for as long.
+  std::int64_t login_max_failures = 5;
+  std::int64_t login_lockout_ms = 15 * 60 * 1000;
+  std::int64_t login_max_failures_per_address = 20;
 };
 
 struct ServerOptions {

@@ -2,6 +2,7 @@
 // What every session of one server shares: the store, the clock, the settings, the compiled message schemas,
 // the live hearings, the registry of open WebSockets, and the metrics.
 #include <condition_variable>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include "net/live_hearing.hpp"
 #include "net/metrics.hpp"
 #include "net/options.hpp"
+#include "net/organize.hpp"
 #include "net/protocol.hpp"
 #include "store/store.hpp"
 
@@ -33,6 +35,7 @@ class SharedState {
   const Limits& limits() const { return options_.limits; }
   const MessageSchemas& schemas() const { return *schemas_; }
   Metrics& metrics() { return metrics_; }
+  OrganizeDesk& organize() { return organize_; }
   HearingContext hearing_context() {
     return HearingContext{store_, store_reads_, clock_, metrics_, options_.limits, options_.public_url};
   }
@@ -66,6 +69,7 @@ class SharedState {
   ServerOptions options_;
   std::shared_ptr<const MessageSchemas> schemas_;
   Metrics metrics_;
+  OrganizeDesk organize_{std::cerr};
   std::map<store::HearingId, std::shared_ptr<LiveHearing>> hearings_;  // filled before the threads start
 
   mutable std::mutex registry_mutex_;

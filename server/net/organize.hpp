@@ -1,0 +1,76 @@
+#pragma once
+// The secretariat's door, /organize/api/…: sign-in with an organizer account (store::Account), a session in
+// an HttpOnly cookie, a CSRF token for every change, lockout and rate limits on sign-in, and the list of
+// hearings. See docs/protocol.md (Organizer API) and docs/security.md.
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/beast/http.hpp>
+
+#include "net/repeated_log.hpp"
+
+namespace dais::net {
+
+class SharedState;
+using OrganizeRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+// What the desk answers; the router adds the security headers every answer carries.
+struct OrganizeAnswer {
+  boost::beast::http::status status = boost::beast::http::status::ok;
+  std::string body;  // JSON
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Only the hash of the session id is kept; the id itself lives in the browser's cookie.
+struct OrganizerSession {
+  std::string account;
+  std::string csrf;  // sent back in X-CSRF-Token on every change
+  std::int64_t created_ms = 0;
+  std::int64_t last_seen_ms = 0;
+};
+
+class OrganizeDesk {
+ public:
+  explicit OrganizeDesk(std::ostream& log) : log_(log) {}
+
+  // Answers one request under /organize/api/ (now from the caller's thread, or later from a hearing's strand
+  // for the list). `peer` is the client's address, for the per-address limit.
+  void answer(SharedState& state, const OrganizeRequest& req, const std::string& peer,
+              std::function<void(OrganizeAnswer)> done);
+
+ private:
+  struct Strikes {
+    std::int64_t failures = 0;
+    std::int64_t blocked_until_ms = 0;
+  };
+  struct Signed {
+    std::string session_hash;
+    OrganizerSession session;
+    std::string role;
+  };
+
+  OrganizeAnswer login(SharedState& state, const OrganizeRequest& req, const std::string& peer);
+  OrganizeAnswer logout(SharedState& state, const Signed& who);
+  OrganizeAnswer me(const Signed& who);
+  void hearings(SharedState& state, std::function<void(OrganizeAnswer)> done);
+  // The session the request's cookie names, still alive, of an account that still exists.
+  std::optional<Signed> signed_in(SharedState& state, const OrganizeRequest& req);
+  // Counts a failure of `key` in `table`; true when it just reached `max` (then blocked for lockout_ms).
+  static bool strike(std::unordered_map<std::string, Strikes>& table, const std::string& key,
+                     std::int64_t max, std::int64_t now, std::int64_t lockout_ms);
+
+  std::mutex mutex_;
+  std::unordered_map<std::string, OrganizerSession> sessions_;  // by SHA-256 of the session id
+  std::unordered_map<std::string, Strikes> by_address_;
+  std::unordered_map<std::string, Strikes> unknown_names_;  // names with no account lock like real ones
+  LogSink log_;
+};
+
+}  // namespace dais::net
