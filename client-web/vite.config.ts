@@ -11,6 +11,10 @@ export default defineConfig({
     // Which chunks each entry and role view loads (read by the accessibility test and the load benchmark).
     manifest: true,
     chunkSizeWarningLimit: 600,
+    // Two pages: the hearing client (index.html, also every /j/<token>) and the secretariat's /organize.
+    rollupOptions: {
+      input: { main: 'index.html', organize: 'organize.html' },
+    },
   },
   test: {
     environment: 'happy-dom',

@@ -19,7 +19,7 @@ if ! node scripts/gen-protocol-types.mjs --check; then
   echo "build-web: warning: run 'npm run gen' in client-web/ to regenerate the protocol types" >&2
 fi
 
-inputs=$( (find src public -type f 2>/dev/null; ls index.html package.json package-lock.json tsconfig.json vite.config.ts scripts/compress-dist.mjs) | LC_ALL=C sort)
+inputs=$( (find src public -type f 2>/dev/null; ls index.html organize.html package.json package-lock.json tsconfig.json vite.config.ts scripts/compress-dist.mjs) | LC_ALL=C sort)
 # shellcheck disable=SC2086
 build_hash=$(hash_of $inputs)
 if [[ -f dist/index.html && -f node_modules/.dais-build-hash && "$(cat node_modules/.dais-build-hash)" == "$build_hash" ]]; then

@@ -14,9 +14,10 @@ import { tests as chairSafetyTests } from './chair-safety.test.mjs';
 import { tests as countsCheckinTests } from './counts-checkin.test.mjs';
 import { tests as agendaKindsTests } from './agenda-kinds.test.mjs';
 import { tests as workbookTests } from './workbook.test.mjs';
+import { tests as organizeTests } from './organize.test.mjs';
 
 const only = process.argv[2];
-const all = [...joinTests, ...hearingTests, ...languageTests, ...deviceTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests, ...workbookTests].filter((t) => !only || t.name.includes(only));
+const all = [...joinTests, ...hearingTests, ...languageTests, ...deviceTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests, ...workbookTests, ...organizeTests].filter((t) => !only || t.name.includes(only));
 const results = [];
 for (const t of all) {
   const started = Date.now();
