@@ -31,10 +31,12 @@ std::int64_t logged_events(const CommandRecord& record) {
 
 }  // namespace
 
-std::vector<core::Result<CommitInfo>> LogWriter::commit(std::span<const CommandRecord* const> batch) {
+template <class Db>
+std::vector<core::Result<CommitInfo>> BasicLogWriter<Db>::commit(
+    std::span<const CommandRecord* const> batch) {
   std::vector<core::Result<CommitInfo>> results(batch.size(), storage_error("not written"));
   try {
-    sql::Transaction tx(db_, sql::TransactionKind::immediate);
+    typename DbTypes<Db>::Transaction tx(db_, DbTypes<Db>::TransactionKind::immediate);
     std::set<HearingId> failed;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const CommandRecord& record = *batch[i];
@@ -48,10 +50,10 @@ std::vector<core::Result<CommitInfo>> LogWriter::commit(std::span<const CommandR
       failed.insert(record.hearing);
       shadows_.erase(record.hearing);
       // Some failures (disk full, I/O) make SQLite roll back the whole transaction, earlier records included.
-      if (!db_.in_transaction()) throw sql::Error(SQLITE_ABORT, results[i].error().message);
+      if (!db_.in_transaction()) throw DbTypes<Db>::lost(results[i].error().message);
     }
     tx.commit();
-  } catch (const sql::Error& e) {
+  } catch (const typename DbTypes<Db>::Error& e) {
     for (auto& r : results) r = storage_error(e, "committing");
     for (const CommandRecord* record : batch) shadows_.erase(record->hearing);
     return results;
@@ -62,9 +64,10 @@ std::vector<core::Result<CommitInfo>> LogWriter::commit(std::span<const CommandR
 
 // One record in its own savepoint: its secret sheets into the box, everything else chained onto the log,
 // then the idempotency record, the writer's state copy and, when due, a snapshot.
-core::Result<CommitInfo> LogWriter::write_record(const CommandRecord& record) {
+template <class Db>
+core::Result<CommitInfo> BasicLogWriter<Db>::write_record(const CommandRecord& record) {
   try {
-    sql::Savepoint savepoint(db_);
+    typename DbTypes<Db>::Savepoint savepoint(db_);
     Head head;
     {
       // Read inside the write transaction: the file's head, whatever any other writer did before.
@@ -100,14 +103,15 @@ core::Result<CommitInfo> LogWriter::write_record(const CommandRecord& record) {
     if (!shadowed) return shadowed.error();
     savepoint.release();
     return CommitInfo{head.position, head.hash};
-  } catch (const sql::Error& e) {
+  } catch (const typename DbTypes<Db>::Error& e) {
     return storage_error(e, "storing a command of hearing " + record.hearing);
   } catch (const std::exception& e) {
     return storage_error("storing a command of hearing " + record.hearing + " failed: " + e.what());
   }
 }
 
-void LogWriter::put_in_box(const HearingId& hearing, const core::SheetStored& sheet) {
+template <class Db>
+void BasicLogWriter<Db>::put_in_box(const HearingId& hearing, const core::SheetStored& sheet) {
   // A changed sheet replaces its row in place: the box holds one row per receipt, never a history.
   db_.query(
          "INSERT INTO ballot_box(hearing, ballot, receipt_hash, tally_group, marks, change_tag) "
@@ -119,7 +123,8 @@ void LogWriter::put_in_box(const HearingId& hearing, const core::SheetStored& sh
 }
 
 // One row per open ballot: each step of k sheets replaces the count held back from the one before.
-void LogWriter::hold_tally(const HearingId& hearing, const core::Event& held) {
+template <class Db>
+void BasicLogWriter<Db>::hold_tally(const HearingId& hearing, const core::Event& held) {
   db_.query(
          "INSERT INTO held_tallies(hearing, ballot, event) VALUES (?, ?, ?) "
          "ON CONFLICT(hearing, ballot) DO UPDATE SET event = excluded.event")
@@ -127,7 +132,8 @@ void LogWriter::hold_tally(const HearingId& hearing, const core::Event& held) {
       .run();
 }
 
-void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, Head& head) {
+template <class Db>
+void BasicLogWriter<Db>::append_to_log(const HearingId& hearing, const core::Event& e, Head& head) {
   const std::string body = core::to_json(e).dump();
   std::optional<std::string> digest;
   if (const auto* closed = std::get_if<core::BallotClosed>(&e.body)) {
@@ -150,8 +156,9 @@ void LogWriter::append_to_log(const HearingId& hearing, const core::Event& e, He
 // goes. secure_delete zeroes the old cells, and the WAL, which still holds the cast-order history, is
 // checkpointed and truncated after the commit. A voided box keeps its receipts only (core's apply does the
 // same to the engine's box). Returns the rows, for the digest that seals a closed box.
-std::vector<BoxRow> LogWriter::retire_box(const HearingId& hearing, const core::BallotId& ballot,
-                                          Retire how) {
+template <class Db>
+std::vector<BoxRow> BasicLogWriter<Db>::retire_box(const HearingId& hearing, const core::BallotId& ballot,
+                                                   Retire how) {
   db_.query("DELETE FROM held_tallies WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
   std::vector<BoxRow> rows = box_rows(db_, hearing, ballot);
   db_.query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
@@ -167,13 +174,15 @@ std::vector<BoxRow> LogWriter::retire_box(const HearingId& hearing, const core::
   return rows;
 }
 
-void LogWriter::revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) {
+template <class Db>
+void BasicLogWriter<Db>::revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) {
   db_.query("UPDATE tokens SET revoked = 1 WHERE hearing = ? AND participant = ?").with(hearing, who).run();
 }
 
 // Keeps the writer's copy of the state in step with the file and writes a snapshot every snapshot_every
 // events and at adjournment. Runs inside the record's savepoint, after its rows are written.
-core::Result<bool> LogWriter::advance_shadow(const CommandRecord& record, const Head& head) {
+template <class Db>
+core::Result<bool> BasicLogWriter<Db>::advance_shadow(const CommandRecord& record, const Head& head) {
   const std::int64_t before = head.position - logged_events(record);
   auto it = shadows_.find(record.hearing);
   if (it != shadows_.end() && it->second.state.event_count != before) {
@@ -202,7 +211,8 @@ core::Result<bool> LogWriter::advance_shadow(const CommandRecord& record, const 
   return true;
 }
 
-void LogWriter::checkpoint() {
+template <>
+void BasicLogWriter<sql::Database>::checkpoint() {
   int log_frames = 0;
   int checkpointed = 0;
   // Never wait for readers here (a backup may be reading for a while): the hearing's commands would wait too.
@@ -214,5 +224,19 @@ void LogWriter::checkpoint() {
   db_.set_busy_timeout(options_.busy_timeout);
   checkpoint_due_ = rc != SQLITE_OK;
 }
+
+// PostgreSQL's WAL belongs to the server, which recycles it on its own schedule (docs/storage.md says what it
+// still holds).
+template <>
+void BasicLogWriter<pg::Connection>::checkpoint() {
+  checkpoint_due_ = false;
+}
+
+DbTypes<sql::Database>::Error DbTypes<sql::Database>::lost(const std::string& why) {
+  return Error(SQLITE_ABORT, why);
+}
+
+template class BasicLogWriter<sql::Database>;
+template class BasicLogWriter<pg::Connection>;
 
 }  // namespace dais::store

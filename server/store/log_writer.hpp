@@ -3,21 +3,23 @@
 // back to its savepoint, and every later record of the same hearing in the batch is refused too (it was
 // decided on top of the failed one); records of other hearings go on. If the transaction as a whole is lost
 // (COMMIT fails, or SQLite rolls everything back after disk full or an I/O error), every record of the batch
-// fails. Nothing is reported committed that was not stored. Used by the store's writer thread only.
+// fails. Nothing is reported committed that was not stored. Used by the store's writer thread only. Written
+// once for SQLite and PostgreSQL (store/db.hpp).
 #include <map>
 #include <memory>
 #include <span>
 #include <vector>
 
 #include "store/chain.hpp"
-#include "store/sqlite.hpp"
+#include "store/db.hpp"
 #include "store/store.hpp"
 
 namespace dais::store {
 
-class LogWriter {
+template <class Db>
+class BasicLogWriter {
  public:
-  LogWriter(sql::Database& db, const StoreOptions& options) : db_(db), options_(options) {}
+  BasicLogWriter(Db& db, const StoreOptions& options) : db_(db), options_(options) {}
 
   // One outcome per record, in order.
   std::vector<core::Result<CommitInfo>> commit(std::span<const CommandRecord* const> batch);
@@ -45,10 +47,13 @@ class LogWriter {
   core::Result<bool> advance_shadow(const CommandRecord& record, const Head& head);
   void checkpoint();
 
-  sql::Database& db_;
+  Db& db_;
   const StoreOptions& options_;
   std::map<HearingId, Shadow> shadows_;
   bool checkpoint_due_ = false;
 };
+
+using LogWriter = BasicLogWriter<sql::Database>;
+using PgLogWriter = BasicLogWriter<pg::Connection>;
 
 }  // namespace dais::store

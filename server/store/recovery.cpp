@@ -20,7 +20,8 @@ core::Error damaged(const std::string& hearing, const std::string& what) {
 
 // A snapshot is a cache of the log: a damaged or unreadable one is ignored and the log replayed from the
 // start.
-std::optional<RecoveredHearing> read_snapshot(sql::Database& db, const std::string& hearing) {
+template <class Db>
+std::optional<RecoveredHearing> read_snapshot(Db& db, const std::string& hearing) {
   auto q = db.query("SELECT position, state FROM snapshots WHERE hearing = ?");
   q.with(hearing);
   if (!q.next()) return std::nullopt;
@@ -31,7 +32,8 @@ std::optional<RecoveredHearing> read_snapshot(sql::Database& db, const std::stri
   return RecoveredHearing{std::move(state).value(), q.int64(0)};
 }
 
-core::Result<bool> replay_log(sql::Database& db, const std::string& hearing, core::HearingState& state,
+template <class Db>
+core::Result<bool> replay_log(Db& db, const std::string& hearing, core::HearingState& state,
                               std::int64_t from) {
   auto q = db.query("SELECT position, body FROM events WHERE hearing = ? AND position > ? ORDER BY position");
   q.with(hearing, from);
@@ -56,7 +58,8 @@ core::Result<bool> replay_log(sql::Database& db, const std::string& hearing, cor
 
 // The exact tally of an anonymous ballot is the sum of its box, so it is rebuilt from the box rows, whatever
 // the snapshot held (snapshots never hold boxes, and hold no tallies of open anonymous ballots).
-core::Result<bool> refill_boxes(sql::Database& db, const std::string& hearing, core::HearingState& state) {
+template <class Db>
+core::Result<bool> refill_boxes(Db& db, const std::string& hearing, core::HearingState& state) {
   std::map<std::string, std::vector<BoxRow>> boxes;
   {
     auto q = db.query(
@@ -82,8 +85,8 @@ core::Result<bool> refill_boxes(sql::Database& db, const std::string& hearing, c
 }
 
 // The counts open anonymous ballots hold back until their next step (decide_ballots.cpp: step_live_count).
-core::Result<bool> refill_held_tallies(sql::Database& db, const std::string& hearing,
-                                       core::HearingState& state) {
+template <class Db>
+core::Result<bool> refill_held_tallies(Db& db, const std::string& hearing, core::HearingState& state) {
   auto q = db.query("SELECT ballot, event FROM held_tallies WHERE hearing = ? ORDER BY ballot");
   q.with(hearing);
   while (q.next()) {
@@ -98,7 +101,8 @@ core::Result<bool> refill_held_tallies(sql::Database& db, const std::string& hea
 
 }  // namespace
 
-core::Result<core::HearingDefinition> stored_definition(sql::Database& db, const std::string& hearing) {
+template <class Db>
+core::Result<core::HearingDefinition> stored_definition(Db& db, const std::string& hearing) {
   auto q = db.query("SELECT definition FROM hearings WHERE id = ?");
   q.with(hearing);
   if (!q.next())
@@ -123,7 +127,8 @@ core::Result<core::Event> box_row_event(const std::string& ballot, const BoxRow&
   return core::Event{0, std::move(sheet)};
 }
 
-core::Result<RecoveredHearing> recover_hearing(sql::Database& db, const std::string& hearing) {
+template <class Db>
+core::Result<RecoveredHearing> recover_hearing(Db& db, const std::string& hearing) {
   std::int64_t head_position = 0;
   {
     auto q = db.query("SELECT position FROM heads WHERE hearing = ?");
@@ -151,7 +156,8 @@ core::Result<RecoveredHearing> recover_hearing(sql::Database& db, const std::str
   return std::move(*recovered);
 }
 
-std::vector<BoxRow> box_rows(sql::Database& db, const std::string& hearing, const core::BallotId& ballot) {
+template <class Db>
+std::vector<BoxRow> box_rows(Db& db, const std::string& hearing, const core::BallotId& ballot) {
   std::vector<BoxRow> rows;
   auto q = db.query(
       "SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE hearing = ? AND ballot = ? ORDER BY "
@@ -160,5 +166,13 @@ std::vector<BoxRow> box_rows(sql::Database& db, const std::string& hearing, cons
   while (q.next()) rows.push_back(BoxRow{q.text(0), q.text(1), q.text(2)});
   return rows;
 }
+
+// The two databases the store runs on.
+template core::Result<RecoveredHearing> recover_hearing(sql::Database&, const std::string&);
+template core::Result<RecoveredHearing> recover_hearing(pg::Connection&, const std::string&);
+template core::Result<core::HearingDefinition> stored_definition(sql::Database&, const std::string&);
+template core::Result<core::HearingDefinition> stored_definition(pg::Connection&, const std::string&);
+template std::vector<BoxRow> box_rows(sql::Database&, const std::string&, const core::BallotId&);
+template std::vector<BoxRow> box_rows(pg::Connection&, const std::string&, const core::BallotId&);
 
 }  // namespace dais::store

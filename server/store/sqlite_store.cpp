@@ -16,6 +16,7 @@
 #include "store/chain.hpp"
 #include "store/log_writer.hpp"
 #include "store/migrations.hpp"
+#include "store/pg_store.hpp"
 #include "store/recovery.hpp"
 #include "store/sqlite.hpp"
 #include "store/storage_error.hpp"
@@ -541,6 +542,7 @@ core::Result<bool> SqliteStore::backup_to(const std::filesystem::path& target) {
 }  // namespace
 
 core::Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
+  if (is_postgres_url(options.path.string())) return open_postgres(options);
   std::error_code ec;
   if (options.read_only && !std::filesystem::exists(options.path, ec)) {
     return storage_error("cannot open " + options.path.string() + ": no such file");

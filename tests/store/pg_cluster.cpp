@@ -74,6 +74,19 @@ class PgClusterEnvironment : public ::testing::Environment {
 [[maybe_unused]] ::testing::Environment* const kEnvironment =
     ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
+// Drops each test's databases when it ends.
+class DropDatabasesAfterEachTest : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestEnd(const ::testing::TestInfo& /*test*/) override {
+    if (shared_slot()) shared_slot()->drop_databases();
+  }
+};
+
+[[maybe_unused]] const bool kListening = [] {
+  ::testing::UnitTest::GetInstance()->listeners().Append(new DropDatabasesAfterEachTest);
+  return true;
+}();
+
 }  // namespace
 
 PgCluster& PgCluster::shared() {
@@ -182,7 +195,19 @@ std::string PgCluster::create_database() {
       0) {
     throw std::runtime_error("createdb " + name + " failed:\n" + log_tail());
   }
+  live_.push_back(name);
   return url(name);
+}
+
+void PgCluster::drop_databases() {
+  for (const std::string& name : live_) {
+    // --force: a store the test left open does not keep its database alive.
+    if (run(bin("dropdb") + " --force -h 127.0.0.1 -p " + std::to_string(port_) + " -U " + kSuperuser + " " +
+            name) != 0) {
+      ADD_FAILURE() << "dropdb " << name << " failed:\n" << log_tail();
+    }
+  }
+  live_.clear();
 }
 
 }  // namespace dais::store::testing

@@ -6,6 +6,7 @@
 // message naming tools/install-deps.sh: the PostgreSQL tests never skip silently.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace dais::store::testing {
 
@@ -20,8 +21,12 @@ class PgCluster {
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
 
-  // Creates a new, empty database and returns its URL, postgresql://dais@127.0.0.1:<port>/<name>.
+  // Creates a new, empty database and returns its URL, postgresql://dais@127.0.0.1:<port>/<name>. It is
+  // dropped when the test that created it ends.
   std::string create_database();
+  // Drops the databases created since the last call (the test listener calls this after every test): their
+  // pages then need not be written at the cluster's shutdown checkpoint, which keeps the stop quick.
+  void drop_databases();
   // The URL of the cluster's maintenance database `postgres`.
   std::string url(const std::string& database = "postgres") const;
   int port() const { return port_; }
@@ -42,6 +47,7 @@ class PgCluster {
   int port_ = 0;
   bool running_ = false;
   int databases_ = 0;
+  std::vector<std::string> live_;  // created and not yet dropped
 };
 
 }  // namespace dais::store::testing

@@ -1,19 +1,31 @@
-// The store on real files: import and tokens, commits and their positions, recovery to the exact state,
-// snapshots, idempotency, receipts, the log, flush and shutdown.
+// The store's contract, on a real SQLite file and on a real PostgreSQL database (backend_fixture.hpp): import
+// and tokens, commits and their positions, recovery to the exact state, snapshots, idempotency, receipts, the
+// log, flush and shutdown.
+#include "backend_fixture.hpp"
 #include "store/recovery.hpp"
-#include "store_fixture.hpp"
 
 namespace dais::store::testing {
 namespace {
 
 using core::Role;
 
-std::int64_t count(const std::filesystem::path& path, const std::string& sql) {
-  sql::Database db(path, sql::OpenMode::read_only);
-  auto q = db.query(sql);
-  q.next();
-  return q.int64(0);
-}
+class StoreContract : public BackendTest {
+ protected:
+  // What is stored, to show that nothing changed: the file's bytes, or the database's rows.
+  std::string stored_rows() {
+    if (!postgres()) return read_bytes(location());
+    return on_database([](auto& db) {
+      std::string all;
+      for (const char* table :
+           {"hearings", "heads", "tokens", "events", "ballot_box", "idempotency", "snapshots"}) {
+        auto q = db.query(std::string("SELECT CAST(t AS TEXT) FROM ") + table + " t ORDER BY 1");
+        while (q.next()) all += q.text(0) + "\n";
+      }
+      return all;
+    });
+  }
+};
+DAIS_ON_BOTH_BACKENDS(StoreContract);
 
 // Plays a hearing through a per-presenter anonymous ballot, a named ballot that a voter changes, and a
 // combined ballot that is changed and left open, with inquiries in between.
@@ -45,9 +57,8 @@ void play_hearing(StoredHearing& h) {
                               receipt_of(StoredHearing::secret("V4", combined))});
 }
 
-TEST(Store, ImportIssuesOneTokenPerParticipantAndKeepsOnlyTheirHashes) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, ImportIssuesOneTokenPerParticipantAndKeepsOnlyTheirHashes) {
+  auto store = open();
   StoredHearing h(*store);
   ASSERT_EQ(h.tokens.size(), h.engine.state.def.participants.size());
   for (const IssuedToken& t : h.tokens) {
@@ -59,27 +70,31 @@ TEST(Store, ImportIssuesOneTokenPerParticipantAndKeepsOnlyTheirHashes) {
   EXPECT_FALSE(store->find_token("not-a-token").has_value());
   EXPECT_EQ(store->hearings(), std::vector<HearingId>{h.id()});
   store.reset();
-  std::string bytes = read_bytes(dir / "h.db");
+  // Every stored text of the tokens table: hashes, never a token.
+  const std::string stored = on_database([](auto& db) {
+    std::string all;
+    auto q = db.query("SELECT token_hash, hearing, participant FROM tokens");
+    while (q.next()) all += q.text(0) + " " + q.text(1) + " " + q.text(2) + "\n";
+    return all;
+  });
   for (const IssuedToken& t : h.tokens) {
-    EXPECT_EQ(bytes.find(t.token), std::string::npos) << "a token is in the file";
-    EXPECT_NE(bytes.find(sha256_hex(t.token)), std::string::npos) << "a token's hash is missing";
+    EXPECT_EQ(stored.find(t.token), std::string::npos) << "a token is stored";
+    EXPECT_NE(stored.find(sha256_hex(t.token)), std::string::npos) << "a token's hash is missing";
   }
 }
 
-TEST(Store, ImportingAHearingTwiceIsAConflictAndChangesNothing) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, ImportingAHearingTwiceIsAConflictAndChangesNothing) {
+  auto store = open();
   StoredHearing h(*store);
   auto again = store->import_hearing(h.engine.state.def);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
-  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM tokens"),
+  EXPECT_EQ(count("SELECT count(*) FROM tokens"),
             static_cast<std::int64_t>(h.engine.state.def.participants.size()));
 }
 
-TEST(Store, RevokedTokensStopWorkingAndAReissuedOneWorks) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, RevokedTokensStopWorkingAndAReissuedOneWorks) {
+  auto store = open();
   StoredHearing h(*store);
   const IssuedToken old = h.tokens.at(5);
   ASSERT_TRUE(store->revoke_tokens(h.id(), old.participant).ok());
@@ -97,18 +112,16 @@ TEST(Store, RevokedTokensStopWorkingAndAReissuedOneWorks) {
             core::ErrorCode::not_found);
 }
 
-TEST(Store, ATokenRevokedEventRevokesInTheSameCommit) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, ATokenRevokedEventRevokesInTheSameCommit) {
+  auto store = open();
   StoredHearing h(*store);
   const IssuedToken v1 = h.tokens.at(10);
   h.run("chair", core::RevokeToken{v1.participant});
   EXPECT_FALSE(store->find_token(v1.token).has_value());
 }
 
-TEST(Store, CommitsReportTheLogPositionAndHeadHash) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, CommitsReportTheLogPositionAndHeadHash) {
+  auto store = open();
   StoredHearing h(*store);
   const std::string genesis = store->head_hash(h.id());
   EXPECT_EQ(genesis.size(), 64u);
@@ -123,12 +136,11 @@ TEST(Store, CommitsReportTheLogPositionAndHeadHash) {
   EXPECT_EQ(store->head_hash("no-such-hearing"), "");
 }
 
-TEST(Store, ReopenedHearingsLoadToExactlyTheStateTheEngineHad) {
-  TempDir dir;
+TEST_P(StoreContract, ReopenedHearingsLoadToExactlyTheStateTheEngineHad) {
   std::string expected;
   HearingId id;
   {
-    auto store = open_store(dir / "h.db");
+    auto store = open();
     StoredHearing h(*store);
     play_hearing(h);
     expected = canonical(h.engine.state);
@@ -138,16 +150,15 @@ TEST(Store, ReopenedHearingsLoadToExactlyTheStateTheEngineHad) {
     ASSERT_TRUE(live.ok()) << live.error().message;
     EXPECT_EQ(canonical(*live), expected);
   }
-  auto store = open_store(dir / "h.db");
+  auto store = open();
   auto loaded = store->load(id);
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(canonical(*loaded), expected);
   EXPECT_EQ(store->load("no-such-hearing").error().code, core::ErrorCode::not_found);
 }
 
-TEST(Store, AnonymousSheetsGoToTheBoxAndEverythingElseToTheLog) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, AnonymousSheetsGoToTheBoxAndEverythingElseToTheLog) {
+  auto store = open();
   StoredHearing h(*store);
   play_hearing(h);
   auto log = store->read_log(h.id());
@@ -165,15 +176,14 @@ TEST(Store, AnonymousSheetsGoToTheBoxAndEverythingElseToTheLog) {
   EXPECT_EQ(core::to_json(tail->back()).dump(), core::to_json(logged.back()).dump());
   EXPECT_EQ(store->read_log("nope").error().code, core::ErrorCode::not_found);
   // B1 (4 sheets) and B3 (2 receipts, one changed) are anonymous; B2 is named and logged.
-  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM ballot_box WHERE ballot = 'B1'"), 4);
-  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM ballot_box WHERE ballot = 'B2'"), 0);
-  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM ballot_box WHERE ballot = 'B3'"), 2);
-  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM events WHERE type = 'sheet_stored'"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM ballot_box WHERE ballot = 'B1'"), 4);
+  EXPECT_EQ(count("SELECT count(*) FROM ballot_box WHERE ballot = 'B2'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM ballot_box WHERE ballot = 'B3'"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE type = 'sheet_stored'"), 3);
 }
 
-TEST(Store, ReceiptsAreFoundInTheBoxAndInTheNamedSheets) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, ReceiptsAreFoundInTheBoxAndInTheNamedSheets) {
+  auto store = open();
   StoredHearing h(*store);
   play_hearing(h);
   EXPECT_TRUE(*store->receipt_in_box(h.id(), "B1", receipt_of(StoredHearing::secret("V2", "B1"))));
@@ -184,9 +194,8 @@ TEST(Store, ReceiptsAreFoundInTheBoxAndInTheNamedSheets) {
   EXPECT_EQ(store->receipt_in_box("nope", "B1", "x").error().code, core::ErrorCode::not_found);
 }
 
-TEST(Store, IdempotencyRecordsReturnTheAckAndNeverTheReceipt) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, IdempotencyRecordsReturnTheAckAndNeverTheReceipt) {
+  auto store = open();
   StoredHearing h(*store);
   h.start();
   const core::BallotId b = h.open_ballot("each");
@@ -196,35 +205,35 @@ TEST(Store, IdempotencyRecordsReturnTheAckAndNeverTheReceipt) {
   EXPECT_EQ(store->find_idempotent_ack(h.id(), "V1", "k-18"), std::nullopt);
   EXPECT_EQ(store->find_idempotent_ack(h.id(), "V2", "k-17"), std::nullopt);
   // The same key again is refused as a whole: nothing of the second record is stored.
-  const std::int64_t before = count(dir / "h.db", "SELECT count(*) FROM events");
+  const std::int64_t before = count("SELECT count(*) FROM events");
   auto events =
       h.engine.ok("V2", core::CastSheet{b, marks_for({"S1"}, {"duty"}, "good"), receipt_of("r-v2")});
   auto r = commit(*store, CommandRecord{h.id(), events, Idempotency{"V1", "k-17", "{}"}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, core::ErrorCode::storage_failed);
-  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM events"), before);
+  EXPECT_EQ(count("SELECT count(*) FROM events"), before);
   EXPECT_FALSE(*store->receipt_in_box(h.id(), b, receipt_of("r-v2")));
 }
 
-TEST(Store, SnapshotsAreTakenEveryNEventsAndAtAdjournmentAndKeptOnlyOnce) {
-  TempDir dir;
-  auto store = open_store(StoreOptions{.path = dir / "h.db", .snapshot_every = 7});
+TEST_P(StoreContract, SnapshotsAreTakenEveryNEventsAndAtAdjournmentAndKeptOnlyOnce) {
+  auto store = open(StoreOptions{.path = location(), .snapshot_every = 7});
   StoredHearing h(*store);
   play_hearing(h);
-  EXPECT_EQ(count(dir / "h.db", "SELECT count(*) FROM snapshots"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM snapshots"), 1);
   const std::int64_t head = h.engine.state.event_count;
-  const std::int64_t at = count(dir / "h.db", "SELECT position FROM snapshots");
+  const std::int64_t at = count("SELECT position FROM snapshots");
   EXPECT_GT(at, head - 7 - 3);  // a record holds at most a few events
   EXPECT_LE(at, head);
   h.cast("V6", "B3", "basic");  // the k-th sheet: an anonymous ballot is counted from k sheets on
   h.run("chair", core::CloseBallot{"B3"});
   h.run("chair", core::Adjourn{});
-  EXPECT_EQ(count(dir / "h.db", "SELECT position FROM snapshots"), h.engine.state.event_count);
+  EXPECT_EQ(count("SELECT position FROM snapshots"), h.engine.state.event_count);
   // The snapshot never holds a box: no receipt hash is in it.
-  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
-  auto q = db.query("SELECT state FROM snapshots");
-  ASSERT_TRUE(q.next());
-  const std::string state = q.text(0);
+  const std::string state = on_database([](auto& db) {
+    auto q = db.query("SELECT state FROM snapshots");
+    return q.next() ? q.text(0) : std::string();
+  });
+  ASSERT_FALSE(state.empty());
   EXPECT_EQ(state.find(receipt_of(StoredHearing::secret("V1", "B1"))), std::string::npos);
   EXPECT_EQ(state.find(receipt_of(StoredHearing::secret("V4", "B3"))), std::string::npos);
   auto loaded = store->load(h.id());
@@ -232,49 +241,41 @@ TEST(Store, SnapshotsAreTakenEveryNEventsAndAtAdjournmentAndKeptOnlyOnce) {
   EXPECT_EQ(canonical(*loaded), canonical(h.engine.state));
 }
 
-TEST(Store, RecoveryUsesTheSnapshotAndTheLogTail) {
-  TempDir dir;
+TEST_P(StoreContract, RecoveryUsesTheSnapshotAndTheLogTail) {
   HearingId id;
   std::string expected;
   {
-    auto store = open_store(StoreOptions{.path = dir / "h.db", .snapshot_every = 5});
+    auto store = open(StoreOptions{.path = location(), .snapshot_every = 5});
     StoredHearing h(*store);
     play_hearing(h);
     id = h.id();
     expected = canonical(h.engine.state);
   }
-  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
-  sql::Transaction read(db, sql::TransactionKind::deferred);
-  auto recovered = recover_hearing(db, id);
+  auto recovered = on_database([&](auto& db) { return recover_hearing(db, id); });
   ASSERT_TRUE(recovered.ok()) << recovered.error().message;
   EXPECT_GT(recovered->snapshot_position, 0);
   EXPECT_EQ(canonical(recovered->state), expected);
 }
 
-TEST(Store, ADamagedSnapshotIsIgnoredAndTheLogReplayed) {
-  TempDir dir;
+TEST_P(StoreContract, ADamagedSnapshotIsIgnoredAndTheLogReplayed) {
   HearingId id;
   std::string expected;
   {
-    auto store = open_store(StoreOptions{.path = dir / "h.db", .snapshot_every = 5});
+    auto store = open(StoreOptions{.path = location(), .snapshot_every = 5});
     StoredHearing h(*store);
     play_hearing(h);
     id = h.id();
     expected = canonical(h.engine.state);
   }
-  {
-    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
-    db.exec("UPDATE snapshots SET state = '{\"broken\":true}'");
-  }
-  auto store = open_store(dir / "h.db");
+  exec("UPDATE snapshots SET state = '{\"broken\":true}'");
+  auto store = open();
   auto loaded = store->load(id);
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(canonical(*loaded), expected);
 }
 
-TEST(Store, FlushWaitsForEverySubmittedRecord) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, FlushWaitsForEverySubmittedRecord) {
+  auto store = open();
   StoredHearing h(*store);
   h.run("chair", core::OpenCheckIn{});
   std::atomic<int> committed{0};
@@ -287,16 +288,15 @@ TEST(Store, FlushWaitsForEverySubmittedRecord) {
   }
   store->flush();
   EXPECT_EQ(committed.load(), static_cast<int>(voters.size()));
-  EXPECT_EQ(count(dir / "h.db", "SELECT position FROM heads"), h.engine.state.event_count);
+  EXPECT_EQ(count("SELECT position FROM heads"), h.engine.state.event_count);
 }
 
-TEST(Store, ClosingTheStoreWritesEverythingQueuedFirst) {
-  TempDir dir;
+TEST_P(StoreContract, ClosingTheStoreWritesEverythingQueuedFirst) {
   std::atomic<int> committed{0};
   std::string expected;
   HearingId id;
   {
-    auto store = open_store(dir / "h.db");
+    auto store = open();
     StoredHearing h(*store);
     h.run("chair", core::OpenCheckIn{});
     for (const std::string& v : ids_with_role(h.engine.state.def, Role::voter)) {
@@ -309,21 +309,20 @@ TEST(Store, ClosingTheStoreWritesEverythingQueuedFirst) {
     id = h.id();
   }
   EXPECT_EQ(committed.load(), 9);
-  auto store = open_store(dir / "h.db");
+  auto store = open();
   EXPECT_EQ(canonical(*store->load(id)), expected);
 }
 
-TEST(Store, AReadOnlyStoreReadsButRefusesEveryWrite) {
-  TempDir dir;
+TEST_P(StoreContract, AReadOnlyStoreReadsButRefusesEveryWrite) {
   HearingId id;
   {
-    auto store = open_store(dir / "h.db");
+    auto store = open();
     StoredHearing h(*store);
     h.start();
     id = h.id();
   }
-  const std::string before = read_bytes(dir / "h.db");
-  auto store = open_store(StoreOptions{.path = dir / "h.db", .read_only = true});
+  const std::string before = stored_rows();
+  auto store = open(StoreOptions{.path = location(), .read_only = true});
   EXPECT_TRUE(store->load(id).ok());
   auto r = commit(*store, CommandRecord{id, {core::Event{1, core::SessionPaused{}}}, std::nullopt});
   ASSERT_FALSE(r.ok());
@@ -331,12 +330,11 @@ TEST(Store, AReadOnlyStoreReadsButRefusesEveryWrite) {
   EXPECT_FALSE(store->import_hearing(make_definition()).ok());
   EXPECT_FALSE(store->reissue_token(id, "V1").ok());
   store.reset();
-  EXPECT_EQ(read_bytes(dir / "h.db"), before);
+  EXPECT_EQ(stored_rows(), before);
 }
 
-TEST(Store, SeveralHearingsShareOneFileWithSeparateChains) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+TEST_P(StoreContract, SeveralHearingsShareOneFileWithSeparateChains) {
+  auto store = open();
   StoredHearing a(*store);
   core::HearingDefinition other = make_definition();
   other.id = "second-hearing";

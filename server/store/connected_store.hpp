@@ -1,0 +1,498 @@
+#pragma once
+// The Store on a SQL database, written once for SQLite (sql::Database) and PostgreSQL (pg::Connection): a
+// writer thread that commits queued records in batches (group commit) through the log writer, and a read
+// connection for everything else. What differs, opening and backing up, is the subclass's. See
+// docs/storage.md for the schema and the promises.
+#include <openssl/crypto.h>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "store/chain.hpp"
+#include "store/db.hpp"
+#include "store/log_writer.hpp"
+#include "store/recovery.hpp"
+#include "store/storage_error.hpp"
+#include "store/store.hpp"
+
+namespace dais::store {
+
+template <class Db>
+class ConnectedStore : public Store {
+ public:
+  ConnectedStore(StoreOptions options, std::unique_ptr<Db> writer, std::unique_ptr<Db> reader)
+      : options_(std::move(options)), writer_(std::move(writer)), reader_(std::move(reader)) {
+    if (writer_) {
+      log_writer_.emplace(*writer_, options_);
+      thread_ = std::thread([this] { run_writer(); });
+    }
+  }
+
+  ~ConnectedStore() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();  // the writer drains the queue first
+  }
+
+  core::Result<std::vector<IssuedToken>> import_hearing(const core::HearingDefinition& def) override {
+    if (!writer_) return read_only_error();
+    if (def.id.empty()) return core::make_error(core::ErrorCode::invalid, "the definition has no id", "/id");
+    const nlohmann::json doc = core::to_json(def);
+    // What cannot be read back could never be loaded again: the stored form must parse as it is.
+    if (auto again = core::parse_definition(doc); !again) return again.error();
+    const std::string definition = doc.dump();
+    const std::string genesis = genesis_hash(definition);
+    std::lock_guard lock(write_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+      {
+        auto q = writer_->query("SELECT 1 FROM hearings WHERE id = ?");
+        q.with(def.id);
+        if (q.next()) {
+          return core::make_error(core::ErrorCode::conflict,
+                                  "hearing " + def.id + " already exists in the file");
+        }
+      }
+      writer_->query("INSERT INTO hearings(id, definition, genesis_hash) VALUES (?, ?, ?)")
+          .with(def.id, definition, genesis)
+          .run();
+      writer_->query("INSERT INTO heads(hearing, position, hash) VALUES (?, 0, ?)")
+          .with(def.id, genesis)
+          .run();
+      std::vector<IssuedToken> issued;
+      for (const core::Participant& p : def.participants) issued.push_back(insert_token(def.id, p.id));
+      tx.commit();
+      return issued;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "importing hearing " + def.id);
+    }
+  }
+
+  std::vector<HearingId> hearings() override {
+    std::lock_guard lock(read_mutex_);
+    std::vector<HearingId> out;
+    try {
+      auto q = reader_->query("SELECT id FROM hearings ORDER BY id");
+      while (q.next()) out.push_back(q.text(0));
+    } catch (const typename DbTypes<Db>::Error&) {
+      out.clear();  // an unreadable file has no hearings to offer; load() reports why
+    }
+    return out;
+  }
+
+  core::Result<core::HearingState> load(const HearingId& hearing) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction read(*reader_, DbTypes<Db>::TransactionKind::deferred);
+      auto recovered = recover_hearing(*reader_, hearing);
+      if (!recovered) return recovered.error();
+      return std::move(recovered->state);
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "loading hearing " + hearing);
+    }
+  }
+
+  std::optional<TokenOwner> find_token(std::string_view token) override {
+    const std::string hash = sha256_hex(token);
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q = reader_->query(
+          "SELECT hearing, participant, token_hash FROM tokens WHERE token_hash = ? AND revoked = 0");
+      q.with(hash);
+      if (!q.next()) return std::nullopt;
+      // The index finds the row by hash; comparing in constant time anyway costs nothing and keeps the rule
+      // simple.
+      std::string_view stored = q.text_view(2);
+      if (stored.size() != hash.size() || CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) != 0) {
+        return std::nullopt;
+      }
+      return TokenOwner{q.text(0), q.text(1)};
+    } catch (const typename DbTypes<Db>::Error&) {
+      return std::nullopt;  // no one gets in through a file that cannot be read
+    }
+  }
+
+  core::Result<IssuedToken> reissue_token(const HearingId& hearing, const core::ParticipantId& who) override {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+      if (!revoke(hearing, who)) return unknown_participant(hearing, who);
+      IssuedToken issued = insert_token(hearing, who);
+      tx.commit();
+      return issued;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "issuing a token for " + who);
+    }
+  }
+
+  core::Result<bool> revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) override {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+      if (!revoke(hearing, who)) return unknown_participant(hearing, who);
+      tx.commit();
+      return true;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "revoking the tokens of " + who);
+    }
+  }
+
+  void submit(CommandRecord record, std::function<void(core::Result<CommitInfo>)> done) override {
+    if (!writer_) {
+      done(read_only_error());
+      return;
+    }
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (!stopping_) {
+        queue_.push_back(Pending{std::move(record), std::move(done)});
+        ++submitted_;
+        queue_cv_.notify_one();
+        return;
+      }
+    }
+    done(storage_error("the store is shutting down; nothing was stored"));
+  }
+
+  void flush() override {
+    std::unique_lock lock(queue_mutex_);
+    const std::uint64_t target = submitted_;
+    flushed_cv_.wait(lock, [&] { return completed_ >= target; });
+  }
+
+  std::optional<std::string> find_idempotent_ack(const HearingId& hearing,
+                                                 const core::ParticipantId& participant,
+                                                 const std::string& key) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q =
+          reader_->query("SELECT ack FROM idempotency WHERE hearing = ? AND participant = ? AND key = ?");
+      q.with(hearing, participant, key);
+      if (q.next()) return q.text(0);
+    } catch (const typename DbTypes<Db>::Error&) {
+      // Unreadable: treated as unknown; a repeated vote is then refused by the engine (already voted).
+    }
+    return std::nullopt;
+  }
+
+  core::Result<bool> receipt_in_box(const HearingId& hearing, const core::BallotId& ballot,
+                                    const core::ReceiptHash& receipt_hash) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction read(*reader_, DbTypes<Db>::TransactionKind::deferred);
+      if (!hearing_exists(*reader_, hearing)) return no_hearing(hearing);
+      {
+        auto q =
+            reader_->query("SELECT 1 FROM ballot_box WHERE hearing = ? AND ballot = ? AND receipt_hash = ?");
+        q.with(hearing, ballot, receipt_hash);
+        if (q.next()) return true;
+      }
+      // A named sheet is logged with its voter; its receipt is in the log.
+      auto q = reader_->query("SELECT body FROM events WHERE hearing = ? AND type = 'sheet_stored'");
+      q.with(hearing);
+      while (q.next()) {
+        auto event = core::event_from_json(nlohmann::json::parse(q.text_view(0), nullptr, false));
+        if (!event) continue;
+        const auto& sheet = std::get<core::SheetStored>(event->body);
+        if (sheet.ballot == ballot && sheet.receipt_hash == receipt_hash) return true;
+      }
+      return false;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "looking up a receipt");
+    }
+  }
+
+  core::Result<std::vector<core::Event>> read_log(const HearingId& hearing, std::int64_t from) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction read(*reader_, DbTypes<Db>::TransactionKind::deferred);
+      if (!hearing_exists(*reader_, hearing)) return no_hearing(hearing);
+      std::vector<core::Event> out;
+      auto q = reader_->query(
+          "SELECT position, body FROM events WHERE hearing = ? AND position > ? ORDER BY position");
+      q.with(hearing, from);
+      while (q.next()) {
+        auto event = core::event_from_json(nlohmann::json::parse(q.text_view(1), nullptr, false));
+        if (!event) {
+          return storage_error("event " + std::to_string(q.int64(0)) + " of hearing " + hearing +
+                               " is damaged: " + event.error().message);
+        }
+        out.push_back(std::move(event).value());
+      }
+      return out;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "reading the log of " + hearing);
+    }
+  }
+
+  std::string head_hash(const HearingId& hearing) override {
+    {
+      std::lock_guard lock(heads_mutex_);
+      if (auto it = heads_.find(hearing); it != heads_.end()) return it->second;
+    }
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q = reader_->query("SELECT hash FROM heads WHERE hearing = ?");
+      q.with(hearing);
+      if (q.next()) return q.text(0);
+    } catch (const typename DbTypes<Db>::Error&) {
+    }
+    return {};
+  }
+
+  core::Result<bool> add_account(const Account& account) override {
+    return write("adding account " + account.name, [&]() -> core::Result<bool> {
+      if (account_exists(account.name)) {
+        return core::make_error(core::ErrorCode::conflict, "account " + account.name + " already exists");
+      }
+      writer_->query("INSERT INTO accounts(name, role, password_hash, created_ms) VALUES (?, ?, ?, ?)")
+          .with(account.name, account.role, account.password_hash, account.created_ms)
+          .run();
+      return true;
+    });
+  }
+
+  core::Result<bool> set_password(const std::string& name, const std::string& password_hash) override {
+    return write("changing the password of " + name, [&]() -> core::Result<bool> {
+      if (!account_exists(name)) return no_account(name);
+      writer_
+          ->query(
+              "UPDATE accounts SET password_hash = ?, failed_sign_ins = 0, locked_until_ms = NULL WHERE name "
+              "= "
+              "?")
+          .with(password_hash, name)
+          .run();
+      return true;
+    });
+  }
+
+  core::Result<bool> remove_account(const std::string& name) override {
+    return write("removing account " + name, [&]() -> core::Result<bool> {
+      if (!account_exists(name)) return no_account(name);
+      writer_->query("DELETE FROM accounts WHERE name = ?").with(name).run();
+      return true;
+    });
+  }
+
+  std::vector<Account> accounts() override {
+    std::lock_guard lock(read_mutex_);
+    std::vector<Account> out;
+    try {
+      auto q = reader_->query(std::string(kAccountColumns) + " ORDER BY name");
+      while (q.next()) out.push_back(account_row(q));
+    } catch (const typename DbTypes<Db>::Error&) {
+      out.clear();  // an unreadable file lists no one, and lets no one in
+    }
+    return out;
+  }
+
+  std::optional<Account> find_account(const std::string& name) override {
+    std::lock_guard lock(read_mutex_);
+    try {
+      auto q = reader_->query(std::string(kAccountColumns) + " WHERE name = ?");
+      q.with(name);
+      if (q.next()) return account_row(q);
+    } catch (const typename DbTypes<Db>::Error&) {
+    }
+    return std::nullopt;
+  }
+
+  core::Result<bool> record_sign_in(const std::string& name, std::int64_t now_ms) override {
+    return write("recording a sign-in", [&]() -> core::Result<bool> {
+      writer_
+          ->query(
+              "UPDATE accounts SET last_sign_in_ms = ?, failed_sign_ins = 0, locked_until_ms = NULL WHERE "
+              "name = "
+              "?")
+          .with(now_ms, name)
+          .run();
+      return true;
+    });
+  }
+
+  core::Result<std::optional<std::int64_t>> record_failed_sign_in(const std::string& name,
+                                                                  std::int64_t now_ms,
+                                                                  std::int64_t max_failures,
+                                                                  std::int64_t lockout_ms) override {
+    std::optional<std::int64_t> locked_until;
+    auto done = write("recording a failed sign-in", [&]() -> core::Result<bool> {
+      std::int64_t failures = 0;
+      {
+        auto q = writer_->query("SELECT failed_sign_ins FROM accounts WHERE name = ?");
+        q.with(name);
+        if (!q.next()) return no_account(name);
+        failures = q.int64(0) + 1;
+      }
+      if (failures >= max_failures) {
+        locked_until = now_ms + lockout_ms;
+        writer_->query("UPDATE accounts SET failed_sign_ins = 0, locked_until_ms = ? WHERE name = ?")
+            .with(*locked_until, name)
+            .run();
+      } else {
+        writer_->query("UPDATE accounts SET failed_sign_ins = ? WHERE name = ?").with(failures, name).run();
+      }
+      return true;
+    });
+    if (!done) return done.error();
+    return locked_until;
+  }
+
+  // backup_to is the subclass's.
+
+ protected:
+  const StoreOptions& options() const { return options_; }
+
+ private:
+  struct Pending {
+    CommandRecord record;
+    std::function<void(core::Result<CommitInfo>)> done;
+  };
+
+  static core::Error read_only_error() {
+    return storage_error("the store was opened read-only; nothing was stored");
+  }
+  static core::Error no_hearing(const HearingId& hearing) {
+    return core::make_error(core::ErrorCode::not_found, "no hearing " + hearing + " in the file");
+  }
+  static core::Error unknown_participant(const HearingId& hearing, const core::ParticipantId& who) {
+    return core::make_error(core::ErrorCode::not_found, "no participant " + who + " in hearing " + hearing);
+  }
+  static constexpr std::string_view kAccountColumns =
+      "SELECT name, role, password_hash, created_ms, last_sign_in_ms, failed_sign_ins, locked_until_ms FROM "
+      "accounts";
+  template <class Query>
+  static Account account_row(const Query& q) {
+    Account a{q.text(0), q.text(1), q.text(2), q.int64(3), std::nullopt, q.int64(5), std::nullopt};
+    if (!q.is_null(4)) a.last_sign_in_ms = q.int64(4);
+    if (!q.is_null(6)) a.locked_until_ms = q.int64(6);
+    return a;
+  }
+  static core::Error no_account(const std::string& name) {
+    return core::make_error(core::ErrorCode::not_found, "no account " + name);
+  }
+  bool account_exists(const std::string& name) {
+    auto q = writer_->query("SELECT 1 FROM accounts WHERE name = ?");
+    q.with(name);
+    return q.next();
+  }
+  // One change on the writer connection, in its own transaction.
+  core::Result<bool> write(const std::string& doing, const std::function<core::Result<bool>()>& change) {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+      auto r = change();
+      if (r) tx.commit();
+      return r;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, doing);
+    }
+  }
+
+  static bool hearing_exists(Db& db, const HearingId& hearing) {
+    auto q = db.query("SELECT 1 FROM hearings WHERE id = ?");
+    q.with(hearing);
+    return q.next();
+  }
+
+  IssuedToken insert_token(const HearingId& hearing, const core::ParticipantId& who) {
+    IssuedToken issued{who, random_token()};
+    writer_->query("INSERT INTO tokens(token_hash, hearing, participant) VALUES (?, ?, ?)")
+        .with(sha256_hex(issued.token), hearing, who)
+        .run();
+    return issued;
+  }
+
+  // Revokes every token of the participant; false when they have none (not a participant of the hearing).
+  bool revoke(const HearingId& hearing, const core::ParticipantId& who) {
+    {
+      auto q = writer_->query("SELECT 1 FROM tokens WHERE hearing = ? AND participant = ?");
+      q.with(hearing, who);
+      if (!q.next()) return false;
+    }
+    writer_->query("UPDATE tokens SET revoked = 1 WHERE hearing = ? AND participant = ?")
+        .with(hearing, who)
+        .run();
+    return true;
+  }
+
+  std::vector<core::Result<CommitInfo>> commit_batch(const std::vector<Pending>& batch) {
+    std::vector<const CommandRecord*> records;
+    records.reserve(batch.size());
+    for (const Pending& p : batch) records.push_back(&p.record);
+    std::vector<core::Result<CommitInfo>> results;
+    {
+      std::lock_guard lock(write_mutex_);
+      results = log_writer_->commit(records);
+    }
+    std::lock_guard heads_lock(heads_mutex_);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].ok()) {
+        heads_[batch[i].record.hearing] = results[i]->head_hash;
+      } else {
+        heads_.erase(batch[i].record.hearing);  // read from the file when next asked
+      }
+    }
+    return results;
+  }
+
+  void run_writer() {
+    for (;;) {
+      std::vector<Pending> batch;
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything is written
+        while (!queue_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      std::vector<core::Result<CommitInfo>> results = commit_batch(batch);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        try {
+          batch[i].done(std::move(results[i]));
+        } catch (...) {
+          // A caller's callback must not take the writer down with it; the record's fate is already decided.
+        }
+      }
+      {
+        std::lock_guard lock(queue_mutex_);
+        completed_ += batch.size();
+      }
+      flushed_cv_.notify_all();
+    }
+  }
+
+  StoreOptions options_;
+  std::mutex write_mutex_;  // the writer connection: the writer thread, import and tokens
+  std::unique_ptr<Db> writer_;
+  std::optional<BasicLogWriter<Db>> log_writer_;  // on writer_, under write_mutex_
+  std::mutex read_mutex_;
+  std::unique_ptr<Db> reader_;
+  std::mutex heads_mutex_;
+  std::map<HearingId, std::string> heads_;  // committed head hashes, for head_hash()
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::condition_variable flushed_cv_;
+  std::deque<Pending> queue_;
+  std::uint64_t submitted_ = 0;
+  std::uint64_t completed_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts after everything above exists
+};
+
+}  // namespace dais::store
