@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <memory>
 
-#include <boost/beast/core/string.hpp>
+#include <boost/asio/post.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include "core/wire.hpp"
@@ -97,7 +98,17 @@ void OrganizeDesk::answer(SharedState& state, const OrganizeRequest& req, const 
   if (endpoint == "login") {
     if (req.method() != http::verb::post)
       return done(refusal(http::status::method_not_allowed, "method", "POST"));
-    return done(login(state, req, peer));
+    if (queued_checks_.fetch_add(1) >= kMaxQueuedChecks) {
+      --queued_checks_;
+      return done(
+          refusal(http::status::too_many_requests, "busy", "too many sign-ins at once; try again shortly"));
+    }
+    boost::asio::post(checks_, [this, &state, body = req.body(), peer, done = std::move(done)] {
+      OrganizeAnswer a = login(state, body, peer);
+      --queued_checks_;
+      done(std::move(a));
+    });
+    return;
   }
   const auto who = signed_in(state, req);
   if (!who) return done(refusal(http::status::unauthorized, "signed_out", "sign in first"));
@@ -118,8 +129,8 @@ void OrganizeDesk::answer(SharedState& state, const OrganizeRequest& req, const 
   done(refusal(http::status::not_found, "not_found", "no such organizer endpoint"));
 }
 
-OrganizeAnswer OrganizeDesk::login(SharedState& state, const OrganizeRequest& req, const std::string& peer) {
-  const json body = json::parse(req.body(), nullptr, false);
+OrganizeAnswer OrganizeDesk::login(SharedState& state, const std::string& text, const std::string& peer) {
+  const json body = json::parse(text, nullptr, false);
   if (!body.is_object() || !body.contains("name") || !body["name"].is_string() ||
       !body.contains("password") || !body["password"].is_string()) {
     return refusal(http::status::bad_request, "bad_request", "expected JSON {\"name\": …, \"password\": …}");

@@ -12,6 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include <atomic>
+
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/http.hpp>
 
 #include "net/repeated_log.hpp"
@@ -40,10 +43,12 @@ class OrganizeDesk {
  public:
   explicit OrganizeDesk(std::ostream& log) : log_(log) {}
 
-  // Answers one request under /organize/api/ (now from the caller's thread, or later from a hearing's strand
-  // for the list). `peer` is the client's address, for the per-address limit.
+  // Answers one request under /organize/api/: now, from the caller's thread, or later (a sign-in from the
+  // checking thread, the list from the hearings' strands). `peer` is the client's address, for its limit.
   void answer(SharedState& state, const OrganizeRequest& req, const std::string& peer,
               std::function<void(OrganizeAnswer)> done);
+  // Runs the sign-ins already queued and ends the checking thread; called once the I/O threads have ended.
+  void stop() { checks_.join(); }
 
  private:
   struct Strikes {
@@ -56,7 +61,7 @@ class OrganizeDesk {
     std::string role;
   };
 
-  OrganizeAnswer login(SharedState& state, const OrganizeRequest& req, const std::string& peer);
+  OrganizeAnswer login(SharedState& state, const std::string& body, const std::string& peer);
   OrganizeAnswer logout(SharedState& state, const Signed& who);
   OrganizeAnswer me(const Signed& who);
   void hearings(SharedState& state, std::function<void(OrganizeAnswer)> done);
@@ -71,6 +76,11 @@ class OrganizeDesk {
   std::unordered_map<std::string, Strikes> by_address_;
   std::unordered_map<std::string, Strikes> unknown_names_;  // names with no account lock like real ones
   LogSink log_;
+  // Password checks run here, one at a time: each takes ~0.1 s and 64 MiB, which neither a hearing's I/O
+  // threads nor the machine's memory should give to a burst of sign-ins. Past kMaxQueuedChecks: 429 busy.
+  static constexpr int kMaxQueuedChecks = 32;
+  std::atomic<int> queued_checks_{0};
+  boost::asio::thread_pool checks_{1};
 };
 
 }  // namespace dais::net

@@ -114,6 +114,7 @@ void Server::stop() {
   ioc_.stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  state_->organize().stop();  // sign-ins still being checked answer (into the poll below)
   ioc_.restart();
   ioc_.poll();  // what was posted last (sessions leaving their hearings)
   state_->set_stopped();
