@@ -1,6 +1,7 @@
 // The secretariat's page at /organize against a real server: an account made with `dais user add`, a wrong
 // password explained, sign-in, the hearing of the file in the list with its phase in words, sign-out.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { daisBinary, expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 
@@ -87,7 +88,54 @@ async function lockedAccountSaysUntilWhen() {
   }
 }
 
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// axe (serious and critical findings) and the 44 px rule over what the page shows now.
+async function audit(page, state) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  const findings = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'page-has-heading-one')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('button, input')]
+      .filter((el) => el.getBoundingClientRect().width < 44 || el.getBoundingClientRect().height < 44)
+      .map((el) => el.dataset.test ?? el.tagName),
+  );
+  return [...findings, ...small.map((s) => `under 44 px: ${s}`)].map((f) => `${state}: ${f}`);
+}
+
+async function pagesAreAccessible() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    addUser(hearing.db, 'mishu');
+    // axe comes in as a script tag, which the server's CSP would refuse.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', bypassCSP: true });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    await page.goto(`${hearing.base}/organize`);
+    await page.locator('[data-test=sign-in]').waitFor();
+    await page.getByLabel('账号').fill('mishu');
+    await page.getByLabel('密码').fill('wrong password');
+    await page.click('[data-test=submit]');
+    await page.locator('[data-test=sign-in-error]').waitFor();
+    const findings = await audit(page, 'sign-in');
+    await page.getByLabel('密码').fill(password);
+    await page.click('[data-test=submit]');
+    await page.locator('[data-test=hearings]').waitFor();
+    findings.push(...(await audit(page, 'hearings')));
+    expectEqual(findings, [], 'accessibility findings');
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
 export const tests = [
   { name: 'organize: an account signs in, sees the hearing list, a wrong password is explained, signs out', fn: signInSeeHearingsSignOut },
+  { name: 'organize: the sign-in form and the list pass axe and have 44 px targets on a phone', fn: pagesAreAccessible },
   { name: 'organize: five wrong passwords lock the account and the page says until when', fn: lockedAccountSaysUntilWhen },
 ];
