@@ -349,5 +349,46 @@ TEST_P(StoreContract, SeveralHearingsShareOneFileWithSeparateChains) {
   EXPECT_EQ(store->hearings(), (std::vector<HearingId>{"second-hearing", "test-hearing"}));
 }
 
+Account account(const std::string& name, const std::string& role, const std::string& hash, std::int64_t at) {
+  Account a;
+  a.name = name;
+  a.role = role;
+  a.password_hash = hash;
+  a.created_ms = at;
+  return a;
+}
+
+TEST_P(StoreContract, AccountsAreAddedFoundLockedAndRemoved) {
+  auto store = open();
+  ASSERT_TRUE(store->add_account(account("li", "organizer", "hash-1", 1000)).ok());
+  ASSERT_TRUE(store->add_account(account("chen", "observer", "hash-2", 2000)).ok());
+  EXPECT_EQ(store->add_account(account("li", "observer", "hash-3", 3000)).error().code,
+            core::ErrorCode::conflict);
+  auto all = store->accounts();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "chen");  // by name
+  EXPECT_EQ(all[1].role, "organizer");
+  EXPECT_EQ(all[1].password_hash, "hash-1");
+
+  ASSERT_EQ(*store->record_failed_sign_in("li", 5000, 2, 60000), std::nullopt);
+  EXPECT_EQ(store->find_account("li")->failed_sign_ins, 1);
+  EXPECT_EQ(*store->record_failed_sign_in("li", 6000, 2, 60000), std::optional<std::int64_t>(66000));
+  EXPECT_EQ(store->find_account("li")->locked_until_ms, 66000);
+  ASSERT_TRUE(store->set_password("li", "hash-4").ok());  // also lifts the lock
+  auto li = store->find_account("li");
+  EXPECT_EQ(li->password_hash, "hash-4");
+  EXPECT_EQ(li->locked_until_ms, std::nullopt);
+  EXPECT_EQ(li->failed_sign_ins, 0);
+  ASSERT_TRUE(store->record_sign_in("li", 7000).ok());
+  EXPECT_EQ(store->find_account("li")->last_sign_in_ms, 7000);
+
+  EXPECT_EQ(store->set_password("nobody", "x").error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(store->record_failed_sign_in("nobody", 1, 2, 3).error().code, core::ErrorCode::not_found);
+  ASSERT_TRUE(store->remove_account("chen").ok());
+  EXPECT_EQ(store->remove_account("chen").error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(store->find_account("chen"), std::nullopt);
+  EXPECT_EQ(store->accounts().size(), 1u);
+}
+
 }  // namespace
 }  // namespace dais::store::testing
