@@ -5,8 +5,10 @@
 #include <fstream>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "harness.hpp"
 #include "store/passwords.hpp"
@@ -124,6 +126,38 @@ TEST_F(Organize, SignInSetsAStrictHttpOnlySessionCookieAndMeNamesTheAccount) {
       send(hall.port(), http::verb::get, "/organize/api/me", "", {{"Cookie", "dais_org=made-up"}}).status,
       401);
   EXPECT_TRUE(hall.store().find_account("alice")->last_sign_in_ms);
+}
+
+// Over TLS the cookie is also Secure: a browser never sends it back over plain HTTP.
+TEST_F(Organize, OverTlsTheSessionCookieIsSecure) {
+  hall.stop();
+  const auto dir = std::filesystem::temp_directory_path() / ("dais-organize-tls-" + random_receipt());
+  std::filesystem::create_directories(dir);
+  make_test_certificate(dir);
+  hall.options.tls_cert = dir / "cert.pem";
+  hall.options.tls_key = dir / "key.pem";
+  hall.start();
+  boost::asio::io_context ioc;
+  boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
+  ctx.load_verify_file((dir / "cert.pem").string());
+  ctx.set_verify_mode(boost::asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  beast::get_lowest_layer(stream).connect({boost::asio::ip::make_address("127.0.0.1"), hall.port()});
+  bound_reads(beast::get_lowest_layer(stream).socket());
+  stream.handshake(boost::asio::ssl::stream_base::client);
+  http::request<http::string_body> req{http::verb::post, "/organize/api/login", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.body() = json{{"name", "alice"}, {"password", kPassword}}.dump();
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(res.result_int(), 200u) << res.body();
+  const std::string cookie(res[http::field::set_cookie]);
+  EXPECT_NE(cookie.find("; HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
 }
 
 TEST_F(Organize, WrongPasswordAndUnknownAccountAnswerAlike) {
