@@ -1,6 +1,7 @@
 #pragma once
-// The durable home of hearings: one SQLite file (WAL, synchronous=FULL). One writer thread commits accepted
-// commands in batches (group commit); reads use their own connection. See docs/storage.md.
+// The durable home of hearings: one SQLite file (WAL, synchronous=FULL), or a PostgreSQL database when the
+// path is a postgresql:// URL. One writer thread commits accepted commands in batches (group commit); reads
+// use their own connection. See docs/storage.md.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
