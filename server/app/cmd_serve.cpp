@@ -19,6 +19,7 @@
 #include "app/json_file.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
+#include "store/pg.hpp"
 #include "store/store.hpp"
 
 namespace dais::app {
@@ -207,7 +208,8 @@ int run_serve(const ServeFlags& flags) {
   if (auto secret = net::web_root_exposes_secret(options)) return complain(*secret, 2);
 
   auto store = store::Store::open(store::StoreOptions{.path = options.db});
-  if (!store) return complain(options.db.string() + ": " + store.error().message, 1);
+  // A PostgreSQL URL may carry a password: the message shows it as ***.
+  if (!store) return complain(store::pg::redacted(options.db.string()) + ": " + store.error().message, 1);
 
   std::optional<DemoLinks> demo;
   if (flags.demo) {

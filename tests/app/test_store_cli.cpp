@@ -202,5 +202,14 @@ TEST_F(StoreCliTest, BackupMakesACopyThatVerifies) {
   EXPECT_NE(again.err.find("already exists"), std::string::npos);
 }
 
+// A database URL may hold a password: when the database cannot be reached, serve says so without it. (Port 1
+// on loopback: nothing listens there, so the connection is refused at once.)
+TEST_F(StoreCliTest, ServeNamesAnUnreachableDatabaseWithoutItsPassword) {
+  const CliRun r = dais({"serve", "--db", "postgresql://dais:s3cret-pw@127.0.0.1:1/dais", "--port", "0"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("postgresql://dais:***@127.0.0.1:1/dais"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("s3cret-pw"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace dais::store::testing
