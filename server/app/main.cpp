@@ -1,4 +1,5 @@
-// The `dais` executable: one binary, one subcommand per task (check, import, serve, verify, recount, backup, user).
+// The `dais` executable: one binary, one subcommand per task (check, import, serve, verify, recount, backup,
+// user).
 #include <iostream>
 
 #include <CLI/CLI.hpp>
