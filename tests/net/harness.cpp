@@ -294,15 +294,19 @@ std::shared_ptr<Client> Hall::join(const std::string& participant) {
 // ---- HTTP
 // --------------------------------------------------------------------------------------------------
 
-HttpReply http_get(std::uint16_t port, const std::string& target,
-                   const std::map<std::string, std::string>& headers) {
+HttpReply http_request(std::uint16_t port, std::string_view method, const std::string& target,
+                       const std::string& body, const std::map<std::string, std::string>& headers) {
   namespace http = beast::http;
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  // The Host a browser sends: the server compares a request's Origin with it.
+  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   for (const auto& [k, v] : headers) req.set(k, v);
+  if (!body.empty()) req.set(http::field::content_type, "application/json");
+  req.body() = body;
+  if (!body.empty() || method != "GET") req.prepare_payload();
   http::write(stream, req);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
@@ -318,6 +322,11 @@ HttpReply http_get(std::uint16_t port, const std::string& target,
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   return out;
+}
+
+HttpReply http_get(std::uint16_t port, const std::string& target,
+                   const std::map<std::string, std::string>& headers) {
+  return http_request(port, "GET", target, "", headers);
 }
 
 std::string voter_id(int n) {

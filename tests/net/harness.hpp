@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -140,6 +141,9 @@ struct HttpReply {
 };
 HttpReply http_get(std::uint16_t port, const std::string& target,
                    const std::map<std::string, std::string>& headers = {});
+// One request with `method` (GET, POST, …) and a JSON body when `body` is not empty.
+HttpReply http_request(std::uint16_t port, std::string_view method, const std::string& target,
+                       const std::string& body = "", const std::map<std::string, std::string>& headers = {});
 
 // A self-signed P-256 certificate for 127.0.0.1 with its key, written as key.pem and cert.pem into `dir`.
 void make_test_certificate(const std::filesystem::path& dir);

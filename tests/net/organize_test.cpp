@@ -22,33 +22,6 @@ using boost::asio::ip::tcp;
 
 constexpr const char* kPassword = "correct horse battery";
 
-// One HTTP/1.1 request on loopback with a body; the Host header names the server as a browser would.
-HttpReply send(std::uint16_t port, http::verb verb, const std::string& target, const std::string& body = "",
-               const std::map<std::string, std::string>& headers = {}) {
-  boost::asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::string_body> req{verb, target, 11};
-  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-  for (const auto& [k, v] : headers) req.set(k, v);
-  if (!body.empty()) req.set(http::field::content_type, "application/json");
-  req.body() = body;
-  req.prepare_payload();
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
-  HttpReply out;
-  out.status = static_cast<int>(res.result_int());
-  for (const auto& f : res) {
-    std::string name(f.name_string());
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    out.headers[name] = std::string(f.value());
-  }
-  out.body = res.body();
-  return out;
-}
-
 // A signed-in browser: its cookie and CSRF token.
 struct Browser {
   std::string cookie;
@@ -73,8 +46,8 @@ class Organize : public ::testing::Test {
   }
 
   HttpReply login(const std::string& name, const std::string& password) {
-    return send(hall.port(), http::verb::post, "/organize/api/login",
-                json{{"name", name}, {"password", password}}.dump());
+    return http_request(hall.port(), "POST", "/organize/api/login",
+                        json{{"name", name}, {"password", password}}.dump());
   }
 
   Browser sign_in(const std::string& name) {
@@ -85,13 +58,13 @@ class Organize : public ::testing::Test {
   }
 
   HttpReply get(const Browser& b, const std::string& target) {
-    return send(hall.port(), http::verb::get, target, "", {{"Cookie", b.cookie}});
+    return http_request(hall.port(), "GET", target, "", {{"Cookie", b.cookie}});
   }
 
   HttpReply post(const Browser& b, const std::string& target,
                  std::map<std::string, std::string> headers = {}) {
     headers["Cookie"] = b.cookie;
-    return send(hall.port(), http::verb::post, target, "{}", headers);
+    return http_request(hall.port(), "POST", target, "{}", headers);
   }
 
   Hall hall;
@@ -121,10 +94,9 @@ TEST_F(Organize, SignInSetsAStrictHttpOnlySessionCookieAndMeNamesTheAccount) {
   HttpReply me = get(b, "/organize/api/me");
   ASSERT_EQ(me.status, 200);
   EXPECT_EQ(json::parse(me.body), body);
-  EXPECT_EQ(send(hall.port(), http::verb::get, "/organize/api/me").status, 401);
-  EXPECT_EQ(
-      send(hall.port(), http::verb::get, "/organize/api/me", "", {{"Cookie", "dais_org=made-up"}}).status,
-      401);
+  EXPECT_EQ(http_request(hall.port(), "GET", "/organize/api/me").status, 401);
+  EXPECT_EQ(http_request(hall.port(), "GET", "/organize/api/me", "", {{"Cookie", "dais_org=made-up"}}).status,
+            401);
   EXPECT_TRUE(hall.store().find_account("alice")->last_sign_in_ms);
 }
 
@@ -175,7 +147,7 @@ TEST_F(Organize, WrongPasswordAndUnknownAccountAnswerAlike) {
   };
   EXPECT_EQ(headers_of(wrong), headers_of(unknown));
   EXPECT_EQ(login("alice", "").status, 401);
-  EXPECT_EQ(send(hall.port(), http::verb::post, "/organize/api/login", "not json").status, 400);
+  EXPECT_EQ(http_request(hall.port(), "POST", "/organize/api/login", "not json").status, 400);
 }
 
 TEST_F(Organize, FiveFailuresLockTheAccountUntilTheLockoutEnds) {
