@@ -24,11 +24,11 @@ constexpr std::string_view kCookie = "dais_org";
 constexpr std::size_t kMaxStrikeEntries = 100000;  // a flood of made-up names or addresses cannot grow memory
 
 OrganizeAnswer reply(http::status status, const json& body) {
-  return OrganizeAnswer{status, body.dump(), {}};
+  return organize_reply(status, body);
 }
 
 OrganizeAnswer refusal(http::status status, std::string_view error, std::string_view message) {
-  return reply(status, json{{"error", error}, {"message", message}});
+  return organize_refusal(status, error, message);
 }
 
 bool equal_secret(std::string_view a, std::string_view b) {
@@ -72,6 +72,14 @@ bool changes_state(http::verb method) {
 }
 
 }  // namespace
+
+OrganizeAnswer organize_reply(http::status status, const json& body) {
+  return OrganizeAnswer{status, body.dump(), {}};
+}
+
+OrganizeAnswer organize_refusal(http::status status, std::string_view error, std::string_view message) {
+  return organize_reply(status, json{{"error", error}, {"message", message}});
+}
 
 bool OrganizeDesk::strike(std::unordered_map<std::string, Strikes>& table, const std::string& key,
                           std::int64_t max, std::int64_t now, std::int64_t lockout_ms) {
@@ -126,7 +134,9 @@ void OrganizeDesk::answer(SharedState& state, const OrganizeRequest& req, const 
     if (endpoint == "me") return done(me(*who));
     if (endpoint == "hearings") return hearings(state, std::move(done));
   }
-  done(refusal(http::status::not_found, "not_found", "no such organizer endpoint"));
+  OrganizeCall call{state, req, endpoint, who->session.account, who->role, std::move(done)};
+  if (answer_hearing_prep(call) || answer_reports(call) || answer_ledger(call)) return;
+  call.done(refusal(http::status::not_found, "not_found", "no such organizer endpoint"));
 }
 
 OrganizeAnswer OrganizeDesk::login(SharedState& state, const std::string& text, const std::string& peer) {

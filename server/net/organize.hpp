@@ -17,6 +17,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/http.hpp>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "net/repeated_log.hpp"
 
 namespace dais::net {
@@ -38,6 +40,27 @@ struct OrganizerSession {
   std::int64_t created_ms = 0;
   std::int64_t last_seen_ms = 0;
 };
+
+// One signed-in request to a feature of the desk (organize_*.cpp). The account's role is read afresh for each
+// request; changes have already passed the Origin, CSRF and observer checks.
+struct OrganizeCall {
+  SharedState& state;
+  const OrganizeRequest& req;
+  std::string endpoint;  // the path after /organize/api/, percent-decoded and checked
+  std::string account;
+  std::string role;  // "organizer" or "observer"
+  std::function<void(OrganizeAnswer)> done;
+};
+
+OrganizeAnswer organize_reply(boost::beast::http::status status, const nlohmann::json& body);
+OrganizeAnswer organize_refusal(boost::beast::http::status status, std::string_view error,
+                                std::string_view message);
+
+// The desk's features, each in its own file. Each answers (through call.done) and returns true when the
+// endpoint is one of its own, else returns false without answering.
+bool answer_hearing_prep(OrganizeCall& call);  // organize_hearings.cpp: presets, drafts, definitions, cards
+bool answer_reports(OrganizeCall& call);       // organize_reports.cpp: results and the printable report
+bool answer_ledger(OrganizeCall& call);        // organize_ledger.cpp: the rectification ledger
 
 class OrganizeDesk {
  public:
