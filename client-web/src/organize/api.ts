@@ -1,5 +1,6 @@
 // /organize/api/…: the session is an HttpOnly cookie the page never sees; every change carries the CSRF token
 // the server gave at sign-in (docs/protocol.md, Organizer API).
+import type { HearingDefinition, Role } from './definition';
 
 export interface Organizer {
   name: string;
@@ -71,4 +72,90 @@ export async function listHearings(): Promise<HearingRow[] | null> {
   if (res.status === 401) return null;
   if (!res.ok) throw new Error(`hearings: ${res.status}`);
   return ((await res.json()) as { hearings: HearingRow[] }).hearings;
+}
+
+// A refusal of the organizer API: `code` is the server's error (signed_out, invalid, conflict, not_draft,
+// read_only, too_many_rows, …), `field` the JSON pointer of an invalid definition's field.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message || code);
+  }
+}
+
+async function call<T>(method: string, path: string, csrf?: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(`/organize/api/${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  const answer = await json(res);
+  if (res.ok) return answer as T;
+  const text = (k: string) => (typeof answer[k] === 'string' ? (answer[k] as string) : '');
+  throw new ApiError(res.status, text('error') || (res.status === 401 ? 'signed_out' : 'unknown'), text('message'), text('field') || undefined);
+}
+
+const hearingPath = (id: string, rest: string) => `hearings/${encodeURIComponent(id)}/${rest}`;
+
+export type CheckAnswer = { ok: true } | { ok: false; field: string; message: string };
+
+// The rules of `dais check` over a definition being edited; nothing is saved.
+export function checkDefinition(csrf: string, definition: HearingDefinition): Promise<CheckAnswer> {
+  return call('POST', 'check', csrf, { definition });
+}
+
+export interface RosterCheckRow {
+  name: string;
+  post: string;
+  groups: string[];
+  roles: string[];
+}
+
+export interface RosterRowProblems {
+  row: number; // from 0, in the order sent
+  errors: { field: 'name' | 'post' | 'groups' | 'roles'; message: string }[];
+}
+
+// Each roster row's problems (and duplicates of an earlier row) before anything is saved.
+export async function checkRoster(csrf: string, voterGroups: string[], rows: RosterCheckRow[]): Promise<RosterRowProblems[]> {
+  const answer = await call<{ rows: RosterRowProblems[] }>('POST', 'roster/check', csrf, { voter_groups: voterGroups, rows });
+  return answer.rows;
+}
+
+export function createHearing(csrf: string, definition: HearingDefinition): Promise<{ id: string; phase: 'draft' }> {
+  return call('POST', 'hearings', csrf, { definition });
+}
+
+export function getDefinition(id: string): Promise<HearingDefinition> {
+  return call('GET', hearingPath(id, 'definition'));
+}
+
+export function saveDefinition(csrf: string, id: string, definition: HearingDefinition): Promise<{ id: string; phase: string }> {
+  return call('PUT', hearingPath(id, 'definition'), csrf, { definition });
+}
+
+export interface JoinCard {
+  participant: string;
+  name: string;
+  post?: string;
+  roles: Role[];
+  link: string;
+}
+
+// Every participant's join link issued anew (the old ones stop working), for printing the cards.
+export async function issueCards(csrf: string, id: string): Promise<JoinCard[]> {
+  return (await call<{ cards: JoinCard[] }>('POST', hearingPath(id, 'cards'), csrf)).cards;
 }
