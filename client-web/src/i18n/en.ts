@@ -605,6 +605,7 @@ export default {
       unknownHeaders: 'These columns were not recognised and were ignored: {headers}.',
       unknownRole: 'unknown role “{word}”',
       unknownGroup: 'no voter group is called “{group}”',
+      repeated: 'the same person (name and post) as row {n}',
       tooMany: 'A roster has at most {max} rows.',
       tooManyInFile: '“{file}” has {n} rows, over the limit of {max}; the roster is unchanged.',
       file: {

@@ -600,6 +600,7 @@ export default {
       unknownHeaders: '以下列无法识别，已忽略：{headers}。',
       unknownRole: '无法识别的角色“{word}”',
       unknownGroup: '没有名为“{group}”的测评分组',
+      repeated: '与第 {n} 行是同一人（姓名和职务相同）',
       tooMany: '名单最多 {max} 行。',
       tooManyInFile: '“{file}”有 {n} 行，超过 {max} 行的上限，名单未作改动。',
       file: {
