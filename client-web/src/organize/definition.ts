@@ -180,3 +180,29 @@ export function freshId(prefix: string, taken: Iterable<string>): Id {
 export function isPresenterSlot(slot: Slot): boolean {
   return slot.kind === undefined || slot.kind === 'presenter';
 }
+
+// A changed copy of the definition: the editors emit this and never change the object they were given.
+export function edited(definition: HearingDefinition, change: (copy: HearingDefinition) => void): HearingDefinition {
+  const copy = cloneDefinition(definition);
+  change(copy);
+  return copy;
+}
+
+// Moves the item at `from` to position `to` of the list, in place.
+export function moveItem<T>(list: T[], from: number, to: number): void {
+  if (from === to || from < 0 || to < 0 || from >= list.length || to >= list.length) return;
+  const [item] = list.splice(from, 1);
+  list.splice(to, 0, item);
+}
+
+// Seconds as minutes for a form field, and minutes typed back as whole seconds (the definition counts seconds).
+export function toMinutes(seconds: number): number {
+  return Math.round((seconds / 60) * 100) / 100;
+}
+export function toSeconds(minutes: number): number {
+  return Math.max(0, Math.round(minutes * 60));
+}
+
+// The defaults the server applies to a slot without times (docs/definition.md).
+export const DEFAULT_REPORT_LIMIT_S = 480;
+export const DEFAULT_QA_BUDGET_S = 600;
