@@ -349,6 +349,80 @@ class ConnectedStore : public Store {
     return locked_until;
   }
 
+  core::Result<std::int64_t> take_into_ledger(const std::vector<LedgerCommitment>& commitments) override {
+    if (commitments.empty()) return std::int64_t{0};
+    std::int64_t taken = 0;
+    auto done = write("taking commitments into the ledger", [&]() -> core::Result<bool> {
+      taken = 0;  // a retried transaction counts afresh
+      std::int64_t next = 1;
+      {
+        auto q = writer_->query("SELECT COALESCE(MAX(id), 0) + 1 FROM ledger");
+        if (q.next()) next = q.int64(0);
+      }
+      for (const LedgerCommitment& c : commitments) {
+        {
+          auto q = writer_->query("SELECT 1 FROM ledger WHERE hearing = ? AND inquiry = ? AND position = ?");
+          q.with(c.hearing, c.inquiry, c.position);
+          if (q.next()) continue;
+        }
+        writer_
+            ->query(
+                "INSERT INTO ledger(id, hearing, inquiry, position, unit, presenter, inquiry_text, commitment, "
+                "promised_due, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .with(next++, c.hearing, c.inquiry, c.position, c.unit, c.presenter, c.inquiry_text, c.text, c.due,
+                  c.due)
+            .run();
+        ++taken;
+      }
+      return true;
+    });
+    if (!done) return done.error();
+    return taken;
+  }
+
+  std::vector<LedgerEntry> ledger() override { return read_ledger(std::nullopt); }
+
+  std::optional<LedgerEntry> ledger_entry(std::int64_t id) override {
+    auto found = read_ledger(id);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  core::Result<bool> update_ledger_entry(std::int64_t id, const std::optional<std::string>& due,
+                                         const std::optional<std::string>& status, std::int64_t now_ms) override {
+    return write("changing ledger entry " + std::to_string(id), [&]() -> core::Result<bool> {
+      if (!ledger_entry_exists(id)) return no_ledger_entry(id);
+      if (due) writer_->query("UPDATE ledger SET due = ? WHERE id = ?").with(*due, id).run();
+      if (status == "done") {
+        // Marking it done again keeps the day it was first done.
+        writer_
+            ->query("UPDATE ledger SET done_ms = ? WHERE id = ? AND status <> 'done'")
+            .with(now_ms, id)
+            .run();
+      } else if (status) {
+        writer_->query("UPDATE ledger SET done_ms = NULL WHERE id = ?").with(id).run();
+      }
+      if (status) writer_->query("UPDATE ledger SET status = ? WHERE id = ?").with(*status, id).run();
+      return true;
+    });
+  }
+
+  core::Result<bool> add_ledger_note(std::int64_t id, const LedgerNote& note) override {
+    return write("adding a note to ledger entry " + std::to_string(id), [&]() -> core::Result<bool> {
+      if (!ledger_entry_exists(id)) return no_ledger_entry(id);
+      std::int64_t position = 1;
+      {
+        auto q = writer_->query("SELECT COALESCE(MAX(position), 0) + 1 FROM ledger_notes WHERE entry = ?");
+        q.with(id);
+        if (q.next()) position = q.int64(0);
+      }
+      writer_->query("INSERT INTO ledger_notes(entry, position, account, at_ms, text) VALUES (?, ?, ?, ?, ?)")
+          .with(id, position, note.account, note.at_ms, note.text)
+          .run();
+      return true;
+    });
+  }
+
   // backup_to is the subclass's.
 
  protected:
@@ -386,6 +460,51 @@ class ConnectedStore : public Store {
     auto q = writer_->query("SELECT 1 FROM accounts WHERE name = ?");
     q.with(name);
     return q.next();
+  }
+  static core::Error no_ledger_entry(std::int64_t id) {
+    return core::make_error(core::ErrorCode::not_found, "no ledger entry " + std::to_string(id));
+  }
+  bool ledger_entry_exists(std::int64_t id) {
+    auto q = writer_->query("SELECT 1 FROM ledger WHERE id = ?");
+    q.with(id);
+    return q.next();
+  }
+  // The whole ledger, or the one entry `only`, with notes, in one consistent read.
+  std::vector<LedgerEntry> read_ledger(std::optional<std::int64_t> only) {
+    std::lock_guard lock(read_mutex_);
+    std::vector<LedgerEntry> out;
+    try {
+      typename DbTypes<Db>::Transaction read(*reader_, DbTypes<Db>::TransactionKind::deferred);
+      const std::string where = only ? " WHERE id = ?" : "";
+      std::map<std::int64_t, std::size_t> at;
+      {
+        auto q = reader_->query(
+            "SELECT id, hearing, inquiry, position, unit, presenter, inquiry_text, commitment, promised_due, due, "
+            "status, done_ms FROM ledger" +
+            where + " ORDER BY id");
+        if (only) q.with(*only);
+        while (q.next()) {
+          LedgerEntry e;
+          e.id = q.int64(0);
+          e.commitment = {q.text(1), q.text(2), q.int64(3), q.text(4), q.text(5), q.text(6), q.text(7), q.text(8)};
+          e.due = q.text(9);
+          e.status = q.text(10);
+          if (!q.is_null(11)) e.done_ms = q.int64(11);
+          at[e.id] = out.size();
+          out.push_back(std::move(e));
+        }
+      }
+      auto q = reader_->query("SELECT entry, account, at_ms, text FROM ledger_notes" +
+                              std::string(only ? " WHERE entry = ?" : "") + " ORDER BY entry, position");
+      if (only) q.with(*only);
+      while (q.next()) {
+        if (auto it = at.find(q.int64(0)); it != at.end())
+          out[it->second].notes.push_back(LedgerNote{q.text(1), q.int64(2), q.text(3)});
+      }
+    } catch (const typename DbTypes<Db>::Error&) {
+      out.clear();  // an unreadable file shows an empty ledger; the hearings' loads report why
+    }
+    return out;
   }
   // One change on the writer connection, in its own transaction.
   core::Result<bool> write(const std::string& doing, const std::function<core::Result<bool>()>& change) {

@@ -101,6 +101,35 @@ CREATE TABLE accounts (
   locked_until_ms INTEGER                    -- sign-in refused until then
 ) WITHOUT ROWID;
 )sql"},
+    {4, 2, R"sql(
+-- The rectification ledger (整改台账): every commitment made in the hall, taken from the hearings' states, and
+-- what the secretariat tracks about it. A build that knows only schema 2 or 3 ignores these tables.
+CREATE TABLE ledger (
+  id           INTEGER PRIMARY KEY,          -- 1, 2, … in the order taken
+  hearing      TEXT NOT NULL REFERENCES hearings(id),
+  inquiry      TEXT NOT NULL,
+  position     INTEGER NOT NULL,             -- 1, 2, …: the commitment's place among the inquiry's
+  unit         TEXT NOT NULL,
+  presenter    TEXT NOT NULL,
+  inquiry_text TEXT NOT NULL,
+  commitment   TEXT NOT NULL,
+  promised_due TEXT NOT NULL,                -- YYYY-MM-DD as said in the hall
+  due          TEXT NOT NULL,                -- YYYY-MM-DD as the secretariat tracks it
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'done')),
+  done_ms      INTEGER,                      -- when it was last marked done
+  UNIQUE (hearing, inquiry, position)        -- the same commitment is never taken twice
+);
+
+-- Dated progress notes on a ledger entry, by an organizer account.
+CREATE TABLE ledger_notes (
+  entry    INTEGER NOT NULL REFERENCES ledger(id),
+  position INTEGER NOT NULL,                 -- 1, 2, … per entry
+  account  TEXT NOT NULL,
+  at_ms    INTEGER NOT NULL,
+  text     TEXT NOT NULL,
+  PRIMARY KEY (entry, position)
+) WITHOUT ROWID;
+)sql"},
 };
 
 core::Error not_dais(const sql::Database& db, const std::string& why) {

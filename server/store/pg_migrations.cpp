@@ -86,6 +86,31 @@ CREATE TABLE accounts (
   locked_until_ms BIGINT
 );
 )sql"},
+    {4, 2, R"sql(
+CREATE TABLE ledger (
+  id           BIGINT PRIMARY KEY,
+  hearing      TEXT COLLATE "C" NOT NULL REFERENCES hearings(id),
+  inquiry      TEXT COLLATE "C" NOT NULL,
+  position     BIGINT NOT NULL,
+  unit         TEXT NOT NULL,
+  presenter    TEXT NOT NULL,
+  inquiry_text TEXT NOT NULL,
+  commitment   TEXT NOT NULL,
+  promised_due TEXT NOT NULL,
+  due          TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'done')),
+  done_ms      BIGINT,
+  UNIQUE (hearing, inquiry, position)
+);
+CREATE TABLE ledger_notes (
+  entry    BIGINT NOT NULL REFERENCES ledger(id),
+  position BIGINT NOT NULL,
+  account  TEXT NOT NULL,
+  at_ms    BIGINT NOT NULL,
+  text     TEXT NOT NULL,
+  PRIMARY KEY (entry, position)
+);
+)sql"},
 };
 
 core::Error not_dais(const pg::Connection& db, const std::string& why) {

@@ -71,6 +71,37 @@ struct Account {
   std::optional<std::int64_t> locked_until_ms;
 };
 
+// One commitment (承诺) made in the hall, as a hearing's state holds it: what the rectification ledger takes
+// in. (hearing, inquiry, position) names it for good: commitments are only ever appended to an inquiry.
+struct LedgerCommitment {
+  HearingId hearing;
+  core::InquiryId inquiry;
+  std::int64_t position = 0;  // 1, 2, …: its place among the inquiry's commitments
+  std::string unit;           // the presenter slot's title
+  std::string presenter;      // the presenter's name
+  std::string inquiry_text;   // the inquiry it answers
+  std::string text;
+  std::string due;  // YYYY-MM-DD, as promised in the hall
+};
+
+// A dated progress note by an organizer.
+struct LedgerNote {
+  std::string account;
+  std::int64_t at_ms = 0;
+  std::string text;
+};
+
+// One line of the rectification ledger (整改台账): the commitment, and what the secretariat tracks about it.
+// Overdue is not stored: past `due` and not done, by the reader's clock.
+struct LedgerEntry {
+  std::int64_t id = 0;
+  LedgerCommitment commitment;
+  std::string due;              // YYYY-MM-DD; the promised one until an organizer changes it
+  std::string status = "open";  // open, in_progress or done
+  std::optional<std::int64_t> done_ms;  // when it was last marked done
+  std::vector<LedgerNote> notes;        // oldest first
+};
+
 class Store {
  public:
   static core::Result<std::unique_ptr<Store>> open(const StoreOptions& options);
@@ -122,6 +153,16 @@ class Store {
                                                                           std::int64_t now_ms,
                                                                           std::int64_t max_failures,
                                                                           std::int64_t lockout_ms);
+  // The rectification ledger. take_into_ledger adds the commitments it has not taken yet (the same one never
+  // twice) and returns how many were new. update_ledger_entry sets the due date and/or the status (a status
+  // of done remembers `now_ms`); it and add_ledger_note refuse an unknown entry (not_found).
+  virtual core::Result<std::int64_t> take_into_ledger(const std::vector<LedgerCommitment>& commitments) = 0;
+  virtual std::vector<LedgerEntry> ledger() = 0;  // by id, with their notes
+  virtual std::optional<LedgerEntry> ledger_entry(std::int64_t id) = 0;
+  virtual core::Result<bool> update_ledger_entry(std::int64_t id, const std::optional<std::string>& due,
+                                                 const std::optional<std::string>& status,
+                                                 std::int64_t now_ms) = 0;
+  virtual core::Result<bool> add_ledger_note(std::int64_t id, const LedgerNote& note) = 0;
   // SQLite online backup to another file; consistent while the hearing goes on.
   virtual core::Result<bool> backup_to(const std::filesystem::path& target) = 0;
 };

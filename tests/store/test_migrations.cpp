@@ -38,10 +38,12 @@ TEST(Migrations, ASchemaOneFileGainsChangeTagsAndHeldCounts) {
     db.exec("DROP TABLE held_tallies");
     db.exec("ALTER TABLE ballot_box DROP COLUMN change_tag");
     db.exec("DROP TABLE accounts");
+    db.exec("DROP TABLE ledger_notes");
+    db.exec("DROP TABLE ledger");
   }
   set_meta(dir / "h.db", 1, 1);
   open_store(dir / "h.db");
-  EXPECT_EQ(meta(dir / "h.db", "version"), 3);
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   EXPECT_TRUE(db.query("SELECT change_tag FROM ballot_box").next() == false);  // the column exists
@@ -56,13 +58,34 @@ TEST(Migrations, ASchemaTwoFileGainsAccounts) {
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
     db.exec("DROP TABLE accounts");
+    db.exec("DROP TABLE ledger_notes");
+    db.exec("DROP TABLE ledger");
   }
   set_meta(dir / "h.db", 2, 2);
   open_store(dir / "h.db");
-  EXPECT_EQ(meta(dir / "h.db", "version"), 3);
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   EXPECT_FALSE(db.query("SELECT password_hash FROM accounts").next());
+}
+
+// Schema 4 only adds the rectification ledger: a file of schema 3 gains its two tables and stays readable by
+// a build of schema 2 or 3 (compatible version 2).
+TEST(Migrations, ASchemaThreeFileGainsTheLedger) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE ledger_notes");
+    db.exec("DROP TABLE ledger");
+  }
+  set_meta(dir / "h.db", 3, 2);
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), 4);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_FALSE(db.query("SELECT status, due FROM ledger").next());
+  EXPECT_FALSE(db.query("SELECT text FROM ledger_notes").next());
 }
 
 TEST(Migrations, ReopeningChangesNothing) {
