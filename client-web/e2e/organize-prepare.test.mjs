@@ -1,0 +1,171 @@
+// Preparing a hearing at /organize against a real server: a new hearing from a preset, a 15-unit roster read
+// from an .xlsx the secretariat keeps (one bad row flagged with its row number, then fixed), saved, still there
+// after a reload with the agenda following the presenters, and the join cards printed with links that open.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { daisBinary, expect, expectEqual, launchBrowser, screenshot, tempDir } from './harness.mjs';
+import { startHearing } from './fixtures.mjs';
+
+const password = 'correct horse battery';
+
+const units = [
+  '区水务局', '区教育局', '区卫健委', '区住建委', '区交通局', '区民政局', '区财政局', '区商务局',
+  '区司法局', '区农业农村委', '区城管委', '区生态环境局', '区市场监管局', '区应急局', '区文旅局',
+];
+const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏';
+const given = ['建国', '红梅', '志强', '秀英', '海涛', '丽娟', '文博', '晓东'];
+const badRow = 25; // the seventh voter: rows are 1 header, 2 chair, 3 display, 4–18 presenters, 19– voters
+
+// The roster as a secretariat keeps it: 序号, 姓名, 单位, 职务, 分组, 角色.
+async function writeRoster(path) {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('参会人员');
+  sheet.addRow(['序号', '姓名', '单位', '职务', '分组', '角色']);
+  let n = 0;
+  const add = (...cells) => sheet.addRow([++n, ...cells]);
+  add('吕振华', '区纪委', '书记', '', '主持人');
+  add('会场大屏', '', '', '', '大屏');
+  units.forEach((unit, i) => add(`${surnames[i]}${given[i % given.length]}`, unit, '主要负责人', '', '述职人'));
+  for (let i = 0; i < 40; i++) {
+    const group = i < 20 ? '领导班子' : '中层干部';
+    const roles = sheet.rowCount + 1 === badRow ? '测评员' : i % 4 === 0 ? '提问人、测评人' : '测评人';
+    add(`${surnames[(i + 15) % surnames.length]}${given[i % given.length]}${i}`, '', '评议代表', group, roles);
+  }
+  await book.xlsx.writeFile(path);
+  return n;
+}
+
+function addOrganizer(db, name) {
+  execFileSync(daisBinary(), ['user', 'add', name, '--role', 'organizer', '--db', db, '--password-stdin'], {
+    input: `${password}\n`,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+async function createImportSavePrint() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  const tmp = tempDir('dais-roster-');
+  try {
+    addOrganizer(hearing.db, 'mishu');
+    const rosterFile = join(tmp.dir, '参会人员名单.xlsx');
+    const people = await writeRoster(rosterFile);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${hearing.base}/organize`);
+    await page.getByLabel('账号').fill('mishu');
+    await page.getByLabel('密码').fill(password);
+    await page.click('[data-test=submit]');
+
+    // A new hearing from the weighted-groups preset; the id is suggested from the date.
+    await page.click('[data-test=new-hearing]');
+    const dialog = page.locator('[data-test=new-hearing-dialog]');
+    await dialog.waitFor();
+    await dialog.locator('[data-test=preset-weighted] input').check();
+    await dialog.locator('[data-test=new-date]').fill('2027-02-23');
+    expectEqual(await dialog.locator('[data-test=new-id]').inputValue(), 'h20270223', 'the id suggested from the date');
+    await dialog.locator('[data-test=new-title]').fill('中共某区纪委全会述责述廉会议');
+    await dialog.locator('[data-test=new-venue]').fill('区行政中心第一会议室');
+    await screenshot(page, 'organize-new-hearing');
+    await dialog.locator('[data-test=new-create]').click();
+    await page.locator('[data-test=hearing-editor] [data-test=editor-title]').waitFor();
+    expectEqual(await page.evaluate(() => location.hash), '#/hearing/h20270223', 'the editor of the new hearing opens');
+    expectEqual(await page.locator('[data-test=editor-title]').textContent(), '中共某区纪委全会述责述廉会议', 'its title');
+
+    // The roster from the .xlsx: the row with an unknown role word is flagged with its row number.
+    await page.click('[data-test=tab-roster]');
+    await page.setInputFiles('[data-test=roster-file]', rosterFile);
+    await page.locator('[data-test=roster-notice]').waitFor();
+    expectEqual(await page.locator('[data-test^=row-]').count(), people, 'every person of the file is in the table');
+    const bad = page.locator(`tr[data-line="${badRow}"]`);
+    const badId = (await bad.getAttribute('data-test')).replace(/^row-/, '');
+    const problems = page.locator(`[data-test=problems-${badId}]`);
+    await problems.getByText('测评员').waitFor();
+    const said = await problems.textContent();
+    expect(said.includes(`第 ${badRow} 行`), `the problem names the file's row: ${said}`);
+    await problems.getByText('至少需要一个角色').waitFor(); // the server's roster check, in the page's language
+    await page.locator('[data-test=roster-problems]').waitFor();
+    expectEqual(await page.locator('[data-test^=problems-]').count(), 1, 'only the bad row is flagged');
+    expectEqual(await page.locator('[data-test=count-presenter]').textContent(), '述责述廉对象 15', 'fifteen presenters');
+    await bad.scrollIntoViewIfNeeded();
+    await screenshot(page, 'organize-roster-import');
+
+    // Fixed in the table: the flag goes once the server's check agrees.
+    await bad.locator('[data-test=role-voter]').check();
+    await problems.waitFor({ state: 'detached' });
+    await page.locator('[data-test=roster-problems]').waitFor({ state: 'detached' });
+    await page.click('[data-test=save]');
+    await page.locator('[data-test=editor-notice]').getByText('已保存。').waitFor();
+    await page.locator('[data-test=check-ok]').waitFor();
+
+    // A file over 5,000 rows is refused whole and changes nothing.
+    const huge = join(tmp.dir, 'too-many.csv');
+    writeFileSync(huge, ['姓名,角色', ...Array.from({ length: 5001 }, (_, i) => `人员${i},测评人`)].join('\n'));
+    await page.setInputFiles('[data-test=roster-file]', huge);
+    const refusal = await page.locator('[data-test=roster-file-error]').textContent();
+    expect(refusal.includes('5001') && refusal.includes('5000'), `the refusal says why: ${refusal}`);
+    expectEqual(await page.locator('[data-test^=row-]').count(), people, 'the roster is unchanged');
+    expectEqual(await page.locator('[data-test=unsaved]').count(), 0, 'nothing to save');
+
+    // Stored: after a reload the roster is there, and the agenda has a slot for each unit.
+    await page.reload();
+    await page.click('[data-test=tab-roster]');
+    await page.locator('[data-test^=row-]').first().waitFor();
+    expectEqual(await page.locator('[data-test^=row-]').count(), people, 'the roster after a reload');
+    const stored = await page.evaluate(async () => (await fetch('/organize/api/hearings/h20270223/definition')).json());
+    expectEqual(stored.participants.length, people, 'participants stored');
+    const slots = stored.agenda.filter((s) => (s.kind ?? 'presenter') === 'presenter');
+    expectEqual(slots.map((s) => s.title), units, 'a slot per unit, titled by the unit, in the file order');
+    const fixed = stored.participants.find((p) => p.id === badId);
+    expectEqual(fixed.roles, ['voter'], 'the fixed row is a voter');
+    expectEqual(fixed.groups, ['lingdao'], 'the group named in the file');
+
+    // Join cards: a warning first, then one card per person whose link opens the hearing.
+    await page.click('[data-test=print-cards]');
+    const warning = await page.locator('[data-test=dialog] .modal-message').textContent();
+    expect(warning.includes('失效'), `the warning says old links stop working: ${warning}`);
+    await page.click('[data-test=dialog-ok]');
+    await page.locator('[data-test=join-cards]').waitFor();
+    expectEqual(await page.locator('.qr-card').count(), people, 'a card per person');
+    await page.waitForFunction((n) => document.querySelectorAll('.qr-card img.qr').length === n, people);
+    await page.evaluate(() => {
+      window.printed = 0;
+      window.print = () => window.printed++;
+    });
+    await page.click('[data-test=cards-print]');
+    expectEqual(await page.evaluate(() => window.printed), 1, 'the print dialog is asked for');
+    await screenshot(page, 'organize-join-cards');
+    const chairCard = page.locator('.qr-card', { hasText: '吕振华' });
+    const link = await chairCard.getAttribute('data-link');
+    expect(link.startsWith(`${hearing.base}/j/`), `a join link of this server: ${link}`);
+    expectEqual(await page.locator('.qr-card', { hasText: `${units[0]}主要负责人` }).count(), 1, 'a card shows the post');
+    const joined = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
+    const chair = await joined.newPage();
+    await chair.goto(link);
+    await chair.locator('[data-test=conn][data-status=online]').waitFor();
+    await joined.close();
+
+    await page.click('[data-test=cards-back]');
+    await page.click('[data-test=back-to-list]');
+    const row = page.locator('[data-test=hearing-h20270223]');
+    await row.waitFor();
+    expectEqual(await row.locator('[data-test=phase]').textContent(), '筹备中', 'the new hearing is a draft in the list');
+    expectEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    await hearing.close();
+    tmp.remove();
+  }
+}
+
+export const tests = [
+  {
+    name: 'organize prepare: a hearing from a preset, a roster from .xlsx with a bad row fixed, saved, reloaded, cards printed',
+    fn: createImportSavePrint,
+  },
+];
