@@ -37,11 +37,76 @@ async function writeRoster(path) {
   return n;
 }
 
-function addOrganizer(db, name) {
-  execFileSync(daisBinary(), ['user', 'add', name, '--role', 'organizer', '--db', db, '--password-stdin'], {
+function addOrganizer(db, name, role = 'organizer') {
+  execFileSync(daisBinary(), ['user', 'add', name, '--role', role, '--db', db, '--password-stdin'], {
     input: `${password}\n`,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+async function signIn(browser, base, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/organize`);
+  await page.getByLabel('账号').fill(name);
+  await page.getByLabel('密码').fill(password);
+  await page.click('[data-test=submit]');
+  await page.locator('[data-test=hearings]').waitFor();
+  return { page, errors };
+}
+
+async function duplicateThenObserve() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    addOrganizer(hearing.db, 'mishu');
+    addOrganizer(hearing.db, 'guancha', 'observer');
+    const { page, errors } = await signIn(browser, hearing.base, 'mishu');
+    const original = await page.evaluate(async () => (await fetch('/organize/api/hearings/e2e-hearing/definition')).json());
+
+    await page.click('[data-test=new-hearing]');
+    const dialog = page.locator('[data-test=new-hearing-dialog]');
+    await dialog.locator('[data-test=source-copy] input').check();
+    await dialog.locator('[data-test=copy-of]').selectOption('e2e-hearing');
+    await dialog.locator('[data-test=new-date]').fill('2027-03-01');
+    expectEqual(await dialog.locator('[data-test=new-title]').inputValue(), original.title, 'the title of the copied hearing to start from');
+    await dialog.locator('[data-test=new-title]').fill('区纪委全会述责述廉会议（第二批）');
+    await dialog.locator('[data-test=new-create]').click();
+    await page.locator('[data-test=hearing-editor] [data-test=editor-title]').waitFor();
+    const copy = await page.evaluate(async () => (await fetch('/organize/api/hearings/h20270301/definition')).json());
+    expectEqual([copy.id, copy.title, copy.date], ['h20270301', '区纪委全会述责述廉会议（第二批）', '2027-03-01'], 'new id, title and date');
+    for (const part of ['participants', 'agenda', 'voter_groups', 'ballot_templates', 'rules']) {
+      expectEqual(copy[part], original[part], `${part} kept`);
+    }
+
+    // The same id again is refused with the reason, and nothing is created.
+    await page.click('[data-test=back-to-list]');
+    await page.click('[data-test=new-hearing]');
+    await dialog.locator('[data-test=source-copy] input').check();
+    await dialog.locator('[data-test=new-id]').fill('h20270301');
+    await dialog.locator('[data-test=new-create]').click();
+    const refusal = await dialog.locator('[data-test=new-hearing-error]').textContent();
+    expectEqual(refusal, '编号“h20270301”已被其他会议使用，请换一个。', 'a taken id is explained');
+    await dialog.locator('[data-test=new-cancel]').click();
+    expectEqual(await page.locator('[data-test^=hearing-]').count(), 2, 'two hearings in the list');
+
+    // An observer reads the draft but has nothing to change it with.
+    const observer = await signIn(browser, hearing.base, 'guancha');
+    expectEqual(await observer.page.locator('[data-test=new-hearing]').count(), 0, 'no new hearing for an observer');
+    await observer.page.click('[data-test=hearing-h20270301] [data-test=open-hearing]');
+    await observer.page.locator('[data-test=read-only]').waitFor();
+    expectEqual(await observer.page.locator('[data-test=save], [data-test=print-cards], [data-test=import-json]').count(), 0, 'no edit controls');
+    await observer.page.click('[data-test=tab-roster]');
+    expectEqual(await observer.page.locator('[data-test=roster-import], [data-test=roster-add], [data-test=remove]').count(), 0, 'no roster controls');
+    expect(await observer.page.locator('[data-test=name]').first().evaluate((el) => el.readOnly), 'names are read-only');
+    expectEqual([...errors, ...observer.errors], [], 'no page errors');
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
 }
 
 async function createImportSavePrint() {
@@ -167,5 +232,9 @@ export const tests = [
   {
     name: 'organize prepare: a hearing from a preset, a roster from .xlsx with a bad row fixed, saved, reloaded, cards printed',
     fn: createImportSavePrint,
+  },
+  {
+    name: 'organize prepare: a hearing duplicated keeps agenda and roster, a taken id is refused, an observer only reads',
+    fn: duplicateThenObserve,
   },
 ];
