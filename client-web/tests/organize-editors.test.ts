@@ -56,7 +56,7 @@ function type(el: HTMLElement | null, value: string, event: 'change' | 'input' =
   el.dispatchEvent(new Event(event));
 }
 function row(slot: string): HTMLElement {
-  return q(`.agenda-row[data-slot="${slot}"]`) as HTMLElement;
+  return q(`.plan-row[data-slot="${slot}"]`) as HTMLElement;
 }
 
 beforeEach(() => {
@@ -81,7 +81,7 @@ describe('agenda builder', () => {
     (row('b1').querySelector('[data-test=slot-up]') as HTMLButtonElement).click();
     await nextTick();
     expect(ids()).toEqual(['s1', 'r1', 'b1', 's2']);
-    expect(all('.agenda-row').map((r) => r.dataset.slot)).toEqual(['s1', 'r1', 'b1', 's2']);
+    expect(all('.plan-row').map((r) => r.dataset.slot)).toEqual(['s1', 'r1', 'b1', 's2']);
     // The first item cannot go up, the last cannot go down.
     expect((row('s1').querySelector('[data-test=slot-up]') as HTMLButtonElement).disabled).toBe(true);
     expect((row('s2').querySelector('[data-test=slot-down]') as HTMLButtonElement).disabled).toBe(true);
@@ -134,7 +134,7 @@ describe('agenda builder', () => {
 
   it('shows the agenda without controls when read only', async () => {
     await mount(AgendaBuilder, withRemarks(), { readonly: true });
-    expect(all('.agenda-row')).toHaveLength(4);
+    expect(all('.plan-row')).toHaveLength(4);
     expect(all('[data-test=agenda-builder] button, [data-test=agenda-builder] input, [data-test=agenda-builder] select')).toHaveLength(0);
     expect(all('[draggable=true]')).toHaveLength(0);
     expect(row('s1').textContent).toContain('述职人一（单位一主要负责人） — 单位一');

@@ -670,6 +670,8 @@ export default {
       perPresenter: 'One ballot per presenter',
       combined: 'One sheet for all presenters',
       change: 'Changes after sending',
+      firstPress: 'The first sheet sent counts',
+      untilClose: 'May be changed until the ballot closes',
       rule: 'Scoring rule',
       anonymous: 'Anonymous',
       eligible: 'Voter groups who vote (none ticked: every voter)',

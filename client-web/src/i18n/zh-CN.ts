@@ -665,6 +665,8 @@ export default {
       perPresenter: '每位述职人一张票',
       combined: '一张表测评全部述职人',
       change: '提交后能否修改',
+      firstPress: '以首次提交为准，不能修改',
+      untilClose: '投票关闭前可以修改',
       rule: '计分规则',
       anonymous: '无记名测评',
       eligible: '参加测评的人员类别（都不选即全部测评人）',
