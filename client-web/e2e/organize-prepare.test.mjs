@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { daisBinary, expect, expectEqual, launchBrowser, screenshot, tempDir } from './harness.mjs';
+import { daisBinary, expect, expectEqual, joinAs, launchBrowser, screenshot, tempDir } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 
 const password = 'correct horse battery';
@@ -103,6 +103,40 @@ async function duplicateThenObserve() {
     expectEqual(await observer.page.locator('[data-test=roster-import], [data-test=roster-add], [data-test=remove]').count(), 0, 'no roster controls');
     expect(await observer.page.locator('[data-test=name]').first().evaluate((el) => el.readOnly), 'names are read-only');
     expectEqual([...errors, ...observer.errors], [], 'no page errors');
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
+// The chair opens check-in while the secretariat still edits: the save is refused and the editor turns read-only.
+async function checkInEndsTheDraft() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    addOrganizer(hearing.db, 'mishu');
+    const { page, errors } = await signIn(browser, hearing.base, 'mishu');
+    await page.click('[data-test=hearing-e2e-hearing] [data-test=open-hearing]');
+    await page.locator('[data-test=check-ok]').waitFor();
+    await page.locator('[data-test=edit-venue]').fill('区行政中心第二会议室');
+    await page.locator('[data-test=save]:not([disabled])').waitFor();
+
+    const chair = await joinAs(browser, hearing.base, hearing.tokens.chair);
+    await chair.page.click('[data-test=open-check-in]');
+    await chair.page.locator('[data-test=phase][data-phase=check_in]').waitFor();
+
+    await page.click('[data-test=save]');
+    const notice = await page.locator('[data-test=read-only]').textContent();
+    expect(notice.includes('签到中'), `the reason names the phase: ${notice}`);
+    expectEqual(await page.locator('[data-test=save]').count(), 0, 'no save once the hearing is under way');
+    const stored = await page.evaluate(async () => (await fetch('/organize/api/hearings/e2e-hearing/definition')).json());
+    expect(stored.venue !== '区行政中心第二会议室', 'the refused change was not stored');
+
+    // Opened afresh, the editor says so at once.
+    await page.reload();
+    await page.locator('[data-test=read-only]').waitFor();
+    expect(await page.locator('[data-test=edit-title]').evaluate((el) => el.readOnly), 'the title is read-only');
+    expectEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();
     await hearing.close();
@@ -237,4 +271,5 @@ export const tests = [
     name: 'organize prepare: a hearing duplicated keeps agenda and roster, a taken id is refused, an observer only reads',
     fn: duplicateThenObserve,
   },
+  { name: 'organize prepare: check-in opened meanwhile refuses the save and leaves the editor read-only', fn: checkInEndsTheDraft },
 ];

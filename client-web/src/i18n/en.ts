@@ -563,7 +563,8 @@ export default {
     editor: {
       notFound: 'There is no hearing with the id “{id}”.',
       loadFailed: 'The hearing could not be read. Please reload the page.',
-      notDraft: 'The hearing is {phase}: its definition can no longer change and is shown read-only.',
+      notDraft: 'The hearing is past preparation ({phase}): its definition can no longer change and is shown read-only.',
+      underWay: 'The hearing is under way (check-in or the chair has acted): its definition can no longer change and is shown read-only.',
       saved: 'Saved.',
       saveFailed: 'Saving did not succeed: {message}',
       unsaved: 'There are unsaved changes.',

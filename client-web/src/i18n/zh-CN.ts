@@ -558,7 +558,8 @@ export default {
     editor: {
       notFound: '没有编号为“{id}”的会议。',
       loadFailed: '会议读取失败，请刷新页面重试。',
-      notDraft: '会议已{phase}，不能再修改会议定义，这里只供查看。',
+      notDraft: '会议已进入“{phase}”阶段，会议定义不能再修改，这里只供查看。',
+      underWay: '会议已开始（已有签到或主持人操作），会议定义不能再修改，这里只供查看。',
       saved: '已保存。',
       saveFailed: '保存未成功：{message}',
       unsaved: '有未保存的修改。',
