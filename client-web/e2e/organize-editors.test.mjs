@@ -3,10 +3,24 @@
 // server's check pins to its agenda row, a renamed grade seen in the tablet preview, a stricter flag read back in
 // words, and settings explained in sentences; saved, and the stored definition holds every change.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { daisBinary, expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 
 const password = 'correct horse battery';
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// axe's serious and critical findings over what the page shows now, one line each.
+async function axeFindings(page, state) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found.map((f) => `${state}: ${f}`);
+}
 
 async function editAgendaSheetSettings() {
   const hearing = await startHearing();
@@ -16,7 +30,8 @@ async function editAgendaSheetSettings() {
       input: `${password}\n`,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    // axe comes in as a script tag, which the server's CSP would refuse.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
     context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     const errors = [];
@@ -60,6 +75,7 @@ async function editAgendaSheetSettings() {
     await page.locator('.plan-row[data-slot=r1] [data-test=slot-title]').press('Tab');
     await pinned.waitFor({ state: 'detached' });
     await screenshot(page, 'organize-agenda');
+    const findings = await axeFindings(page, 'agenda');
 
     // Sheet: a grade renamed shows in the tablet preview; a stricter flag is read back in words.
     await page.click('[data-test=tab-sheet]');
@@ -73,6 +89,7 @@ async function editAgendaSheetSettings() {
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'organize-sheet');
     await page.setViewportSize({ width: 1280, height: 900 });
+    findings.push(...(await axeFindings(page, 'sheet')));
 
     // Settings: each choice with its sentence.
     await page.click('[data-test=tab-settings]');
@@ -82,6 +99,8 @@ async function editAgendaSheetSettings() {
     await page.locator('#set-k').press('Tab');
     await page.locator('[data-setting=k_anonymity]', { hasText: '每满 3 张新票' }).waitFor();
     await screenshot(page, 'organize-settings');
+    findings.push(...(await axeFindings(page, 'settings')));
+    expectEqual(findings, [], 'no serious accessibility findings on the three tabs');
 
     await page.click('[data-test=save]');
     await page.locator('[data-test=editor-notice]').getByText('已保存。').waitFor();
@@ -102,7 +121,7 @@ async function editAgendaSheetSettings() {
 
 export const tests = [
   {
-    name: 'organize editors: agenda reordered by keyboard, a pinned check error, a grade in the tablet preview, a flag in words, settings in sentences, saved',
+    name: 'organize editors: agenda reordered by keyboard, a pinned check error, a grade in the tablet preview, a flag in words, settings in sentences, saved; no serious axe finding',
     fn: editAgendaSheetSettings,
   },
 ];
