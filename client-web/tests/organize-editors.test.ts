@@ -169,6 +169,7 @@ describe('sheet editor', () => {
     const words = () => q('[data-test=rule-words]')?.textContent ?? '';
     expect(words()).toContain('满意率 =（满意 + 基本满意）÷ 有效票');
     expect(words()).toContain('满意率 < 70% 时标记“提醒谈话”');
+    expect(words()).toContain('不作评定，只计算以上数值');
     type(all('[data-test=flag-threshold]')[0], '75');
     await nextTick();
     expect(model.value.rules[0].flags?.[0].threshold).toBe(0.75);

@@ -735,6 +735,7 @@ export default {
       band: '{verdict} if points ≥ {min}',
       otherwise: 'otherwise {verdict}',
       noVerdict: 'none otherwise',
+      noVerdicts: 'no verdict: the figures above only',
       verdict: 'verdict: {list}',
       separator: '; ',
       flag: 'flag {label} when {metric} {op} {threshold}',

@@ -730,6 +730,7 @@ export default {
       band: '得分 ≥ {min} 为“{verdict}”',
       otherwise: '其余为“{verdict}”',
       noVerdict: '其余不作评定',
+      noVerdicts: '不作评定，只计算以上数值',
       verdict: '评定：{list}',
       separator: '；',
       flag: '{metric} {op} {threshold} 时标记“{label}”',

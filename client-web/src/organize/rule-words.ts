@@ -65,8 +65,10 @@ export function ruleInWords(d: HearingDefinition, rule: ScoringRule, t: Translat
   }
   const bands = [...(rule.bands ?? [])].sort((a, b) => b.min - a.min);
   for (const b of bands) verdicts.push(t('prepare.words.band', { verdict: b.verdict, min: plainNumber(b.min) }));
-  verdicts.push(rule.otherwise ? t('prepare.words.otherwise', { verdict: rule.otherwise }) : t('prepare.words.noVerdict'));
-  lines.push(t('prepare.words.verdict', { list: verdicts.join(t('prepare.words.separator')) }));
+  if (rule.otherwise) verdicts.push(t('prepare.words.otherwise', { verdict: rule.otherwise }));
+  else if (verdicts.length) verdicts.push(t('prepare.words.noVerdict'));
+  // A rule with no verdict at all only measures (satisfaction, points, flags, rank).
+  lines.push(verdicts.length ? t('prepare.words.verdict', { list: verdicts.join(t('prepare.words.separator')) }) : t('prepare.words.noVerdicts'));
 
   for (const f of rule.flags ?? []) {
     const satisfaction = f.metric === 'satisfaction';
