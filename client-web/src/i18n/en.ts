@@ -549,6 +549,8 @@ export default {
     field: {
       id: 'Hearing id',
       idHelp: 'Letters, digits, - and _ only, at most 32 characters; it cannot change later.',
+      titleInvalid: 'Give the hearing a title (1–200 characters).',
+      dateInvalid: 'Choose the date of the hearing.',
       title: 'Title',
       date: 'Date',
       venue: 'Venue',

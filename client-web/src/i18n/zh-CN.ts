@@ -544,6 +544,8 @@ export default {
     field: {
       id: '会议编号',
       idHelp: '仅限字母、数字、- 和 _，最多 32 个字符；创建后不能修改。',
+      titleInvalid: '请填写会议名称（1–200 字）。',
+      dateInvalid: '请选择会议日期。',
       title: '会议名称',
       date: '日期',
       venue: '地点',
