@@ -1,7 +1,8 @@
 // The agenda, sheet and settings tabs of the /organize editor against a real server: a hearing from the
-// satisfaction preset gets an opening remark moved to the top with the keyboard, a longer report, a problem the
-// server's check pins to its agenda row, a renamed grade seen in the tablet preview, a stricter flag read back in
-// words, and settings explained in sentences; saved, and the stored definition holds every change.
+// satisfaction preset gets an opening remark moved to the top with the keyboard, two reports swapped by dragging,
+// a longer report, a problem the server's check pins to its agenda row, a renamed grade seen in the tablet
+// preview, a stricter flag read back in words, and settings explained in sentences; saved, and the stored
+// definition holds every change.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { daisBinary, expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
@@ -62,6 +63,11 @@ async function editAgendaSheetSettings() {
     await page.keyboard.press('Enter');
     await page.locator('.plan-row[data-kind=remark]').and(rows.nth(0)).waitFor();
     expectEqual(await rows.evaluateAll((els) => els.map((e) => e.dataset.slot)), ['r1', 's1', 's2'], 'the remark first');
+    // And with the mouse: the second report dragged by its number onto the first, then back.
+    await page.locator('.plan-row[data-slot=s2] [data-test=slot-handle]').dragTo(page.locator('.plan-row[data-slot=s1]'));
+    await page.locator('.plan-row[data-slot=s2]').and(rows.nth(1)).waitFor();
+    await page.locator('.plan-row[data-slot=s1] [data-test=slot-handle]').dragTo(page.locator('.plan-row[data-slot=s2]'));
+    await page.locator('.plan-row[data-slot=s1]').and(rows.nth(1)).waitFor();
     await page.locator('.plan-row[data-slot=s1] [data-test=slot-report-minutes]').fill('10');
     await page.locator('.plan-row[data-slot=s1] [data-test=slot-report-minutes]').press('Tab');
 
@@ -121,7 +127,7 @@ async function editAgendaSheetSettings() {
 
 export const tests = [
   {
-    name: 'organize editors: agenda reordered by keyboard, a pinned check error, a grade in the tablet preview, a flag in words, settings in sentences, saved; no serious axe finding',
+    name: 'organize editors: agenda reordered by keyboard and by dragging, a pinned check error, a grade in the tablet preview, a flag in words, settings in sentences, saved; no serious axe finding',
     fn: editAgendaSheetSettings,
   },
 ];
