@@ -1,8 +1,9 @@
-// Preparing a hearing at /organize against a real server: a new hearing from a preset, a 15-unit roster read
-// from an .xlsx the secretariat keeps (one bad row flagged with its row number, then fixed), saved, still there
-// after a reload with the agenda following the presenters, and the join cards printed with links that open.
+// Preparing a hearing at /organize against a real server: a new hearing from a preset or as a copy, the
+// definition exported and imported as JSON, a 15-unit roster read from an .xlsx the secretariat keeps (one bad
+// row flagged with its row number, then fixed), saved, still there after a reload with the agenda following the
+// presenters, the join cards printed with links that open, and the editor read-only once check-in opened.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { daisBinary, expect, expectEqual, joinAs, launchBrowser, screenshot, tempDir } from './harness.mjs';
@@ -61,6 +62,7 @@ async function signIn(browser, base, name) {
 async function duplicateThenObserve() {
   const hearing = await startHearing();
   const browser = await launchBrowser();
+  const tmp = tempDir('dais-definition-');
   try {
     addOrganizer(hearing.db, 'mishu');
     addOrganizer(hearing.db, 'guancha', 'observer');
@@ -81,6 +83,21 @@ async function duplicateThenObserve() {
     for (const part of ['participants', 'agenda', 'voter_groups', 'ballot_templates', 'rules']) {
       expectEqual(copy[part], original[part], `${part} kept`);
     }
+
+    // The definition goes out as a JSON file and comes back in: the form takes it, under this hearing's id.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-json]')]);
+    expectEqual(download.suggestedFilename(), 'h20270301.json', 'the file is named by the id');
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expectEqual(exported, copy, 'the export is the stored definition');
+    const edited = join(tmp.dir, 'edited.json');
+    writeFileSync(edited, JSON.stringify({ ...exported, id: 'elsewhere', title: '导入的会议名称' }));
+    await page.setInputFiles('[data-test=import-json-file]', edited);
+    await page.locator('[data-test=editor-notice]').getByText('会议编号仍为 h20270301').waitFor();
+    expectEqual(await page.locator('[data-test=edit-title]').inputValue(), '导入的会议名称', 'the form shows the file');
+    await page.click('[data-test=save]');
+    await page.locator('[data-test=editor-notice]').getByText('已保存。').waitFor();
+    const saved = await page.evaluate(async () => (await fetch('/organize/api/hearings/h20270301/definition')).json());
+    expectEqual([saved.id, saved.title], ['h20270301', '导入的会议名称'], 'saved under its own id');
 
     // The same id again is refused with the reason, and nothing is created.
     await page.click('[data-test=back-to-list]');
@@ -106,6 +123,7 @@ async function duplicateThenObserve() {
   } finally {
     await browser.close();
     await hearing.close();
+    tmp.remove();
   }
 }
 
