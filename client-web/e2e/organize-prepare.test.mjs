@@ -94,6 +94,11 @@ async function duplicateThenObserve() {
     await page.setInputFiles('[data-test=import-json-file]', edited);
     await page.locator('[data-test=editor-notice]').getByText('会议编号仍为 h20270301').waitFor();
     expectEqual(await page.locator('[data-test=edit-title]').inputValue(), '导入的会议名称', 'the form shows the file');
+    // Leaving with unsaved changes asks first; staying keeps them.
+    await page.click('[data-test=back-to-list]');
+    await page.locator('[data-test=dialog]').getByText('离开后将丢失').waitFor();
+    await page.click('[data-test=dialog-cancel]');
+    expectEqual(await page.locator('[data-test=edit-title]').inputValue(), '导入的会议名称', 'still editing');
     await page.click('[data-test=save]');
     await page.locator('[data-test=editor-notice]').getByText('已保存。').waitFor();
     const saved = await page.evaluate(async () => (await fetch('/organize/api/hearings/h20270301/definition')).json());

@@ -570,6 +570,8 @@ export default {
       saved: 'Saved.',
       saveFailed: 'Saving did not succeed: {message}',
       unsaved: 'There are unsaved changes.',
+      leaveUnsaved: 'There are unsaved changes; they are lost if you leave. Leave anyway?',
+      leave: 'Leave',
       checkOk: 'Checked: no problems found.',
       hasError: 'this tab has a problem',
       export: 'Export definition',

@@ -565,6 +565,8 @@ export default {
       saved: '已保存。',
       saveFailed: '保存未成功：{message}',
       unsaved: '有未保存的修改。',
+      leaveUnsaved: '有尚未保存的修改，离开后将丢失。确定离开吗？',
+      leave: '离开',
       checkOk: '检查通过，没有发现问题。',
       hasError: '此页有问题',
       export: '导出定义文件',
