@@ -262,6 +262,11 @@ async function createImportSavePrint() {
     await page.click('[data-test=cards-print]');
     expectEqual(await page.evaluate(() => window.printed), 1, 'the print dialog is asked for');
     await screenshot(page, 'organize-join-cards');
+    // On paper: the cards under the hearing's title, without the page's buttons and notes.
+    await page.emulateMedia({ media: 'print' });
+    expect(!(await page.locator('[data-test=cards-print]').isVisible()), 'no buttons on paper');
+    expect(await page.locator('.print-only', { hasText: '中共某区纪委全会述责述廉会议' }).isVisible(), 'the title on paper');
+    await page.emulateMedia({ media: 'screen' });
     const chairCard = page.locator('.qr-card', { hasText: '吕振华' });
     const link = await chairCard.getAttribute('data-link');
     expect(link.startsWith(`${hearing.base}/j/`), `a join link of this server: ${link}`);
