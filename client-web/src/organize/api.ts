@@ -87,7 +87,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, csrf?: string, body?: unknown): Promise<T> {
+// One request to /organize/api/<path>: its JSON answer, or an ApiError with the server's error code.
+export async function call<T>(method: string, path: string, csrf?: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -105,7 +106,9 @@ async function call<T>(method: string, path: string, csrf?: string, body?: unkno
   const answer = await json(res);
   if (res.ok) return answer as T;
   const text = (k: string) => (typeof answer[k] === 'string' ? (answer[k] as string) : '');
-  throw new ApiError(res.status, text('error') || (res.status === 401 ? 'signed_out' : 'unknown'), text('message'), text('field') || undefined);
+  // A body over the server's http_max_request_bytes is refused before any JSON: 413 too_large.
+  const fallback = res.status === 401 ? 'signed_out' : res.status === 413 ? 'too_large' : 'unknown';
+  throw new ApiError(res.status, text('error') || fallback, text('message'), text('field') || undefined);
 }
 
 const hearingPath = (id: string, rest: string) => `hearings/${encodeURIComponent(id)}/${rest}`;
