@@ -5,6 +5,7 @@ import type { HearingDefinition, Participant, VoterGroup } from '../src/organize
 import {
   MAX_ROSTER_ROWS,
   RosterFileError,
+  decodeCsv,
   mapRoster,
   parseCsv,
   participantsOf,
@@ -44,6 +45,14 @@ describe('parseCsv', () => {
     const bom = parseCsv('\uFEFF姓名,角色\n罗兰立,测评人\n');
     expect(bom).toEqual(plain);
     expect(mapRoster(bom, groups).rows[0].name).toBe('罗兰立');
+  });
+
+  it('decodes UTF-8 and, failing that, the GBK that Excel on Chinese Windows writes', () => {
+    const utf8 = new TextEncoder().encode('姓名,角色\n罗兰立,测评人\n');
+    expect(decodeCsv(utf8.buffer as ArrayBuffer)).toBe('姓名,角色\n罗兰立,测评人\n');
+    // 姓名,A in GBK
+    const gbk = new Uint8Array([0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0x41]);
+    expect(decodeCsv(gbk.buffer)).toBe('姓名,A');
   });
 
   it('takes a tab or semicolon as the separator when the header uses it', () => {

@@ -171,10 +171,20 @@ export async function readXlsx(data: ArrayBuffer): Promise<TableRow[]> {
   return rows;
 }
 
+// A .csv's text: UTF-8 (with or without a BOM), else GB18030, which covers the GBK that Excel writes for
+// "CSV" on Chinese Windows.
+export function decodeCsv(bytes: ArrayBuffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
+}
+
 // Reads a file the user picked, by its name: .xlsx or .csv.
 export async function readRosterFile(file: File): Promise<TableRow[]> {
   if (/\.xlsx$/i.test(file.name)) return readXlsx(await file.arrayBuffer());
-  return parseCsv(await file.text());
+  return parseCsv(decodeCsv(await file.arrayBuffer()));
 }
 
 function headerKey(text: string): string {
