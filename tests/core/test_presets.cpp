@@ -37,7 +37,9 @@ void expect_both_languages(const nlohmann::json& text, const std::string& what) 
 TEST(Presets, EveryScoringPracticeHasOne) {
   std::set<std::string> names;
   for (const fs::path& file : preset_files()) names.insert(file.stem().string());
-  EXPECT_EQ(names, (std::set<std::string>{"integrity", "majority", "points", "satisfaction", "weighted"}));
+  for (const char* practice : {"integrity", "majority", "points", "satisfaction", "weighted"}) {
+    EXPECT_TRUE(names.contains(practice)) << practice;
+  }
 }
 
 TEST(Presets, EachIsNamedDescribedAndPassesTheChecker) {
