@@ -87,6 +87,13 @@ describe('mapRoster', () => {
     expect(rows.every((r) => r.problems.length === 0)).toBe(true);
   });
 
+  it('knows the usual other names of the columns, with stray spaces and colons', () => {
+    const table = parseCsv('姓 名,所在单位,职务：,测评分组,参会角色\n周敏,区水务局,局长,党代表,测评人');
+    const { rows, unknownHeaders } = mapRoster(table, groups);
+    expect(unknownHeaders).toEqual([]);
+    expect([rows[0].name, rows[0].post, rows[0].groups, rows[0].roles]).toEqual(['周敏', '区水务局局长', ['ddb'], ['voter']]);
+  });
+
   it('maps English headers and role words separated by commas, semicolons or spaces', () => {
     const table = parseCsv('Name,Post,Groups,Roles\nAnn Lee,Director,jwwy,"questioner, voter; scrutineer"\nBo,,,chair display');
     const { rows } = mapRoster(table, groups);
