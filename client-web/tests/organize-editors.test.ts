@@ -223,6 +223,13 @@ describe('settings form', () => {
     expect(q('[data-group=zhongceng]')?.textContent).toContain('57.1429%');
   });
 
+  it('shows only the sentences when read only', async () => {
+    await mount(SettingsForm, preset('weighted'), { readonly: true });
+    expect(all('[data-test=settings-form] input, [data-test=settings-form] select, [data-test=settings-form] button')).toHaveLength(0);
+    expect(q('[data-setting=quorum]')?.textContent).toContain('实到人数须达到应到人数的 2/3 才能开始会议');
+    expect(q('[data-group=lingdao]')?.textContent).toContain('领导班子');
+  });
+
   it('pins an error to its setting', async () => {
     await mount(SettingsForm, preset('points'), { error: { field: '/settings/quorum', message: 'quorum must be at most 1' } });
     expect(q('[data-setting=quorum] [data-test=settings-error]')?.textContent).toContain('quorum must be at most 1');
