@@ -572,7 +572,7 @@ export default {
       unsaved: 'There are unsaved changes.',
       leaveUnsaved: 'There are unsaved changes; they are lost if you leave. Leave anyway?',
       leave: 'Leave',
-      tooLarge: 'The definition is larger than the server accepts in one request, so it could not be checked or saved. Ask the operator to raise http_max_request_bytes in the server configuration (see the operations guide).',
+      tooLarge: 'The definition is larger than the server accepts in one request, so it could not be checked or saved. Ask the operator to raise organize_max_request_bytes in the server configuration (see the operations guide).',
       checkFailed: 'The definition cannot be checked just now; check the network. The server still checks it on saving.',
       checkOk: 'Checked: no problems found.',
       hasError: 'this tab has a problem',

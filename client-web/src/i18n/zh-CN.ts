@@ -567,7 +567,7 @@ export default {
       unsaved: '有未保存的修改。',
       leaveUnsaved: '有尚未保存的修改，离开后将丢失。确定离开吗？',
       leave: '离开',
-      tooLarge: '会议定义超过了服务器接受的请求大小，未能检查或保存。请管理员调大服务配置中的 http_max_request_bytes（见运维文档）。',
+      tooLarge: '会议定义超过了服务器接受的请求大小，未能检查或保存。请管理员调大服务配置中的 organize_max_request_bytes（见运维文档）。',
       checkFailed: '暂时无法检查会议定义，请检查网络；保存时服务器仍会检查。',
       checkOk: '检查通过，没有发现问题。',
       hasError: '此页有问题',
