@@ -1,7 +1,6 @@
 // Inquiries (质询): submitted → approved | rejected → asking → answered, or withdrawn by the author before
 // they are asked; follow-ups (追问) hang under a parent in the same slot.
 #include <algorithm>
-#include <cctype>
 
 #include "core/decide.hpp"
 
@@ -37,25 +36,6 @@ bool is_one_of(InquiryStatus status, std::initializer_list<InquiryStatus> allowe
 
 Error not_now(const Inquiry& q, const std::string& what) {
   return make_error(ErrorCode::wrong_stage, "inquiry " + q.id + " cannot be " + what + " now", "/inquiry");
-}
-
-bool is_leap(int y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-// YYYY-MM-DD with a real month and day.
-bool is_iso_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
-    if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) return false;
-  }
-  const int year = std::stoi(s.substr(0, 4));
-  const int month = std::stoi(s.substr(5, 2));
-  const int day = std::stoi(s.substr(8, 2));
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  const int days = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
-  return day <= days;
 }
 
 struct AuthorCount {

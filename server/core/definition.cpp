@@ -1,6 +1,7 @@
 #include "core/definition.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -39,6 +40,26 @@ const ScoringRule* HearingDefinition::rule(const RuleId& rid) const {
 }
 const VoterGroup* HearingDefinition::voter_group(const GroupId& gid) const {
   return find_by_id(voter_groups, gid);
+}
+
+namespace {
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+}  // namespace
+
+bool is_iso_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) return false;
+  }
+  const int year = std::stoi(s.substr(0, 4));
+  const int month = std::stoi(s.substr(5, 2));
+  const int day = std::stoi(s.substr(8, 2));
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return false;
+  const int days = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
+  return day <= days;
 }
 
 GroupId HearingDefinition::tally_group(const Participant& p) const {

@@ -188,6 +188,9 @@ struct HearingDefinition {
   bool operator==(const HearingDefinition&) const = default;
 };
 
+// YYYY-MM-DD with a real month and day: the hearing's date, a commitment's due date.
+bool is_iso_date(const std::string& s);
+
 // The rule for every id the definition names (participants, slots, groups, templates, …), as
 // protocol/hearing-definition.schema.json states it in $defs/id; ids made later, such as a slot inserted
 // during the hearing, follow it too. The error names `field`.
