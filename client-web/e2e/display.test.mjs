@@ -68,7 +68,7 @@ function open(browser, base, token, viewport, query = '') {
 
 // Sends commands over the protocol from inside a page (same origin), as a tablet would, one after the other;
 // every one must be acknowledged.
-async function commands(page, token, list) {
+export async function commands(page, token, list) {
   const answers = await page.evaluate(
     async ({ token, list }) => {
       const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws`);
