@@ -367,10 +367,11 @@ class ConnectedStore : public Store {
         }
         writer_
             ->query(
-                "INSERT INTO ledger(id, hearing, inquiry, position, unit, presenter, inquiry_text, commitment, "
+                "INSERT INTO ledger(id, hearing, inquiry, position, unit, presenter, inquiry_text, "
+                "commitment, "
                 "promised_due, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .with(next++, c.hearing, c.inquiry, c.position, c.unit, c.presenter, c.inquiry_text, c.text, c.due,
-                  c.due)
+            .with(next++, c.hearing, c.inquiry, c.position, c.unit, c.presenter, c.inquiry_text, c.text,
+                  c.due, c.due)
             .run();
         ++taken;
       }
@@ -389,14 +390,14 @@ class ConnectedStore : public Store {
   }
 
   core::Result<bool> update_ledger_entry(std::int64_t id, const std::optional<std::string>& due,
-                                         const std::optional<std::string>& status, std::int64_t now_ms) override {
+                                         const std::optional<std::string>& status,
+                                         std::int64_t now_ms) override {
     return write("changing ledger entry " + std::to_string(id), [&]() -> core::Result<bool> {
       if (!ledger_entry_exists(id)) return no_ledger_entry(id);
       if (due) writer_->query("UPDATE ledger SET due = ? WHERE id = ?").with(*due, id).run();
       if (status == "done") {
         // Marking it done again keeps the day it was first done.
-        writer_
-            ->query("UPDATE ledger SET done_ms = ? WHERE id = ? AND status <> 'done'")
+        writer_->query("UPDATE ledger SET done_ms = ? WHERE id = ? AND status <> 'done'")
             .with(now_ms, id)
             .run();
       } else if (status) {
@@ -479,14 +480,16 @@ class ConnectedStore : public Store {
       std::map<std::int64_t, std::size_t> at;
       {
         auto q = reader_->query(
-            "SELECT id, hearing, inquiry, position, unit, presenter, inquiry_text, commitment, promised_due, due, "
+            "SELECT id, hearing, inquiry, position, unit, presenter, inquiry_text, commitment, promised_due, "
+            "due, "
             "status, done_ms FROM ledger" +
             where + " ORDER BY id");
         if (only) q.with(*only);
         while (q.next()) {
           LedgerEntry e;
           e.id = q.int64(0);
-          e.commitment = {q.text(1), q.text(2), q.int64(3), q.text(4), q.text(5), q.text(6), q.text(7), q.text(8)};
+          e.commitment = {q.text(1), q.text(2), q.int64(3), q.text(4),
+                          q.text(5), q.text(6), q.text(7),  q.text(8)};
           e.due = q.text(9);
           e.status = q.text(10);
           if (!q.is_null(11)) e.done_ms = q.int64(11);

@@ -96,8 +96,8 @@ struct LedgerNote {
 struct LedgerEntry {
   std::int64_t id = 0;
   LedgerCommitment commitment;
-  std::string due;              // YYYY-MM-DD; the promised one until an organizer changes it
-  std::string status = "open";  // open, in_progress or done
+  std::string due;                      // YYYY-MM-DD; the promised one until an organizer changes it
+  std::string status = "open";          // open, in_progress or done
   std::optional<std::int64_t> done_ms;  // when it was last marked done
   std::vector<LedgerNote> notes;        // oldest first
 };
