@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { daisBinary, expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 import { commands } from './display.test.mjs';
+import { audit } from './organize.test.mjs';
 
 const password = 'correct horse battery';
 
@@ -84,10 +85,11 @@ async function ledgerFollowsCommitments() {
     expectEqual(await first.locator('[data-test=overdue]').count(), 1, 'the commitment due in January is overdue');
     expectEqual(await ledger.locator('[data-test=entry-2] [data-test=overdue]').count(), 0, 'the later one is not');
 
-    await ledger.locator('[data-test=filter-overdue]').check();
+    await ledger.locator('[data-test=filter-overdue]').click();
     await ledger.locator('[data-test=entry-2]').waitFor({ state: 'detached' });
     expectEqual(await ledger.locator('tbody tr').count(), 1, 'only the overdue commitment is listed');
-    await ledger.locator('[data-test=filter-overdue]').uncheck();
+    expectEqual(await ledger.locator('[data-test=filter-overdue]').getAttribute('aria-pressed'), 'true', 'the filter shows it is on');
+    await ledger.locator('[data-test=filter-overdue]').click();
     await ledger.locator('[data-test=entry-2]').waitFor();
 
     // A bad date is refused in words; a new due date and "in progress" are saved; a note is recorded.
@@ -139,4 +141,38 @@ async function ledgerFollowsCommitments() {
   }
 }
 
-export const tests = [{ name: 'organize ledger: commitments, due dates, notes, a unit history, an observer reads', fn: ledgerFollowsCommitments }];
+// On a phone: the ledger with an entry opened, and the unit's history, pass axe and keep 44 px targets.
+async function ledgerPagesAreAccessible() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    addAccount(hearing.db, 'mishu', 'organizer');
+    // axe comes in as a script tag, which the server's CSP would refuse.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', bypassCSP: true });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    await page.goto(`${hearing.base}/organize#/ledger`);
+    await page.getByLabel('账号').fill('mishu');
+    await page.getByLabel('密码').fill(password);
+    await page.click('[data-test=submit]');
+    await page.locator('[data-test=ledger-empty]').waitFor();
+    const findings = await audit(page, 'empty ledger');
+    await holdHearing(page, hearing.tokens);
+    await page.reload();
+    await page.locator('[data-test=ledger] [data-test=entry-1] [data-test=details]').click();
+    await page.locator('[data-test=details-1] [data-test=save]').waitFor();
+    findings.push(...(await audit(page, 'ledger')));
+    await page.locator('[data-test=ledger] [data-test=entry-1] [data-test=unit-link]').click();
+    await page.locator('[data-test=unit-history] [data-test=verdict]').waitFor();
+    findings.push(...(await audit(page, 'unit history')));
+    expectEqual(findings, [], 'accessibility findings');
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
+export const tests = [
+  { name: 'organize ledger: commitments, due dates, notes, a unit history, an observer reads', fn: ledgerFollowsCommitments },
+  { name: 'organize ledger: the ledger and a unit history pass axe and keep 44 px targets on a phone', fn: ledgerPagesAreAccessible },
+];

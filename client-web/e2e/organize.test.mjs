@@ -91,7 +91,7 @@ async function lockedAccountSaysUntilWhen() {
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // axe (serious and critical findings) and the 44 px rule over what the page shows now.
-async function audit(page, state) {
+export async function audit(page, state) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
   const findings = await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
