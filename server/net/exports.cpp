@@ -352,10 +352,51 @@ std::string csv_field(std::string_view text) {
   return out;
 }
 
-std::string results_json(const core::HearingState& state) {
+namespace {
+
+// Whether the ballot's groups are broken out, why not, and the groups with their sheets.
+json group_counts_json(const core::HearingState& state, const GroupCounts& groups) {
+  json list = json::array();
+  for (const auto& [id, sheets] : groups.groups) {
+    const core::VoterGroup* g = state.def.voter_group(id);
+    list.push_back({{"group", id}, {"name", g != nullptr ? g->name : id}, {"cast", sheets}});
+  }
+  return {{"shown", groups.release == GroupRelease::shown},
+          {"reason", release_code(groups.release)},
+          {"k", state.def.settings.k_anonymity},
+          {"note", release_note(state, groups.release)},
+          {"groups", list}};
+}
+
+// One section's counts per group, in the order of the ballot's group list.
+json by_group_json(const GroupCounts& groups, const core::SlotId& slot, const core::DimensionId& dim) {
+  json out = json::array();
+  const auto s = groups.sections.find(slot);
+  for (const auto& [id, sheets] : groups.groups) {
+    GroupSection section;
+    if (s != groups.sections.end()) {
+      if (auto d = s->second.find(dim); d != s->second.end()) {
+        if (auto g = d->second.find(id); g != d->second.end()) section = g->second;
+      }
+    }
+    json counts = json::object();
+    for (const auto& [grade, n] : section.counts) counts[grade] = n;
+    out.push_back({{"group", id},
+                   {"cast", section.cast},
+                   {"valid", section.valid},
+                   {"invalid", section.invalid},
+                   {"counts", counts}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string results_json(const core::HearingState& state, const CastingOrder& order) {
   json ballots = json::array();
   for_each_result(
       state, [&](const core::Ballot& b, const core::BallotTemplate* tpl, const core::BallotResult& r) {
+        const GroupCounts groups = group_counts(state, b, order);
         json presenters = json::array();
         for (const auto& p : r.presenters) {
           json dims = json::array();
@@ -370,6 +411,8 @@ std::string results_json(const core::HearingState& state) {
                             {"counts", counts},
                             {"satisfaction", d.satisfaction ? json(*d.satisfaction) : json(nullptr)},
                             {"points", d.points ? json(*d.points) : json(nullptr)}});
+            if (groups.release == GroupRelease::shown)
+              dims.back()["by_group"] = by_group_json(groups, p.slot, d.dimension);
           }
           presenters.push_back({{"slot", p.slot},
                                 {"unit", unit_of(state, p.slot)},
@@ -387,6 +430,7 @@ std::string results_json(const core::HearingState& state) {
                            {"title", tpl != nullptr ? tpl->title : b.template_id},
                            {"status", status_code(b.status)},
                            {"turnout", core::turnout_json(r.turnout)},
+                           {"group_counts", group_counts_json(state, groups)},
                            {"presenters", presenters}});
       });
   json doc = {{"hearing",

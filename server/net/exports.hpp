@@ -7,10 +7,14 @@
 
 #include "core/state.hpp"
 #include "core/tally.hpp"
+#include "net/group_counts.hpp"
 
 namespace dais::net {
 
-std::string results_json(const core::HearingState& state);
+// With the ballots' casting order (casting_order of the hearing's log), each ballot also says whether its
+// counts per voter group may be shown (group_counts.hpp) and, where they may, gives them per presenter and
+// dimension; without it no ballot's groups are broken out.
+std::string results_json(const core::HearingState& state, const CastingOrder& order = {});
 // UTF-8 with a byte-order mark, so that Excel opens it as UTF-8; one row per ballot × presenter × dimension.
 std::string results_csv(const core::HearingState& state);
 // A self-contained printable HTML page for a reader with `roles`: agenda, inquiries with follow-ups and

@@ -1,6 +1,8 @@
 #include "net/http_routes.hpp"
 
 #include <cctype>
+#include <filesystem>
+#include <memory>
 
 #include <boost/beast/core/string.hpp>
 
@@ -97,20 +99,17 @@ std::optional<std::string> bearer(const HttpRequest& req) {
 
 // The commission's workbook, named after the hearing. It is written through a private temporary directory: a
 // failure there (a full disk) is the server's, said as such.
-Response workbook_reply(const Reply& reply, const core::HearingState& s, const std::string& head_hash) {
+Response workbook_reply(const Reply& reply, const core::HearingState& s, const std::string& head_hash,
+                        const CastingOrder& order) {
   std::string bytes;
   try {
-    bytes = results_workbook(s, head_hash);
+    bytes = results_workbook(s, head_hash, std::filesystem::temp_directory_path(), order);
   } catch (const std::exception& e) {
     return reply.text(http::status::internal_server_error, std::string(e.what()) + "\n");
   }
-  std::string name = s.def.id;
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
-  }
   Response res = reply.text(http::status::ok, std::move(bytes),
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  res.set(http::field::content_disposition, "attachment; filename=\"" + name + "-results.xlsx\"");
+  res.set(http::field::content_disposition, "attachment; filename=\"" + workbook_file_name(s) + "\"");
   return res;
 }
 
@@ -126,26 +125,29 @@ void serve_export(SharedState& state, const HttpRequest& req, const Reply& reply
     return respond(std::move(res));
   }
   std::string head_hash;
-  if (which == "minutes.html" || which == "results.xlsx") {
+  auto order = std::make_shared<CastingOrder>();
+  if (which == "minutes.html" || which == "results.xlsx" || which == "results.json") {
     std::lock_guard lock(state.store_reads());
     head_hash = state.store().head_hash(owner->hearing);
+    if (auto log = state.store().read_log(owner->hearing); log && which != "minutes.html")
+      *order = casting_order(*log);
   }
   const core::TimeMs now = state.clock().now();
-  hearing->inspect([reply, which = std::string(which), participant = owner->participant, head_hash, now,
-                    respond](const core::HearingState& s) {
+  hearing->inspect([reply, which = std::string(which), participant = owner->participant, head_hash, order,
+                    now, respond](const core::HearingState& s) {
     const core::Participant* p = s.participant(participant);
     if (p == nullptr || s.revoked.count(participant) != 0 ||
         !(p->roles.has(core::Role::chair) || p->roles.has(core::Role::scrutineer))) {
       return respond(reply.text(http::status::forbidden, "exports are for the chair and the scrutineer\n"));
     }
     if (which == "results.json")
-      return respond(reply.text(http::status::ok, results_json(s), "application/json"));
+      return respond(reply.text(http::status::ok, results_json(s, *order), "application/json"));
     if (which == "results.csv") {
       Response res = reply.text(http::status::ok, results_csv(s), "text/csv; charset=utf-8");
       res.set(http::field::content_disposition, "attachment; filename=\"results.csv\"");
       return respond(std::move(res));
     }
-    if (which == "results.xlsx") return respond(workbook_reply(reply, s, head_hash));
+    if (which == "results.xlsx") return respond(workbook_reply(reply, s, head_hash, *order));
     respond(
         reply.text(http::status::ok, minutes_html(s, p->roles, head_hash, now), "text/html; charset=utf-8"));
   });
@@ -156,7 +158,13 @@ void serve_organize(SharedState& state, const HttpRequest& req, const Reply& rep
                     const Respond& respond) {
   state.organize().answer(state, req, peer, [reply, respond](OrganizeAnswer a) {
     Response res = reply.text(a.status, std::move(a.body), "application/json");
-    for (auto& [name, value] : a.headers) res.insert(name, value);
+    // A feature answering a file (a workbook, a page) names its own type.
+    for (auto& [name, value] : a.headers) {
+      if (boost::beast::iequals(name, "Content-Type"))
+        res.set(http::field::content_type, value);
+      else
+        res.insert(name, value);
+    }
     respond(std::move(res));
   });
 }

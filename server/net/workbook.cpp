@@ -3,7 +3,10 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -41,6 +44,8 @@ struct Words {
   const char* weights;
   const char* weight_columns[3];  // group, weight, members
   const char* list_separator;
+  const char* by_group;      // the heading of the counts per voter group
+  const char* group_sheets;  // after a group's name: its sheets, {0}
 };
 
 constexpr Words kChinese = {
@@ -59,6 +64,8 @@ constexpr Words kChinese = {
     "按测评人类别加权计分",
     {"测评人类别", "权重", "应到人数"},
     "、",
+    "分类统计（按测评人类别）",
+    "（收回 {0} 份）",
 };
 
 constexpr Words kEnglish = {
@@ -78,6 +85,8 @@ constexpr Words kEnglish = {
     "Points weighted by voter group",
     {"Voter group", "Weight", "Members"},
     ", ",
+    "Counts per voter group",
+    " ({0} sheets returned)",
 };
 
 // turnout_json's keys in the order of Words::turnout: the same six figures results.json carries.
@@ -309,9 +318,8 @@ constexpr std::size_t kFixedColumns = 3;  // rank, unit, presenter: frozen besid
 
 // The header over two rows: rank, unit, presenter and the results merged down; each dimension merged over its
 // grades' count and share columns and its valid and invalid columns. Returns the first results column.
-std::size_t write_table_header(Sheet& sheet, const std::vector<DimensionColumns>& dims, const Words& w,
-                               const Formats& f) {
-  constexpr std::size_t top = kTableTop;
+std::size_t write_table_header(Sheet& sheet, std::size_t top, const std::vector<DimensionColumns>& dims,
+                               const Words& w, const Formats& f, bool with_results = true) {
   std::size_t col = 0;
   for (const char* name : w.fixed_columns) {
     sheet.merged(top, col, top + 1, col, name, f.header);
@@ -331,6 +339,7 @@ std::size_t write_table_header(Sheet& sheet, const std::vector<DimensionColumns>
     }
   }
   const std::size_t results = col;
+  if (!with_results) return results;
   for (const char* name : w.result_columns) {
     sheet.merged(top, col, top + 1, col, name, f.header);
     ++col;
@@ -338,31 +347,49 @@ std::size_t write_table_header(Sheet& sheet, const std::vector<DimensionColumns>
   return results;
 }
 
-// One presenter's row; a grade's share is of the sheets returned for that item (its `cast`, invalid
-// included).
-void write_presenter_row(Sheet& sheet, std::size_t row, const core::HearingState& state,
-                         const core::PresenterResult& p, const std::vector<DimensionColumns>& dims,
-                         const Words& w, const Formats& f) {
+// One section's figures, of all groups (core::SectionResult) or of one (GroupSection).
+struct Figures {
+  std::int64_t cast = 0, valid = 0, invalid = 0;
+  const std::map<core::GradeId, std::int64_t>* counts = nullptr;
+};
+
+// A dimension's cells: each grade's count and share, then valid and invalid; a share is of the sheets
+// returned for that item (its `cast`, invalid included). Returns the next column.
+std::size_t write_figures(Sheet& sheet, std::size_t row, std::size_t col, const DimensionColumns& d,
+                          const Figures& s, const Formats& f) {
+  for (const auto& [id, label] : d.grades) {
+    std::int64_t n = 0;
+    if (s.counts != nullptr) {
+      if (auto it = s.counts->find(id); it != s.counts->end()) n = it->second;
+    }
+    sheet.number(row, col++, static_cast<double>(n), f.count);
+    sheet.number(row, col++,
+                 s.cast > 0 ? std::optional<double>(static_cast<double>(n) / static_cast<double>(s.cast))
+                            : std::nullopt,
+                 f.share);
+  }
+  sheet.number(row, col++, static_cast<double>(s.valid), f.count);
+  sheet.number(row, col++, static_cast<double>(s.invalid), f.count);
+  return col;
+}
+
+void write_presenter_cells(Sheet& sheet, std::size_t row, const core::HearingState& state,
+                           const core::PresenterResult& p, const Formats& f) {
   sheet.number(row, 0, static_cast<double>(p.rank), f.count);
   sheet.text(row, 1, unit_of(state, p.slot), f.text);
   sheet.text(row, 2, name_of(state, p.presenter), f.text);
+}
+
+// One presenter's row: the figures of every dimension, then the results.
+void write_presenter_row(Sheet& sheet, std::size_t row, const core::HearingState& state,
+                         const core::PresenterResult& p, const std::vector<DimensionColumns>& dims,
+                         const Words& w, const Formats& f) {
+  write_presenter_cells(sheet, row, state, p, f);
   std::size_t col = kFixedColumns;
   for (const auto& d : dims) {
     const core::SectionResult* s = section_of(p, d.id);
-    const std::int64_t cast = s != nullptr ? s->cast : 0;
-    for (const auto& [id, label] : d.grades) {
-      std::int64_t n = 0;
-      if (s != nullptr) {
-        if (auto it = s->counts.find(id); it != s->counts.end()) n = it->second;
-      }
-      sheet.number(row, col++, static_cast<double>(n), f.count);
-      sheet.number(
-          row, col++,
-          cast > 0 ? std::optional<double>(static_cast<double>(n) / static_cast<double>(cast)) : std::nullopt,
-          f.share);
-    }
-    sheet.number(row, col++, static_cast<double>(s != nullptr ? s->valid : 0), f.count);
-    sheet.number(row, col++, static_cast<double>(s != nullptr ? s->invalid : 0), f.count);
+    col = write_figures(sheet, row, col, d,
+                        s != nullptr ? Figures{s->cast, s->valid, s->invalid, &s->counts} : Figures{}, f);
   }
   sheet.number(row, col++, p.satisfaction, f.share);
   sheet.number(row, col++, p.points, f.points);
@@ -410,9 +437,52 @@ void write_weights(Sheet& sheet, std::size_t row, const core::HearingState& stat
   }
 }
 
+// The counts per voter group where group_counts allows them: under a heading, a block per group (its name
+// and sheets over the dimensions' merged header, then a row per presenter); else the reason in words.
+// Returns the row after it.
+std::size_t write_groups(Sheet& sheet, std::size_t row, const core::HearingState& state,
+                         const core::BallotResult& r, const GroupCounts& groups,
+                         const std::vector<DimensionColumns>& dims, std::size_t last, const Words& w,
+                         const Formats& f) {
+  if (groups.release == GroupRelease::not_by_group) return row;
+  if (groups.release != GroupRelease::shown) {
+    sheet.merged(row, 0, row, last, release_note(state, groups.release), f.subtitle);
+    return row + 1;
+  }
+  if (groups.groups.empty()) return row;
+  sheet.text(row++, 0, w.by_group, f.label);
+  const std::size_t width = last - std::size(w.result_columns);
+  for (const auto& [id, sheets] : groups.groups) {
+    const core::VoterGroup* g = state.def.voter_group(id);
+    std::string title = (g != nullptr ? g->name : id) + w.group_sheets;
+    title.replace(title.find("{0}"), 3, std::to_string(sheets));
+    sheet.merged(row, 0, row, width, title, f.header);
+    write_table_header(sheet, row + 1, dims, w, f, false);
+    row += 3;
+    for (const auto& p : r.presenters) {
+      write_presenter_cells(sheet, row, state, p, f);
+      std::size_t col = kFixedColumns;
+      const auto slot = groups.sections.find(p.slot);
+      for (const auto& d : dims) {
+        Figures figures;
+        if (slot != groups.sections.end()) {
+          if (auto dim = slot->second.find(d.id); dim != slot->second.end()) {
+            if (auto s = dim->second.find(id); s != dim->second.end())
+              figures = Figures{s->second.cast, s->second.valid, s->second.invalid, &s->second.counts};
+          }
+        }
+        col = write_figures(sheet, row, col, d, figures, f);
+      }
+      ++row;
+    }
+    ++row;
+  }
+  return row;
+}
+
 void write_ballot_sheet(Sheet& sheet, const core::HearingState& state, const core::Ballot& b,
-                        const core::BallotTemplate* tpl, const core::BallotResult& r, const Words& w,
-                        const Formats& f) {
+                        const core::BallotTemplate* tpl, const core::BallotResult& r,
+                        const GroupCounts& groups, const Words& w, const Formats& f) {
   const std::vector<DimensionColumns> dims = columns_of(tpl, r);
   std::size_t last = kFixedColumns + std::size(w.result_columns) - 1;
   for (const auto& d : dims) last += d.grades.size() * 2 + 2;
@@ -425,15 +495,16 @@ void write_ballot_sheet(Sheet& sheet, const core::HearingState& state, const cor
                f.subtitle);
   write_turnout(sheet, 2, r.turnout, w, f);
 
-  const std::size_t results = write_table_header(sheet, dims, w, f);
+  const std::size_t results = write_table_header(sheet, kTableTop, dims, w, f);
   std::size_t row = kTableTop + 2;
   for (const auto& p : r.presenters) write_presenter_row(sheet, row++, state, p, dims, w, f);
   size_text_columns(sheet, state, r, results, w);
   sheet.freeze(kTableTop + 2, kFixedColumns);
 
   sheet.merged(row + 1, 0, row + 1, last, w.share_note, f.subtitle);
+  row = write_groups(sheet, row + 3, state, r, groups, dims, last, w, f);
   const core::ScoringRule* rule = tpl != nullptr ? state.def.rule(tpl->rule) : nullptr;
-  if (rule != nullptr && rule->weight_groups) write_weights(sheet, row + 3, state, w, f);
+  if (rule != nullptr && rule->weight_groups) write_weights(sheet, row + 1, state, w, f);
 }
 
 // A reported ballot with its results (for_each_result's), and the name of its sheet.
@@ -511,6 +582,18 @@ void write_summary(Sheet& sheet, const core::HearingState& state, std::string_vi
   for (std::size_t k = 0; k < std::size(kTurnoutKeys); ++k) sheet.width(4 + k, 8);
 }
 
+// The file's creation time is the hearing's day (midnight UTC), not the moment it is asked for: the same
+// results give the same bytes, whoever downloads them and when.
+time_t hearing_day(const core::HearingState& state) {
+  std::tm day{};
+  if (std::sscanf(state.def.date.c_str(), "%4d-%2d-%2d", &day.tm_year, &day.tm_mon, &day.tm_mday) != 3)
+    return 0;
+  day.tm_year -= 1900;
+  day.tm_mon -= 1;
+  const time_t t = timegm(&day);
+  return t < 0 ? 0 : t;
+}
+
 std::string read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -521,8 +604,16 @@ std::string read_bytes(const fs::path& path) {
 
 }  // namespace
 
+std::string workbook_file_name(const core::HearingState& state) {
+  std::string name = state.def.id;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  }
+  return name + "-results.xlsx";
+}
+
 std::string results_workbook(const core::HearingState& state, std::string_view head_hash,
-                             const fs::path& temp_root) {
+                             const fs::path& temp_root, const CastingOrder& order) {
   const Words& w = reports_in_english(state) ? kEnglish : kChinese;
   const PrivateDir dir(temp_root);
   const fs::path file = dir.path() / "results.xlsx";
@@ -531,6 +622,9 @@ std::string results_workbook(const core::HearingState& state, std::string_view h
   options.tmpdir = tmpdir.data();
   lxw_workbook* wb = workbook_new_opt(file.c_str(), &options);
   if (wb == nullptr) throw std::runtime_error("cannot start the workbook");
+  lxw_doc_properties properties{};
+  properties.created = hearing_day(state);
+  workbook_set_properties(wb, &properties);
   try {
     const Formats f(wb);
     const std::vector<Reported> ballots = reported_ballots(state, w);
@@ -538,7 +632,8 @@ std::string results_workbook(const core::HearingState& state, std::string_view h
     write_summary(summary, state, head_hash, ballots, w, f);
     for (const Reported& r : ballots) {
       Sheet sheet(wb, r.sheet);
-      write_ballot_sheet(sheet, state, *r.ballot, r.tpl, r.result, w, f);
+      write_ballot_sheet(sheet, state, *r.ballot, r.tpl, r.result, group_counts(state, *r.ballot, order), w,
+                         f);
     }
   } catch (...) {
     workbook_close(wb);

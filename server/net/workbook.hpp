@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/state.hpp"
+#include "net/group_counts.hpp"
 
 namespace dais::net {
 
@@ -16,7 +17,12 @@ namespace dais::net {
 // header over two rows; satisfaction, points, verdict, flags, rank; the group weights where its rule weights
 // groups). libxlsxwriter writes through files: the workbook is assembled in a directory only this process may
 // read, made under `temp_root` and removed before returning. Throws std::runtime_error when that fails.
+// With the casting order, each ballot sheet also holds a block per voter group where group_counts allows it,
+// or says in words why not (results_json says the same).
 std::string results_workbook(const core::HearingState& state, std::string_view head_hash,
-                             const std::filesystem::path& temp_root = std::filesystem::temp_directory_path());
+                             const std::filesystem::path& temp_root = std::filesystem::temp_directory_path(),
+                             const CastingOrder& order = {});
+// "<hearing id>-results.xlsx", with every character a file name should not carry made '_'.
+std::string workbook_file_name(const core::HearingState& state);
 
 }  // namespace dais::net
