@@ -1,5 +1,7 @@
 #include "net/http_session.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
@@ -65,10 +67,26 @@ void http_session<Stream>::on_handshake(beast::error_code ec) {
 template <class Stream>
 void http_session<Stream>::do_read() {
   parser_.emplace();
-  parser_->body_limit(state_->limits().http_max_request_bytes);
+  // Beast checks a Content-Length against the limit as the head is parsed: start from the larger one and
+  // narrow it once the target is known (on_header).
+  parser_->body_limit(
+      std::max(state_->limits().http_max_request_bytes, state_->limits().organize_max_request_bytes));
   parser_->header_limit(
       static_cast<std::uint32_t>(std::min<std::size_t>(state_->limits().http_max_request_bytes, 1u << 20)));
   beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(state_->limits().http_timeout_ms));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header, this->shared_from_this()));
+}
+
+// The organizer's page sends whole definitions and rosters; everything else is small.
+template <class Stream>
+void http_session<Stream>::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  const std::uint64_t limit = parser_->get().target().starts_with("/organize/api/")
+                                  ? state_->limits().organize_max_request_bytes
+                                  : state_->limits().http_max_request_bytes;
+  if (parser_->content_length().value_or(0) > limit) return on_read(http::error::body_limit, bytes);
+  parser_->body_limit(limit);  // a chunked body is counted as it comes
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
 }

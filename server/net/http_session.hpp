@@ -25,6 +25,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
  private:
   void on_handshake(boost::beast::error_code ec);
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_eof();

@@ -112,6 +112,30 @@ void LiveHearing::close_all(std::uint16_t code, const std::string& reason) {
   });
 }
 
+void LiveHearing::redefine(core::HearingDefinition def, std::function<void(core::Result<bool>)> done) {
+  asio::post(strand_, [self = shared_from_this(), def = std::move(def), done = std::move(done)] {
+    self->when_idle([self, def, done] {
+      if (self->state_.event_count != 0 || self->state_.phase != core::Phase::draft) {
+        return done(core::make_error(core::ErrorCode::conflict,
+                                     "hearing " + self->id_ + " is no longer a draft: its log has begun"));
+      }
+      if (auto stored = self->ctx_.store.redefine_draft(def); !stored) return done(stored.error());
+      self->reload();
+      // What clients hold describes the old definition: no resuming from it.
+      for (auto& [roles, a] : self->audiences_) {
+        a.ring.clear();
+        a.ring_bytes = 0;
+        a.ring_floor = self->state_.event_count + 1;
+        self->render_all(a, roles);
+      }
+      for (auto& [ptr, seat] : self->seats_) {
+        if (auto c = seat.connection.lock()) c->close(close_code::redefined, "redefined", true);
+      }
+      done(true);
+    });
+  });
+}
+
 // ---- batches
 // -----------------------------------------------------------------------------------------------
 
@@ -396,12 +420,16 @@ LiveHearing::Audience& LiveHearing::audience(const core::RoleSet& roles) {
   Audience& a = it->second;
   if (fresh) {
     a.screen = core::Screen(roles);
-    for (core::Section s : core::kAllSections) {
-      if (a.screen.shows(s)) a.sent[section_index(s)] = dump(core::screen_view(state_, s, roles, a.screen));
-    }
+    render_all(a, roles);
     a.ring_floor = state_.event_count;
   }
   return a;
+}
+
+void LiveHearing::render_all(Audience& a, const core::RoleSet& roles) {
+  for (core::Section s : core::kAllSections) {
+    if (a.screen.shows(s)) a.sent[section_index(s)] = dump(core::screen_view(state_, s, roles, a.screen));
+  }
 }
 
 std::string LiveHearing::section_update_text(const Audience& a, core::SectionMask mask) const {

@@ -66,6 +66,9 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void inspect(std::function<void(const core::HearingState&)> fn);
   // Calls `done` once no request is queued or committing. Callers stop new requests first.
   void drain(std::function<void()> done);
+  // Replaces a draft's definition (the organizer's editor); refused (conflict) once anything was logged.
+  // Everyone connected is closed with `redefined` and joins again on the new definition, from a snapshot.
+  void redefine(core::HearingDefinition def, std::function<void(core::Result<bool>)> done);
   // Closes every connection of the hearing.
   void close_all(std::uint16_t code, const std::string& reason);
 
@@ -123,6 +126,7 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void flush_tally();
   void arm_tally_timer();
   Audience& audience(const core::RoleSet& roles);
+  void render_all(Audience& a, const core::RoleSet& roles);  // every shown section as the state has it now
   void admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
              std::optional<std::int64_t> from);
   void close_participant(const core::ParticipantId& p, const Connection* except, const std::string& reason);

@@ -146,6 +146,8 @@ const std::vector<Setting>& settings() {
       DAIS_INT_LIMIT(accept_backoff_ms, 1, 60000),
       DAIS_INT_LIMIT(log_interval_ms, 0, kBig),
       DAIS_INT_LIMIT(organize_idle_timeout_ms, 1000, kBig),
+      DAIS_INT_LIMIT(organize_max_roster_rows, 1, 1000000),
+      DAIS_INT_LIMIT(organize_max_request_bytes, 1024, 64 * 1024 * 1024),
       DAIS_INT_LIMIT(organize_session_lifetime_ms, 1000, kBig),
       DAIS_INT_LIMIT(login_max_failures, 1, 1000),
       DAIS_INT_LIMIT(login_lockout_ms, 0, kBig),

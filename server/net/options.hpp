@@ -46,6 +46,10 @@ struct Limits {
   // Organizer sessions (/organize): ended after this long without a request, and this long after sign-in.
   std::int64_t organize_idle_timeout_ms = 30 * 60 * 1000;
   std::int64_t organize_session_lifetime_ms = 12 * 60 * 60 * 1000;
+  // Largest body of a request to /organize/api/ (a whole definition or roster; 4 MiB holds 10,000 people).
+  std::size_t organize_max_request_bytes = 4 * 1024 * 1024;
+  // Rows of a roster the organizer's page may send to be checked at once (a whole hall is a few hundred).
+  std::int64_t organize_max_roster_rows = 5000;
   // Failed sign-ins in a row that lock an account (also a name with no account) for login_lockout_ms, and
   // failures from one client address that refuse it for as long.
   std::int64_t login_max_failures = 5;

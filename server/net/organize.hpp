@@ -70,6 +70,8 @@ class OrganizeDesk {
   // checking thread, the list from the hearings' strands). `peer` is the client's address, for its limit.
   void answer(SharedState& state, const OrganizeRequest& req, const std::string& peer,
               std::function<void(OrganizeAnswer)> done);
+  // A line of the desk's log (what an organizer did; never a password, a cookie or a token).
+  void note(const std::string& line) { log_.write_line(line); }
   // Runs the sign-ins already queued and ends the checking thread; called once the I/O threads have ended.
   void stop() { checks_.join(); }
 

@@ -1,9 +1,283 @@
+// The secretariat prepares a hearing: checks a definition or a roster, creates a draft, replaces a draft's
+// definition while nothing has been logged, and prints the join cards. The definition's own rules
+// (core::parse_definition, the rules of `dais check`) judge every edit. See docs/protocol.md (Organizer API).
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/definition.hpp"
+#include "core/roles.hpp"
 #include "net/organize.hpp"
+#include "net/shared_state.hpp"
 
 namespace dais::net {
+namespace {
 
-bool answer_hearing_prep(OrganizeCall&) {
-  return false;
+namespace http = boost::beast::http;
+using nlohmann::json;
+
+constexpr std::size_t kMaxNameChars = 64;   // hearing-definition.schema.json, $defs/participant/name
+constexpr std::size_t kMaxPostChars = 200;  // $defs/optional_text
+constexpr std::size_t kMaxGroups = 50;      // $defs/ids
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    parts.emplace_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+OrganizeAnswer invalid(const core::Error& e) {
+  return organize_reply(http::status::bad_request,
+                        json{{"error", "invalid"}, {"message", e.message}, {"field", e.field}});
+}
+
+OrganizeAnswer not_draft(const std::string& id) {
+  return organize_refusal(http::status::conflict, "not_draft",
+                          "hearing " + id + " can no longer be edited here: its log has begun");
+}
+
+OrganizeAnswer no_hearing(const std::string& id) {
+  return organize_refusal(http::status::not_found, "not_found", "no hearing " + id);
+}
+
+// The request's {"definition": …}, parsed and checked; or the answer that refuses it.
+core::Result<core::HearingDefinition> definition_of(const OrganizeRequest& req) {
+  const json body = json::parse(req.body(), nullptr, false);
+  if (!body.is_object() || !body.contains("definition")) {
+    return core::make_error(core::ErrorCode::invalid, "expected JSON {\"definition\": …}", "");
+  }
+  return core::parse_definition(body["definition"]);
+}
+
+// ---- roster rows
+
+void row_error(json& errors, std::string_view field, std::string message) {
+  errors.push_back(json{{"field", field}, {"message", std::move(message)}});
+}
+
+json check_groups(const json& row, const std::set<std::string>& voter_groups) {
+  json errors = json::array();
+  if (!row.contains("groups")) return errors;
+  const json& groups = row["groups"];
+  if (!groups.is_array()) {
+    row_error(errors, "groups", "must be a list of voter groups");
+    return errors;
+  }
+  if (groups.size() > kMaxGroups) row_error(errors, "groups", "at most 50 groups");
+  std::set<std::string> seen;
+  for (const json& g : groups) {
+    if (!g.is_string() || voter_groups.count(g.get<std::string>()) == 0) {
+      row_error(errors, "groups",
+                (g.is_string() ? "\"" + g.get<std::string>() + "\"" : g.dump()) +
+                    " is not a voter group of this hearing");
+    } else if (!seen.insert(g.get<std::string>()).second) {
+      row_error(errors, "groups", "\"" + g.get<std::string>() + "\" is named twice");
+    }
+  }
+  return errors;
+}
+
+json check_roles(const json& row) {
+  json errors = json::array();
+  const json roles = row.value("roles", json());
+  if (!roles.is_array() || roles.empty()) {
+    row_error(errors, "roles", "needs at least one role");
+    return errors;
+  }
+  std::set<std::string> seen;
+  for (const json& r : roles) {
+    const std::string name = r.is_string() ? r.get<std::string>() : r.dump();
+    if (!core::role_from_string(name)) {
+      row_error(errors, "roles", "\"" + name + "\" is not a role");
+    } else if (!seen.insert(name).second) {
+      row_error(errors, "roles", "\"" + name + "\" is named twice");
+    }
+  }
+  return errors;
+}
+
+// Each row as the definition's participant rules judge it, and repeated people (the same name and post).
+json check_rows(const json& rows, const std::set<std::string>& voter_groups) {
+  json out = json::array();
+  std::map<std::pair<std::string, std::string>, std::size_t> first_row;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const json& row = rows[i];
+    json errors = json::array();
+    if (!row.is_object()) {
+      row_error(errors, "name", "a row must be an object");
+      out.push_back(json{{"row", i}, {"errors", std::move(errors)}});
+      continue;
+    }
+    const json name = row.value("name", json());
+    const json post = row.value("post", json(""));
+    if (!name.is_string() || name.get<std::string>().empty()) {
+      row_error(errors, "name", "the name is missing");
+    } else if (code_points(name.get<std::string>()) > kMaxNameChars) {
+      row_error(errors, "name", "the name is longer than 64 characters");
+    }
+    if (!post.is_string()) {
+      row_error(errors, "post", "the post must be text");
+    } else if (code_points(post.get<std::string>()) > kMaxPostChars) {
+      row_error(errors, "post", "the post is longer than 200 characters");
+    }
+    if (name.is_string() && post.is_string() && !name.get<std::string>().empty()) {
+      auto [it, fresh] = first_row.emplace(std::pair{name.get<std::string>(), post.get<std::string>()}, i);
+      if (!fresh) row_error(errors, "name", "the same person as row " + std::to_string(it->second));
+    }
+    for (json& e : check_groups(row, voter_groups)) errors.push_back(std::move(e));
+    for (json& e : check_roles(row)) errors.push_back(std::move(e));
+    if (!errors.empty()) out.push_back(json{{"row", i}, {"errors", std::move(errors)}});
+  }
+  return out;
+}
+
+OrganizeAnswer roster_check(const OrganizeCall& call) {
+  const json body = json::parse(call.req.body(), nullptr, false);
+  if (!body.is_object() || !body.contains("rows") || !body["rows"].is_array()) {
+    return organize_refusal(http::status::bad_request, "bad_request",
+                            "expected JSON {\"voter_groups\": […], \"rows\": […]}");
+  }
+  const json& rows = body["rows"];
+  const auto max_rows = call.state.limits().organize_max_roster_rows;
+  if (static_cast<std::int64_t>(rows.size()) > max_rows) {
+    return organize_reply(http::status::payload_too_large,
+                          json{{"error", "too_many_rows"},
+                               {"message", "a roster of at most " + std::to_string(max_rows) + " rows"},
+                               {"rows", rows.size()},
+                               {"max", max_rows}});
+  }
+  std::set<std::string> groups;
+  for (const json& g : body.value("voter_groups", json::array())) {
+    if (g.is_string()) groups.insert(g.get<std::string>());
+  }
+  return organize_reply(http::status::ok, json{{"rows", check_rows(rows, groups)}});
+}
+
+// ---- drafts
+
+OrganizeAnswer check(const OrganizeCall& call) {
+  auto def = definition_of(call.req);
+  if (!def)
+    return organize_reply(
+        http::status::ok,
+        json{{"ok", false}, {"field", def.error().field}, {"message", def.error().message}});
+  return organize_reply(http::status::ok, json{{"ok", true}});
+}
+
+OrganizeAnswer create(OrganizeCall& call) {
+  auto def = definition_of(call.req);
+  if (!def) return invalid(def.error());
+  if (call.state.hearing(def->id)) {
+    return organize_refusal(http::status::conflict, "conflict", "a hearing with id " + def->id + " exists");
+  }
+  auto live = call.state.create_hearing(*def);
+  if (!live) {
+    if (live.error().code == core::ErrorCode::conflict) {
+      return organize_refusal(http::status::conflict, "conflict", live.error().message);
+    }
+    return organize_refusal(http::status::internal_server_error, "storage", live.error().message);
+  }
+  call.state.organize().note("organize: '" + call.account + "' created draft hearing " + def->id);
+  return organize_reply(http::status::created, json{{"id", def->id}, {"phase", "draft"}});
+}
+
+void definition(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
+  hearing->inspect([done = call.done](const core::HearingState& s) {
+    done(organize_reply(http::status::ok, core::to_json(s.def)));
+  });
+}
+
+void redefine(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
+  auto def = definition_of(call.req);
+  if (!def) return call.done(invalid(def.error()));
+  if (def->id != hearing->id()) {
+    return call.done(organize_refusal(http::status::bad_request, "id_mismatch",
+                                      "the definition's id is " + def->id + ", not " + hearing->id()));
+  }
+  OrganizeDesk& desk = call.state.organize();
+  hearing->redefine(*def, [&desk, id = def->id, account = call.account,
+                           done = call.done](core::Result<bool> outcome) {
+    if (!outcome) {
+      if (outcome.error().code == core::ErrorCode::conflict) return done(not_draft(id));
+      return done(organize_refusal(http::status::internal_server_error, "storage", outcome.error().message));
+    }
+    desk.note("organize: '" + account + "' changed the definition of draft hearing " + id);
+    done(organize_reply(http::status::ok, json{{"id", id}, {"phase", "draft"}}));
+  });
+}
+
+// Every participant's token issued anew, for the printed join cards. Only before anything is logged: on the
+// day, the chair reissues the one card that was lost.
+void cards(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
+  SharedState& state = call.state;
+  hearing->inspect([&state, hearing, id = hearing->id(), account = call.account,
+                    done = call.done](const core::HearingState& s) {
+    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(not_draft(id));
+    std::vector<core::ParticipantId> who;
+    for (const core::Participant& p : s.def.participants) who.push_back(p.id);
+    auto issued = state.store().reissue_tokens(id, who);
+    if (!issued) {
+      return done(organize_refusal(http::status::internal_server_error, "storage", issued.error().message));
+    }
+    json out = json::array();
+    const std::string& base = state.options().public_url;
+    for (std::size_t i = 0; i < issued->size(); ++i) {
+      const core::Participant& p = s.def.participants[i];
+      json roles = json::array();
+      for (const core::Role r : core::kAllRoles) {
+        if (p.roles.has(r)) roles.push_back(core::to_string(r));
+      }
+      const std::string path = "/j/" + (*issued)[i].token;
+      out.push_back(json{{"participant", p.id},
+                         {"name", p.name},
+                         {"post", p.post},
+                         {"roles", std::move(roles)},
+                         {"token", (*issued)[i].token},
+                         {"path", path},
+                         {"link", base + path}});
+    }
+    // Devices joined with the old links go: those links no longer open anything.
+    hearing->close_all(close_code::revoked, "revoked");
+    state.organize().note("organize: '" + account + "' printed " + std::to_string(out.size()) +
+                          " join cards for hearing " + id);
+    done(organize_reply(http::status::ok, json{{"cards", std::move(out)}}));
+  });
+}
+
+}  // namespace
+
+bool answer_hearing_prep(OrganizeCall& call) {
+  const auto parts = split_path(call.endpoint);
+  const http::verb method = call.req.method();
+  if (call.endpoint == "check" && method == http::verb::post) return call.done(check(call)), true;
+  if (call.endpoint == "roster/check" && method == http::verb::post)
+    return call.done(roster_check(call)), true;
+  if (call.endpoint == "hearings" && method == http::verb::post) return call.done(create(call)), true;
+  if (parts.size() != 3 || parts[0] != "hearings") return false;
+  const std::string& what = parts[2];
+  const bool mine = (what == "definition" && (method == http::verb::get || method == http::verb::put)) ||
+                    (what == "cards" && method == http::verb::post);
+  if (!mine) return false;
+  auto hearing = call.state.hearing(parts[1]);
+  if (!hearing) return call.done(no_hearing(parts[1])), true;
+  if (what == "cards") return cards(call, hearing), true;
+  if (method == http::verb::get) return definition(call, hearing), true;
+  redefine(call, hearing);
+  return true;
 }
 
 }  // namespace dais::net

@@ -32,6 +32,7 @@ inline constexpr std::uint16_t too_slow = 4007;
 inline constexpr std::uint16_t rate_abuse = 4008;
 inline constexpr std::uint16_t bad_messages = 4009;
 inline constexpr std::uint16_t hello_timeout = 4010;
+inline constexpr std::uint16_t redefined = 4011;
 }  // namespace close_code
 
 // An error answer before it is serialised. `code` is one of kWireErrorCodes (metrics.hpp).

@@ -33,6 +33,7 @@ core::Result<std::uint16_t> Server::start() {
   auto schemas = MessageSchemas::load();
   if (!schemas) return schemas.error();
   state_ = std::make_shared<SharedState>(store_, clock_, options_, *schemas);
+  state_->set_io(ioc_);
 
   if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
     auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);

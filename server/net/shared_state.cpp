@@ -13,16 +13,32 @@ std::optional<store::TokenOwner> SharedState::find_token(std::string_view token)
 
 void SharedState::add_hearing(std::shared_ptr<LiveHearing> hearing) {
   const auto id = hearing->id();
+  std::lock_guard lock(hearings_mutex_);
   hearings_[id] = std::move(hearing);
 }
 
+core::Result<std::shared_ptr<LiveHearing>> SharedState::create_hearing(const core::HearingDefinition& def) {
+  if (ioc_ == nullptr) return core::make_error(core::ErrorCode::invalid, "the server is not running");
+  if (auto imported = store_.import_hearing(def); !imported) return imported.error();
+  core::Result<core::HearingState> loaded = [&] {
+    std::lock_guard lock(store_reads_);
+    return store_.load(def.id);
+  }();
+  if (!loaded) return loaded.error();
+  auto live = std::make_shared<LiveHearing>(*ioc_, hearing_context(), def.id, std::move(*loaded));
+  add_hearing(live);
+  return live;
+}
+
 std::shared_ptr<LiveHearing> SharedState::hearing(const store::HearingId& id) const {
+  std::lock_guard lock(hearings_mutex_);
   auto it = hearings_.find(id);
   return it == hearings_.end() ? nullptr : it->second;
 }
 
 std::vector<std::shared_ptr<LiveHearing>> SharedState::hearings() const {
   std::vector<std::shared_ptr<LiveHearing>> out;
+  std::lock_guard lock(hearings_mutex_);
   for (const auto& [id, h] : hearings_) out.push_back(h);
   return out;
 }

@@ -43,6 +43,10 @@ class SharedState {
   // Who a token belongs to; the store compares hashes in constant time. Tokens are never logged.
   std::optional<store::TokenOwner> find_token(std::string_view token);
   void add_hearing(std::shared_ptr<LiveHearing> hearing);
+  // A hearing made while the server runs (the organizer's new draft): stored, its tokens issued (and shown
+  // to nobody), and live at once.
+  core::Result<std::shared_ptr<LiveHearing>> create_hearing(const core::HearingDefinition& def);
+  void set_io(boost::asio::io_context& ioc) { ioc_ = &ioc; }
   std::shared_ptr<LiveHearing> hearing(const store::HearingId& id) const;
   std::vector<std::shared_ptr<LiveHearing>> hearings() const;
 
@@ -70,7 +74,9 @@ class SharedState {
   std::shared_ptr<const MessageSchemas> schemas_;
   Metrics metrics_;
   OrganizeDesk organize_{std::cerr};
-  std::map<store::HearingId, std::shared_ptr<LiveHearing>> hearings_;  // filled before the threads start
+  boost::asio::io_context* ioc_ = nullptr;
+  mutable std::mutex hearings_mutex_;
+  std::map<store::HearingId, std::shared_ptr<LiveHearing>> hearings_;
 
   mutable std::mutex registry_mutex_;
   std::condition_variable registry_empty_;

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -78,6 +79,50 @@ class ConnectedStore : public Store {
     }
   }
 
+  core::Result<std::vector<IssuedToken>> redefine_draft(const core::HearingDefinition& def) override {
+    if (!writer_) return read_only_error();
+    const nlohmann::json doc = core::to_json(def);
+    if (auto again = core::parse_definition(doc); !again) return again.error();
+    const std::string definition = doc.dump();
+    const std::string genesis = genesis_hash(definition);
+    std::lock_guard lock(write_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+      {
+        auto q = writer_->query("SELECT position FROM heads WHERE hearing = ?");
+        q.with(def.id);
+        if (!q.next()) return no_hearing(def.id);
+        if (q.int64(0) != 0) {
+          return core::make_error(core::ErrorCode::conflict,
+                                  "hearing " + def.id + " is no longer a draft: its log has begun");
+        }
+      }
+      writer_->query("UPDATE hearings SET definition = ?, genesis_hash = ? WHERE id = ?")
+          .with(definition, genesis, def.id)
+          .run();
+      writer_->query("UPDATE heads SET hash = ? WHERE hearing = ?").with(genesis, def.id).run();
+      std::set<core::ParticipantId> had;
+      {
+        auto q = writer_->query("SELECT DISTINCT participant FROM tokens WHERE hearing = ?");
+        q.with(def.id);
+        while (q.next()) had.insert(q.text(0));
+      }
+      std::vector<IssuedToken> issued;
+      for (const core::Participant& p : def.participants) {
+        if (had.erase(p.id) == 0) issued.push_back(insert_token(def.id, p.id));
+      }
+      // Those left in `had` were removed: their rows go, so no link of theirs opens anything.
+      for (const auto& gone : had) {
+        writer_->query("DELETE FROM tokens WHERE hearing = ? AND participant = ?").with(def.id, gone).run();
+      }
+      tx.commit();
+      log_writer_->forget(def.id);
+      return issued;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "redefining hearing " + def.id);
+    }
+  }
+
   std::vector<HearingId> hearings() override {
     std::lock_guard lock(read_mutex_);
     std::vector<HearingId> out;
@@ -133,6 +178,25 @@ class ConnectedStore : public Store {
       return issued;
     } catch (const typename DbTypes<Db>::Error& e) {
       return storage_error(e, "issuing a token for " + who);
+    }
+  }
+
+  core::Result<std::vector<IssuedToken>> reissue_tokens(
+      const HearingId& hearing, const std::vector<core::ParticipantId>& who) override {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+      std::vector<IssuedToken> issued;
+      issued.reserve(who.size());
+      for (const auto& p : who) {
+        if (!revoke(hearing, p)) return unknown_participant(hearing, p);
+        issued.push_back(insert_token(hearing, p));
+      }
+      tx.commit();
+      return issued;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "issuing tokens for hearing " + hearing);
     }
   }
 

@@ -23,6 +23,8 @@ class BasicLogWriter {
 
   // One outcome per record, in order.
   std::vector<core::Result<CommitInfo>> commit(std::span<const CommandRecord* const> batch);
+  // Drops the writer's copy of a hearing whose definition was replaced (a draft): rebuilt when next needed.
+  void forget(const HearingId& hearing) { shadows_.erase(hearing); }
 
  private:
   struct Head {

@@ -109,6 +109,9 @@ class Store {
 
   // Creates a hearing from a definition and issues every participant a join token.
   virtual core::Result<std::vector<IssuedToken>> import_hearing(const core::HearingDefinition& def) = 0;
+  // Replaces the definition of a hearing whose log is still empty (a draft being prepared): participants
+  // added get tokens (returned), those removed lose theirs. Refused (conflict) once anything was logged.
+  virtual core::Result<std::vector<IssuedToken>> redefine_draft(const core::HearingDefinition& def) = 0;
   virtual std::vector<HearingId> hearings() = 0;
   // Rebuilds a hearing: the latest snapshot, the log after it, then the ballot boxes.
   virtual core::Result<core::HearingState> load(const HearingId& hearing) = 0;
@@ -116,6 +119,9 @@ class Store {
   virtual std::optional<TokenOwner> find_token(std::string_view token) = 0;  // constant-time hash compare
   virtual core::Result<IssuedToken> reissue_token(const HearingId& hearing,
                                                   const core::ParticipantId& who) = 0;
+  // Issues each of `who` a new token in one transaction, revoking their earlier ones (printing join cards).
+  virtual core::Result<std::vector<IssuedToken>> reissue_tokens(
+      const HearingId& hearing, const std::vector<core::ParticipantId>& who) = 0;
   virtual core::Result<bool> revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) = 0;
 
   // Queues one accepted command for the writer thread. `done` runs on the writer thread after the batch

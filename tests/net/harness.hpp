@@ -115,6 +115,7 @@ class Hall {
   const core::HearingDefinition& definition() const { return def_; }
   const std::string& token(const std::string& participant) const { return tokens_.at(participant); }
   std::string hearing_id() const { return def_.id; }
+  std::filesystem::path db_path() const { return dir_ / "hall.db"; }
 
   // A client joined as `participant`, its welcome already received.
   std::shared_ptr<Client> join(const std::string& participant);

@@ -112,6 +112,72 @@ TEST_P(StoreContract, RevokedTokensStopWorkingAndAReissuedOneWorks) {
             core::ErrorCode::not_found);
 }
 
+TEST_P(StoreContract, ADraftIsRedefinedWithTokensForWhoCameAndNoneForWhoLeft) {
+  auto store = open();
+  StoredHearing h(*store);
+  core::HearingDefinition next = h.engine.state.def;
+  next.title = "改定的测评会";
+  const IssuedToken gone = h.tokens.back();
+  const IssuedToken kept = h.tokens.front();
+  next.participants.pop_back();
+  core::Participant fresh = next.participants.front();
+  fresh.id = "NEW1";
+  fresh.name = "新增人员";
+  fresh.roles = core::RoleSet{core::Role::questioner};
+  next.participants.push_back(fresh);
+  auto issued = store->redefine_draft(next);
+  ASSERT_TRUE(issued.ok()) << issued.error().message;
+  ASSERT_EQ(issued->size(), 1u);
+  EXPECT_EQ(issued->front().participant, "NEW1");
+  EXPECT_EQ(store->find_token(issued->front().token)->participant, "NEW1");
+  EXPECT_TRUE(store->find_token(kept.token).has_value()) << "who stays keeps their link";
+  EXPECT_FALSE(store->find_token(gone.token).has_value());
+  EXPECT_EQ(count("SELECT count(*) FROM tokens WHERE participant = '" + gone.participant + "'"), 0);
+  auto loaded = store->load(h.id());
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->def, next);
+  // The chain now starts from the new definition: a command logged after it verifies on load and on audit.
+  h.engine.state = *loaded;
+  h.run("chair", core::OpenCheckIn{});
+  EXPECT_EQ(store->head_hash(h.id()).size(), 64u);
+  EXPECT_TRUE(store->load(h.id()).ok());
+}
+
+TEST_P(StoreContract, ADraftWhoseLogHasBegunCannotBeRedefined) {
+  auto store = open();
+  StoredHearing h(*store);
+  h.run("chair", core::OpenCheckIn{});
+  const std::string before = stored_rows();
+  core::HearingDefinition next = h.engine.state.def;
+  next.title = "太晚了";
+  auto r = store->redefine_draft(next);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(stored_rows(), before);
+  next.id = "no-such-hearing";
+  EXPECT_EQ(store->redefine_draft(next).error().code, core::ErrorCode::not_found);
+}
+
+TEST_P(StoreContract, ReissuingEveryTokenAtOnceRetiresEveryEarlierOne) {
+  auto store = open();
+  StoredHearing h(*store);
+  std::vector<core::ParticipantId> who;
+  for (const IssuedToken& t : h.tokens) who.push_back(t.participant);
+  auto issued = store->reissue_tokens(h.id(), who);
+  ASSERT_TRUE(issued.ok()) << issued.error().message;
+  ASSERT_EQ(issued->size(), who.size());
+  for (std::size_t i = 0; i < who.size(); ++i) {
+    EXPECT_EQ((*issued)[i].participant, who[i]);
+    EXPECT_EQ(store->find_token((*issued)[i].token)->participant, who[i]);
+    EXPECT_FALSE(store->find_token(h.tokens[i].token).has_value());
+  }
+  // One unknown participant and nobody's token changes.
+  const std::string before = stored_rows();
+  EXPECT_EQ(store->reissue_tokens(h.id(), {who.front(), "nobody"}).error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(stored_rows(), before);
+  EXPECT_TRUE(store->find_token(issued->front().token).has_value());
+}
+
 TEST_P(StoreContract, ATokenRevokedEventRevokesInTheSameCommit) {
   auto store = open();
   StoredHearing h(*store);
