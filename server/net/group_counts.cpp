@@ -10,58 +10,7 @@
 namespace dais::net {
 namespace {
 
-using Weights = std::vector<std::vector<std::int64_t>>;
-
-// The global minimum cut of a connected weighted graph (Stoer–Wagner): the fewest sheets a labelling of its
-// nodes could leave between two labels.
-std::int64_t minimum_cut(Weights w) {
-  std::vector<std::size_t> alive(w.size());
-  std::iota(alive.begin(), alive.end(), 0);
-  std::int64_t best = std::numeric_limits<std::int64_t>::max();
-  while (alive.size() > 1) {
-    std::vector<std::int64_t> key(w.size(), 0);
-    std::vector<bool> added(w.size(), false);
-    std::size_t prev = alive.front(), last = alive.front();
-    for (std::size_t i = 0; i < alive.size(); ++i) {
-      std::size_t pick = w.size();
-      for (std::size_t v : alive) {
-        if (!added[v] && (pick == w.size() || key[v] > key[pick])) pick = v;
-      }
-      added[pick] = true;
-      prev = last;
-      last = pick;
-      for (std::size_t v : alive) {
-        if (!added[v]) key[v] += w[pick][v];
-      }
-    }
-    best = std::min(best, key[last]);
-    for (std::size_t v : alive) {
-      w[prev][v] += w[last][v];
-      w[v][prev] = w[prev][v];
-    }
-    w[prev][prev] = 0;
-    std::erase(alive, last);
-  }
-  return best;
-}
-
-// The nodes joined to `start` by edges of some weight.
-std::vector<std::size_t> component(const Weights& w, std::size_t start, std::vector<bool>& seen) {
-  std::vector<std::size_t> nodes{start}, todo{start};
-  seen[start] = true;
-  while (!todo.empty()) {
-    const std::size_t u = todo.back();
-    todo.pop_back();
-    for (std::size_t v = 0; v < w.size(); ++v) {
-      if (w[u][v] > 0 && !seen[v]) {
-        seen[v] = true;
-        nodes.push_back(v);
-        todo.push_back(v);
-      }
-    }
-  }
-  return nodes;
-}
+constexpr std::size_t kMostGroupsToSplit = 12;
 
 GroupSection& add_to(GroupCounts& out, const core::SlotId& slot, const core::DimensionId& dim,
                      const core::GroupId& group) {
@@ -127,36 +76,44 @@ std::string_view release_code(GroupRelease release) {
 }
 
 // Nodes: the groups, then the stretches of k sheets between the live counts shown (sheets k·m for m ≥ 1 with
-// a step at k·(m+1) that released them: core's step_live_count), then the sheets after the last one. A
-// combination of the counts is a whole number per node; it isolates the sheets on edges whose two ends
-// differ, so the fewest it can isolate without isolating none is a minimum cut of a connected part.
+// a step at k·(m+1) that released them: core's step_live_count), then the sheets after the last one; a group
+// and a stretch are joined by as many edges as the group has sheets in the stretch. A whole-number
+// combination of the counts gives a number to each node; it isolates the sheets on edges whose two ends
+// differ, so the fewest it can isolate without isolating none is the smallest nonzero cut. A cut either
+// splits the groups, and then each stretch goes to the side it has more sheets on, or keeps them together and
+// parts stretches from them, at a cost of at least one stretch's sheets. Groups are few (2^groups splits),
+// stretches many: this stays linear in the sheets, which a hall of 2,000 needs from an export on the
+// hearing's strand.
 std::int64_t fewest_isolated(const std::vector<core::GroupId>& order, std::int64_t k) {
   k = std::max<std::int64_t>(1, k);
   const auto n = static_cast<std::int64_t>(order.size());
+  if (n == 0) return std::numeric_limits<std::int64_t>::max();
   const std::int64_t shown_steps = std::max<std::int64_t>(0, n / k - 1);
   std::vector<core::GroupId> groups(order.begin(), order.end());
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-  const std::size_t size = groups.size() + static_cast<std::size_t>(shown_steps) + 1;
-  Weights w(size, std::vector<std::int64_t>(size, 0));
+  // Beyond this many groups the splits are too many to try on the strand: nothing is broken out.
+  if (groups.size() > kMostGroupsToSplit) return 0;
+  // Sheets per stretch and group.
+  std::vector<std::vector<std::int64_t>> stretches(static_cast<std::size_t>(shown_steps) + 1,
+                                                   std::vector<std::int64_t>(groups.size(), 0));
   for (std::int64_t i = 0; i < n; ++i) {
     const auto g = static_cast<std::size_t>(
         std::lower_bound(groups.begin(), groups.end(), order[static_cast<std::size_t>(i)]) - groups.begin());
-    const std::size_t stretch = groups.size() + static_cast<std::size_t>(std::min(i / k, shown_steps));
-    ++w[g][stretch];
-    ++w[stretch][g];
+    ++stretches[static_cast<std::size_t>(std::min(i / k, shown_steps))][g];
   }
   std::int64_t fewest = std::numeric_limits<std::int64_t>::max();
-  std::vector<bool> seen(size, false);
-  for (std::size_t start = 0; start < size; ++start) {
-    if (seen[start]) continue;
-    const std::vector<std::size_t> nodes = component(w, start, seen);
-    if (nodes.size() < 2) continue;
-    Weights part(nodes.size(), std::vector<std::int64_t>(nodes.size(), 0));
-    for (std::size_t a = 0; a < nodes.size(); ++a) {
-      for (std::size_t b = 0; b < nodes.size(); ++b) part[a][b] = w[nodes[a]][nodes[b]];
+  for (const auto& s : stretches)
+    fewest = std::min(fewest, std::accumulate(s.begin(), s.end(), std::int64_t{0}));
+  const std::size_t splits = std::size_t{1} << groups.size();
+  for (std::size_t side = 1; side + 1 < splits; ++side) {
+    std::int64_t cut = 0;
+    for (const auto& s : stretches) {
+      std::int64_t in = 0, out = 0;
+      for (std::size_t g = 0; g < groups.size(); ++g) ((side >> g) & 1U ? in : out) += s[g];
+      cut += std::min(in, out);
     }
-    fewest = std::min(fewest, minimum_cut(std::move(part)));
+    if (cut > 0) fewest = std::min(fewest, cut);
   }
   return fewest;
 }

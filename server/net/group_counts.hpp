@@ -61,7 +61,8 @@ GroupCounts group_counts(const core::HearingState& state, const core::Ballot& ba
 std::string release_note(const core::HearingState& state, GroupRelease release);
 
 // The smallest number of sheets any combination of a group's counts and the live counts could isolate (the
-// rule's second test), for an anonymous ballot cast in `order` (each voter's group) with steps of k.
+// rule's second test), for an anonymous ballot cast in `order` (each voter's group) with steps of k; 0 for
+// more than 12 groups, which are not tried.
 std::int64_t fewest_isolated(const std::vector<core::GroupId>& order, std::int64_t k);
 
 }  // namespace dais::net

@@ -280,6 +280,22 @@ TEST(GroupCounts, TheFewestSheetsIsolatedAreWhatASearchOverTheCountsFinds) {
   EXPECT_GT(at_least_k, 10);
 }
 
+// A hall of 2,000 in four groups. Voting in turn, every stretch of k mixes the groups: nothing below k.
+// Voting group after group, 500 each, every live count falls between two groups: nothing below k either; one
+// more voter in the first group shifts every boundary by one, and a live count cuts a single sheet off a
+// group.
+TEST(GroupCounts, AHallOfTwoThousandIsCheckedAtOnce) {
+  std::vector<std::string> in_turn, in_blocks;
+  for (int i = 0; i < 2000; ++i) {
+    in_turn.push_back(std::string(1, static_cast<char>('a' + i % 4)));
+    in_blocks.push_back(std::string(1, static_cast<char>('a' + i / 500)));
+  }
+  EXPECT_EQ(fewest_isolated(in_turn, kK), kK);
+  EXPECT_EQ(fewest_isolated(in_blocks, kK), kK);
+  in_blocks.insert(in_blocks.begin(), "a");
+  EXPECT_EQ(fewest_isolated(in_blocks, kK), 1);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The organizer's access, over real sockets.
 
