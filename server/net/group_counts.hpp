@@ -11,7 +11,7 @@
 //   2. for an anonymous ballot, no live count cuts a group so that fewer than k of its sheets are left on
 //      one side. Exactly: in the graph joining each group to each stretch of k sheets between two live
 //      counts (and to the sheets after the last one) by as many edges as the group has sheets there, every
-//      cut that separates anything separates at least k sheets (a minimum cut of each connected part).
+//      cut that separates any sheets separates at least k of them (fewest_isolated).
 // When either fails, none of the ballot's groups are broken out: showing only the large ones would let anyone
 // subtract them from the total.
 #include <cstdint>
