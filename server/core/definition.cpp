@@ -241,6 +241,7 @@ Settings settings_of(const json& j) {
   read(j, "inquiries_per_author", s.inquiries_per_author);
   read(j, "close_warning_turnout", s.close_warning_turnout);
   read(j, "locale", s.locale);
+  read(j, "rehearsal", s.rehearsal);
   return s;
 }
 
@@ -575,6 +576,7 @@ json to_json(const HearingDefinition& d) {
                    {"inquiries_per_author", s.inquiries_per_author},
                    {"close_warning_turnout", s.close_warning_turnout},
                    {"locale", s.locale}};
+  if (s.rehearsal) settings["rehearsal"] = true;  // written only when set: real definitions keep their form
 
   return {{"id", d.id},
           {"title", d.title},

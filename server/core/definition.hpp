@@ -163,6 +163,9 @@ struct Settings {
   // have come back (收回): a ballot closed at 5 % turnout is almost always a slip.
   double close_warning_turnout = 0.8;
   std::string locale = "zh-CN";
+  // A rehearsal (演练) with the real devices: every screen and export says so, and the organizer may reset it
+  // to a clean draft (its log kept apart). A hearing that is not one can never be reset.
+  bool rehearsal = false;
   bool operator==(const Settings&) const = default;
 };
 

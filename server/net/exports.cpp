@@ -250,6 +250,11 @@ std::string inquiries_html(const core::HearingState& state, const core::RoleSet&
 
 }  // namespace
 
+std::string record_title(const core::HearingState& state) {
+  if (!state.def.settings.rehearsal) return state.def.title;
+  return (reports_in_english(state) ? "[REHEARSAL] " : "【演练】") + state.def.title;
+}
+
 bool reports_in_english(const core::HearingState& state) {
   const std::string& locale = state.def.settings.locale;
   return locale == "en" || locale.starts_with("en-");
@@ -435,16 +440,18 @@ std::string results_json(const core::HearingState& state, const CastingOrder& or
       });
   json doc = {{"hearing",
                {{"id", state.def.id},
-                {"title", state.def.title},
+                {"title", record_title(state)},
                 {"date", state.def.date},
                 {"venue", state.def.venue}}},
               {"ballots", ballots}};
+  if (state.def.settings.rehearsal) doc["hearing"]["rehearsal"] = true;
   return doc.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 std::string results_csv(const core::HearingState& state) {
   const Words& w = words_for(state);
-  std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
+  std::string out = "\xEF\xBB\xBF";                                                  // UTF-8 byte-order mark
+  if (state.def.settings.rehearsal) out += csv_field(record_title(state)) + "\r\n";  // above the header
   out += w.csv_header;
   out += "\r\n";
   for_each_result(state,
@@ -494,15 +501,15 @@ std::string minutes_html(const core::HearingState& state, const core::RoleSet& r
   };
   h += "<!DOCTYPE html>\n<html lang=\"" + e(def.settings.locale) + "\"><head><meta charset=\"utf-8\">";
   h +=
-      "<title>" + e(def.title) + " — " + e(w.minutes) +
+      "<title>" + e(record_title(state)) + " — " + e(w.minutes) +
       "</title><style>"
       "body{font-family:serif;max-width:60em;margin:2em auto;line-height:1.5}"
       "table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #444;padding:.2em .4em}"
       "h2{border-bottom:1px solid #444;margin-top:1.5em}.hash{font-family:monospace;word-break:break-all}"
       "ul.follow{margin-left:1.5em}@media print{body{margin:0}h2{page-break-after:avoid}}"
       "</style></head><body>\n";
-  h += "<h1>" + e(def.title) + " " + e(w.minutes) + "</h1>\n<p>" + e(def.date) + " · " + e(def.venue) +
-       "</p>\n";
+  h += "<h1>" + e(record_title(state)) + " " + e(w.minutes) + "</h1>\n<p>" + e(def.date) + " · " +
+       e(def.venue) + "</p>\n";
   h += "<p>" + e(fill(w.attendance, state.expected_voters(), state.present_voters())) + "</p>\n";
 
   h += "<h2>" + e(w.agenda) + "</h2>\n<table><tr><th>#</th>" + cells(w.agenda_columns) + "</tr>\n";

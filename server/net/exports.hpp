@@ -32,6 +32,9 @@ using ResultVisitor =
 void for_each_result(const core::HearingState& state, const ResultVisitor& fn);
 // Reports speak the hearing's language (settings.locale): English for "en" or "en-XX", Chinese otherwise.
 bool reports_in_english(const core::HearingState& state);
+// The hearing's title as every record prints it: a rehearsal's says so first (【演练】, [REHEARSAL]), so that
+// no printout of one can pass for the real count.
+std::string record_title(const core::HearingState& state);
 std::string_view ballot_status_label(const core::HearingState& state, core::BallotStatus status);
 // Names as reports print them; an id when the definition does not know it.
 std::string name_of(const core::HearingState& state, const core::ParticipantId& id);

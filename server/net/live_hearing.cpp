@@ -113,15 +113,41 @@ void LiveHearing::close_all(std::uint16_t code, const std::string& reason) {
 }
 
 void LiveHearing::redefine(core::HearingDefinition def, std::function<void(core::Result<bool>)> done) {
-  asio::post(strand_, [self = shared_from_this(), def = std::move(def), done = std::move(done)] {
-    self->when_idle([self, def, done] {
-      if (self->state_.event_count != 0 || self->state_.phase != core::Phase::draft) {
-        return done(core::make_error(core::ErrorCode::conflict,
-                                     "hearing " + self->id_ + " is no longer a draft: its log has begun"));
-      }
-      if (auto stored = self->ctx_.store.redefine_draft(def); !stored) return done(stored.error());
+  replace_state(
+      [this, def]() -> core::Result<bool> {
+        if (state_.event_count != 0 || state_.phase != core::Phase::draft) {
+          return core::make_error(core::ErrorCode::conflict,
+                                  "hearing " + id_ + " is no longer a draft: its log has begun");
+        }
+        if (auto stored = ctx_.store.redefine_draft(def); !stored) return stored.error();
+        return true;
+      },
+      std::move(done));
+}
+
+void LiveHearing::reset_rehearsal(std::function<void(core::Result<bool>)> done) {
+  replace_state(
+      [this]() -> core::Result<bool> {
+        if (!state_.def.settings.rehearsal) {
+          return core::make_error(core::ErrorCode::not_allowed,
+                                  "hearing " + id_ + " is not a rehearsal: its log is never reset");
+        }
+        if (auto reset = ctx_.store.reset_rehearsal(id_); !reset) return reset.error();
+        return true;
+      },
+      std::move(done));
+}
+
+void LiveHearing::replace_state(std::function<core::Result<bool>()> change,
+                                std::function<void(core::Result<bool>)> done) {
+  asio::post(strand_, [self = shared_from_this(), change = std::move(change), done = std::move(done)] {
+    self->when_idle([self, change, done] {
+      if (auto changed = change(); !changed) return done(changed);
+      self->finish_spreads();
       self->reload();
-      // What clients hold describes the old definition: no resuming from it.
+      self->votes_.clear();  // acks of a reset log must never answer a new vote's retry
+      self->tally_pending_ = 0;
+      // What clients hold describes the old state: no resuming from it.
       for (auto& [roles, a] : self->audiences_) {
         a.ring.clear();
         a.ring_bytes = 0;

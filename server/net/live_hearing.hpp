@@ -69,6 +69,9 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   // Replaces a draft's definition (the organizer's editor); refused (conflict) once anything was logged.
   // Everyone connected is closed with `redefined` and joins again on the new definition, from a snapshot.
   void redefine(core::HearingDefinition def, std::function<void(core::Result<bool>)> done);
+  // Resets a rehearsal to a clean draft (store::Store::reset_rehearsal); refused (not_allowed) for a hearing
+  // that is not one. Everyone connected is closed with `redefined` and joins again, from a snapshot.
+  void reset_rehearsal(std::function<void(core::Result<bool>)> done);
   // Closes every connection of the hearing.
   void close_all(std::uint16_t code, const std::string& reason);
 
@@ -126,6 +129,10 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void flush_tally();
   void arm_tally_timer();
   Audience& audience(const core::RoleSet& roles);
+  // Runs `change` (a store call) when no batch is in flight; if it succeeds, reloads the state from the store
+  // and sends every device back to join again.
+  void replace_state(std::function<core::Result<bool>()> change,
+                     std::function<void(core::Result<bool>)> done);
   void render_all(Audience& a, const core::RoleSet& roles);  // every shown section as the state has it now
   void admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
              std::optional<std::int64_t> from);

@@ -276,7 +276,8 @@ void OrganizeDesk::hearings(SharedState& state, std::function<void(OrganizeAnswe
                {"title", s.def.title},
                {"date", s.def.date},
                {"venue", s.def.venue},
-               {"phase", std::string(core::wire::name_of(s.phase))}};
+               {"phase", std::string(core::wire::name_of(s.phase))},
+               {"rehearsal", s.def.settings.rehearsal}};
       std::lock_guard lock(g->mutex);
       g->rows.push_back(std::move(row));
       if (--g->waiting > 0) return;

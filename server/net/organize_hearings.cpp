@@ -222,10 +222,9 @@ void redefine(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
 
 // Every participant's token issued anew, for the printed join cards. Only before anything is logged: on the
 // day, the chair reissues the one card that was lost.
-void cards(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
-  SharedState& state = call.state;
-  hearing->inspect([&state, hearing, id = hearing->id(), account = call.account,
-                    done = call.done](const core::HearingState& s) {
+void cards(SharedState& state, const std::shared_ptr<LiveHearing>& hearing, const std::string& account,
+           const std::function<void(OrganizeAnswer)>& done) {
+  hearing->inspect([&state, hearing, id = hearing->id(), account, done](const core::HearingState& s) {
     if (s.event_count != 0 || s.phase != core::Phase::draft) return done(not_draft(id));
     std::vector<core::ParticipantId> who;
     for (const core::Participant& p : s.def.participants) who.push_back(p.id);
@@ -258,6 +257,29 @@ void cards(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
   });
 }
 
+// A rehearsal back to a clean draft, its devices sent to join again; with {"tokens": "reissue"} every card
+// is printed anew as well.
+void reset(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
+  const json body = json::parse(call.req.body(), nullptr, false);
+  const std::string tokens = body.is_object() ? body.value("tokens", "keep") : "";
+  if (tokens != "keep" && tokens != "reissue") {
+    return call.done(organize_refusal(http::status::bad_request, "bad_request",
+                                      "expected JSON {\"tokens\": \"keep\" or \"reissue\"}"));
+  }
+  hearing->reset_rehearsal([&state = call.state, hearing, tokens, account = call.account,
+                            done = call.done](core::Result<bool> outcome) {
+    if (!outcome) {
+      if (outcome.error().code == core::ErrorCode::not_allowed) {
+        return done(organize_refusal(http::status::conflict, "not_rehearsal", outcome.error().message));
+      }
+      return done(organize_refusal(http::status::internal_server_error, "storage", outcome.error().message));
+    }
+    state.organize().note("organize: '" + account + "' reset the rehearsal of hearing " + hearing->id());
+    if (tokens == "reissue") return cards(state, hearing, account, done);
+    done(organize_reply(http::status::ok, json{{"id", hearing->id()}, {"phase", "draft"}}));
+  });
+}
+
 }  // namespace
 
 bool answer_hearing_prep(OrganizeCall& call) {
@@ -270,11 +292,12 @@ bool answer_hearing_prep(OrganizeCall& call) {
   if (parts.size() != 3 || parts[0] != "hearings") return false;
   const std::string& what = parts[2];
   const bool mine = (what == "definition" && (method == http::verb::get || method == http::verb::put)) ||
-                    (what == "cards" && method == http::verb::post);
+                    ((what == "cards" || what == "reset") && method == http::verb::post);
   if (!mine) return false;
   auto hearing = call.state.hearing(parts[1]);
   if (!hearing) return call.done(no_hearing(parts[1])), true;
-  if (what == "cards") return cards(call, hearing), true;
+  if (what == "cards") return cards(call.state, hearing, call.account, call.done), true;
+  if (what == "reset") return reset(call, hearing), true;
   if (method == http::verb::get) return definition(call, hearing), true;
   redefine(call, hearing);
   return true;

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -106,9 +107,11 @@ void look_at_all(SharedState& state, std::optional<std::string> unit,
   if (live.empty()) return g->done({});
   for (const auto& h : live) {
     h->inspect([g, unit](const core::HearingState& s) {
-      HearingLook look = look_at(s, unit);
+      // A rehearsal's commitments and results are no one's: they never reach the ledger or a unit's history.
+      std::optional<HearingLook> look;
+      if (!s.def.settings.rehearsal) look = look_at(s, unit);
       std::unique_lock lock(g->mutex);
-      g->looks.push_back(std::move(look));
+      if (look) g->looks.push_back(std::move(*look));
       if (--g->waiting > 0) return;
       lock.unlock();
       std::sort(g->looks.begin(), g->looks.end(), [](const HearingLook& a, const HearingLook& b) {

@@ -490,7 +490,7 @@ void write_ballot_sheet(Sheet& sheet, const core::HearingState& state, const cor
   sheet.merged(0, 0, 0, last, title + w.ballot_title, f.title);
   sheet.row_height(0, 28);
   sheet.merged(1, 0, 1, last,
-               state.def.title + "  " + state.def.date + "  " + b.id + " · " +
+               record_title(state) + "  " + state.def.date + "  " + b.id + " · " +
                    std::string(ballot_status_label(state, b.status)),
                f.subtitle);
   write_turnout(sheet, 2, r.turnout, w, f);
@@ -533,7 +533,7 @@ void write_summary(Sheet& sheet, const core::HearingState& state, std::string_vi
                    const std::vector<Reported>& ballots, const Words& w, const Formats& f) {
   constexpr std::size_t last = 3 + std::size(kTurnoutKeys);
   const auto& def = state.def;
-  sheet.merged(0, 0, 0, last, def.title + w.summary_title, f.title);
+  sheet.merged(0, 0, 0, last, record_title(state) + w.summary_title, f.title);
   sheet.row_height(0, 28);
   sheet.freeze(1, 0);
   std::size_t row = 2;
@@ -546,7 +546,7 @@ void write_summary(Sheet& sheet, const core::HearingState& state, std::string_vi
     }
     ++row;
   };
-  fact(0, def.title);
+  fact(0, record_title(state));
   fact(1, def.date);
   if (!def.venue.empty()) fact(2, def.venue);
   fact(3, state.expected_voters());

@@ -123,6 +123,56 @@ class ConnectedStore : public Store {
     }
   }
 
+  core::Result<std::int64_t> reset_rehearsal(const HearingId& hearing) override {
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    try {
+      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+      std::string definition;
+      std::string genesis;
+      {
+        auto q = writer_->query("SELECT definition, genesis_hash FROM hearings WHERE id = ?");
+        q.with(hearing);
+        if (!q.next()) return no_hearing(hearing);
+        definition = q.text(0);
+        genesis = q.text(1);
+      }
+      const auto def = core::parse_definition(nlohmann::json::parse(definition, nullptr, false));
+      if (!def || !def->settings.rehearsal) {
+        return core::make_error(core::ErrorCode::not_allowed,
+                                "hearing " + hearing + " is not a rehearsal: its log is never reset");
+      }
+      std::int64_t run = 1;
+      {
+        auto q = writer_->query("SELECT COALESCE(MAX(run), 0) + 1 FROM rehearsal_events WHERE hearing = ?");
+        q.with(hearing);
+        if (q.next()) run = q.int64(0);
+      }
+      writer_
+          ->query(
+              "INSERT INTO rehearsal_events(hearing, run, position, type, body) "
+              "SELECT hearing, ?, position, type, body FROM events WHERE hearing = ?")
+          .with(run, hearing)
+          .run();
+      for (const char* table : {"events", "ballot_box", "held_tallies", "idempotency", "snapshots"}) {
+        writer_->query(std::string("DELETE FROM ") + table + " WHERE hearing = ?").with(hearing).run();
+      }
+      writer_->query("UPDATE heads SET position = 0, hash = ? WHERE hearing = ?")
+          .with(genesis, hearing)
+          .run();
+      // Commitments a rehearsal made are no one's: none stays in the ledger (which also skips rehearsals).
+      writer_->query("DELETE FROM ledger_notes WHERE entry IN (SELECT id FROM ledger WHERE hearing = ?)")
+          .with(hearing)
+          .run();
+      writer_->query("DELETE FROM ledger WHERE hearing = ?").with(hearing).run();
+      tx.commit();
+      log_writer_->forget(hearing);
+      return run;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "resetting the rehearsal of hearing " + hearing);
+    }
+  }
+
   std::vector<HearingId> hearings() override {
     std::lock_guard lock(read_mutex_);
     std::vector<HearingId> out;

@@ -130,6 +130,18 @@ CREATE TABLE ledger_notes (
   PRIMARY KEY (entry, position)
 ) WITHOUT ROWID;
 )sql"},
+    {5, 2, R"sql(
+-- The logs of rehearsals (演练) reset to a clean draft, kept apart: recovery, verify and recount never read them.
+-- A build that knows an older schema ignores this table.
+CREATE TABLE rehearsal_events (
+  hearing  TEXT NOT NULL REFERENCES hearings(id),
+  run      INTEGER NOT NULL,                 -- 1, 2, …: the hearing's rehearsals in the order they were reset
+  position INTEGER NOT NULL,
+  type     TEXT NOT NULL,
+  body     TEXT NOT NULL,
+  PRIMARY KEY (hearing, run, position)
+) WITHOUT ROWID;
+)sql"},
 };
 
 core::Error not_dais(const sql::Database& db, const std::string& why) {

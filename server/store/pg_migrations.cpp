@@ -111,6 +111,16 @@ CREATE TABLE ledger_notes (
   PRIMARY KEY (entry, position)
 );
 )sql"},
+    {5, 2, R"sql(
+CREATE TABLE rehearsal_events (
+  hearing  TEXT COLLATE "C" NOT NULL REFERENCES hearings(id),
+  run      BIGINT NOT NULL,
+  position BIGINT NOT NULL,
+  type     TEXT NOT NULL,
+  body     TEXT NOT NULL,
+  PRIMARY KEY (hearing, run, position)
+);
+)sql"},
 };
 
 core::Error not_dais(const pg::Connection& db, const std::string& why) {

@@ -112,6 +112,10 @@ class Store {
   // Replaces the definition of a hearing whose log is still empty (a draft being prepared): participants
   // added get tokens (returned), those removed lose theirs. Refused (conflict) once anything was logged.
   virtual core::Result<std::vector<IssuedToken>> redefine_draft(const core::HearingDefinition& def) = 0;
+  // Resets a rehearsal (settings.rehearsal) to a clean draft: its log is moved to rehearsal_events as run n
+  // (returned), its boxes, held tallies, idempotency records and snapshots go, and the chain starts again
+  // from the definition. Refused (not_allowed) for a hearing that is not a rehearsal.
+  virtual core::Result<std::int64_t> reset_rehearsal(const HearingId& hearing) = 0;
   virtual std::vector<HearingId> hearings() = 0;
   // Rebuilds a hearing: the latest snapshot, the log after it, then the ballot boxes.
   virtual core::Result<core::HearingState> load(const HearingId& hearing) = 0;

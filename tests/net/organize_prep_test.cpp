@@ -308,5 +308,65 @@ TEST_F(OrganizePrep, PrintingTheCardsRetiresEveryEarlierLinkAndItsDevices) {
   EXPECT_EQ(hall.store().find_token(fresh)->participant, "q01");
 }
 
+// A rehearsal (演练): marked on every screen and record, reset to a clean draft with the devices sent back to
+// join, then turned into the real hearing, which can never be reset.
+TEST_F(OrganizePrep, ARehearsalIsResetToACleanDraftAndTheRealHearingNeverIs) {
+  const std::string base = "hearings/" + hall.hearing_id();
+  json rehearsal = definition();
+  rehearsal["settings"]["rehearsal"] = true;
+  ASSERT_EQ(call(alice, "PUT", base + "/definition", json{{"definition", rehearsal}}).status, 200);
+
+  auto chair = hall.join("chair");
+  EXPECT_EQ(chair->view()["hearing"]["settings"]["rehearsal"], true);
+  ASSERT_EQ(chair->request({{"type", "open_check_in"}})["type"], "ack");
+  auto voter = hall.join("q01");
+  ASSERT_EQ(voter->request({{"type", "check_in"}})["type"], "ack");
+  HttpReply minutes =
+      http_get(hall.port(), "/api/minutes.html", {{"Authorization", "Bearer " + hall.token("chair")}});
+  EXPECT_NE(minutes.body.find("<h1>【演练】"), std::string::npos) << minutes.body.substr(0, 600);
+  HttpReply results =
+      http_get(hall.port(), "/api/results.json", {{"Authorization", "Bearer " + hall.token("chair")}});
+  EXPECT_EQ(json::parse(results.body)["hearing"]["rehearsal"], true);
+  HttpReply csv =
+      http_get(hall.port(), "/api/results.csv", {{"Authorization", "Bearer " + hall.token("chair")}});
+  EXPECT_EQ(csv.body.find("\xEF\xBB\xBF【演练】"), 0u) << csv.body.substr(0, 80);
+
+  EXPECT_EQ(call(alice, "POST", base + "/reset", json{{"tokens", "sometimes"}}).status, 400);
+  HttpReply reset = call(alice, "POST", base + "/reset", json{{"tokens", "keep"}});
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(chair->wait_closed(), net::close_code::redefined);
+  EXPECT_EQ(voter->wait_closed(), net::close_code::redefined);
+  auto again = hall.join("chair");  // the same link: tokens kept
+  EXPECT_EQ(again->view()["hearing"]["phase"], "draft");
+  EXPECT_EQ(again->seq(), 0);
+  EXPECT_EQ(again->view()["attendance"]["present"], 0) << again->view()["attendance"].dump().substr(0, 300);
+
+  // The real hearing: the flag goes while it is a draft, and then nothing resets it.
+  ASSERT_EQ(call(alice, "PUT", base + "/definition", json{{"definition", definition()}}).status, 200);
+  auto chair2 = hall.join("chair");
+  ASSERT_EQ(chair2->request({{"type", "open_check_in"}})["type"], "ack");
+  HttpReply refused = call(alice, "POST", base + "/reset", json{{"tokens", "keep"}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(json::parse(refused.body)["error"], "not_rehearsal");
+  EXPECT_EQ(hall.store().load(hall.hearing_id())->phase, core::Phase::check_in);
+  EXPECT_FALSE(chair2->ended());
+}
+
+TEST_F(OrganizePrep, ResettingARehearsalMayPrintEveryCardAnew) {
+  const std::string base = "hearings/" + hall.hearing_id();
+  json rehearsal = definition();
+  rehearsal["settings"]["rehearsal"] = true;
+  ASSERT_EQ(call(alice, "PUT", base + "/definition", json{{"definition", rehearsal}}).status, 200);
+  auto chair = hall.join("chair");
+  ASSERT_EQ(chair->request({{"type", "open_check_in"}})["type"], "ack");
+  HttpReply r = call(alice, "POST", base + "/reset", json{{"tokens", "reissue"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json answer = json::parse(r.body);
+  ASSERT_EQ(answer["cards"].size(), hall.definition().participants.size());
+  EXPECT_FALSE(hall.store().find_token(hall.token("chair")));
+  EXPECT_EQ(hall.store().find_token(answer["cards"][0]["token"].get<std::string>())->participant, "chair");
+  EXPECT_EQ(hall.store().load(hall.hearing_id())->phase, core::Phase::draft);
+}
+
 }  // namespace
 }  // namespace dais::test

@@ -40,6 +40,7 @@ TEST(Migrations, ASchemaOneFileGainsChangeTagsAndHeldCounts) {
     db.exec("DROP TABLE accounts");
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
+    db.exec("DROP TABLE rehearsal_events");
   }
   set_meta(dir / "h.db", 1, 1);
   open_store(dir / "h.db");
@@ -60,6 +61,7 @@ TEST(Migrations, ASchemaTwoFileGainsAccounts) {
     db.exec("DROP TABLE accounts");
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
+    db.exec("DROP TABLE rehearsal_events");
   }
   set_meta(dir / "h.db", 2, 2);
   open_store(dir / "h.db");
@@ -78,14 +80,32 @@ TEST(Migrations, ASchemaThreeFileGainsTheLedger) {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
+    db.exec("DROP TABLE rehearsal_events");
   }
   set_meta(dir / "h.db", 3, 2);
   open_store(dir / "h.db");
-  EXPECT_EQ(meta(dir / "h.db", "version"), 4);
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   EXPECT_FALSE(db.query("SELECT status, due FROM ledger").next());
   EXPECT_FALSE(db.query("SELECT text FROM ledger_notes").next());
+}
+
+// Schema 5 keeps reset rehearsals' logs apart: a file of schema 4 gains the table, still readable by
+// schema 2.
+TEST(Migrations, ASchemaFourFileGainsTheRehearsalLogs) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE rehearsal_events");
+  }
+  set_meta(dir / "h.db", 4, 2);
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), 5);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_FALSE(db.query("SELECT run, position, type, body FROM rehearsal_events").next());
 }
 
 TEST(Migrations, ReopeningChangesNothing) {
@@ -99,13 +119,13 @@ TEST(Migrations, ReopeningChangesNothing) {
 TEST(Migrations, ANewerIncompatibleFileIsRefusedAndNotModified) {
   TempDir dir;
   open_store(dir / "h.db");
-  set_meta(dir / "h.db", 7, 5);
+  set_meta(dir / "h.db", 7, 6);
   const std::string before = read_bytes(dir / "h.db");
   for (bool read_only : {false, true}) {
     auto store = Store::open(StoreOptions{.path = dir / "h.db", .read_only = read_only});
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, core::ErrorCode::storage_failed);
-    EXPECT_NE(store.error().message.find("newer Dais (schema 7, readable from schema 5 on)"),
+    EXPECT_NE(store.error().message.find("newer Dais (schema 7, readable from schema 6 on)"),
               std::string::npos)
         << store.error().message;
     EXPECT_NE(store.error().message.find("not changed"), std::string::npos);

@@ -158,6 +158,56 @@ TEST_P(StoreContract, ADraftWhoseLogHasBegunCannotBeRedefined) {
   EXPECT_EQ(store->redefine_draft(next).error().code, core::ErrorCode::not_found);
 }
 
+// A rehearsal (演练) run through check-in, a ballot and its sheets, then reset: the hearing is a clean draft
+// again, its log moved to rehearsal_events as run 1, nothing of it left in the log, the boxes or the
+// idempotency records, and a second run starts its chain afresh.
+TEST_P(StoreContract, ARehearsalIsResetToACleanDraftWithItsLogKeptApart) {
+  auto store = open();
+  StoredHearing h(*store);
+  core::HearingDefinition rehearsal = h.engine.state.def;
+  rehearsal.settings.rehearsal = true;
+  ASSERT_TRUE(store->redefine_draft(rehearsal).ok());
+  h.engine.state = *store->load(h.id());
+  h.start();
+  const core::BallotId ballot = h.open_ballot("each");
+  h.cast("V1", ballot, "good");
+  const std::int64_t logged = count("SELECT count(*) FROM events");
+  ASSERT_GT(logged, 0);
+  ASSERT_GT(count("SELECT count(*) FROM ballot_box"), 0);
+
+  auto run = store->reset_rehearsal(h.id());
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_EQ(*run, 1);
+  for (const char* table : {"events", "ballot_box", "held_tallies", "idempotency", "snapshots"}) {
+    EXPECT_EQ(count(std::string("SELECT count(*) FROM ") + table), 0) << table;
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM rehearsal_events WHERE run = 1"), logged);
+  auto fresh = store->load(h.id());
+  ASSERT_TRUE(fresh.ok()) << fresh.error().message;
+  EXPECT_EQ(fresh->phase, core::Phase::draft);
+  EXPECT_EQ(fresh->event_count, 0);
+  EXPECT_EQ(fresh->def, rehearsal);
+  for (const IssuedToken& t : h.tokens) EXPECT_TRUE(store->find_token(t.token).has_value()) << t.participant;
+
+  h.engine.state = *fresh;
+  h.run("chair", core::OpenCheckIn{});
+  EXPECT_TRUE(store->load(h.id()).ok()) << "the second run chains from the definition again";
+  EXPECT_EQ(*store->reset_rehearsal(h.id()), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM rehearsal_events WHERE run = 2"), 1);
+}
+
+TEST_P(StoreContract, AHearingThatIsNotARehearsalIsNeverReset) {
+  auto store = open();
+  StoredHearing h(*store);
+  h.start();
+  const std::string before = stored_rows();
+  auto r = store->reset_rehearsal(h.id());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::not_allowed);
+  EXPECT_EQ(stored_rows(), before);
+  EXPECT_EQ(store->reset_rehearsal("no-such-hearing").error().code, core::ErrorCode::not_found);
+}
+
 TEST_P(StoreContract, ReissuingEveryTokenAtOnceRetiresEveryEarlierOne) {
   auto store = open();
   StoredHearing h(*store);

@@ -2,6 +2,7 @@
 export default {
   app: {
     name: 'Dais hearing system',
+    rehearsal: 'Rehearsal · nothing voted or counted here is real',
     language: 'Language',
     noToken: 'Please open the link or QR code you were given at the desk.',
     rejected: 'This link is not valid or has been revoked. Please ask the desk.',
@@ -874,6 +875,21 @@ export default {
       notFound: 'No hearing had a presenter of this unit.',
       failed: 'The unit\'s history could not be read; please try again.',
     },
+  },
+  rehearsal: {
+    badge: 'Rehearsal',
+    reset: 'Reset rehearsal',
+    resetTitle: 'Reset the rehearsal: {title}',
+    resetExplain:
+      'The hearing becomes a draft again: the check-ins, inquiries, votes and results of the rehearsal are cleared, and its record is kept apart, never mixed into the real one. Every connected device joins again by itself.',
+    tokens: 'The join cards handed out for the rehearsal',
+    keep: 'Stay valid (the real hearing uses the same cards)',
+    reissue: 'Are all issued anew (the old ones stop working; print the new ones now)',
+    notRehearsal: 'This hearing is not a rehearsal and cannot be reset.',
+    failed: 'The reset failed; please try again.',
+    setting: 'Rehearsal',
+    settingYes: 'This is a rehearsal: every screen and export is marked as one, and it can be reset to a draft afterwards. Turn this off before the real hearing.',
+    settingNo: 'This is the real hearing: its record can never be reset.',
   },
   common: {
     confirm: 'OK',

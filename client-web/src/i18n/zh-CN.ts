@@ -2,6 +2,7 @@
 export default {
   app: {
     name: 'Dais 述责述廉会议系统',
+    rehearsal: '演练 · 本场为会前演练，投票和结果均不作数',
     language: '语言',
     noToken: '请使用会务组发给您的链接或二维码进入。',
     rejected: '此链接无效或已被撤销，请联系会务组。',
@@ -869,6 +870,21 @@ export default {
       notFound: '没有该单位参加的会议。',
       failed: '未能读取该单位的历次情况，请稍后重试。',
     },
+  },
+  rehearsal: {
+    badge: '演练',
+    reset: '重置演练',
+    resetTitle: '重置演练：{title}',
+    resetExplain:
+      '重置后本场恢复为未开始的草稿：演练中的签到、提问、投票和结果全部清空，演练记录另行保存，不会混入正式记录。所有已连接的设备将自动重新进入。',
+    tokens: '演练时发放的参会凭证',
+    keep: '继续有效（正式会议沿用同一批凭证）',
+    reissue: '全部重新生成（旧凭证作废，立即打印新凭证）',
+    notRehearsal: '本场不是演练，不能重置。',
+    failed: '重置失败，请稍后重试。',
+    setting: '会前演练',
+    settingYes: '本场为演练：所有屏幕和导出材料都标注“演练”，演练结束后可重置为草稿。正式开会前请取消此项。',
+    settingNo: '本场为正式会议：记录不可重置。',
   },
   common: {
     confirm: '确定',

@@ -14,6 +14,7 @@ export interface HearingRow {
   date: string;
   venue: string;
   phase: 'draft' | 'check_in' | 'in_session' | 'paused' | 'adjourned';
+  rehearsal?: boolean; // a rehearsal (演练): may be reset to a clean draft
 }
 
 // A refused sign-in: wrong_credentials, locked or rate_limited (with `until`, ms since the epoch), or network.
@@ -156,6 +157,12 @@ export interface JoinCard {
   post?: string;
   roles: Role[];
   link: string;
+}
+
+// A rehearsal back to a clean draft; with 'reissue' every card is printed anew (the old links stop working).
+export async function resetRehearsal(csrf: string, id: string, tokens: 'keep' | 'reissue'): Promise<JoinCard[] | null> {
+  const answer = await call<{ cards?: JoinCard[] }>('POST', hearingPath(id, 'reset'), csrf, { tokens });
+  return answer.cards ?? null;
 }
 
 // Every participant's join link issued anew (the old ones stop working), for printing the cards.

@@ -116,6 +116,7 @@ export interface Settings {
   voters_may_check_receipts?: boolean;
   inquiries_per_author?: number;
   close_warning_turnout?: number;
+  rehearsal?: boolean;
   locale?: string;
 }
 

@@ -530,6 +530,8 @@ export type HearingDefinitionSettings = {
   voters_may_check_receipts?: boolean;
   /** Inquiries one questioner may submit to the hearing, counted in every status (withdrawn and rejected ones too); the chair's follow-ups are not counted. Default 30. */
   inquiries_per_author?: number;
+  /** A rehearsal (演练) with the real devices: every screen and export is marked as one, and the organizer may reset it to a clean draft. Default false. */
+  rehearsal?: boolean;
   /** The chair is asked to confirm closing a ballot while fewer than this share of the sheets handed out (发出: eligible voters present) have been returned (收回). 0 turns the warning off. Default 0.8. */
   close_warning_turnout?: number;
   locale?: string;

@@ -53,6 +53,7 @@ export interface HearingSection {
   phase: Phase;
   display?: { mode: DisplayMode; message: string };
   settings?: {
+    rehearsal?: boolean; // a rehearsal (演练): every screen says so
     live_results?: string;
     results?: string;
     k_anonymity?: number;
