@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -48,11 +49,9 @@ class ConnectedStore : public Store {
   core::Result<std::vector<IssuedToken>> import_hearing(const core::HearingDefinition& def) override {
     if (!writer_) return read_only_error();
     if (def.id.empty()) return core::make_error(core::ErrorCode::invalid, "the definition has no id", "/id");
-    const nlohmann::json doc = core::to_json(def);
-    // What cannot be read back could never be loaded again: the stored form must parse as it is.
-    if (auto again = core::parse_definition(doc); !again) return again.error();
-    const std::string definition = doc.dump();
-    const std::string genesis = genesis_hash(definition);
+    auto stored = stored_form(def);
+    if (!stored) return stored.error();
+    const auto& [definition, genesis] = *stored;
     std::lock_guard lock(write_mutex_);
     try {
       typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
@@ -81,10 +80,9 @@ class ConnectedStore : public Store {
 
   core::Result<std::vector<IssuedToken>> redefine_draft(const core::HearingDefinition& def) override {
     if (!writer_) return read_only_error();
-    const nlohmann::json doc = core::to_json(def);
-    if (auto again = core::parse_definition(doc); !again) return again.error();
-    const std::string definition = doc.dump();
-    const std::string genesis = genesis_hash(definition);
+    auto stored = stored_form(def);
+    if (!stored) return stored.error();
+    const auto& [definition, genesis] = *stored;
     std::lock_guard lock(write_mutex_);
     try {
       typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
@@ -641,6 +639,16 @@ class ConnectedStore : public Store {
     auto q = db.query("SELECT 1 FROM hearings WHERE id = ?");
     q.with(hearing);
     return q.next();
+  }
+
+  // The definition as stored (its JSON text) and the chain's start (the hash of that text). What cannot be
+  // read back could never be loaded again: the stored form must parse as it is.
+  static core::Result<std::pair<std::string, std::string>> stored_form(const core::HearingDefinition& def) {
+    const nlohmann::json doc = core::to_json(def);
+    if (auto again = core::parse_definition(doc); !again) return again.error();
+    std::string definition = doc.dump();
+    std::string genesis = genesis_hash(definition);
+    return std::pair{std::move(definition), std::move(genesis)};
   }
 
   IssuedToken insert_token(const HearingId& hearing, const core::ParticipantId& who) {

@@ -4,22 +4,15 @@
 // stood.
 #include <gtest/gtest.h>
 
-#include "harness.hpp"
-#include "store/passwords.hpp"
+#include "organize_fixture.hpp"
 
 namespace dais::test {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery";
 constexpr core::TimeMs kMarch1 = 1'772'366'400'000;  // 2026-03-01 12:00 UTC: the same day in every time zone
 const std::string kUnit = "区政府（分管领域）";      // the demo hearing's slot s01
 const std::string kUnitPath =
     "%E5%8C%BA%E6%94%BF%E5%BA%9C%EF%BC%88%E5%88%86%E7%AE%A1%E9%A2%86%E5%9F%9F%EF%BC%89";
-
-struct Browser {
-  std::string cookie;
-  std::string csrf;
-};
 
 void expect_ack(const json& m) {
   EXPECT_EQ(m["type"], "ack") << m.dump();
@@ -28,29 +21,14 @@ void expect_ack(const json& m) {
 class OrganizeLedger : public ::testing::Test {
  protected:
   void SetUp() override {
-    add("alice", "organizer");
-    add("olga", "observer");
+    add_account(hall, "alice", "organizer");
+    add_account(hall, "olga", "observer");
     hall.start();
     alice = sign_in("alice");
     olga = sign_in("olga");
   }
 
-  void add(const std::string& name, const std::string& role) {
-    store::Account a;
-    a.name = name;
-    a.role = role;
-    a.password_hash = store::hash_password(kPassword);
-    a.created_ms = hall.clock().now();
-    ASSERT_TRUE(hall.store().add_account(a));
-  }
-
-  Browser sign_in(const std::string& name) {
-    HttpReply r = http_request(hall.port(), "POST", "/organize/api/login",
-                               json{{"name", name}, {"password", kPassword}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    const std::string set = r.headers["set-cookie"];
-    return Browser{set.substr(0, set.find(';')), json::parse(r.body).value("csrf", "")};
-  }
+  Browser sign_in(const std::string& name) { return test::sign_in(hall, name); }
 
   HttpReply get(const Browser& b, const std::string& target) {
     return http_request(hall.port(), "GET", target, "", {{"Cookie", b.cookie}});

@@ -4,52 +4,26 @@
 // every refusal changing nothing.
 #include <gtest/gtest.h>
 
-#include "harness.hpp"
+#include "organize_fixture.hpp"
 #include "store/audit.hpp"
-#include "store/passwords.hpp"
 
 namespace dais::test {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery";
-
-struct Browser {
-  std::string cookie;
-  std::string csrf;
-};
-
 class OrganizePrep : public ::testing::Test {
  protected:
   void SetUp() override {
-    add("alice", "organizer");
-    add("olga", "observer");
+    add_account(hall, "alice", "organizer");
+    add_account(hall, "olga", "observer");
     hall.start();
     alice = sign_in("alice");
   }
 
-  void add(const std::string& name, const std::string& role) {
-    store::Account a;
-    a.name = name;
-    a.role = role;
-    a.password_hash = store::hash_password(kPassword);
-    a.created_ms = hall.clock().now();
-    ASSERT_TRUE(hall.store().add_account(a));
-  }
-
-  Browser sign_in(const std::string& name) {
-    HttpReply r = http_request(hall.port(), "POST", "/organize/api/login",
-                               json{{"name", name}, {"password", kPassword}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    const std::string set = r.headers["set-cookie"];
-    return Browser{set.substr(0, set.find(';')), json::parse(r.body).value("csrf", "")};
-  }
+  Browser sign_in(const std::string& name) { return test::sign_in(hall, name); }
 
   HttpReply call(const Browser& b, std::string_view method, const std::string& endpoint,
                  const json& body = {}) {
-    std::map<std::string, std::string> headers{{"Cookie", b.cookie}};
-    if (method != "GET") headers["X-CSRF-Token"] = b.csrf;
-    return http_request(hall.port(), method, "/organize/api/" + endpoint, body.is_null() ? "" : body.dump(),
-                        headers);
+    return browse(hall, b, method, "/organize/api/" + endpoint, body.is_null() ? "" : body.dump());
   }
 
   json definition() { return core::to_json(hall.definition()); }

@@ -10,8 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "harness.hpp"
-#include "store/passwords.hpp"
+#include "organize_fixture.hpp"
 
 namespace dais::test {
 namespace {
@@ -20,13 +19,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using boost::asio::ip::tcp;
 
-constexpr const char* kPassword = "correct horse battery";
-
-// A signed-in browser: its cookie and CSRF token.
-struct Browser {
-  std::string cookie;
-  std::string csrf;
-};
+constexpr const char* kPassword = kOrganizerPassword;
 
 class Organize : public ::testing::Test {
  protected:
@@ -36,26 +29,13 @@ class Organize : public ::testing::Test {
     hall.start();
   }
 
-  void add(const std::string& name, const std::string& role) {
-    store::Account a;
-    a.name = name;
-    a.role = role;
-    a.password_hash = store::hash_password(kPassword);
-    a.created_ms = hall.clock().now();
-    ASSERT_TRUE(hall.store().add_account(a));
-  }
+  void add(const std::string& name, const std::string& role) { add_account(hall, name, role); }
 
   HttpReply login(const std::string& name, const std::string& password) {
-    return http_request(hall.port(), "POST", "/organize/api/login",
-                        json{{"name", name}, {"password", password}}.dump());
+    return log_in(hall, name, password);
   }
 
-  Browser sign_in(const std::string& name) {
-    HttpReply r = login(name, kPassword);
-    EXPECT_EQ(r.status, 200) << r.body;
-    const std::string set = r.headers["set-cookie"];
-    return Browser{set.substr(0, set.find(';')), json::parse(r.body).value("csrf", "")};
-  }
+  Browser sign_in(const std::string& name) { return test::sign_in(hall, name); }
 
   HttpReply get(const Browser& b, const std::string& target) {
     return http_request(hall.port(), "GET", target, "", {{"Cookie", b.cookie}});

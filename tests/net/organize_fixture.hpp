@@ -1,0 +1,51 @@
+#pragma once
+// Signing in to /organize in the net tests: accounts put straight into the hall's store, and a browser's
+// cookie and CSRF token from a real sign-in over loopback.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "harness.hpp"
+#include "store/passwords.hpp"
+
+namespace dais::test {
+
+inline constexpr const char* kOrganizerPassword = "correct horse battery";
+
+// What a signed-in browser holds: the session cookie (name=value) and the CSRF token it sends on changes.
+struct Browser {
+  std::string cookie;
+  std::string csrf;
+};
+
+inline void add_account(Hall& hall, const std::string& name, const std::string& role) {
+  store::Account a;
+  a.name = name;
+  a.role = role;
+  a.password_hash = store::hash_password(kOrganizerPassword);
+  a.created_ms = hall.clock().now();
+  ASSERT_TRUE(hall.store().add_account(a));
+}
+
+inline HttpReply log_in(Hall& hall, const std::string& name, const std::string& password) {
+  return http_request(hall.port(), "POST", "/organize/api/login",
+                      json{{"name", name}, {"password", password}}.dump());
+}
+
+inline Browser sign_in(Hall& hall, const std::string& name) {
+  HttpReply r = log_in(hall, name, kOrganizerPassword);
+  EXPECT_EQ(r.status, 200) << r.body;
+  const std::string set = r.headers["set-cookie"];
+  return Browser{set.substr(0, set.find(';')), json::parse(r.body, nullptr, false).value("csrf", "")};
+}
+
+// A request as the browser sends it: its cookie always, its CSRF token on anything but GET.
+inline HttpReply browse(Hall& hall, const Browser& b, std::string_view method, const std::string& target,
+                        const std::string& body = "") {
+  std::map<std::string, std::string> headers{{"Cookie", b.cookie}};
+  if (method != "GET") headers["X-CSRF-Token"] = b.csrf;
+  return http_request(hall.port(), method, target, body, headers);
+}
+
+}  // namespace dais::test
