@@ -3,10 +3,10 @@
 // a longer report, a problem the server's check pins to its agenda row, a renamed grade seen in the tablet
 // preview, a stricter flag read back in words, and settings explained in sentences; saved, and the stored
 // definition holds every change.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { daisBinary, expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
+import { expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
+import { addAccount, signIn } from './organize-fixtures.mjs';
 
 const password = 'correct horse battery';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -27,20 +27,9 @@ async function editAgendaSheetSettings() {
   const hearing = await startHearing();
   const browser = await launchBrowser();
   try {
-    execFileSync(daisBinary(), ['user', 'add', 'mishu', '--role', 'organizer', '--db', hearing.db, '--password-stdin'], {
-      input: `${password}\n`,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    addAccount(hearing.db, 'mishu');
     // axe comes in as a script tag, which the server's CSP would refuse.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${hearing.base}/organize`);
-    await page.getByLabel('账号').fill('mishu');
-    await page.getByLabel('密码').fill(password);
-    await page.click('[data-test=submit]');
+    const { page, errors } = await signIn(browser, hearing.base, 'mishu', { bypassCSP: true });
 
     await page.click('[data-test=new-hearing]');
     const dialog = page.locator('[data-test=new-hearing-dialog]');

@@ -2,34 +2,11 @@
 // ledger with their unit and inquiry, the overdue one flagged; an organizer extends a due date, marks progress
 // and adds a note that survives a reload; the unit's history shows its result and its commitments; an observer
 // sees the same ledger without any control to change it.
-import { execFileSync } from 'node:child_process';
-import { daisBinary, expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
+import { expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
+import { addAccount, signIn, password } from './organize-fixtures.mjs';
 import { commands } from './display.test.mjs';
 import { audit } from './organize.test.mjs';
-
-const password = 'correct horse battery';
-
-function addAccount(db, name, role) {
-  execFileSync(daisBinary(), ['user', 'add', name, '--role', role, '--db', db, '--password-stdin'], {
-    input: `${password}\n`,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-}
-
-async function signIn(browser, base, name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/organize`);
-  await page.getByLabel('账号').fill(name);
-  await page.getByLabel('密码').fill(password);
-  await page.click('[data-test=submit]');
-  await page.locator('[data-test=hearings]').waitFor();
-  return { page, errors };
-}
 
 // The hearing in session: 区水务局 (s1) is graded by three voters and questioned, and makes two commitments, one
 // due long ago and one due far ahead.

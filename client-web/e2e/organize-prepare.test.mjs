@@ -2,14 +2,12 @@
 // definition exported and imported as JSON, a 15-unit roster read from an .xlsx the secretariat keeps (one bad
 // row flagged with its row number, then fixed), saved, still there after a reload with the agenda following the
 // presenters, the join cards printed with links that open, and the editor read-only once check-in opened.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { daisBinary, expect, expectEqual, joinAs, launchBrowser, screenshot, tempDir } from './harness.mjs';
+import { expect, expectEqual, joinAs, launchBrowser, screenshot, tempDir } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
-
-const password = 'correct horse battery';
+import { addAccount as addOrganizer, signIn } from './organize-fixtures.mjs';
 
 const units = [
   '区水务局', '区教育局', '区卫健委', '区住建委', '区交通局', '区民政局', '区财政局', '区商务局',
@@ -36,27 +34,6 @@ async function writeRoster(path) {
   }
   await book.xlsx.writeFile(path);
   return n;
-}
-
-function addOrganizer(db, name, role = 'organizer') {
-  execFileSync(daisBinary(), ['user', 'add', name, '--role', role, '--db', db, '--password-stdin'], {
-    input: `${password}\n`,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-}
-
-async function signIn(browser, base, name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/organize`);
-  await page.getByLabel('账号').fill(name);
-  await page.getByLabel('密码').fill(password);
-  await page.click('[data-test=submit]');
-  await page.locator('[data-test=hearings]').waitFor();
-  return { page, errors };
 }
 
 async function duplicateThenObserve() {
@@ -174,15 +151,7 @@ async function createImportSavePrint() {
     addOrganizer(hearing.db, 'mishu');
     const rosterFile = join(tmp.dir, '参会人员名单.xlsx');
     const people = await writeRoster(rosterFile);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${hearing.base}/organize`);
-    await page.getByLabel('账号').fill('mishu');
-    await page.getByLabel('密码').fill(password);
-    await page.click('[data-test=submit]');
+    const { page, errors } = await signIn(browser, hearing.base, 'mishu');
 
     // A new hearing from the weighted-groups preset; the id is suggested from the date.
     await page.click('[data-test=new-hearing]');

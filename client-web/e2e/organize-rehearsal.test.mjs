@@ -1,25 +1,9 @@
 // A rehearsal (演练) with real devices against a real server: the organizer marks the draft as a rehearsal, the
 // chair's console and the hall screen say so, check-in opens, and the organizer resets it from the list with
 // the cards kept — the devices come back by themselves to a clean draft.
-import { execFileSync } from 'node:child_process';
-import { daisBinary, expect, expectEqual, joinAs, launchBrowser, screenshot } from './harness.mjs';
+import { expect, expectEqual, joinAs, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
-
-const password = 'correct horse battery';
-
-async function signIn(browser, base) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/organize`);
-  await page.getByLabel('账号').fill('mishu');
-  await page.getByLabel('密码').fill(password);
-  await page.click('[data-test=submit]');
-  await page.locator('[data-test^=hearing-]').first().waitFor();
-  return { context, page, errors };
-}
+import { addAccount, signIn } from './organize-fixtures.mjs';
 
 // The page's own API calls, with the session's CSRF token: what the editor's save does.
 async function markRehearsal(page, id, on) {
@@ -43,11 +27,8 @@ async function rehearseAndReset() {
   const hearing = await startHearing();
   const browser = await launchBrowser();
   try {
-    execFileSync(daisBinary(), ['user', 'add', 'mishu', '--db', hearing.db, '--password-stdin'], {
-      input: `${password}\n`,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const org = await signIn(browser, hearing.base);
+    addAccount(hearing.db, 'mishu');
+    const org = await signIn(browser, hearing.base, 'mishu');
     expectEqual(await markRehearsal(org.page, 'e2e-hearing', true), 200, 'the draft becomes a rehearsal');
     await org.page.reload();
     await org.page.locator('[data-test=rehearsal-badge]').waitFor();

@@ -2,21 +2,12 @@
 // k = 2, a weighted per-presenter ballot cast by two of each group and closed, the hearing adjourned; an
 // organizer signs in, follows the hearing row's link to the notice, and every number on the page is the one
 // results.json states, per group included. Printed (print media), the buttons are gone and the page is A4.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { daisBinary, expect, expectEqual, joinAs, launchBrowser, repoRoot, screenshot, screenshotDir } from './harness.mjs';
+import { expect, expectEqual, joinAs, launchBrowser, repoRoot, screenshot, screenshotDir } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
+import { addAccount as addUser, signIn } from './organize-fixtures.mjs';
 import { audit } from './organize.test.mjs';
-
-const password = 'correct horse battery';
-
-function addUser(db, name, role) {
-  execFileSync(daisBinary(), ['user', 'add', name, '--role', role, '--db', db, '--password-stdin'], {
-    input: `${password}\n`,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-}
 
 async function vote(page, marks) {
   for (const [dim, grade] of Object.entries(marks)) await page.click(`[data-dimension=${dim}] [data-grade=${grade}]`);
@@ -85,15 +76,7 @@ async function theNoticeStatesResultsJson() {
     await holdHearing(browser, hearing);
 
     // axe comes in as a script tag, which the server's CSP would refuse.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${hearing.base}/organize`);
-    await page.getByLabel('账号').fill('mishu');
-    await page.getByLabel('密码').fill(password);
-    await page.click('[data-test=submit]');
+    const { page, errors } = await signIn(browser, hearing.base, 'mishu', { bypassCSP: true });
     const row = page.locator('[data-test^=hearing-]').first();
     await row.waitFor();
     expectEqual((await row.locator('[data-test=download-workbook]').getAttribute('href')), '/organize/api/hearings/e2e-hearing/results.xlsx', 'the workbook link');

@@ -1,18 +1,9 @@
 // The secretariat's page at /organize against a real server: an account made with `dais user add`, a wrong
 // password explained, sign-in, the hearing of the file in the list with its phase in words, sign-out.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { daisBinary, expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
+import { expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
-
-const password = 'correct horse battery';
-
-function addUser(db, name, role = 'organizer') {
-  execFileSync(daisBinary(), ['user', 'add', name, '--role', role, '--db', db, '--password-stdin'], {
-    input: `${password}\n`,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-}
+import { addAccount as addUser, password } from './organize-fixtures.mjs';
 
 async function signInSeeHearingsSignOut() {
   const hearing = await startHearing();
