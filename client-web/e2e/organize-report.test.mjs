@@ -2,9 +2,7 @@
 // k = 2, a weighted per-presenter ballot cast by two of each group and closed, the hearing adjourned; an
 // organizer signs in, follows the hearing row's link to the notice, and every number on the page is the one
 // results.json states, per group included. Printed (print media), the buttons are gone and the page is A4.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, expectEqual, joinAs, launchBrowser, repoRoot, screenshot, screenshotDir } from './harness.mjs';
+import { expect, expectEqual, joinAs, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 import { addAccount as addUser, signIn } from './organize-fixtures.mjs';
 import { audit } from './organize.test.mjs';
@@ -157,8 +155,6 @@ async function theNoticeStatesResultsJson() {
     // The width of an A4 page at 96 dpi, for the picture of the printed notice.
     await page.setViewportSize({ width: 794, height: 1123 });
     await screenshot(page, 'organize-report-print');
-    mkdirSync(join(repoRoot, 'docs', 'img'), { recursive: true });
-    copyFileSync(join(screenshotDir, 'organize-report-print.png'), join(repoRoot, 'docs', 'img', 'organize-report-print.png'));
     // A4 from the page's own @page rule.
     const pdf = await page.pdf({ preferCSSPageSize: true });
     expect(pdf.subarray(0, 5).toString() === '%PDF-', 'a PDF');
