@@ -31,7 +31,8 @@ OrganizeAnswer file(std::string body, std::string_view type) {
   return a;
 }
 
-// The words of each template's grades (results.json names grades by id): template → dimension → [{id, label}].
+// The words of each template's grades (results.json names grades by id): template → dimension → [{id,
+// label}].
 json grade_labels(const core::HearingState& s) {
   json out = json::object();
   for (const core::BallotTemplate& t : s.def.ballot_templates) {
