@@ -79,13 +79,12 @@ class ConnectedStore : public Store {
   }
 
   core::Result<std::vector<IssuedToken>> redefine_draft(const core::HearingDefinition& def) override {
-    if (!writer_) return read_only_error();
     auto stored = stored_form(def);
     if (!stored) return stored.error();
-    const auto& [definition, genesis] = *stored;
-    std::lock_guard lock(write_mutex_);
-    try {
-      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+    const std::string& definition = stored->first;
+    const std::string& genesis = stored->second;
+    using Issued = core::Result<std::vector<IssuedToken>>;
+    return write("redefining hearing " + def.id, [&]() -> Issued {
       {
         auto q = writer_->query("SELECT position FROM heads WHERE hearing = ?");
         q.with(def.id);
@@ -113,19 +112,13 @@ class ConnectedStore : public Store {
       for (const auto& gone : had) {
         writer_->query("DELETE FROM tokens WHERE hearing = ? AND participant = ?").with(def.id, gone).run();
       }
-      tx.commit();
-      log_writer_->forget(def.id);
+      log_writer_->forget(def.id);  // the writer's copy holds the old definition
       return issued;
-    } catch (const typename DbTypes<Db>::Error& e) {
-      return storage_error(e, "redefining hearing " + def.id);
-    }
+    });
   }
 
   core::Result<std::int64_t> reset_rehearsal(const HearingId& hearing) override {
-    if (!writer_) return read_only_error();
-    std::lock_guard lock(write_mutex_);
-    try {
-      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+    return write("resetting the rehearsal of hearing " + hearing, [&]() -> core::Result<std::int64_t> {
       std::string definition;
       std::string genesis;
       {
@@ -163,12 +156,9 @@ class ConnectedStore : public Store {
           .with(hearing)
           .run();
       writer_->query("DELETE FROM ledger WHERE hearing = ?").with(hearing).run();
-      tx.commit();
-      log_writer_->forget(hearing);
+      log_writer_->forget(hearing);  // the writer's copy holds the rehearsal's state
       return run;
-    } catch (const typename DbTypes<Db>::Error& e) {
-      return storage_error(e, "resetting the rehearsal of hearing " + hearing);
-    }
+    });
   }
 
   std::vector<HearingId> hearings() override {
@@ -231,21 +221,15 @@ class ConnectedStore : public Store {
 
   core::Result<std::vector<IssuedToken>> reissue_tokens(
       const HearingId& hearing, const std::vector<core::ParticipantId>& who) override {
-    if (!writer_) return read_only_error();
-    std::lock_guard lock(write_mutex_);
-    try {
-      typename DbTypes<Db>::Transaction tx(*writer_, DbTypes<Db>::TransactionKind::immediate);
+    return write("issuing tokens for hearing " + hearing, [&]() -> core::Result<std::vector<IssuedToken>> {
       std::vector<IssuedToken> issued;
       issued.reserve(who.size());
       for (const auto& p : who) {
         if (!revoke(hearing, p)) return unknown_participant(hearing, p);
         issued.push_back(insert_token(hearing, p));
       }
-      tx.commit();
       return issued;
-    } catch (const typename DbTypes<Db>::Error& e) {
-      return storage_error(e, "issuing tokens for hearing " + hearing);
-    }
+    });
   }
 
   core::Result<bool> revoke_tokens(const HearingId& hearing, const core::ParticipantId& who) override {
@@ -621,8 +605,9 @@ class ConnectedStore : public Store {
     }
     return out;
   }
-  // One change on the writer connection, in its own transaction.
-  core::Result<bool> write(const std::string& doing, const std::function<core::Result<bool>()>& change) {
+  // One change on the writer connection, in its own transaction, committed only when it succeeds.
+  template <class Change>
+  auto write(const std::string& doing, const Change& change) -> decltype(change()) {
     if (!writer_) return read_only_error();
     std::lock_guard lock(write_mutex_);
     try {
