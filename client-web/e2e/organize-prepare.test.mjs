@@ -4,37 +4,12 @@
 // presenters, the join cards printed with links that open, and the editor read-only once check-in opened.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { expect, expectEqual, joinAs, launchBrowser, screenshot, tempDir } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
-import { addAccount as addOrganizer, signIn } from './organize-fixtures.mjs';
+import { addAccount as addOrganizer, signIn, units, writeUnitRoster } from './organize-fixtures.mjs';
 
-const units = [
-  '区水务局', '区教育局', '区卫健委', '区住建委', '区交通局', '区民政局', '区财政局', '区商务局',
-  '区司法局', '区农业农村委', '区城管委', '区生态环境局', '区市场监管局', '区应急局', '区文旅局',
-];
-const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏';
-const given = ['建国', '红梅', '志强', '秀英', '海涛', '丽娟', '文博', '晓东'];
 const badRow = 25; // the seventh voter: rows are 1 header, 2 chair, 3 display, 4–18 presenters, 19– voters
-
-// The roster as a secretariat keeps it: 序号, 姓名, 单位, 职务, 分组, 角色.
-async function writeRoster(path) {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('参会人员');
-  sheet.addRow(['序号', '姓名', '单位', '职务', '分组', '角色']);
-  let n = 0;
-  const add = (...cells) => sheet.addRow([++n, ...cells]);
-  add('吕振华', '区纪委', '书记', '', '主持人');
-  add('会场大屏', '', '', '', '大屏');
-  units.forEach((unit, i) => add(`${surnames[i]}${given[i % given.length]}`, unit, '主要负责人', '', '述职人'));
-  for (let i = 0; i < 40; i++) {
-    const group = i < 20 ? '领导班子' : '中层干部';
-    const roles = sheet.rowCount + 1 === badRow ? '测评员' : i % 4 === 0 ? '提问人、测评人' : '测评人';
-    add(`${surnames[(i + 15) % surnames.length]}${given[i % given.length]}${i}`, '', '评议代表', group, roles);
-  }
-  await book.xlsx.writeFile(path);
-  return n;
-}
+const writeRoster = (path) => writeUnitRoster(path, { badRow });
 
 async function duplicateThenObserve() {
   const hearing = await startHearing();

@@ -192,3 +192,38 @@ describe('shared tablet', () => {
     expect(sharedDevice('?shared=yes', storage)).toBe(false);
   });
 });
+
+describe('a hearing started over', () => {
+  it('forgets the sheets of the old run once a snapshot comes from further back in the log', () => {
+    const storage = new MemoryStorage();
+    const box = new SheetOutbox(storage, 'k');
+    box.noteSeq(60);
+    const s = box.cast('B1', marks);
+    box.markSending('B1');
+    box.confirm('B1', s.key, 1);
+    box.setDraft('B2', marks);
+    // The same position is no rollback; one before it is.
+    expect(box.rolledBackTo(60)).toBe(false);
+    expect(box.rolledBackTo(59)).toBe(true);
+
+    // A page opened afresh remembers the position: the reset is seen even after a reload.
+    const reloaded = new SheetOutbox(storage, 'k');
+    expect(reloaded.rolledBackTo(0)).toBe(true);
+    reloaded.startOver();
+    expect(reloaded.get('B1')).toBeUndefined();
+    expect(reloaded.draft('B2')).toBeUndefined();
+    expect(reloaded.rolledBackTo(0)).toBe(false);
+    // The old run's receipts are kept aside, not lost.
+    expect(JSON.parse(storage.getItem('k.before-reset')!).B1.receipt).toBe(s.receipt);
+    expect(new SheetOutbox(storage, 'k').all()).toEqual([]);
+  });
+
+  it('keeps an unsent sheet when the log only moved on', () => {
+    const box = new SheetOutbox(new MemoryStorage(), 'k');
+    box.noteSeq(10);
+    box.cast('B1', marks);
+    box.noteSeq(5);
+    expect(box.rolledBackTo(10)).toBe(false);
+    expect(box.due().map((x) => x.ballot)).toEqual(['B1']);
+  });
+});

@@ -85,11 +85,17 @@ export function connect(token: string): void {
           outbox = new SheetOutbox(window.localStorage, `dais.sheets.${msg.participant.id}`);
           refreshSheets();
         }
+        if (!msg.resumed && outbox.rolledBackTo(msg.seq)) {
+          outbox.startOver();
+          refreshSheets();
+        }
+        outbox.noteSeq(msg.seq);
         forgetClosedDrafts();
         queueMicrotask(flushSheets);
       },
       onUpdate(msg) {
         session.view = applyUpdate(session.view, msg, Date.now());
+        outbox?.noteSeq(msg.seq);
         if (msg.sections?.ballots) forgetClosedDrafts();
       },
       onServerTime(serverTime) {

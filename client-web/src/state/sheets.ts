@@ -64,18 +64,47 @@ export class SheetOutbox {
   private sheets: Record<string, StoredSheet> = {};
   private drafts: Record<string, Marks> = {};
   private readonly draftKey: string;
+  private readonly seenKey: string;
+  private seen = 0;
 
   constructor(
     private readonly storage: KeyValueStore,
     private readonly storageKey: string,
   ) {
     this.draftKey = `${storageKey}.drafts`;
+    this.seenKey = `${storageKey}.seen`;
     this.load();
+  }
+
+  // The furthest log position this device has seen. A hearing's log only grows, so a snapshot from further back
+  // means it was started over — a rehearsal reset to a clean draft — and every sheet here belongs to a run that
+  // no longer exists: its ballot ids come again in the new run.
+  noteSeq(seq: number): void {
+    if (seq <= this.seen) return;
+    this.seen = seq;
+    this.storage.setItem(this.seenKey, String(seq));
+  }
+
+  rolledBackTo(seq: number): boolean {
+    return seq < this.seen;
+  }
+
+  // Forgets the old run: its sheets (kept aside under `.before-reset`, receipts included, for anyone who asks
+  // what this device sent then), its drafts, its log position. Nothing of it may go into the new run's ballots.
+  startOver(): void {
+    this.storage.setItem(`${this.storageKey}.before-reset`, JSON.stringify(this.sheets));
+    this.sheets = {};
+    this.drafts = {};
+    this.seen = 0;
+    this.save();
+    this.saveDrafts();
+    this.storage.setItem(this.seenKey, '0');
   }
 
   private load(): void {
     this.sheets = readJson<StoredSheet>(this.storage, this.storageKey);
     this.drafts = readJson<Marks>(this.storage, this.draftKey);
+    this.seen = Number(this.storage.getItem(this.seenKey)) || 0;
     let stale = false;
     for (const [ballot, s] of Object.entries(this.sheets)) {
       // A sheet that was in flight when the page went away has to go out again.
