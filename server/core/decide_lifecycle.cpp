@@ -10,8 +10,13 @@ Decision decide_command(const Context& ctx, const OpenCheckIn&) {
 
 Decision decide_command(const Context& ctx, const CheckIn& cmd) {
   const ParticipantId who = cmd.participant.value_or(ctx.actor.id);
-  if (ctx.state.participant(who) == nullptr) {
-    return make_error(ErrorCode::not_found, "no participant '" + who + "'", "/participant");
+  const Participant* p = ctx.state.participant(who);
+  if (p == nullptr) return make_error(ErrorCode::not_found, "no participant '" + who + "'", "/participant");
+  // A code card counts towards the quorum only once its holder opens it: the desk checking one in would
+  // count a sheet nobody holds.
+  if (p->card && who != ctx.actor.id) {
+    return make_error(ErrorCode::not_allowed, "a code card checks in when its holder opens it",
+                      "/participant");
   }
   // Check-in stays open while the session is paused: people come back from the break.
   if (auto e = require_phase(ctx.state, {Phase::check_in, Phase::in_session, Phase::paused})) return *e;

@@ -149,6 +149,7 @@ Participant participant_of(const json& j) {
   read(j, "name", p.name);
   read(j, "post", p.post);
   read(j, "groups", p.groups);
+  read(j, "card", p.card);
   for (const json& r : j.at("roles")) {
     auto role = role_from_string(r.get_ref<const std::string&>());
     if (!role) throw std::invalid_argument("unknown role");
@@ -242,6 +243,7 @@ Settings settings_of(const json& j) {
   read(j, "close_warning_turnout", s.close_warning_turnout);
   read(j, "locale", s.locale);
   read(j, "rehearsal", s.rehearsal);
+  read(j, "code_cards", s.code_cards);
   return s;
 }
 
@@ -388,6 +390,30 @@ std::optional<Error> check_people(const HearingDefinition& d) {
   return std::nullopt;
 }
 
+// Code cards: a card is a bare voter credential of one voter group; with the mode on, only cards vote, so
+// quorum and turnout count cards and no person's sheet can be told from a card's.
+std::optional<Error> check_code_cards(const HearingDefinition& d) {
+  for (std::size_t i = 0; i < d.participants.size(); ++i) {
+    const Participant& p = d.participants[i];
+    const std::string base = at("/participants", i);
+    if (!p.card) {
+      if (p.roles.empty() && !d.settings.code_cards) return bad(base + "/roles", "needs at least one role");
+      if (d.settings.code_cards && p.roles.has(Role::voter)) {
+        return bad(base + "/roles",
+                   quoted(p.id) + " is a person: with code cards the voter role belongs to the cards");
+      }
+      continue;
+    }
+    if (!d.settings.code_cards) return bad(base + "/card", "a code card needs settings.code_cards");
+    if (p.roles != RoleSet{Role::voter}) {
+      return bad(base + "/roles", "a code card holds the voter role and no other");
+    }
+    if (p.groups.size() != 1) return bad(base + "/groups", "a code card belongs to exactly one voter group");
+    if (!p.post.empty()) return bad(base + "/post", "a code card names no post: it is no person's");
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> check_ballots(const HearingDefinition& d) {
   for (std::size_t i = 0; i < d.ballot_templates.size(); ++i) {
     const BallotTemplate& t = d.ballot_templates[i];
@@ -439,6 +465,7 @@ std::optional<Error> check_references(const HearingDefinition& d) {
   if (auto e = unique_ids(d.ballot_templates, "/ballot_templates")) return e;
   if (auto e = unique_ids(d.rules, "/rules")) return e;
   if (auto e = check_people(d)) return e;
+  if (auto e = check_code_cards(d)) return e;
   for (std::size_t i = 0; i < d.rules.size(); ++i) {
     if (auto e = check_rule(d.rules[i], at("/rules", i))) return e;
   }
@@ -498,6 +525,7 @@ json to_json(const HearingDefinition& d) {
     for (Role r : p.roles.list()) roles.push_back(std::string(to_string(r)));
     people.push_back(
         {{"id", p.id}, {"name", p.name}, {"post", p.post}, {"groups", p.groups}, {"roles", roles}});
+    if (p.card) people.back()["card"] = true;  // written only when set, like settings.rehearsal
   }
 
   json agenda = json::array();
@@ -577,6 +605,7 @@ json to_json(const HearingDefinition& d) {
                    {"close_warning_turnout", s.close_warning_turnout},
                    {"locale", s.locale}};
   if (s.rehearsal) settings["rehearsal"] = true;  // written only when set: real definitions keep their form
+  if (s.code_cards) settings["code_cards"] = true;
 
   return {{"id", d.id},
           {"title", d.title},

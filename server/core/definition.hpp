@@ -35,6 +35,9 @@ struct Participant {
   std::string post;             // 职务, e.g. "某镇党委书记"
   std::vector<GroupId> groups;  // the first one that is a voter group is the tally group
   RoleSet roles;
+  // A code card (随机测评码): a voting credential handed out at random at the desk, not tied to a person. The
+  // definition knows its group, never its holder (settings.code_cards).
+  bool card = false;
   bool operator==(const Participant&) const = default;
 };
 
@@ -166,6 +169,8 @@ struct Settings {
   // A rehearsal (演练) with the real devices: every screen and export says so, and the organizer may reset it
   // to a clean draft (its log kept apart). A hearing that is not one can never be reset.
   bool rehearsal = false;
+  // Code cards: the voters are the cards; persons check in at the desk and hold every role but voter.
+  bool code_cards = false;
   bool operator==(const Settings&) const = default;
 };
 

@@ -160,6 +160,7 @@ json attendance_view(const Audience& a) {
                         {"roles", roles_json(p.roles)},
                         {"checked_in", s.checked_in.contains(p.id)},
                         {"revoked", s.revoked.contains(p.id)}});
+      if (p.card) people.back()["card"] = true;  // the desk checks in persons; a card checks itself in
     }
     out["participants"] = std::move(people);
   }

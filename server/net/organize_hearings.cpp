@@ -1,6 +1,7 @@
 // The secretariat prepares a hearing: checks a definition or a roster, creates a draft, replaces a draft's
-// definition while nothing has been logged, and prints the join cards. The definition's own rules
-// (core::parse_definition, the rules of `dais check`) judge every edit. See docs/protocol.md (Organizer API).
+// definition while nothing has been logged, turns code cards (随机测评码) on or off, and prints the join
+// cards. The definition's own rules (core::parse_definition, the rules of `dais check`) judge every edit. See
+// docs/protocol.md (Organizer API).
 #include <map>
 #include <memory>
 #include <set>
@@ -12,6 +13,7 @@
 #include "core/roles.hpp"
 #include "net/organize.hpp"
 #include "net/shared_state.hpp"
+#include "store/store.hpp"
 
 namespace dais::net {
 namespace {
@@ -22,6 +24,9 @@ using nlohmann::json;
 constexpr std::size_t kMaxNameChars = 64;   // hearing-definition.schema.json, $defs/participant/name
 constexpr std::size_t kMaxPostChars = 200;  // $defs/optional_text
 constexpr std::size_t kMaxGroups = 50;      // $defs/ids
+// Code cards one voter group may be given: the largest hall seen holds some 2,300; the definition's 20,000
+// participants bound all groups together.
+constexpr std::int64_t kMaxCodeCardsPerGroup = 5000;
 
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> parts;
@@ -91,10 +96,11 @@ json check_groups(const json& row, const std::set<std::string>& voter_groups) {
   return errors;
 }
 
-json check_roles(const json& row) {
+// With code cards a person may hold no role: they only attend, and are handed a card at the desk.
+json check_roles(const json& row, bool code_cards) {
   json errors = json::array();
   const json roles = row.value("roles", json());
-  if (!roles.is_array() || roles.empty()) {
+  if (!roles.is_array() || (roles.empty() && !code_cards)) {
     row_error(errors, "roles", "needs at least one role");
     return errors;
   }
@@ -111,7 +117,7 @@ json check_roles(const json& row) {
 }
 
 // Each row as the definition's participant rules judge it, and repeated people (the same name and post).
-json check_rows(const json& rows, const std::set<std::string>& voter_groups) {
+json check_rows(const json& rows, const std::set<std::string>& voter_groups, bool code_cards) {
   json out = json::array();
   std::map<std::pair<std::string, std::string>, std::size_t> first_row;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -139,7 +145,7 @@ json check_rows(const json& rows, const std::set<std::string>& voter_groups) {
       if (!fresh) row_error(errors, "name", "the same person as row " + std::to_string(it->second));
     }
     for (json& e : check_groups(row, voter_groups)) errors.push_back(std::move(e));
-    for (json& e : check_roles(row)) errors.push_back(std::move(e));
+    for (json& e : check_roles(row, code_cards)) errors.push_back(std::move(e));
     if (!errors.empty()) out.push_back(json{{"row", i}, {"errors", std::move(errors)}});
   }
   return out;
@@ -164,7 +170,8 @@ OrganizeAnswer roster_check(const OrganizeCall& call) {
   for (const json& g : body.value("voter_groups", json::array())) {
     if (g.is_string()) groups.insert(g.get<std::string>());
   }
-  return organize_reply(http::status::ok, json{{"rows", check_rows(rows, groups)}});
+  const bool code_cards = body.value("code_cards", json()) == true;
+  return organize_reply(http::status::ok, json{{"rows", check_rows(rows, groups, code_cards)}});
 }
 
 // ---- drafts
@@ -244,16 +251,145 @@ void cards(SharedState& state, const std::shared_ptr<LiveHearing>& hearing, cons
       out.push_back(json{{"participant", p.id},
                          {"name", p.name},
                          {"post", p.post},
+                         {"groups", p.groups},
                          {"roles", std::move(roles)},
                          {"token", (*issued)[i].token},
                          {"path", path},
                          {"link", base + path}});
+      if (p.card) out.back()["card"] = true;
     }
     // Devices joined with the old links go: those links no longer open anything.
     hearing->close_all(close_code::revoked, "revoked");
     state.organize().note("organize: '" + account + "' printed " + std::to_string(out.size()) +
                           " join cards for hearing " + id);
     done(organize_reply(http::status::ok, json{{"cards", std::move(out)}}));
+  });
+}
+
+// ---- code cards (随机测评码)
+
+using GroupCounts = std::map<core::GroupId, std::int64_t>;
+
+// Who votes by card in each voter group when the organizer names no number: the persons of the group who
+// vote now, or, with the mode on already, who attend in it. The tally group decides, as it does for sheets.
+GroupCounts default_counts(const core::HearingDefinition& def) {
+  GroupCounts counts;
+  for (const core::VoterGroup& g : def.voter_groups) counts[g.id] = 0;
+  for (const core::Participant& p : def.participants) {
+    const core::GroupId g = def.tally_group(p);
+    if (!p.card && !g.empty() && (def.settings.code_cards || p.roles.has(core::Role::voter))) ++counts[g];
+  }
+  return counts;
+}
+
+// {"groups": {"<group>": n, …}} over the defaults; the error names the group's field.
+core::Result<GroupCounts> counts_of(const json& body, const core::HearingDefinition& def) {
+  GroupCounts counts = default_counts(def);
+  const json groups = body.value("groups", json::object());
+  if (!groups.is_object()) {
+    return core::make_error(core::ErrorCode::invalid, "expected {\"<voter group>\": number of cards, …}",
+                            "/groups");
+  }
+  for (const auto& [group, n] : groups.items()) {
+    const std::string field = "/groups/" + group;
+    if (def.voter_group(group) == nullptr) {
+      return core::make_error(core::ErrorCode::invalid,
+                              "'" + group + "' is not a voter group of this hearing", field);
+    }
+    if (!n.is_number_integer() || n.get<std::int64_t>() < 0 ||
+        n.get<std::int64_t>() > kMaxCodeCardsPerGroup) {
+      return core::make_error(
+          core::ErrorCode::invalid,
+          "a number of cards from 0 to " + std::to_string(kMaxCodeCardsPerGroup) + " (kMaxCodeCardsPerGroup)",
+          field);
+    }
+    counts[group] = n.get<std::int64_t>();
+  }
+  return counts;
+}
+
+// An id that says nothing of its card's place or group: random from the system's source, unique here.
+core::ParticipantId card_id(const std::set<core::ParticipantId>& taken) {
+  for (;;) {
+    core::ParticipantId id = store::random_token(9);  // 12 URL-safe characters, 72 bits: passes check_id
+    if (taken.count(id) == 0) return id;
+  }
+}
+
+// The definition with code cards: old cards gone, no person a voter, `counts` new cards per group. A person
+// who votes with no voter group would be left without a card: refused, naming them.
+core::Result<core::HearingDefinition> with_code_cards(core::HearingDefinition def,
+                                                      const GroupCounts& counts) {
+  std::erase_if(def.participants, [](const core::Participant& p) { return p.card; });
+  std::set<core::ParticipantId> taken;
+  for (std::size_t i = 0; i < def.participants.size(); ++i) {
+    core::Participant& p = def.participants[i];
+    taken.insert(p.id);
+    if (!p.roles.has(core::Role::voter)) continue;
+    if (def.tally_group(p).empty()) {
+      return core::make_error(core::ErrorCode::invalid,
+                              "voter '" + p.id + "' is in no voter group: code cards are handed out by group",
+                              "/participants/" + std::to_string(i) + "/groups");
+    }
+    core::RoleSet kept;
+    for (const core::Role r : p.roles.list()) {
+      if (r != core::Role::voter) kept.add(r);
+    }
+    p.roles = kept;
+  }
+  for (const auto& [group, n] : counts) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      core::Participant card{card_id(taken), "测评码", "", {group}, core::RoleSet{core::Role::voter}, true};
+      taken.insert(card.id);
+      def.participants.push_back(std::move(card));
+    }
+  }
+  def.settings.code_cards = true;
+  return def;
+}
+
+// Back to per-person voting: the cards gone, every person of a voter group a voter again.
+core::HearingDefinition without_code_cards(core::HearingDefinition def) {
+  std::erase_if(def.participants, [](const core::Participant& p) { return p.card; });
+  for (core::Participant& p : def.participants) {
+    if (!def.tally_group(p).empty()) p.roles.add(core::Role::voter);
+  }
+  def.settings.code_cards = false;
+  return def;
+}
+
+// Turns code cards on ({"groups": …}, optional) or off ({"off": true}, or DELETE) on an untouched draft, in
+// one redefinition, then prints every join card anew: the answer holds each card's link.
+void code_cards(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
+  const json body = call.req.body().empty() ? json::object() : json::parse(call.req.body(), nullptr, false);
+  if (!body.is_object()) {
+    return call.done(organize_refusal(http::status::bad_request, "bad_request",
+                                      "expected JSON {\"groups\": {…}} or {\"off\": true}"));
+  }
+  const bool off = call.req.method() == http::verb::delete_ || body.value("off", json()) == true;
+  hearing->inspect([&state = call.state, hearing, body, off, account = call.account,
+                    done = call.done](const core::HearingState& s) {
+    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(not_draft(hearing->id()));
+    core::Result<core::HearingDefinition> changed = without_code_cards(s.def);
+    if (!off) {
+      auto counts = counts_of(body, s.def);
+      if (!counts) return done(invalid(counts.error()));
+      changed = with_code_cards(s.def, *counts);
+    }
+    if (!changed) return done(invalid(changed.error()));
+    // The rules of dais check judge the result as they judge any edit (the 20,000 participants among them).
+    auto checked = core::parse_definition(core::to_json(*changed));
+    if (!checked) return done(invalid(checked.error()));
+    hearing->redefine(*checked, [&state, hearing, off, account, done](core::Result<bool> outcome) {
+      if (!outcome) {
+        if (outcome.error().code == core::ErrorCode::conflict) return done(not_draft(hearing->id()));
+        return done(
+            organize_refusal(http::status::internal_server_error, "storage", outcome.error().message));
+      }
+      state.organize().note("organize: '" + account + "' turned code cards " + (off ? "off" : "on") +
+                            " for draft hearing " + hearing->id());
+      cards(state, hearing, account, done);
+    });
   });
 }
 
@@ -292,12 +428,14 @@ bool answer_hearing_prep(OrganizeCall& call) {
   if (parts.size() != 3 || parts[0] != "hearings") return false;
   const std::string& what = parts[2];
   const bool mine = (what == "definition" && (method == http::verb::get || method == http::verb::put)) ||
-                    ((what == "cards" || what == "reset") && method == http::verb::post);
+                    ((what == "cards" || what == "reset") && method == http::verb::post) ||
+                    (what == "code-cards" && (method == http::verb::post || method == http::verb::delete_));
   if (!mine) return false;
   auto hearing = call.state.hearing(parts[1]);
   if (!hearing) return call.done(no_hearing(parts[1])), true;
   if (what == "cards") return cards(call.state, hearing, call.account, call.done), true;
   if (what == "reset") return reset(call, hearing), true;
+  if (what == "code-cards") return code_cards(call, hearing), true;
   if (method == http::verb::get) return definition(call, hearing), true;
   redefine(call, hearing);
   return true;

@@ -36,7 +36,7 @@ inline Dimension grade_dimension(const std::string& id, const std::string& label
 
 inline Participant person(const std::string& id, const std::string& name, RoleSet roles,
                           std::vector<GroupId> groups = {}) {
-  return Participant{id, name, "", std::move(groups), roles};
+  return Participant{id, name, "", std::move(groups), roles, false};
 }
 
 // Participants: chair, secretary, display, scrutineer, P1..Pn (presenters), Q1..Qq (questioner + voter,

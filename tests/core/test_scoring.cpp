@@ -47,7 +47,7 @@ class Hall {
     d.ballot_templates.push_back(t);
     for (int i = 1; i <= presenters; ++i) {
       const std::string n = std::to_string(i);
-      d.participants.push_back(Participant{"p" + n, "述职人" + n, "", {}, {Role::presenter}});
+      d.participants.push_back(Participant{"p" + n, "述职人" + n, "", {}, {Role::presenter}, false});
       d.agenda.push_back(SlotDef{.id = "s" + n, .presenter = "p" + n, .title = "单位" + n});
       ballot.slots.push_back("s" + n);
     }
@@ -55,7 +55,7 @@ class Hall {
       d.voter_groups.push_back(group);
       for (int i = 0; i < voters; ++i) {
         d.participants.push_back(
-            Participant{group.id + "-" + std::to_string(i), "测评人", "", {group.id}, {Role::voter}});
+            Participant{group.id + "-" + std::to_string(i), "测评人", "", {group.id}, {Role::voter}, false});
       }
     }
     for (const SlotDef& s : d.agenda) {

@@ -89,7 +89,7 @@ std::optional<std::string> decode(std::string_view frame) {
 // ---- the engine ----
 
 core::Participant person(const std::string& id, core::RoleSet roles, std::vector<std::string> groups = {}) {
-  return core::Participant{id, id, "", std::move(groups), roles};
+  return core::Participant{id, id, "", std::move(groups), roles, false};
 }
 
 }  // namespace

@@ -500,6 +500,9 @@ export type HearingDefinitionParticipant = {
   name: string;
   post?: HearingDefinitionOptionalText;
   groups?: HearingDefinitionIds;
+  /** A code card (随机测评码): a voting credential not tied to a person, handed out at random at the desk. Roles exactly [voter], exactly one group, a voter group; needs settings.code_cards. Default false. */
+  card?: boolean;
+  /** At least one, except with settings.code_cards, where a person who only attends (checks in at the desk and is handed a card) holds none. */
   roles: Array<"chair" | "secretary" | "presenter" | "questioner" | "voter" | "display" | "scrutineer">;
 };
 
@@ -530,6 +533,8 @@ export type HearingDefinitionSettings = {
   voters_may_check_receipts?: boolean;
   /** Inquiries one questioner may submit to the hearing, counted in every status (withdrawn and rejected ones too); the chair's follow-ups are not counted. Default 30. */
   inquiries_per_author?: number;
+  /** Code cards (随机测评码): the voters are the participants marked card, and no person holds the voter role; persons check in at the desk and keep their groups, which say which group's card they are handed. Default false. */
+  code_cards?: boolean;
   /** A rehearsal (演练) with the real devices: every screen and export is marked as one, and the organizer may reset it to a clean draft. Default false. */
   rehearsal?: boolean;
   /** The chair is asked to confirm closing a ballot while fewer than this share of the sheets handed out (发出: eligible voters present) have been returned (收回). 0 turns the warning off. Default 0.8. */

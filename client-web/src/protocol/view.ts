@@ -83,6 +83,7 @@ export interface AttendanceSection {
     roles?: Role[];
     checked_in: boolean;
     revoked?: boolean;
+    card?: boolean; // a code card (settings.code_cards): it checks itself in when opened, never at the desk
   }>;
 }
 
