@@ -134,8 +134,13 @@ export interface RosterRowProblems {
 }
 
 // Each roster row's problems (and duplicates of an earlier row) before anything is saved.
-export async function checkRoster(csrf: string, voterGroups: string[], rows: RosterCheckRow[]): Promise<RosterRowProblems[]> {
-  const answer = await call<{ rows: RosterRowProblems[] }>('POST', 'roster/check', csrf, { voter_groups: voterGroups, rows });
+// With code cards on, a person may hold no role (they only attend).
+export async function checkRoster(csrf: string, voterGroups: string[], rows: RosterCheckRow[], codeCards = false): Promise<RosterRowProblems[]> {
+  const answer = await call<{ rows: RosterRowProblems[] }>('POST', 'roster/check', csrf, {
+    voter_groups: voterGroups,
+    rows,
+    ...(codeCards ? { code_cards: true } : {}),
+  });
   return answer.rows;
 }
 
@@ -155,14 +160,25 @@ export interface JoinCard {
   participant: string;
   name: string;
   post?: string;
+  groups?: string[];
   roles: Role[];
   link: string;
+  card?: boolean; // a code card (随机测评码): printed in the shuffled stack of its group, never with a name
 }
 
 // A rehearsal back to a clean draft; with 'reissue' every card is printed anew (the old links stop working).
 export async function resetRehearsal(csrf: string, id: string, tokens: 'keep' | 'reissue'): Promise<JoinCard[] | null> {
   const answer = await call<{ cards?: JoinCard[] }>('POST', hearingPath(id, 'reset'), csrf, { tokens });
   return answer.cards ?? null;
+}
+
+// Code cards on, with the number of cards for each voter group (unnamed groups: one per person in it), or
+// off: the definition rewritten in one step, and every join link issued anew (the old ones stop working).
+export async function setCodeCards(csrf: string, id: string, groups: Record<string, number>): Promise<JoinCard[]> {
+  return (await call<{ cards: JoinCard[] }>('POST', hearingPath(id, 'code-cards'), csrf, { groups })).cards;
+}
+export async function codeCardsOff(csrf: string, id: string): Promise<JoinCard[]> {
+  return (await call<{ cards: JoinCard[] }>('DELETE', hearingPath(id, 'code-cards'), csrf)).cards;
 }
 
 // Every participant's join link issued anew (the old ones stop working), for printing the cards.

@@ -25,6 +25,8 @@ export interface Participant {
   post?: string;
   groups?: Id[];
   roles: Role[];
+  // A code card (随机测评码): roles ['voter'], one voter group, a neutral name; made by the code-card section.
+  card?: boolean;
 }
 
 export type SlotKind = 'presenter' | 'remark' | 'break';
@@ -117,6 +119,8 @@ export interface Settings {
   inquiries_per_author?: number;
   close_warning_turnout?: number;
   rehearsal?: boolean;
+  // Code cards: the cards vote, persons only attend (and keep their other roles).
+  code_cards?: boolean;
   locale?: string;
 }
 
