@@ -41,6 +41,8 @@ function directReads(text: string): Set<string> {
   for (const m of text.matchAll(/view\.sections\??\.(\w+)/g)) out.add(m[1]);
   // A ballot's counts: ballots.items[].turnout (and results' own turnout, which only counting screens read).
   if (/\.turnout\b/.test(text)) out.add('ballots.turnout');
+  // The current slot's commitments under review: agenda.review.
+  if (/sections\??\.agenda\??\.review\b/.test(text)) out.add('agenda.review');
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <dais/schemas.hpp>
 
+#include "core/decide.hpp"
 #include "core/schema.hpp"
 
 namespace dais::core {
@@ -167,6 +168,15 @@ SlotDef slot_of(const json& j) {
   read_enum(j, "kind", kSlotKinds, s.kind);
   read(j, "report_limit_s", s.report_limit_s);
   read(j, "qa_budget_s", s.qa_budget_s);
+  for (const json& jr : j.value("review", json::array())) {
+    ReviewItem r;
+    read(jr, "from", r.from);
+    read(jr, "text", r.text);
+    read(jr, "due", r.due);
+    read(jr, "status", r.status);
+    read(jr, "progress", r.progress);
+    s.review.push_back(std::move(r));
+  }
   return s;
 }
 
@@ -414,6 +424,25 @@ std::optional<Error> check_code_cards(const HearingDefinition& d) {
   return std::nullopt;
 }
 
+// A review (回头看) belongs to a presenter's slot and stays within the bounds the screens are built for.
+std::optional<Error> check_review(const SlotDef& s, const std::string& base) {
+  if (s.review.empty()) return std::nullopt;
+  if (!s.has_presenter())
+    return bad(base + "/review", std::string("a ") + name_of(kSlotKinds, s.kind) + " has no review");
+  if (s.review.size() > kMaxReviewItems) {
+    return bad(base + "/review", "at most " + std::to_string(kMaxReviewItems) + " commitments under review");
+  }
+  for (std::size_t i = 0; i < s.review.size(); ++i) {
+    const ReviewItem& r = s.review[i];
+    const std::string item = at(base + "/review", i);
+    if (auto e = check_text(r.from, kMaxReviewFromChars, item + "/from")) return e;
+    if (auto e = check_text(r.text, kMaxReviewTextChars, item + "/text")) return e;
+    if (!is_iso_date(r.due)) return bad(item + "/due", "the due date is a real date written YYYY-MM-DD");
+    if (auto e = check_text(r.progress, kMaxReviewProgressChars, item + "/progress", true)) return e;
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> check_ballots(const HearingDefinition& d) {
   for (std::size_t i = 0; i < d.ballot_templates.size(); ++i) {
     const BallotTemplate& t = d.ballot_templates[i];
@@ -465,6 +494,9 @@ std::optional<Error> check_references(const HearingDefinition& d) {
   if (auto e = unique_ids(d.ballot_templates, "/ballot_templates")) return e;
   if (auto e = unique_ids(d.rules, "/rules")) return e;
   if (auto e = check_people(d)) return e;
+  for (std::size_t i = 0; i < d.agenda.size(); ++i) {
+    if (auto e = check_review(d.agenda[i], at("/agenda", i))) return e;
+  }
   if (auto e = check_code_cards(d)) return e;
   for (std::size_t i = 0; i < d.rules.size(); ++i) {
     if (auto e = check_rule(d.rules[i], at("/rules", i))) return e;
@@ -514,6 +546,15 @@ Result<HearingDefinition> parse_definition(const json& doc) {
 
 // --- Structs → JSON: every field written out, so the file says exactly what the hearing uses ---------------
 
+json review_json(const std::vector<ReviewItem>& review) {
+  json out = json::array();
+  for (const ReviewItem& r : review) {
+    out.push_back(
+        {{"from", r.from}, {"text", r.text}, {"due", r.due}, {"status", r.status}, {"progress", r.progress}});
+  }
+  return out;
+}
+
 json to_json(const HearingDefinition& d) {
   json groups = json::array();
   for (const VoterGroup& g : d.voter_groups)
@@ -539,6 +580,7 @@ json to_json(const HearingDefinition& d) {
       slot["presenter"] = s.presenter;
     else
       slot["kind"] = name_of(kSlotKinds, s.kind);
+    if (!s.review.empty()) slot["review"] = review_json(s.review);  // written only when there is one
     agenda.push_back(std::move(slot));
   }
 

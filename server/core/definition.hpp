@@ -1,6 +1,7 @@
 #pragma once
 // The hearing definition: everything decided before the hearing starts (who, in what order, how to grade,
 // how to score). It is data, loaded from a JSON file whose schema is protocol/hearing-definition.schema.json.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +48,23 @@ enum class ReportMode : std::uint8_t { oral, written };
 // 讲话) or a break (休息) only runs its timer: waiting → reporting → done.
 enum class SlotKind : std::uint8_t { presenter, remark, recess };  // recess travels as "break"
 
+// One commitment under review (回头看): what a unit promised at an earlier hearing and how it stands in the
+// rectification ledger (整改台账) when the organizer took it into the slot. A snapshot, fixed before the day.
+struct ReviewItem {
+  std::string from;      // the hearing it was made at: "<title> · <date>"
+  std::string text;      // the commitment as recorded in the hall
+  std::string due;       // YYYY-MM-DD
+  std::string status;    // open, in_progress, done or overdue
+  std::string progress;  // the latest progress note, may be empty
+  bool operator==(const ReviewItem&) const = default;
+};
+
+// The bounds of a slot's review: it travels with the agenda section to the screens while the slot is current.
+inline constexpr std::size_t kMaxReviewItems = 20;
+inline constexpr std::size_t kMaxReviewFromChars = 200;
+inline constexpr std::size_t kMaxReviewTextChars = 1000;  // a commitment recorded in the hall is at most this
+inline constexpr std::size_t kMaxReviewProgressChars = 500;
+
 // One place in the agenda: a presenter's, or a remark or break with its title and time limit.
 struct SlotDef {
   SlotId id;
@@ -56,6 +74,8 @@ struct SlotDef {
   std::int64_t report_limit_s = 480;  // commonly 8–10 minutes; a remark's or break's own time limit
   std::int64_t qa_budget_s = 600;
   SlotKind kind = SlotKind::presenter;
+  // A presenter's commitments under review (回头看); none for a remark or break.
+  std::vector<ReviewItem> review{};
   bool has_presenter() const { return kind == SlotKind::presenter; }
   bool operator==(const SlotDef&) const = default;
 };
@@ -208,5 +228,7 @@ std::optional<Error> check_id(const std::string& id, const std::string& field);
 // "/agenda/3/presenter") and the message says why. Checks the schema and every cross-reference.
 Result<HearingDefinition> parse_definition(const nlohmann::json& doc);
 nlohmann::json to_json(const HearingDefinition& def);
+// A slot's review (回头看) as the definition writes it; the agenda section shows the current slot's.
+nlohmann::json review_json(const std::vector<ReviewItem>& review);
 
 }  // namespace dais::core

@@ -84,7 +84,10 @@ Screen::Screen(const RoleSet& roles) {
 
 json Screen::trim(Section s, json view) const {
   const auto& members = left_out_[static_cast<std::size_t>(s)];
-  if (members.empty() || !view.contains("items")) return view;
+  if (members.empty() || !view.is_object()) return view;
+  // A part is a member of each item (ballots.items[].turnout) or of the section itself (agenda.review).
+  for (const auto& m : members) view.erase(m);
+  if (!view.contains("items")) return view;
   for (auto& item : view["items"]) {
     for (const auto& m : members) item.erase(m);
   }

@@ -182,7 +182,14 @@ json agenda_view(const HearingState& s) {
                      {"report", timer_json(slot.report)},
                      {"qa", timer_json(slot.qa)}});
   }
-  return {{"current_slot", nullable(s.current_slot)}, {"slots", slots}};
+  json out = {{"current_slot", nullable(s.current_slot)}, {"slots", slots}};
+  // The current slot's commitments under review (回头看), and only its own: every slot's would travel with
+  // each timer's start and pause. They are the definition's (a slot inserted on the day has none).
+  if (const SlotDef* current = s.current_slot ? s.def.slot(*s.current_slot) : nullptr;
+      current != nullptr && !current->review.empty()) {
+    out["review"] = review_json(current->review);
+  }
+  return out;
 }
 
 // ---- inquiries ----

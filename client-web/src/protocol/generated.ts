@@ -506,6 +506,14 @@ export type HearingDefinitionParticipant = {
   roles: Array<"chair" | "secretary" | "presenter" | "questioner" | "voter" | "display" | "scrutineer">;
 };
 
+export type HearingDefinitionReviewItem = {
+  from: string;
+  text: string;
+  due: string;
+  status: "open" | "in_progress" | "done" | "overdue";
+  progress?: string;
+};
+
 export type HearingDefinitionRule = {
   id: HearingDefinitionId;
   name: HearingDefinitionText;
@@ -558,6 +566,8 @@ export type HearingDefinitionSlot = {
   mode?: "oral" | "written";
   report_limit_s?: number;
   qa_budget_s?: number;
+  /** A presenter's commitments under review (回头看): taken from the rectification ledger (整改台账) before the day, shown to the questioners, the chair and the hall while the slot is current. At most 20 items (checked after this schema, the field named); none on a remark or break. */
+  review?: HearingDefinitionReviewItem[];
 };
 
 export type HearingDefinitionText = string;

@@ -100,9 +100,21 @@ export interface SlotView {
   report: Timer;
   qa: Timer;
 }
+// One commitment under review (回头看): what the unit promised at an earlier hearing and how the rectification
+// ledger had it when the organizer took it into the slot.
+export type ReviewStatus = 'open' | 'in_progress' | 'done' | 'overdue';
+export interface ReviewItem {
+  from: string; // the hearing it was made at: "<title> · <date>"
+  text: string;
+  due: string;
+  status: ReviewStatus;
+  progress?: string; // the latest progress note; empty or absent when none
+}
 export interface AgendaSection {
   current_slot: string | null;
   slots: SlotView[];
+  // The current slot's commitments under review; absent when it has none, and on screens that do not show it.
+  review?: ReviewItem[];
 }
 
 export interface Commitment {

@@ -1,6 +1,6 @@
 // Read-only views of the session's state that several screens need. One place for each question.
 import { computed } from 'vue';
-import type { BallotResult, BallotTally, BallotTemplate, BallotView, InquiryView, SlotView, Timer } from '../protocol/view';
+import type { BallotResult, BallotTally, BallotTemplate, BallotView, InquiryView, ReviewItem, SlotView, Timer } from '../protocol/view';
 import { session } from './session';
 
 export const hearing = computed(() => session.view.sections.hearing ?? null);
@@ -13,6 +13,9 @@ export const currentSlot = computed<SlotView | null>(() => {
   const id = agenda.value.current_slot;
   return slots.value.find((s) => s.id === id) ?? null;
 });
+
+// The current slot's commitments under review (回头看); only the questioning screens and the hall are sent them.
+export const currentReview = computed<ReviewItem[]>(() => session.view.sections.agenda?.review ?? []);
 
 export function slotById(id: string | null | undefined): SlotView | undefined {
   return slots.value.find((s) => s.id === id);
