@@ -1,6 +1,7 @@
 // The rectification ledger (整改台账): every commitment made in the hall, taken from the live hearings'
 // states whenever the ledger is read (the store takes each one once), with the secretariat's due dates,
-// status and progress notes; and a unit's history across hearings. See docs/protocol.md (Organizer API).
+// status and progress notes; a unit's history across hearings; and a review hearing's (回头看) slot taking
+// the unit's commitments from the ledger. See docs/protocol.md (Organizer API).
 #include <algorithm>
 #include <ctime>
 #include <functional>
@@ -15,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/definition.hpp"
 #include "core/wire.hpp"
 #include "net/exports.hpp"
 #include "net/organize.hpp"
@@ -189,6 +191,12 @@ OrganizeAnswer bad(std::string_view error, std::string_view message) {
 
 OrganizeAnswer storage_failed(const core::Error& e) {
   return organize_refusal(http::status::internal_server_error, "storage", e.message);
+}
+
+// The same refusal as a change to the definition of a hearing whose log has begun.
+OrganizeAnswer not_draft(const std::string& id) {
+  return organize_refusal(http::status::conflict, "not_draft",
+                          "hearing " + id + " can no longer be edited here: its log has begun");
 }
 
 // The filters of GET ledger: ?status=…&overdue=true|false&unit=… (percent-encoded).
@@ -384,6 +392,132 @@ void history(OrganizeCall& call, const std::string& unit) {
   });
 }
 
+// ---- a review hearing (回头看)
+
+// The text cut to `max` characters, the last of them an ellipsis when anything was cut.
+std::string cut(const std::string& text, std::size_t max) {
+  if (code_points(text) <= max) return text;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (chars++ == max - 1) return text.substr(0, i) + "…";
+  }
+  return text;
+}
+
+// An entry as a slot's review holds it: the ledger's due date and status (overdue when past due and not
+// done) and its latest progress note, as they stand now.
+core::ReviewItem review_item(const store::LedgerEntry& e, const std::string& today,
+                             const std::map<std::string, const HearingLook*>& hearings) {
+  const auto h = hearings.find(e.commitment.hearing);
+  const std::string from =
+      h != hearings.end() ? h->second->title + " · " + h->second->date : e.commitment.hearing;
+  return core::ReviewItem{cut(from, core::kMaxReviewFromChars),
+                          cut(e.commitment.text, core::kMaxReviewTextChars), e.due,
+                          overdue(e, today) ? "overdue" : e.status,
+                          e.notes.empty() ? "" : cut(e.notes.back().text, core::kMaxReviewProgressChars)};
+}
+
+struct ReviewRequest {
+  std::string slot;
+  std::string unit;
+  bool all = false;  // done ones too
+};
+
+std::variant<ReviewRequest, OrganizeAnswer> review_request_of(const OrganizeRequest& req) {
+  const json body = json::parse(req.body(), nullptr, false);
+  const auto usage = bad("bad_request", "expected JSON {\"slot\": …, \"unit\": …, \"all\": true or false}");
+  if (!body.is_object()) return usage;
+  ReviewRequest r;
+  for (const auto& [key, value] : body.items()) {
+    if ((key == "slot" || key == "unit") && value.is_string() && !value.get<std::string>().empty()) {
+      (key == "slot" ? r.slot : r.unit) = value.get<std::string>();
+    } else if (key == "all" && value.is_boolean()) {
+      r.all = value.get<bool>();
+    } else {
+      return usage;
+    }
+  }
+  if (r.slot.empty() || r.unit.empty()) return usage;
+  return r;
+}
+
+// Takes the unit's commitments from the ledger into the slot's review and stores the draft's definition as
+// an edit of it would be (a draft whose log has not begun).
+void take_review(SharedState& state, const std::shared_ptr<LiveHearing>& hearing, core::HearingDefinition def,
+                 std::size_t slot, const ReviewRequest& r, const std::string& account,
+                 const std::function<void(OrganizeAnswer)>& done) {
+  look_at_all(
+      state, std::nullopt,
+      [&state, hearing, def = std::move(def), slot, r, account,
+       done](std::vector<HearingLook> looks) mutable {
+        if (auto taken = take_new(state.store(), looks); !taken) return done(storage_failed(taken.error()));
+        std::map<std::string, const HearingLook*> by_id;
+        for (const HearingLook& l : looks) by_id[l.id] = &l;
+        const std::string today = local_date(state.clock().now());
+        bool known = false;
+        std::vector<core::ReviewItem> review;
+        for (const store::LedgerEntry& e : state.store().ledger()) {
+          if (e.commitment.unit != r.unit || e.commitment.hearing == def.id) continue;
+          known = true;
+          if (r.all || e.status != "done") review.push_back(review_item(e, today, by_id));
+        }
+        if (!known) {
+          return done(organize_refusal(http::status::not_found, "no_unit",
+                                       "the ledger has no commitment of unit " + r.unit));
+        }
+        if (review.size() > core::kMaxReviewItems) {
+          return done(bad("too_many", "unit " + r.unit + " has " + std::to_string(review.size()) +
+                                          " commitments to review; a slot holds at most " +
+                                          std::to_string(core::kMaxReviewItems)));
+        }
+        def.agenda[slot].review = review;
+        // The definition's own rules judge the result, as they judge every edit.
+        auto checked = core::parse_definition(core::to_json(def));
+        if (!checked) {
+          return done(organize_reply(http::status::bad_request, json{{"error", "invalid"},
+                                                                     {"message", checked.error().message},
+                                                                     {"field", checked.error().field}}));
+        }
+        const std::string slot_id = def.agenda[slot].id;
+        hearing->redefine(std::move(*checked), [&state, id = def.id, slot_id, review, account,
+                                                done](core::Result<bool> outcome) {
+          if (!outcome) {
+            if (outcome.error().code == core::ErrorCode::conflict) return done(not_draft(id));
+            return done(storage_failed(outcome.error()));
+          }
+          state.organize().note("organize: '" + account + "' took " + std::to_string(review.size()) +
+                                " commitments under review into slot " + slot_id + " of draft hearing " + id);
+          done(organize_reply(http::status::ok,
+                              json{{"id", id}, {"slot", slot_id}, {"review", core::review_json(review)}}));
+        });
+      });
+}
+
+void review(OrganizeCall& call, const std::string& id) {
+  auto parsed = review_request_of(call.req);
+  if (auto* refused = std::get_if<OrganizeAnswer>(&parsed)) return call.done(std::move(*refused));
+  auto hearing = call.state.hearing(id);
+  if (!hearing) return call.done(organize_refusal(http::status::not_found, "not_found", "no hearing " + id));
+  hearing->inspect([&state = call.state, hearing, r = std::get<ReviewRequest>(parsed), account = call.account,
+                    done = call.done](const core::HearingState& s) {
+    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(not_draft(s.def.id));
+    const auto slot = std::find_if(s.def.agenda.begin(), s.def.agenda.end(),
+                                   [&](const core::SlotDef& d) { return d.id == r.slot; });
+    if (slot == s.def.agenda.end()) {
+      return done(organize_refusal(http::status::not_found, "no_slot",
+                                   "hearing " + s.def.id + " has no agenda item " + r.slot));
+    }
+    if (!slot->has_presenter()) {
+      return done(bad(
+          "not_presenter",
+          "agenda item " + r.slot + " is a remark or a break: only a presenter's slot reviews commitments"));
+    }
+    take_review(state, hearing, s.def, static_cast<std::size_t>(slot - s.def.agenda.begin()), r, account,
+                done);
+  });
+}
+
 }  // namespace
 
 bool answer_ledger(OrganizeCall& call) {
@@ -392,6 +526,13 @@ bool answer_ledger(OrganizeCall& call) {
   if (path == "ledger") {
     if (method != http::verb::get) return false;
     return list(call), true;
+  }
+  if (path.starts_with("hearings/") && path.ends_with("/review") && method == http::verb::post) {
+    const std::string id =
+        path.substr(std::string_view("hearings/").size(),
+                    path.size() - std::string_view("hearings/").size() - std::string_view("/review").size());
+    if (id.empty() || id.find('/') != std::string::npos) return false;
+    return review(call, id), true;
   }
   if (path.starts_with("ledger/")) {
     std::string rest = path.substr(std::string_view("ledger/").size());

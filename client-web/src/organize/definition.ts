@@ -2,6 +2,9 @@
 // protocol/hearing-definition.schema.json (docs/definition.md). Optional fields stay optional so a
 // definition read from the server goes back unchanged where nobody edited it.
 
+import type { ReviewItem } from '../protocol/view';
+
+export type { ReviewItem } from '../protocol/view';
 export type Id = string;
 
 // [numerator, denominator], compared exactly by the server.
@@ -41,6 +44,8 @@ export interface Slot {
   mode?: SlotMode;
   report_limit_s?: number;
   qa_budget_s?: number;
+  // A presenter's commitments under review (回头看), taken from the ledger; absent when there are none.
+  review?: ReviewItem[];
 }
 
 export interface Grade {

@@ -1,6 +1,7 @@
 // The rectification ledger (整改台账) and a unit's history across hearings: /organize/api/ledger and
 // /organize/api/units/<unit>/history (docs/protocol.md, Organizer API). Observers read; organizers change.
 import { call as request } from './api';
+import type { ReviewItem } from './definition';
 
 export type LedgerStatus = 'open' | 'in_progress' | 'done';
 export const ledgerStatuses: LedgerStatus[] = ['open', 'in_progress', 'done'];
@@ -94,4 +95,16 @@ export function addNote(csrf: string, id: number, text: string): Promise<LedgerE
 
 export function loadUnitHistory(unit: string): Promise<UnitHistory> {
   return request('GET', `units/${encodeURIComponent(unit)}/history`);
+}
+
+// A review hearing (回头看): the unit's commitments not done yet (all of them with `all`) taken into the slot of
+// a draft whose log has not begun, as the ledger stands now; stored as the draft's definition.
+export function takeReview(
+  csrf: string,
+  hearing: string,
+  slot: string,
+  unit: string,
+  all = false,
+): Promise<{ id: string; slot: string; review: ReviewItem[] }> {
+  return request('POST', `hearings/${encodeURIComponent(hearing)}/review`, csrf, { slot, unit, all });
 }
