@@ -69,13 +69,20 @@ int run_recount(const RecountOptions& o) {
             << " sheets recounted from "
             << (recount->anonymous ? "the ballot box" : "the named sheets in the log") << "; "
             << recount->voters << " voters took part\n";
+  if (recount->paper_handed_out > 0) {
+    std::cout << "paper: " << recount->paper << " of the sheets came on paper (" << recount->paper_handed_out
+              << " paper sheets handed out, " << recount->paper_handed_out - recount->paper
+              << " never entered)\n";
+  }
   print_tally(recount->recounted);
   if (recount->matches()) {
     std::cout << "ok: the recount matches the result logged at position " << recount->logged_position << '\n';
     return 0;
   }
-  if (recount->sheets != recount->voters) {
-    std::cout << "MISMATCH: " << recount->sheets << " sheets but " << recount->voters << " voters\n";
+  if (recount->sheets != recount->voters + recount->paper) {
+    std::cout << "MISMATCH: " << recount->sheets << " sheets but " << recount->voters << " voters";
+    if (recount->paper > 0) std::cout << " and " << recount->paper << " paper sheets";
+    std::cout << '\n';
   }
   if (!recount->logged) {
     std::cout << "MISMATCH: the log holds no result for this ballot\n";

@@ -23,7 +23,9 @@ int run_verify(const VerifyOptions& o) {
   }
   for (const store::VerifiedHearing& h : report->verified) {
     std::cout << "ok " << h.head_hash << ' ' << h.hearing << " (" << h.events << " events, " << h.sealed_boxes
-              << " sealed ballot boxes)\n";
+              << " sealed ballot boxes";
+    if (h.paper_sheets > 0) std::cout << ", " << h.paper_sheets << " sheets counted from paper";
+    std::cout << ")\n";
   }
   if (const auto& b = report->first_break) {
     std::cout << "BROKEN hearing " << b->hearing << " at position " << b->position << ": " << b->what << '\n';

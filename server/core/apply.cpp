@@ -1,6 +1,7 @@
 // apply(): events change the state. Events are facts already checked by decide() (or read back from the log),
 // so nothing here fails or looks at roles; everything here is a function of the state and the event alone.
 #include <algorithm>
+#include <tuple>
 
 #include "core/decide.hpp"
 #include "core/engine.hpp"
@@ -61,6 +62,7 @@ void end_changes(const HearingState& s, Ballot& b, BallotStatus status) {
   }
   b.status = status;
   b.held.reset();
+  b.paper_entries.clear();
   for (auto& [receipt, entry] : b.box) entry.change_tag.reset();
 }
 
@@ -205,6 +207,28 @@ struct Applier {
     end_changes(s, b, BallotStatus::voided);
     b.void_reason = e.reason;
     discard_marks(s, b);
+  }
+
+  void operator()(const PaperSheetHandedOut& e) {
+    Ballot& b = s.ballots.at(e.ballot);
+    b.voted.insert(e.voter);
+    b.paper_takers.insert(e.voter);
+  }
+  void operator()(const PaperSheetEntered&) {}  // the log's record of who entered; the marks come apart
+  void operator()(const PaperEntryStored& e) {
+    auto& entries = s.ballots.at(e.ballot).paper_entries;
+    const auto same = [&](const PaperEntry& x) { return x.sheet == e.entry.sheet && x.by == e.entry.by; };
+    std::erase_if(entries, same);
+    // Kept in sheet order, so that the state (and a recovery, which reads them back sorted) is one.
+    const auto place = std::find_if(entries.begin(), entries.end(), [&](const PaperEntry& x) {
+      return std::tie(x.sheet, x.by) > std::tie(e.entry.sheet, e.entry.by);
+    });
+    entries.insert(place, e.entry);
+  }
+  void operator()(const PaperSheetCounted& e) {
+    Ballot& b = s.ballots.at(e.ballot);
+    b.paper_counted.insert(e.sheet);
+    std::erase_if(b.paper_entries, [&](const PaperEntry& x) { return x.sheet == e.sheet; });
   }
 
   void operator()(const VotersReminded& e) {

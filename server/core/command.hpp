@@ -117,6 +117,21 @@ struct CastSheet {
   std::optional<std::string> change_tag = std::nullopt;
 };  // voter
 
+// Paper sheets (纸质票), anonymous ballots only (chair or secretary). The desk hands a present, eligible
+// voter who has not voted a paper sheet; after collection staff number the sheets 1..handed out and each
+// sheet is entered twice, by two different staff members, and counted when the two entries agree.
+struct HandOutPaperSheet {
+  BallotId ballot;
+  ParticipantId participant;
+};
+struct EnterPaperSheet {
+  BallotId ballot;
+  std::int64_t sheet = 0;
+  Marks marks;
+  // A fresh random receipt's hash from the server (net layer), the box key should this entry count the sheet.
+  ReceiptHash receipt_hash;
+};
+
 // Reminds the voters present and eligible who have not yet submitted an open ballot's sheet (chair).
 struct RemindVoters {
   BallotId ballot;
@@ -138,7 +153,8 @@ using Command =
                  BeginStage, SkipSlot, ReorderAgenda, InsertSlot, PauseTimer, ResumeTimer, ExtendTimer,
                  SubmitInquiry, WithdrawInquiry, ApproveInquiry, RejectInquiry, OrderInquiries, AskInquiry,
                  AnswerInquiry, RecordCommitment, UpvoteInquiry, CreateBallot, OpenBallot, CloseBallot,
-                 PublishBallot, VoidBallot, CastSheet, RevokeToken, SetDisplay, RemindVoters>;
+                 PublishBallot, VoidBallot, CastSheet, RevokeToken, SetDisplay, RemindVoters,
+                 HandOutPaperSheet, EnterPaperSheet>;
 
 std::string_view command_name(const Command& cmd);  // "submit_inquiry", …
 std::vector<std::string_view> all_command_names();

@@ -107,6 +107,16 @@ constexpr auto describe(Tag<RemindVoters>) {
   return std::tuple{field("ballot", &RemindVoters::ballot)};
 }
 
+constexpr auto describe(Tag<HandOutPaperSheet>) {
+  return std::tuple{field("ballot", &HandOutPaperSheet::ballot),
+                    field("participant", &HandOutPaperSheet::participant)};
+}
+constexpr auto describe(Tag<EnterPaperSheet>) {
+  return std::tuple{field("ballot", &EnterPaperSheet::ballot), field("sheet", &EnterPaperSheet::sheet),
+                    field("marks", &EnterPaperSheet::marks),
+                    field("receipt_hash", &EnterPaperSheet::receipt_hash)};
+}
+
 constexpr auto describe(Tag<RevokeToken>) {
   return std::tuple{field("participant", &RevokeToken::participant)};
 }
@@ -121,13 +131,13 @@ namespace {
 
 // In the order of the Command variant.
 constexpr std::string_view kCommandNames[] = {
-    "open_check_in",    "check_in",          "start_session",  "pause_session",   "resume_session",
-    "adjourn",          "call_slot",         "begin_stage",    "skip_slot",       "reorder_agenda",
-    "insert_slot",      "pause_timer",       "resume_timer",   "extend_timer",    "submit_inquiry",
-    "withdraw_inquiry", "approve_inquiry",   "reject_inquiry", "order_inquiries", "ask_inquiry",
-    "answer_inquiry",   "record_commitment", "upvote_inquiry", "create_ballot",   "open_ballot",
-    "close_ballot",     "publish_ballot",    "void_ballot",    "cast_sheet",      "revoke_token",
-    "set_display",      "remind_voters"};
+    "open_check_in",    "check_in",          "start_session",        "pause_session",    "resume_session",
+    "adjourn",          "call_slot",         "begin_stage",          "skip_slot",        "reorder_agenda",
+    "insert_slot",      "pause_timer",       "resume_timer",         "extend_timer",     "submit_inquiry",
+    "withdraw_inquiry", "approve_inquiry",   "reject_inquiry",       "order_inquiries",  "ask_inquiry",
+    "answer_inquiry",   "record_commitment", "upvote_inquiry",       "create_ballot",    "open_ballot",
+    "close_ballot",     "publish_ballot",    "void_ballot",          "cast_sheet",       "revoke_token",
+    "set_display",      "remind_voters",     "hand_out_paper_sheet", "enter_paper_sheet"};
 static_assert(std::size(kCommandNames) == std::variant_size_v<Command>);
 
 }  // namespace

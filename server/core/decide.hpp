@@ -76,6 +76,8 @@ Decision decide_command(const Context& ctx, const PublishBallot& cmd);
 Decision decide_command(const Context& ctx, const VoidBallot& cmd);
 Decision decide_command(const Context& ctx, const CastSheet& cmd);
 Decision decide_command(const Context& ctx, const RemindVoters& cmd);
+Decision decide_command(const Context& ctx, const HandOutPaperSheet& cmd);
+Decision decide_command(const Context& ctx, const EnterPaperSheet& cmd);
 
 // The hall's big screen
 Decision decide_command(const Context& ctx, const SetDisplay& cmd);

@@ -106,7 +106,9 @@ Result<const BoxEntry*> previous_sheet(const Ballot& ballot, const BallotTemplat
 void step_live_count(const Context& ctx, const Ballot& ballot, const BallotTemplate& tpl,
                      const BoxEntry& entry, Events& events) {
   const auto k = static_cast<std::size_t>(std::max<std::int64_t>(1, ctx.state.def.settings.k_anonymity));
-  if ((ballot.voted.size() + 1) % k != 0) return;
+  // Steps count the sheets in the box, tablet and paper alike: a voter who took a paper sheet took part
+  // before their sheet is entered.
+  if ((ballot.box.size() + 1) % k != 0) return;
   if (ballot.held)
     events.push_back(ctx.event(LiveTallyRefreshed{ballot.id, summed_over_groups(*ballot.held)}));
   Tally now = ballot.tally;
@@ -126,6 +128,62 @@ std::optional<Error> check_enough_sheets(const HearingState& s, const Ballot& ba
                            std::to_string(sheets) + ": wait for more or void it",
                        "/ballot");
   e.params = {{"sheets", sheets}, {"k", k}};
+  return e;
+}
+
+// A paper sheet carries no voter, so it goes only on a ballot whose sheets need none: anonymous, and counted
+// without voter groups (a weighted rule needs each sheet's group, which a paper sheet does not say).
+std::optional<Error> check_paper_ballot(const HearingState& s, const Ballot& ballot) {
+  if (ballot.status != BallotStatus::open)
+    return make_error(ErrorCode::ballot_closed, "the ballot is not open", "/ballot");
+  const BallotTemplate& tpl = template_of(s, ballot);
+  if (!tpl.anonymous) {
+    return make_error(ErrorCode::not_allowed,
+                      "paper sheets are for anonymous ballots; a named sheet is cast on a tablet", "/ballot");
+  }
+  const ScoringRule* rule = s.def.rule(tpl.rule);
+  if (rule != nullptr && rule->weight_groups) {
+    return make_error(ErrorCode::not_allowed,
+                      "this ballot's rule weights voter groups and a paper sheet does not carry its voter's "
+                      "group; voters of this ballot vote on tablets",
+                      "/ballot");
+  }
+  return std::nullopt;
+}
+
+// Two staff members reading the same sheet agree when they marked the same grades in every section; the
+// order they tapped them in and a section left empty or left out make no difference.
+Marks normalised(const Marks& marks) {
+  Marks out;
+  for (const auto& [slot, sections] : marks) {
+    for (const auto& [dim, grades] : sections) {
+      if (grades.empty()) continue;
+      std::vector<GradeId> sorted = grades;
+      std::sort(sorted.begin(), sorted.end());
+      out[slot][dim] = std::move(sorted);
+    }
+  }
+  return out;
+}
+
+std::string sheet_list(const std::vector<std::int64_t>& sheets) {
+  std::string out;
+  for (const std::int64_t n : sheets) out += (out.empty() ? "" : ", ") + std::to_string(n);
+  return out;
+}
+
+// Paper sheets entered once or entered differently: closing now would lose a vote staff have in hand.
+std::optional<Error> check_paper_settled(const Ballot& ballot) {
+  std::vector<std::int64_t> open;  // the entries are kept in sheet order (apply.cpp)
+  for (const PaperEntry& e : ballot.paper_entries) {
+    if (open.empty() || open.back() != e.sheet) open.push_back(e.sheet);
+  }
+  if (open.empty()) return std::nullopt;
+  Error e = make_error(
+      ErrorCode::conflict,
+      "paper sheet(s) " + sheet_list(open) + " are entered once or disputed: enter them again before closing",
+      "/ballot");
+  e.params = {{"sheets", sheet_list(open)}};
   return e;
 }
 
@@ -187,6 +245,7 @@ Decision decide_command(const Context& ctx, const CloseBallot& cmd) {
   if (!b) return b.error();
   if ((*b)->status != BallotStatus::open)
     return make_error(ErrorCode::wrong_stage, "the ballot is not open", "/ballot");
+  if (auto e = check_paper_settled(**b)) return *e;
   if (auto e = check_enough_sheets(ctx.state, **b)) return *e;
   // At close the live tally becomes the exact one: at least k sheets after the last live count (see
   // step_live_count).
@@ -238,6 +297,8 @@ Decision decide_command(const Context& ctx, const CastSheet& cmd) {
     return make_error(ErrorCode::invalid, "a sheet that may be changed needs the device's change key",
                       "/change_tag");
   }
+  if (ballot.paper_takers.contains(voter))
+    return make_error(ErrorCode::already_voted, "you took a paper sheet of this ballot at the desk");
   const bool voted = ballot.voted.contains(voter);
   if (voted && tpl.change == ChangePolicy::first_press) {
     return make_error(ErrorCode::already_voted, "the first sheet counts and was recorded");
@@ -272,6 +333,86 @@ Decision decide_command(const Context& ctx, const RemindVoters& cmd) {
     return make_error(ErrorCode::conflict, "every eligible voter present has submitted", "/ballot");
   }
   return ctx.one(VotersReminded{cmd.ballot, std::move(voters)});
+}
+
+}  // namespace dais::core
+
+namespace dais::core {
+
+// The voter takes part on paper: recorded as having voted, as a tablet sheet's SheetRecorded would.
+Decision decide_command(const Context& ctx, const HandOutPaperSheet& cmd) {
+  auto found = find_ballot(ctx.state, cmd.ballot);
+  if (!found) return found.error();
+  const Ballot& ballot = **found;
+  if (auto e = check_paper_ballot(ctx.state, ballot)) return *e;
+  const Participant* voter = ctx.state.participant(cmd.participant);
+  if (voter == nullptr) {
+    return make_error(ErrorCode::not_found, "no participant '" + cmd.participant + "'", "/participant");
+  }
+  if (!eligible(*voter, template_of(ctx.state, ballot))) {
+    return make_error(ErrorCode::not_allowed, voter->name + " is not eligible for this ballot",
+                      "/participant");
+  }
+  if (ctx.state.def.settings.voting_requires_check_in && !ctx.state.checked_in.contains(voter->id)) {
+    return make_error(ErrorCode::not_checked_in, voter->name + " has not checked in", "/participant");
+  }
+  if (ballot.paper_takers.contains(voter->id)) {
+    return make_error(ErrorCode::already_voted, voter->name + " already took a paper sheet", "/participant");
+  }
+  if (ballot.voted.contains(voter->id)) {
+    return make_error(ErrorCode::already_voted, voter->name + " has already voted on a tablet",
+                      "/participant");
+  }
+  return ctx.one(PaperSheetHandedOut{cmd.ballot, voter->id});
+}
+
+// One staff member's entry of one paper sheet. The sheet counts when an entry by another staff member says
+// the same; until then its entries wait beside the box, where no view shows their marks.
+Decision decide_command(const Context& ctx, const EnterPaperSheet& cmd) {
+  auto found = find_ballot(ctx.state, cmd.ballot);
+  if (!found) return found.error();
+  const Ballot& ballot = **found;
+  if (auto e = check_paper_ballot(ctx.state, ballot)) return *e;
+  const auto handed_out = static_cast<std::int64_t>(ballot.paper_takers.size());
+  if (cmd.sheet < 1 || cmd.sheet > handed_out) {
+    const std::string why = handed_out == 0 ? "no paper sheet of this ballot was handed out"
+                                            : "paper sheets are numbered 1 to " + std::to_string(handed_out) +
+                                                  ", the sheets handed out";
+    return make_error(ErrorCode::invalid, why, "/sheet");
+  }
+  const std::string sheet = "paper sheet " + std::to_string(cmd.sheet);
+  if (ballot.paper_counted.contains(cmd.sheet))
+    return make_error(ErrorCode::conflict, sheet + " is already counted", "/sheet");
+  const auto entered = [&](const PaperEntry& e) { return e.sheet == cmd.sheet; };
+  if (std::any_of(ballot.paper_entries.begin(), ballot.paper_entries.end(),
+                  [&](const PaperEntry& e) { return entered(e) && e.by == ctx.actor.id; })) {
+    return make_error(ErrorCode::conflict,
+                      "you entered " + sheet + " already; another staff member makes the next entry",
+                      "/sheet");
+  }
+  const BallotTemplate& tpl = template_of(ctx.state, ballot);
+  if (auto e = check_marks(ballot, tpl, cmd.marks)) return *e;
+  if (!is_receipt_hash(cmd.receipt_hash)) {
+    return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters",
+                      "/receipt_hash");
+  }
+  PaperEntry entry{cmd.sheet, ctx.actor.id, normalised(cmd.marks)};
+  Events events{ctx.event(PaperSheetEntered{cmd.ballot, cmd.sheet, ctx.actor.id})};
+  const bool agrees = std::any_of(ballot.paper_entries.begin(), ballot.paper_entries.end(),
+                                  [&](const PaperEntry& e) { return entered(e) && e.marks == entry.marks; });
+  if (!agrees) {
+    events.push_back(Event{0, PaperEntryStored{cmd.ballot, std::move(entry)}});
+    return events;
+  }
+  if (ballot.box.contains(cmd.receipt_hash)) {
+    return make_error(ErrorCode::invalid, "receipt already used", "/receipt_hash");
+  }
+  // Counted like a tablet's anonymous sheet: no voter, no time, no group; the live count steps alike.
+  const BoxEntry counted{GroupId{}, std::move(entry.marks), std::nullopt};
+  events.push_back(ctx.event(PaperSheetCounted{cmd.ballot, cmd.sheet}));
+  events.push_back(Event{0, SheetStored{cmd.ballot, std::nullopt, cmd.receipt_hash, counted}});
+  step_live_count(ctx, ballot, tpl, counted, events);
+  return events;
 }
 
 }  // namespace dais::core

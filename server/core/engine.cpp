@@ -54,6 +54,9 @@ struct RoleMatrix {
   bool operator()(const CastSheet&) const { return r.has(Role::voter); }
   // Only the chair sees who has submitted, so only the chair reminds those who have not.
   bool operator()(const RemindVoters&) const { return chair(); }
+  // The desk hands out paper sheets and staff enter them; neither needs to see who voted what.
+  bool operator()(const HandOutPaperSheet&) const { return chair_or_secretary(); }
+  bool operator()(const EnterPaperSheet&) const { return chair_or_secretary(); }
 
   bool operator()(const RevokeToken&) const { return chair(); }
   // What the hall sees is the chair's call, as announcing results is.

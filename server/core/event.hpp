@@ -122,6 +122,29 @@ struct LiveTallyHeld {
   BallotId ballot;
   Tally tally;
 };
+// A voter without a tablet took a paper sheet at the desk: who took part, like SheetRecorded (they can no
+// longer vote on a tablet). Nothing here or later ties them to a sheet number or marks.
+struct PaperSheetHandedOut {
+  BallotId ballot;
+  ParticipantId voter;
+};
+// A staff member entered the paper sheet numbered `sheet` (who and when, never what: the marks go in a
+// PaperEntryStored beside the box).
+struct PaperSheetEntered {
+  BallotId ballot;
+  std::int64_t sheet = 0;
+  ParticipantId by;
+};
+// The marks of one entry while the sheet waits for a matching entry by another staff member. Secret.
+struct PaperEntryStored {
+  BallotId ballot;
+  PaperEntry entry;
+};
+// Two entries by different staff agreed: the sheet went into the box (an anonymous SheetStored beside it).
+struct PaperSheetCounted {
+  BallotId ballot;
+  std::int64_t sheet = 0;
+};
 struct BallotClosed {
   BallotId ballot;
 };
@@ -154,7 +177,8 @@ using EventBody =
                  InquiryApproved, InquiryRejected, QueueReordered, InquiryAsked, InquiryAnswered,
                  CommitmentRecorded, InquiryUpvoted, BallotCreated, BallotOpened, SheetRecorded, SheetStored,
                  LiveTallyRefreshed, BallotClosed, BallotPublished, BallotVoided, TokenRevoked, LiveTallyHeld,
-                 DisplaySet, VotersReminded>;
+                 DisplaySet, VotersReminded, PaperSheetHandedOut, PaperSheetEntered, PaperEntryStored,
+                 PaperSheetCounted>;
 
 struct Event {
   TimeMs at = 0;  // from the command that caused it
@@ -163,8 +187,8 @@ struct Event {
 
 std::string_view event_name(const EventBody& body);  // "inquiry_submitted", …
 
-// True for the contents of an anonymous sheet and for a held count: stored beside the ballot box, never in
-// the event log, and never carrying a time or a voter.
+// True for the contents of an anonymous sheet, a paper sheet's entry and a held count: stored beside the
+// ballot box, never in the event log, and never carrying a time or a voter.
 bool is_secret(const Event& e);
 
 // {"type": "<name>", "at": ms, ...fields}; a secret event serialises without "at".

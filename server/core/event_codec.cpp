@@ -119,6 +119,21 @@ constexpr auto describe(Tag<VotersReminded>) {
   return std::tuple{field("ballot", &VotersReminded::ballot), field("voters", &VotersReminded::voters)};
 }
 
+constexpr auto describe(Tag<PaperSheetHandedOut>) {
+  return std::tuple{field("ballot", &PaperSheetHandedOut::ballot),
+                    field("voter", &PaperSheetHandedOut::voter)};
+}
+constexpr auto describe(Tag<PaperSheetEntered>) {
+  return std::tuple{field("ballot", &PaperSheetEntered::ballot), field("sheet", &PaperSheetEntered::sheet),
+                    field("by", &PaperSheetEntered::by)};
+}
+constexpr auto describe(Tag<PaperEntryStored>) {
+  return std::tuple{field("ballot", &PaperEntryStored::ballot), field("entry", &PaperEntryStored::entry)};
+}
+constexpr auto describe(Tag<PaperSheetCounted>) {
+  return std::tuple{field("ballot", &PaperSheetCounted::ballot), field("sheet", &PaperSheetCounted::sheet)};
+}
+
 constexpr auto describe(Tag<TokenRevoked>) {
   return std::tuple{field("participant", &TokenRevoked::participant)};
 }
@@ -144,11 +159,13 @@ constexpr std::string_view kEventNames[] = {
     "ballot_opened",        "sheet_recorded",         "sheet_stored",
     "live_tally_refreshed", "ballot_closed",          "ballot_published",
     "ballot_voided",        "token_revoked",          "live_tally_held",
-    "display_set",          "voters_reminded"};
+    "display_set",          "voters_reminded",        "paper_sheet_handed_out",
+    "paper_sheet_entered",  "paper_entry_stored",     "paper_sheet_counted"};
 static_assert(std::size(kEventNames) == std::variant_size_v<EventBody>);
 
 bool is_secret_body(const EventBody& body) {
-  if (std::holds_alternative<LiveTallyHeld>(body)) return true;
+  if (std::holds_alternative<LiveTallyHeld>(body) || std::holds_alternative<PaperEntryStored>(body))
+    return true;
   const auto* stored = std::get_if<SheetStored>(&body);
   return stored != nullptr && !stored->voter.has_value();
 }

@@ -105,6 +105,16 @@ struct Roll {
   bool operator==(const Roll&) const = default;
 };
 
+// One staff member's entry of a paper sheet (纸质票录入) not yet counted: what they read off the sheet they
+// numbered. Secret like the box: kept beside it, never in the log, no time; gone once the sheet is counted
+// and at close.
+struct PaperEntry {
+  std::int64_t sheet = 0;  // the number staff wrote on the sheet when they unfolded it, 1..handed out
+  ParticipantId by;        // the chair or secretary who entered it
+  Marks marks;             // as check_marks accepts them, each section's grades sorted
+  bool operator==(const PaperEntry&) const = default;
+};
+
 struct Ballot {
   BallotId id;
   TemplateId template_id;
@@ -126,6 +136,11 @@ struct Ballot {
   // Voters the chair reminded to submit, and when (the newest reminder): only those present, eligible and
   // not yet submitted at the time.
   std::map<ParticipantId, TimeMs> reminded;
+  // Paper sheets of an anonymous ballot: who took one at the desk (they are in `voted` too), the sheet
+  // numbers counted (two matching entries by different staff), and the entries still waiting for a match.
+  std::set<ParticipantId> paper_takers;
+  std::set<std::int64_t> paper_counted;
+  std::vector<PaperEntry> paper_entries;
   bool operator==(const Ballot&) const = default;
 };
 

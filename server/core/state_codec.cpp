@@ -82,6 +82,7 @@ nlohmann::json state_to_json(const HearingState& state, bool include_secret) {
     for (auto& [id, ballot] : j["ballots"].items()) {
       ballot.erase("box");
       ballot.erase("held");
+      ballot.erase("paper_entries");
       const BallotTemplate* tpl = state.def.ballot_template(state.ballots.at(id).template_id);
       if (tpl == nullptr || tpl->anonymous) ballot.erase("tally");
     }

@@ -248,6 +248,22 @@ class RollNow {
   std::map<TemplateId, Roll> by_template_;
 };
 
+// The desk's paper sheets of an anonymous ballot: who took one (the desk handed it to them), how many are
+// counted, and which sheet numbers wait for a second entry or disagree. Never an entry's marks, nor who
+// entered which: an entry is the sheet's contents.
+json paper_json(const Ballot& b) {
+  std::map<std::int64_t, std::int64_t> entries;  // sheet → entries not yet matched
+  for (const PaperEntry& e : b.paper_entries) ++entries[e.sheet];
+  json awaiting = json::array();
+  json disputed = json::array();
+  for (const auto& [sheet, n] : entries) (n == 1 ? awaiting : disputed).push_back(sheet);
+  return {{"handed_out", static_cast<std::int64_t>(b.paper_takers.size())},
+          {"takers", b.paper_takers},
+          {"counted", static_cast<std::int64_t>(b.paper_counted.size())},
+          {"awaiting", std::move(awaiting)},
+          {"disputed", std::move(disputed)}};
+}
+
 json ballots_view(const Audience& a) {
   const HearingState& s = a.s;
   RollNow roll(s);
@@ -269,6 +285,7 @@ json ballots_view(const Audience& a) {
       item["voted"] = b.voted;
       if (b.status == BallotStatus::open) item["not_submitted"] = not_submitted(s, b);
     }
+    if (tpl->anonymous && a.desk()) item["paper"] = paper_json(b);
     if (!tpl->anonymous && a.sees_named_marks()) {
       json sheets = json::array();
       for (const auto& [voter, entry] : b.named) {
@@ -415,6 +432,11 @@ struct Touched {
   SectionMask operator()(const BallotVoided&) const {
     return mask_of(Section::ballots) | mask_of(Section::tally) | mask_of(Section::results);
   }
+  SectionMask operator()(const PaperSheetHandedOut&) const { return mask_of(Section::ballots); }
+  SectionMask operator()(const PaperSheetEntered&) const { return mask_of(Section::ballots); }
+  // The desk's status lists move (sheet numbers only); the marks stay beside the box.
+  SectionMask operator()(const PaperEntryStored&) const { return mask_of(Section::ballots); }
+  SectionMask operator()(const PaperSheetCounted&) const { return mask_of(Section::ballots); }
   SectionMask operator()(const TokenRevoked&) const { return mask_of(Section::attendance); }
   // A reminder reaches the reminded tablets only (their "me"); no section changes for anyone else.
   SectionMask operator()(const VotersReminded&) const { return SectionMask{0}; }
@@ -464,6 +486,7 @@ struct PersonallyTouched {
   Out operator()(const SheetRecorded& e) const { return {e.voter}; }
   Out operator()(const SheetStored& e) const { return e.voter ? Out{*e.voter} : Out{}; }
   Out operator()(const VotersReminded& e) const { return e.voters; }
+  Out operator()(const PaperSheetHandedOut& e) const { return {e.voter}; }
   template <class Other>
   Out operator()(const Other&) const {
     return {};
@@ -530,6 +553,7 @@ json personal_view(const HearingState& state, const ParticipantId& participant) 
     const BallotTemplate* tpl = template_of(state, b);
     if (tpl == nullptr || !eligible(*p, *tpl)) continue;
     json item = {{"ballot", b.id}, {"voted", b.voted.contains(p->id)}};
+    if (b.paper_takers.contains(p->id)) item["paper"] = true;  // their sheet is on paper, not this tablet
     // A reminder stands while the ballot is open and the sheet not in.
     if (const auto r = b.reminded.find(p->id);
         r != b.reminded.end() && b.status == BallotStatus::open && !b.voted.contains(p->id)) {
@@ -566,13 +590,15 @@ json turnout_json(const Turnout& t) {
   const auto nullable_count = [](const std::optional<std::int64_t>& n) {
     return n ? json(*n) : json(nullptr);
   };
-  return {{"expected", t.expected},
+  json out = {{"expected", t.expected},
           {"present", t.present},
           {"eligible", t.eligible},
           {"issued", t.issued},
           {"voted", t.voted},
           {"valid", nullable_count(t.valid)},
           {"invalid", nullable_count(t.invalid)}};
+  if (t.paper > 0) out["paper"] = t.paper;  // of 收回, sheets entered from paper
+  return out;
 }
 
 }  // namespace dais::core

@@ -174,6 +174,10 @@ constexpr auto describe(Tag<Roll>) {
   return std::tuple{field("expected", &Roll::expected), field("present", &Roll::present),
                     field("issued", &Roll::issued)};
 }
+constexpr auto describe(Tag<PaperEntry>) {
+  return std::tuple{field("sheet", &PaperEntry::sheet), field("by", &PaperEntry::by),
+                    field("marks", &PaperEntry::marks)};
+}
 constexpr auto describe(Tag<Ballot>) {
   return std::tuple{field("id", &Ballot::id), field("template_id", &Ballot::template_id),
                     field("slots", &Ballot::slots), field("status", &Ballot::status),
@@ -184,7 +188,11 @@ constexpr auto describe(Tag<Ballot>) {
                     field("held", &Ballot::held), field("eligible", &Ballot::eligible),
                     // Snapshots from before the roll was kept have neither.
                     field("roll_at_close", &Ballot::roll_at_close, Presence::defaulted),
-                    field("reminded", &Ballot::reminded, Presence::defaulted)};
+                    field("reminded", &Ballot::reminded, Presence::defaulted),
+                    // Snapshots from before paper sheets have none; a snapshot never holds the entries.
+                    field("paper_takers", &Ballot::paper_takers, Presence::defaulted),
+                    field("paper_counted", &Ballot::paper_counted, Presence::defaulted),
+                    field("paper_entries", &Ballot::paper_entries, Presence::defaulted)};
 }
 
 // ---- type traits

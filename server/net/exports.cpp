@@ -40,6 +40,7 @@ struct Words {
   const char* due;  // before the date, in brackets
   const char* ballots;
   const char* turnout[6];  // expected, present, issued, voted, valid, invalid
+  const char* paper[2];    // around the sheets of 收回 that came on paper (纸质票), when any did
   const char* result_columns[8];
   const char* invalid;
   const char* audit;
@@ -75,6 +76,7 @@ constexpr Words kChinese = {
     "期限 ",
     "民主评议",
     {"应到 ", "，实到 ", "，发出 ", "，收回 ", "，有效 ", "，无效 "},
+    {"（收回中纸质票 ", " 张）"},
     {"排名", "单位", "述职人", "评价", "满意率", "得分", "提示", "计票"},
     "无效 ",
     "审计",
@@ -106,6 +108,7 @@ constexpr Words kEnglish = {
     "due ",
     "Ballots",
     {"Expected ", ", present ", ", issued ", ", returned ", ", valid ", ", invalid "},
+    {" (returned on paper: ", ")"},
     {"Rank", "Unit", "Presenter", "Verdict", "Satisfaction", "Points", "Flags", "Counts"},
     "invalid ",
     "Audit",
@@ -140,6 +143,7 @@ std::string turnout_line(const core::Turnout& t, const Words& w) {
   for (std::size_t i = 0; i < std::size(figures); ++i) {
     if (figures[i]) line += html_escape(w.turnout[i]) + std::to_string(*figures[i]);
   }
+  if (t.paper > 0) line += html_escape(w.paper[0]) + std::to_string(t.paper) + html_escape(w.paper[1]);
   return line;
 }
 

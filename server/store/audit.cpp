@@ -97,6 +97,7 @@ std::optional<ChainBreak> verify_hearing(sql::Database& db, const HearingId& hea
     std::string hash = event_hash(prev, hearing, position, body, digest);
     if (q.text_view(5) != hash) return broken(position, "the hash does not match the event");
     if (const auto* made = std::get_if<core::BallotCreated>(&event->body)) created.insert(made->ballot);
+    if (std::holds_alternative<core::PaperSheetCounted>(event->body)) ++out.paper_sheets;
     if (closed != nullptr) {
       if (box_digest(hearing, closed->ballot, box_rows(db, hearing, closed->ballot)) != *digest) {
         return broken(position, "the ballot box of " + closed->ballot + " changed after it was sealed");
@@ -122,7 +123,7 @@ std::optional<ChainBreak> verify_hearing(sql::Database& db, const HearingId& hea
       }
     }
   }
-  out = VerifiedHearing{hearing, last, out.sealed_boxes, prev};
+  out = VerifiedHearing{hearing, last, out.sealed_boxes, prev, out.paper_sheets};
   return std::nullopt;
 }
 
@@ -130,7 +131,9 @@ struct LoggedBallot {
   std::optional<core::BallotCreated> created;
   bool closed = false;
   std::map<core::ParticipantId, core::BoxEntry> named;  // the latest named sheet of each voter
-  std::set<core::ParticipantId> voters;                 // who took part (SheetRecorded)
+  std::set<core::ParticipantId> voters;                 // who cast on a tablet (SheetRecorded)
+  std::int64_t paper_handed_out = 0;                    // PaperSheetHandedOut
+  std::int64_t paper = 0;                               // PaperSheetCounted
   std::optional<core::Tally> result;
   std::int64_t result_position = 0;
 };
@@ -149,12 +152,16 @@ core::Result<LoggedBallot> scan_log(sql::Database& db, const HearingId& hearing,
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, core::BallotCreated> || std::is_same_v<E, core::BallotClosed> ||
                         std::is_same_v<E, core::SheetStored> || std::is_same_v<E, core::LiveTallyRefreshed> ||
-                        std::is_same_v<E, core::SheetRecorded>) {
+                        std::is_same_v<E, core::SheetRecorded> ||
+                        std::is_same_v<E, core::PaperSheetHandedOut> ||
+                        std::is_same_v<E, core::PaperSheetCounted>) {
             if (e.ballot != ballot) return;
           }
           if constexpr (std::is_same_v<E, core::BallotCreated>) found.created = e;
           if constexpr (std::is_same_v<E, core::BallotClosed>) found.closed = true;
           if constexpr (std::is_same_v<E, core::SheetRecorded>) found.voters.insert(e.voter);
+          if constexpr (std::is_same_v<E, core::PaperSheetHandedOut>) ++found.paper_handed_out;
+          if constexpr (std::is_same_v<E, core::PaperSheetCounted>) ++found.paper;
           if constexpr (std::is_same_v<E, core::SheetStored>) {
             if (e.voter) found.named[*e.voter] = e.entry;
           }
@@ -228,6 +235,8 @@ core::Result<Recount> recount_ballot(const std::filesystem::path& path,
     out.logged = logged->result;
     out.logged_position = logged->result_position;
     out.voters = static_cast<std::int64_t>(logged->voters.size());
+    out.paper_handed_out = logged->paper_handed_out;
+    out.paper = logged->paper;
     auto count = [&](const core::BoxEntry& entry) {
       core::add_sheet(out.recounted, *tpl, logged->created->slots, entry, +1);
       ++out.sheets;

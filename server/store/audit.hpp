@@ -24,6 +24,7 @@ struct VerifiedHearing {
   std::int64_t events = 0;
   std::int64_t sealed_boxes = 0;
   std::string head_hash;
+  std::int64_t paper_sheets = 0;  // sheets counted from paper (paper_sheet_counted events), every ballot
 };
 
 struct VerifyReport {
@@ -45,8 +46,12 @@ struct Recount {
   core::Tally recounted;              // from the box (or the named sheets) alone, with core::add_sheet
   std::optional<core::Tally> logged;  // the last LiveTallyRefreshed of the ballot: the result at close
   std::int64_t logged_position = 0;
-  std::int64_t voters = 0;  // distinct voters the log says took part: one sheet each
-  bool matches() const { return logged && *logged == recounted && sheets == voters; }
+  std::int64_t voters = 0;  // distinct voters the log says cast on a tablet: one sheet each
+  // Paper sheets: handed out at the desk, and counted (two matching entries) into the box. A sheet handed
+  // out and never entered was kept by its voter and is in no count.
+  std::int64_t paper_handed_out = 0;
+  std::int64_t paper = 0;
+  bool matches() const { return logged && *logged == recounted && sheets == voters + paper; }
 };
 
 // Recounts a closed ballot. `hearing` may be left out when the file holds one hearing only.

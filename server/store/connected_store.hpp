@@ -145,7 +145,8 @@ class ConnectedStore : public Store {
               "SELECT hearing, ?, position, type, body FROM events WHERE hearing = ?")
           .with(run, hearing)
           .run();
-      for (const char* table : {"events", "ballot_box", "held_tallies", "idempotency", "snapshots"}) {
+      for (const char* table :
+           {"events", "ballot_box", "held_tallies", "paper_entries", "idempotency", "snapshots"}) {
         writer_->query(std::string("DELETE FROM ") + table + " WHERE hearing = ?").with(hearing).run();
       }
       writer_->query("UPDATE heads SET position = 0, hash = ? WHERE hearing = ?")

@@ -83,6 +83,8 @@ core::Result<CommitInfo> BasicLogWriter<Db>::write_record(const CommandRecord& r
         put_in_box(record.hearing, *sheet);
       } else if (std::holds_alternative<core::LiveTallyHeld>(e.body)) {
         hold_tally(record.hearing, e);
+      } else if (const auto* entry = std::get_if<core::PaperEntryStored>(&e.body)) {
+        keep_paper_entry(record.hearing, *entry);
       } else {
         append_to_log(record.hearing, e, head);
       }
@@ -122,6 +124,15 @@ void BasicLogWriter<Db>::put_in_box(const HearingId& hearing, const core::SheetS
       .run();
 }
 
+template <class Db>
+void BasicLogWriter<Db>::keep_paper_entry(const HearingId& hearing, const core::PaperEntryStored& stored) {
+  db_.query(
+         "INSERT INTO paper_entries(hearing, ballot, sheet, entered_by, marks) VALUES (?, ?, ?, ?, ?) "
+         "ON CONFLICT(hearing, ballot, sheet, entered_by) DO UPDATE SET marks = excluded.marks")
+      .with(hearing, stored.ballot, stored.entry.sheet, stored.entry.by, json(stored.entry.marks).dump())
+      .run();
+}
+
 // One row per open ballot: each step of k sheets replaces the count held back from the one before.
 template <class Db>
 void BasicLogWriter<Db>::hold_tally(const HearingId& hearing, const core::Event& held) {
@@ -141,6 +152,12 @@ void BasicLogWriter<Db>::append_to_log(const HearingId& hearing, const core::Eve
   }
   if (const auto* voided = std::get_if<core::BallotVoided>(&e.body))
     retire_box(hearing, voided->ballot, Retire::discarding_marks);
+  // A counted paper sheet is in the box now: its entries, the losing one of a dispute too, go.
+  if (const auto* counted = std::get_if<core::PaperSheetCounted>(&e.body)) {
+    db_.query("DELETE FROM paper_entries WHERE hearing = ? AND ballot = ? AND sheet = ?")
+        .with(hearing, counted->ballot, counted->sheet)
+        .run();
+  }
   const std::int64_t position = head.position + 1;
   std::string hash = event_hash(head.hash, hearing, position, body, digest);
   db_.query(
@@ -153,13 +170,15 @@ void BasicLogWriter<Db>::append_to_log(const HearingId& hearing, const core::Eve
 
 // A ballot that closes or is voided takes no more sheets. Its box is rewritten in receipt-hash order, so that
 // where a row sits in the file no longer tells when it was cast, and without change tags; its held count
-// goes. secure_delete zeroes the old cells, and the WAL, which still holds the cast-order history, is
-// checkpointed and truncated after the commit. A voided box keeps its receipts only (core's apply does the
-// same to the engine's box). Returns the rows, for the digest that seals a closed box.
+// and any paper entries still waiting (a void may leave some) go. secure_delete zeroes the old cells, and the
+// WAL, which still holds the cast-order history, is checkpointed and truncated after the commit. A voided box
+// keeps its receipts only (core's apply does the same to the engine's box). Returns the rows, for the digest
+// that seals a closed box.
 template <class Db>
 std::vector<BoxRow> BasicLogWriter<Db>::retire_box(const HearingId& hearing, const core::BallotId& ballot,
                                                    Retire how) {
   db_.query("DELETE FROM held_tallies WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
+  db_.query("DELETE FROM paper_entries WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
   std::vector<BoxRow> rows = box_rows(db_, hearing, ballot);
   db_.query("DELETE FROM ballot_box WHERE hearing = ? AND ballot = ?").with(hearing, ballot).run();
   for (BoxRow& row : rows) {

@@ -41,6 +41,7 @@ class BasicLogWriter {
   core::Result<CommitInfo> write_record(const CommandRecord& record);
   void put_in_box(const HearingId& hearing, const core::SheetStored& sheet);
   void hold_tally(const HearingId& hearing, const core::Event& held);
+  void keep_paper_entry(const HearingId& hearing, const core::PaperEntryStored& stored);
   void append_to_log(const HearingId& hearing, const core::Event& e, Head& head);
   enum class Retire { keeping_marks, discarding_marks };
   std::vector<BoxRow> retire_box(const HearingId& hearing, const core::BallotId& ballot,

@@ -142,6 +142,20 @@ CREATE TABLE rehearsal_events (
   PRIMARY KEY (hearing, run, position)
 ) WITHOUT ROWID;
 )sql"},
+    {6, 2, R"sql(
+-- Paper sheets (纸质票) of open anonymous ballots: each staff member's entry of a numbered sheet while it waits
+-- for a matching entry by another. As secret as the box: no voter, no time, no rowid; a row goes when its sheet
+-- is counted (into ballot_box) and every row of a ballot at its close or void. A build of schema 2 to 5 ignores
+-- the table and cannot load a hearing whose log holds paper sheets (it does not know their events).
+CREATE TABLE paper_entries (
+  hearing    TEXT NOT NULL REFERENCES hearings(id),
+  ballot     TEXT NOT NULL,
+  sheet      INTEGER NOT NULL,               -- the number staff wrote on the sheet
+  entered_by TEXT NOT NULL,                  -- the chair or secretary who entered it
+  marks      TEXT NOT NULL,                  -- canonical JSON of the marks read off the sheet
+  PRIMARY KEY (hearing, ballot, sheet, entered_by)
+) WITHOUT ROWID;
+)sql"},
 };
 
 core::Error not_dais(const sql::Database& db, const std::string& why) {

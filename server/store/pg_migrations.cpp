@@ -121,6 +121,16 @@ CREATE TABLE rehearsal_events (
   PRIMARY KEY (hearing, run, position)
 );
 )sql"},
+    {6, 2, R"sql(
+CREATE TABLE paper_entries (
+  hearing    TEXT COLLATE "C" NOT NULL REFERENCES hearings(id),
+  ballot     TEXT COLLATE "C" NOT NULL,
+  sheet      BIGINT NOT NULL,
+  entered_by TEXT COLLATE "C" NOT NULL,
+  marks      TEXT NOT NULL,
+  PRIMARY KEY (hearing, ballot, sheet, entered_by)
+);
+)sql"},
 };
 
 core::Error not_dais(const pg::Connection& db, const std::string& why) {

@@ -99,6 +99,28 @@ core::Result<bool> refill_held_tallies(Db& db, const std::string& hearing, core:
   return true;
 }
 
+// Paper entries waiting for a match (decide_ballots.cpp: EnterPaperSheet), read back in sheet order.
+template <class Db>
+core::Result<bool> refill_paper_entries(Db& db, const std::string& hearing, core::HearingState& state) {
+  auto q = db.query(
+      "SELECT ballot, sheet, entered_by, marks FROM paper_entries WHERE hearing = ? "
+      "ORDER BY ballot, sheet, entered_by");
+  q.with(hearing);
+  while (q.next()) {
+    core::PaperEntryStored stored{q.text(0), core::PaperEntry{q.int64(1), q.text(2), {}}};
+    const json marks = json::parse(q.text_view(3), nullptr, false);
+    try {
+      stored.entry.marks = marks.get<core::Marks>();
+    } catch (const json::exception&) {
+      return damaged(hearing, "a paper entry of ballot " + stored.ballot + " holds unreadable marks");
+    }
+    if (!state.ballots.contains(stored.ballot))
+      return damaged(hearing, "paper entries of unknown ballot " + stored.ballot);
+    core::apply(state, core::Event{0, std::move(stored)});
+  }
+  return true;
+}
+
 }  // namespace
 
 template <class Db>
@@ -153,6 +175,8 @@ core::Result<RecoveredHearing> recover_hearing(Db& db, const std::string& hearin
   if (!refilled) return refilled.error();
   auto held = refill_held_tallies(db, hearing, recovered->state);
   if (!held) return held.error();
+  auto paper = refill_paper_entries(db, hearing, recovered->state);
+  if (!paper) return paper.error();
   return std::move(*recovered);
 }
 

@@ -1,11 +1,14 @@
 // Replay determinism: random command sequences (fixed seeds) are replayed from the definition — raw, through
 // JSON, the way the store recovers (the log, then the ballot boxes), and from a public snapshot taken
 // half-way — and every time the state dumps to the same bytes as the live one.
+#include <optional>
 #include <random>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/tally.hpp"
 #include "fixtures.hpp"
 
 namespace dais::core {
@@ -20,6 +23,7 @@ class CommandGenerator {
 
   std::pair<ParticipantId, Command> next() {
     const Command cmd = command();
+    if (second_entry_by_) return {*std::exchange(second_entry_by_, std::nullopt), cmd};
     return {actor_for(cmd), cmd};
   }
 
@@ -202,10 +206,33 @@ class CommandGenerator {
                                                                           : std::nullopt};
       }
       default: {
+        if (chance(40)) return paper_command();
         const BallotId b = ballot_in(BallotStatus::open);
         return CastSheet{b, marks(b), ""};  // the receipt depends on the voter: see actor_for
       }
     }
+  }
+
+  // Paper sheets: handed out, and entered with sheet numbers around those handed out; a second entry often
+  // copies an earlier one, so that sheets get counted as well as disputed.
+  Command paper_command() {
+    const BallotId b = ballot_in(BallotStatus::open);
+    const auto it = s_.ballots.find(b);
+    if (it == s_.ballots.end()) return HandOutPaperSheet{b, participant()};
+    const Ballot& ballot = it->second;
+    if (chance(40)) {
+      // Mostly a voter present who has not voted, sometimes anybody.
+      const std::vector<ParticipantId> waiting = not_submitted(s_, ballot);
+      return HandOutPaperSheet{b, waiting.empty() || chance(20) ? participant() : any(waiting)};
+    }
+    if (!ballot.paper_entries.empty() && chance(60)) {
+      const PaperEntry& earlier = any(ballot.paper_entries);
+      // Mostly the other staff member, whose matching entry counts the sheet.
+      if (chance(80)) second_entry_by_ = earlier.by == "chair" ? "secretary" : "chair";
+      return EnterPaperSheet{b, earlier.sheet, earlier.marks, ""};
+    }
+    const auto handed_out = static_cast<int>(ballot.paper_takers.size());
+    return EnterPaperSheet{b, pick(handed_out + 2), marks(b), ""};  // the receipt: see run()
   }
 
   // Mostly someone who may send the command, sometimes anybody at all.
@@ -220,6 +247,7 @@ class CommandGenerator {
 
   const HearingState& s_;
   std::mt19937 rng_;
+  std::optional<ParticipantId> second_entry_by_;
 };
 
 // A voter's receipt for a ballot is fixed (so that a change sends the same one), and sometimes wrong.
@@ -285,6 +313,8 @@ RandomRun run(std::uint32_t seed, int steps) {
       // Now and then another voter's device tag, as someone who learnt a receipt would try.
       sheet->change_tag = testing::device_tag(i % 13 == 0 ? "V1" : actor);
     }
+    if (auto* paper = std::get_if<EnterPaperSheet>(&cmd))
+      paper->receipt_hash = testing::receipt(1'000'000 + i);
     h.now += std::uniform_int_distribution<TimeMs>(0, 90'000)(clock);
     const HearingState before = h.state;
     auto result = execute(h.state, actor, cmd, h.now);
@@ -311,6 +341,7 @@ std::vector<Event> box_contents(const HearingState& s) {
     for (const auto& [receipt, entry] : b.box)
       out.push_back(Event{0, SheetStored{id, std::nullopt, receipt, entry}});
     if (b.held) out.push_back(Event{0, LiveTallyHeld{id, *b.held}});
+    for (const PaperEntry& entry : b.paper_entries) out.push_back(Event{0, PaperEntryStored{id, entry}});
   }
   return out;
 }

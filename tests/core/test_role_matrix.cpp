@@ -149,6 +149,13 @@ std::vector<Case> cases() {
       {CastSheet{"B1", marks_for({"S1"}, {"duty", "integrity"}, "good"), receipt(42)}, ballot_open,
        RoleSet{Role::voter}},
       {RemindVoters{"B1"}, ballot_open, chair},
+      {HandOutPaperSheet{"B1", "V1"}, ballot_open, desk},
+      {EnterPaperSheet{"B1", 1, marks_for({"S1"}, {"duty", "integrity"}, "good"), receipt(43)},
+       [](TestHearing& h) {
+         ballot_open(h);
+         h.ok("chair", HandOutPaperSheet{"B1", "V1"});
+       },
+       desk},
       {RevokeToken{"V1"}, nothing, chair},
       {SetDisplay{DisplayMode::message, "休会十分钟"}, nothing, chair},
   };

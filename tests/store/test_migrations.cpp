@@ -41,6 +41,7 @@ TEST(Migrations, ASchemaOneFileGainsChangeTagsAndHeldCounts) {
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
     db.exec("DROP TABLE rehearsal_events");
+    db.exec("DROP TABLE paper_entries");
   }
   set_meta(dir / "h.db", 1, 1);
   open_store(dir / "h.db");
@@ -62,6 +63,7 @@ TEST(Migrations, ASchemaTwoFileGainsAccounts) {
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
     db.exec("DROP TABLE rehearsal_events");
+    db.exec("DROP TABLE paper_entries");
   }
   set_meta(dir / "h.db", 2, 2);
   open_store(dir / "h.db");
@@ -81,6 +83,7 @@ TEST(Migrations, ASchemaThreeFileGainsTheLedger) {
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
     db.exec("DROP TABLE rehearsal_events");
+    db.exec("DROP TABLE paper_entries");
   }
   set_meta(dir / "h.db", 3, 2);
   open_store(dir / "h.db");
@@ -99,13 +102,31 @@ TEST(Migrations, ASchemaFourFileGainsTheRehearsalLogs) {
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
     db.exec("DROP TABLE rehearsal_events");
+    db.exec("DROP TABLE paper_entries");
   }
   set_meta(dir / "h.db", 4, 2);
   open_store(dir / "h.db");
-  EXPECT_EQ(meta(dir / "h.db", "version"), 5);
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   EXPECT_FALSE(db.query("SELECT run, position, type, body FROM rehearsal_events").next());
+}
+
+// Schema 6 keeps paper sheets' entries beside the box: a file of schema 5 gains the table, still readable by
+// schema 2.
+TEST(Migrations, ASchemaFiveFileGainsThePaperEntries) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE paper_entries");
+  }
+  set_meta(dir / "h.db", 5, 2);
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), 6);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_FALSE(db.query("SELECT ballot, sheet, entered_by, marks FROM paper_entries").next());
 }
 
 TEST(Migrations, ReopeningChangesNothing) {
@@ -119,19 +140,19 @@ TEST(Migrations, ReopeningChangesNothing) {
 TEST(Migrations, ANewerIncompatibleFileIsRefusedAndNotModified) {
   TempDir dir;
   open_store(dir / "h.db");
-  set_meta(dir / "h.db", 7, 6);
+  set_meta(dir / "h.db", 8, 7);
   const std::string before = read_bytes(dir / "h.db");
   for (bool read_only : {false, true}) {
     auto store = Store::open(StoreOptions{.path = dir / "h.db", .read_only = read_only});
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, core::ErrorCode::storage_failed);
-    EXPECT_NE(store.error().message.find("newer Dais (schema 7, readable from schema 6 on)"),
+    EXPECT_NE(store.error().message.find("newer Dais (schema 8, readable from schema 7 on)"),
               std::string::npos)
         << store.error().message;
     EXPECT_NE(store.error().message.find("not changed"), std::string::npos);
   }
   EXPECT_EQ(read_bytes(dir / "h.db"), before);
-  EXPECT_EQ(meta(dir / "h.db", "version"), 7);
+  EXPECT_EQ(meta(dir / "h.db", "version"), 8);
 }
 
 TEST(Migrations, ANewerCompatibleFileOpens) {

@@ -130,6 +130,20 @@ export type CreateBallot = {
   slot?: string;
 };
 
+export type EnterPaperSheetId = string;
+
+/** One staff member's entry of a collected paper sheet of an open anonymous ballot (双人录入). `sheet` is the number staff wrote on the sheet, 1 to the paper sheets handed out. The sheet is counted into the ballot box, like a tablet's anonymous sheet, once two entries by different staff members mark the same grades; two entries that differ leave it disputed until a further entry by another staff member matches one of them. Refused with invalid for a sheet number out of range or marks the ballot does not have; conflict when the sender already entered this sheet or it is already counted; not_allowed on a named ballot; ballot_closed unless the ballot is open. The server adds a fresh random receipt for the box. Sent by: chair, secretary. (protocol/messages/enter_paper_sheet.schema.json) */
+export type EnterPaperSheet = {
+  type: "enter_paper_sheet";
+  id: EnterPaperSheetId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+  /** the number written on the paper sheet, 1 to the sheets handed out */
+  sheet: number;
+  /** slot id → dimension id → marked grade ids (exactly one for a valid section) */
+  marks: { [key: string]: { [key: string]: string[] } };
+};
+
 /** The one failure answer to a request (nothing changed), or a protocol error without an id. Sent by: the server. (protocol/messages/error.schema.json) */
 export type Error = {
   type: "error";
@@ -151,6 +165,18 @@ export type ExtendTimer = {
   slot: string;
   timer: "report" | "qa";
   seconds: number;
+};
+
+export type HandOutPaperSheetId = string;
+
+/** Hands a paper sheet (纸质票) of an open anonymous ballot to a voter without a tablet: the voter is recorded as having taken part (they count in turnout and can no longer vote on a tablet), and the ballot's paper sheets handed out go up by one. Refused with not_allowed on a named ballot or one whose rule weights voter groups, or for a participant not eligible; not_checked_in where voting needs check-in; already_voted when they voted on a tablet or already took a paper sheet; ballot_closed unless the ballot is open. Sent by: chair, secretary. (protocol/messages/hand_out_paper_sheet.schema.json) */
+export type HandOutPaperSheet = {
+  type: "hand_out_paper_sheet";
+  id: HandOutPaperSheetId;
+  /** ballot id, e.g. B1 */
+  ballot: string;
+  /** the voter who takes the paper sheet */
+  participant: string;
 };
 
 /** The first message on a connection. Sent by: every client. (protocol/messages/hello.schema.json) */
@@ -608,8 +634,10 @@ export interface ProtocolMessages {
   check_receipt: CheckReceipt;
   close_ballot: CloseBallot;
   create_ballot: CreateBallot;
+  enter_paper_sheet: EnterPaperSheet;
   error: Error;
   extend_timer: ExtendTimer;
+  hand_out_paper_sheet: HandOutPaperSheet;
   hello: Hello;
   insert_slot: InsertSlot;
   issue_tokens: IssueTokens;
@@ -639,4 +667,4 @@ export interface ProtocolMessages {
   withdraw_inquiry: WithdrawInquiry;
 }
 export type MessageType = keyof ProtocolMessages;
-export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","error","extend_timer","hello","insert_slot","issue_tokens","list_online","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","remind_voters","reorder_agenda","resume_session","resume_timer","revoke_token","set_display","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];
+export const messageTypes: readonly string[] = ["ack","adjourn","answer_inquiry","approve_inquiry","ask_inquiry","begin_stage","call_slot","cast_sheet","check_in","check_receipt","close_ballot","create_ballot","enter_paper_sheet","error","extend_timer","hand_out_paper_sheet","hello","insert_slot","issue_tokens","list_online","open_ballot","open_check_in","order_inquiries","pause_session","pause_timer","ping","publish_ballot","record_commitment","reject_inquiry","remind_voters","reorder_agenda","resume_session","resume_timer","revoke_token","set_display","skip_slot","start_session","submit_inquiry","update","upvote_inquiry","void_ballot","welcome","withdraw_inquiry"];
