@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { seedPath, startHearing } from './fixtures.mjs';
 import { addAccount, signIn } from './organize-fixtures.mjs';
+import { audit } from './organize.test.mjs';
 
 const tablet = { width: 1180, height: 820 };
 
@@ -21,13 +22,24 @@ async function openLink(browser, link, viewport = tablet) {
   return { context, page, errors };
 }
 
+// Buttons and inputs of `scope` smaller than 44 px either way.
+async function smallTargets(scope, state) {
+  const small = await scope.evaluate((el) =>
+    [...el.querySelectorAll('button, input')]
+      .filter((b) => b.getBoundingClientRect().width < 44 || b.getBoundingClientRect().height < 44)
+      .map((b) => b.dataset.test ?? b.tagName),
+  );
+  return small.map((s) => `${state}: under 44 px: ${s}`);
+}
+
 async function printTheStackAndVoteWithACard() {
   const seed = JSON.parse(readFileSync(seedPath, 'utf8'));
   const hearing = await startHearing();
   const browser = await launchBrowser();
   try {
     addAccount(hearing.db, 'mishu');
-    const { page, errors } = await signIn(browser, hearing.base, 'mishu');
+    // axe comes in as a script tag, which the server's CSP would refuse.
+    const { page, errors } = await signIn(browser, hearing.base, 'mishu', { bypassCSP: true });
     await page.goto(`${hearing.base}/organize#/hearing/${seed.id}`);
     const panel = page.locator('[data-test=code-cards]');
     await panel.waitFor();
@@ -40,6 +52,9 @@ async function printTheStackAndVoteWithACard() {
     await panel.locator('[data-test=code-count-qunzhong]').fill('0');
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'organize-code-cards-panel');
+    // axe over the page; the 44 px targets of this section (the editor's hidden tabs measure 0).
+    const findings = (await audit(page, 'code-card section')).filter((f) => !f.includes('under 44 px'));
+    findings.push(...(await smallTargets(panel, 'code-card section')));
     await panel.locator('[data-test=code-cards-on]').click();
     await page.click('[data-test=dialog-ok]');
 
@@ -63,6 +78,8 @@ async function printTheStackAndVoteWithACard() {
     await page.locator('[data-test=code-cards-print]').waitFor();
     await stack.scrollIntoViewIfNeeded();
     await screenshot(page, 'organize-code-cards');
+    findings.push(...(await audit(page, 'printed cards')));
+    expectEqual(findings, [], 'accessibility findings');
     const chairLink = await page.locator('[data-test=join-cards] figure[data-participant=chair]').getAttribute('data-link');
 
     // Back in the editor the draft says so, and the roster shows persons only.
@@ -81,6 +98,11 @@ async function printTheStackAndVoteWithACard() {
     await c.locator('[data-test=checkin-list] tbody tr').first().waitFor();
     expectEqual(await c.locator('[data-test=checkin-list] tbody tr').count(), seed.participants.length, 'desk rows');
     await c.locator('[data-test=att-expected]', { hasText: '4' }).waitFor();
+    // The editor, read only now, still says how many cards each group has.
+    await page.reload();
+    await page.locator('[data-test=read-only]').waitFor();
+    await panel.locator('[data-test=code-cards-of-jwwy]', { hasText: '4' }).waitFor();
+    expectEqual(await panel.locator('[data-test=code-cards-on]').count(), 0, 'controls on a read-only draft');
 
     // Three cards, drawn from the stack, opened at the seats: each checks itself in.
     const tablets = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { codeCardStack, groupCards, randomBelow, shuffled } from '../src/organize/code-cards';
+import { codeCardStack, groupCards, randomBelow, rosterWithCards, shuffled } from '../src/organize/code-cards';
 import type { JoinCard } from '../src/organize/api';
-import type { HearingDefinition } from '../src/organize/definition';
+import type { HearingDefinition, Role } from '../src/organize/definition';
 
 const groups = [
   { id: 'jw', name: '纪委委员' },
@@ -42,6 +42,20 @@ describe('code cards', () => {
     expect(stack[0].cards.map((c) => c.participant).sort()).toEqual(['b', 'd']);
     expect(stack[1].cards.map((c) => c.participant).sort()).toEqual(['a', 'c']);
     expect(stack.flatMap((s) => s.cards).some((c) => c.name === '张三')).toBe(false);
+  });
+
+  it('reads a roster under code cards: voters attend without the role, the cards stay', () => {
+    const read = [
+      { id: 'p1', name: '甲', groups: ['jw'], roles: ['questioner', 'voter'] as Role[] },
+      { id: 'p2', name: '乙', roles: ['chair'] as Role[] },
+    ];
+    const existing = [{ id: 'x1', name: '测评码', groups: ['jw'], roles: ['voter'] as Role[], card: true }, read[1]];
+    expect(rosterWithCards(read, existing)).toEqual([
+      { id: 'p1', name: '甲', groups: ['jw'], roles: ['questioner'] },
+      { id: 'p2', name: '乙', roles: ['chair'] },
+      existing[0],
+    ]);
+    expect(read[0].roles).toEqual(['questioner', 'voter']);
   });
 
   it('counts each group by its persons, and its cards', () => {

@@ -621,6 +621,7 @@ export default {
       groupCount: '{n} cards',
       face: 'Code card 测评码',
       attendee: 'Attends (draws a code card after checking in)',
+      rosterRead: 'Code cards are on: the voters in the file vote by code card, and the cards there are stay; if the numbers changed, save and issue the code cards again under Basics.',
     },
     roster: {
       count: '{n} people',

@@ -616,6 +616,7 @@ export default {
       groupCount: '{n} 张',
       face: '测评码',
       attendee: '参会（签到后领取测评码）',
+      rosterRead: '已开启随机测评码：名单中的测评人改为凭测评码测评，原有测评码保留；人数有变时，请保存后在“基本信息”页重新生成测评码。',
     },
     roster: {
       count: '共 {n} 人',

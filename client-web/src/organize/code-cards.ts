@@ -50,6 +50,14 @@ export function groupCards(def: HearingDefinition): GroupCards[] {
   });
 }
 
+// A roster read from a file while code cards are on: its 测评人 vote by card, so they attend in their groups
+// without the voter role, and the cards there are stay (issued anew from the code-card section when the
+// numbers changed). The cards come last, after the file's rows.
+export function rosterWithCards(read: readonly Participant[], existing: readonly Participant[]): Participant[] {
+  const persons = read.map((p) => (p.roles.includes('voter') ? { ...p, roles: p.roles.filter((r) => r !== 'voter') } : p));
+  return [...persons, ...existing.filter((p) => p.card)];
+}
+
 export interface StackPart {
   group: VoterGroup;
   cards: JoinCard[];
