@@ -591,12 +591,12 @@ json turnout_json(const Turnout& t) {
     return n ? json(*n) : json(nullptr);
   };
   json out = {{"expected", t.expected},
-          {"present", t.present},
-          {"eligible", t.eligible},
-          {"issued", t.issued},
-          {"voted", t.voted},
-          {"valid", nullable_count(t.valid)},
-          {"invalid", nullable_count(t.invalid)}};
+              {"present", t.present},
+              {"eligible", t.eligible},
+              {"issued", t.issued},
+              {"voted", t.voted},
+              {"valid", nullable_count(t.valid)},
+              {"invalid", nullable_count(t.invalid)}};
   if (t.paper > 0) out["paper"] = t.paper;  // of 收回, sheets entered from paper
   return out;
 }
