@@ -3,11 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "core/definition.hpp"
+#include "core/view.hpp"
 #include "fixtures.hpp"
 #include "test_definition_fixture.hpp"
 
@@ -161,6 +164,26 @@ TEST(CodeCardHearing, QuorumCountsCardsAndTheDeskChecksInPersonsOnly) {
   h.ok("pp2R", CheckIn{});
   EXPECT_TRUE(h.state.quorum_met());
   h.ok("chair", StartSession{});
+}
+
+TEST(CodeCardHearing, TheDeskSeesWhichEntriesAreCardsAndCountsThemPerGroup) {
+  TestHearing h(card_hearing());
+  h.ok("chair", OpenCheckIn{});
+  h.ok("T7yw", CheckIn{});
+  const json desk = section_view(h.state, Section::attendance, RoleSet{Role::secretary});
+  int cards = 0;
+  for (const json& p : desk["participants"]) {
+    const bool card = p.value("card", false);
+    cards += card ? 1 : 0;
+    EXPECT_EQ(card, h.state.participant(p["id"].get<std::string>())->card) << p.dump();
+  }
+  EXPECT_EQ(cards, 5);
+  // 应到 per group counts the group's cards; 实到 the cards opened.
+  std::map<std::string, std::pair<json, json>> groups;
+  for (const json& g : desk["groups"]) groups[g["id"]] = {g["expected"], g["present"]};
+  EXPECT_EQ(groups["members"], std::make_pair(json(3), json(0)));
+  EXPECT_EQ(groups["deputies"], std::make_pair(json(1), json(1)));
+  EXPECT_FALSE(section_view(h.state, Section::attendance, RoleSet{Role::display}).contains("participants"));
 }
 
 TEST(CodeCardHearing, ACardVotesAndAPersonDoesNot) {
