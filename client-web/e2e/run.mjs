@@ -23,9 +23,10 @@ import { tests as organizeRehearsalTests } from './organize-rehearsal.test.mjs';
 import { tests as organizeDayTests } from './organize-day.test.mjs';
 import { tests as reviewTests } from './review.test.mjs';
 import { tests as codeCardsTests } from './code-cards.test.mjs';
+import { tests as paperTests } from './paper.test.mjs';
 
 const only = process.argv[2];
-const all = [...joinTests, ...hearingTests, ...languageTests, ...deviceTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests, ...workbookTests, ...organizeTests, ...organizePrepareTests, ...organizeEditorsTests, ...organizeReportTests, ...organizeLedgerTests, ...organizeRehearsalTests, ...organizeDayTests, ...codeCardsTests, ...reviewTests].filter((t) => !only || t.name.includes(only));
+const all = [...joinTests, ...hearingTests, ...languageTests, ...deviceTests, ...a11yTests, ...displayTests, ...chairSafetyTests, ...countsCheckinTests, ...agendaKindsTests, ...workbookTests, ...organizeTests, ...organizePrepareTests, ...organizeEditorsTests, ...organizeReportTests, ...organizeLedgerTests, ...organizeRehearsalTests, ...organizeDayTests, ...codeCardsTests, ...reviewTests, ...paperTests].filter((t) => !only || t.name.includes(only));
 const results = [];
 for (const t of all) {
   const started = Date.now();

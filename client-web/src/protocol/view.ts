@@ -33,6 +33,7 @@ export interface BallotTemplate {
   dimensions: Dimension[];
   anonymous?: boolean;
   change?: 'first_press' | 'until_close';
+  eligible_groups?: string[];
 }
 
 export interface Person {
@@ -152,6 +153,7 @@ export interface Turnout {
   issued?: number;
   valid?: number | null;
   invalid?: number | null;
+  paper?: number; // of voted (收回), sheets entered from paper; absent when none
 }
 export interface BallotView {
   id: string;
@@ -165,6 +167,15 @@ export interface BallotView {
   turnout?: Turnout;
   voted?: string[]; // chair only
   not_submitted?: string[]; // chair only, open ballots: present, eligible, not yet submitted (未提交名单)
+  paper?: PaperStatus; // chair and secretary, anonymous ballots
+}
+// Paper sheets (纸质票) of an anonymous ballot, as the desk sees them: numbers only, never an entry's marks.
+export interface PaperStatus {
+  handed_out: number;
+  takers: string[]; // who took a paper sheet (the desk handed it to them)
+  counted: number;
+  awaiting: number[]; // sheet numbers entered once
+  disputed: number[]; // sheet numbers whose entries disagree
 }
 export interface BallotsSection {
   items: BallotView[];
