@@ -81,6 +81,16 @@ OrganizeAnswer organize_refusal(http::status status, std::string_view error, std
   return organize_reply(status, json{{"error", error}, {"message", message}});
 }
 
+OrganizeAnswer organize_invalid(const core::Error& e) {
+  return organize_reply(http::status::bad_request,
+                        json{{"error", "invalid"}, {"message", e.message}, {"field", e.field}});
+}
+
+OrganizeAnswer organize_not_draft(const std::string& id) {
+  return organize_refusal(http::status::conflict, "not_draft",
+                          "hearing " + id + " can no longer be edited here: its log has begun");
+}
+
 bool OrganizeDesk::strike(std::unordered_map<std::string, Strikes>& table, const std::string& key,
                           std::int64_t max, std::int64_t now, std::int64_t lockout_ms) {
   if (table.size() >= kMaxStrikeEntries && table.find(key) == table.end()) {

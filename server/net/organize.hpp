@@ -19,6 +19,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/result.hpp"
 #include "net/repeated_log.hpp"
 
 namespace dais::net {
@@ -55,6 +56,10 @@ struct OrganizeCall {
 OrganizeAnswer organize_reply(boost::beast::http::status status, const nlohmann::json& body);
 OrganizeAnswer organize_refusal(boost::beast::http::status status, std::string_view error,
                                 std::string_view message);
+// 400 invalid with the field and message of the definition's rule an edit breaks.
+OrganizeAnswer organize_invalid(const core::Error& e);
+// 409 not_draft: a change to a hearing whose log has begun (its definition, cards, review).
+OrganizeAnswer organize_not_draft(const std::string& id);
 
 // The desk's features, each in its own file. Each answers (through call.done) and returns true when the
 // endpoint is one of its own, else returns false without answering.

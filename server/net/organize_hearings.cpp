@@ -45,16 +45,6 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-OrganizeAnswer invalid(const core::Error& e) {
-  return organize_reply(http::status::bad_request,
-                        json{{"error", "invalid"}, {"message", e.message}, {"field", e.field}});
-}
-
-OrganizeAnswer not_draft(const std::string& id) {
-  return organize_refusal(http::status::conflict, "not_draft",
-                          "hearing " + id + " can no longer be edited here: its log has begun");
-}
-
 OrganizeAnswer no_hearing(const std::string& id) {
   return organize_refusal(http::status::not_found, "not_found", "no hearing " + id);
 }
@@ -187,7 +177,7 @@ OrganizeAnswer check(const OrganizeCall& call) {
 
 OrganizeAnswer create(OrganizeCall& call) {
   auto def = definition_of(call.req);
-  if (!def) return invalid(def.error());
+  if (!def) return organize_invalid(def.error());
   if (call.state.hearing(def->id)) {
     return organize_refusal(http::status::conflict, "conflict", "a hearing with id " + def->id + " exists");
   }
@@ -210,7 +200,7 @@ void definition(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing)
 
 void redefine(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
   auto def = definition_of(call.req);
-  if (!def) return call.done(invalid(def.error()));
+  if (!def) return call.done(organize_invalid(def.error()));
   if (def->id != hearing->id()) {
     return call.done(organize_refusal(http::status::bad_request, "id_mismatch",
                                       "the definition's id is " + def->id + ", not " + hearing->id()));
@@ -219,7 +209,7 @@ void redefine(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
   hearing->redefine(*def, [&desk, id = def->id, account = call.account,
                            done = call.done](core::Result<bool> outcome) {
     if (!outcome) {
-      if (outcome.error().code == core::ErrorCode::conflict) return done(not_draft(id));
+      if (outcome.error().code == core::ErrorCode::conflict) return done(organize_not_draft(id));
       return done(organize_refusal(http::status::internal_server_error, "storage", outcome.error().message));
     }
     desk.note("organize: '" + account + "' changed the definition of draft hearing " + id);
@@ -232,7 +222,7 @@ void redefine(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing) {
 void cards(SharedState& state, const std::shared_ptr<LiveHearing>& hearing, const std::string& account,
            const std::function<void(OrganizeAnswer)>& done) {
   hearing->inspect([&state, hearing, id = hearing->id(), account, done](const core::HearingState& s) {
-    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(not_draft(id));
+    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(organize_not_draft(id));
     std::vector<core::ParticipantId> who;
     for (const core::Participant& p : s.def.participants) who.push_back(p.id);
     auto issued = state.store().reissue_tokens(id, who);
@@ -369,20 +359,20 @@ void code_cards(OrganizeCall& call, const std::shared_ptr<LiveHearing>& hearing)
   const bool off = call.req.method() == http::verb::delete_ || body.value("off", json()) == true;
   hearing->inspect([&state = call.state, hearing, body, off, account = call.account,
                     done = call.done](const core::HearingState& s) {
-    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(not_draft(hearing->id()));
+    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(organize_not_draft(hearing->id()));
     core::Result<core::HearingDefinition> changed = without_code_cards(s.def);
     if (!off) {
       auto counts = counts_of(body, s.def);
-      if (!counts) return done(invalid(counts.error()));
+      if (!counts) return done(organize_invalid(counts.error()));
       changed = with_code_cards(s.def, *counts);
     }
-    if (!changed) return done(invalid(changed.error()));
+    if (!changed) return done(organize_invalid(changed.error()));
     // The rules of dais check judge the result as they judge any edit (the 20,000 participants among them).
     auto checked = core::parse_definition(core::to_json(*changed));
-    if (!checked) return done(invalid(checked.error()));
+    if (!checked) return done(organize_invalid(checked.error()));
     hearing->redefine(*checked, [&state, hearing, off, account, done](core::Result<bool> outcome) {
       if (!outcome) {
-        if (outcome.error().code == core::ErrorCode::conflict) return done(not_draft(hearing->id()));
+        if (outcome.error().code == core::ErrorCode::conflict) return done(organize_not_draft(hearing->id()));
         return done(
             organize_refusal(http::status::internal_server_error, "storage", outcome.error().message));
       }

@@ -193,12 +193,6 @@ OrganizeAnswer storage_failed(const core::Error& e) {
   return organize_refusal(http::status::internal_server_error, "storage", e.message);
 }
 
-// The same refusal as a change to the definition of a hearing whose log has begun.
-OrganizeAnswer not_draft(const std::string& id) {
-  return organize_refusal(http::status::conflict, "not_draft",
-                          "hearing " + id + " can no longer be edited here: its log has begun");
-}
-
 // The filters of GET ledger: ?status=…&overdue=true|false&unit=… (percent-encoded).
 struct Filters {
   std::optional<std::string> status;
@@ -474,16 +468,12 @@ void take_review(SharedState& state, const std::shared_ptr<LiveHearing>& hearing
         def.agenda[slot].review = review;
         // The definition's own rules judge the result, as they judge every edit.
         auto checked = core::parse_definition(core::to_json(def));
-        if (!checked) {
-          return done(organize_reply(http::status::bad_request, json{{"error", "invalid"},
-                                                                     {"message", checked.error().message},
-                                                                     {"field", checked.error().field}}));
-        }
+        if (!checked) return done(organize_invalid(checked.error()));
         const std::string slot_id = def.agenda[slot].id;
         hearing->redefine(std::move(*checked), [&state, id = def.id, slot_id, review, account,
                                                 done](core::Result<bool> outcome) {
           if (!outcome) {
-            if (outcome.error().code == core::ErrorCode::conflict) return done(not_draft(id));
+            if (outcome.error().code == core::ErrorCode::conflict) return done(organize_not_draft(id));
             return done(storage_failed(outcome.error()));
           }
           state.organize().note("organize: '" + account + "' took " + std::to_string(review.size()) +
@@ -501,7 +491,7 @@ void review(OrganizeCall& call, const std::string& id) {
   if (!hearing) return call.done(organize_refusal(http::status::not_found, "not_found", "no hearing " + id));
   hearing->inspect([&state = call.state, hearing, r = std::get<ReviewRequest>(parsed), account = call.account,
                     done = call.done](const core::HearingState& s) {
-    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(not_draft(s.def.id));
+    if (s.event_count != 0 || s.phase != core::Phase::draft) return done(organize_not_draft(s.def.id));
     const auto slot = std::find_if(s.def.agenda.begin(), s.def.agenda.end(),
                                    [&](const core::SlotDef& d) { return d.id == r.slot; });
     if (slot == s.def.agenda.end()) {
