@@ -1,8 +1,8 @@
 // A review hearing (回头看) against a real server: a first hearing records two commitments of 区水务局 (one long
 // overdue); next year's draft takes them from the ledger into 区水务局's slot in the organizer's agenda; when the
-// chair calls that slot, the questioner's screen and the hall screen show what was promised, by when and how it
-// stands, the overdue one marked; a voter's tablet is not sent it. The pictures go to build/screenshots (the
-// user guide's copies in docs/img are committed).
+// chair calls that slot, the questioner's screen, the hall screen and the chair's console show what was
+// promised, by when and how it stands, the overdue one marked; a voter's tablet is not sent it. The pictures go
+// to build/screenshots (the user guide's copies in docs/img are committed).
 import { expect, expectEqual, joinAs, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
 import { addAccount, signIn } from './organize-fixtures.mjs';
@@ -102,6 +102,7 @@ async function reviewReachesTheHall() {
     const questioner = await joinAs(browser, hearing.base, t.q1, { viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const display = await joinAs(browser, hearing.base, t.screen, { viewport: { width: 1920, height: 1080 } });
     const voter = await joinAs(browser, hearing.base, t.v1);
+    const chair = await joinAs(browser, hearing.base, t.chair);
     expectEqual(await questioner.page.locator('[data-test=review]').count(), 0, 'no review before the slot is called');
     await commands(page, t.chair, [{ type: 'open_check_in' }]);
     await commands(page, t.sec, ['q1', 'q2', 'v1', 'v2', 'v3'].map((participant) => ({ type: 'check_in', participant })));
@@ -123,6 +124,12 @@ async function reviewReachesTheHall() {
     expectEqual(await hall.locator('[data-test=review-status]').first().innerText(), '已逾期', 'the hall sees it is overdue');
     await screenshot(display.page, 'review-display');
 
+    // The chair opens the same list under the current item.
+    const chairReview = chair.page.locator('[data-test=chair-review]');
+    await chairReview.locator('summary').click();
+    await chairReview.locator('[data-test=review-item]').nth(1).waitFor();
+    expect((await chairReview.locator('summary').innerText()).includes('2'), 'the chair sees how many are under review');
+
     // A voter's tablet is not sent it.
     await voter.page.locator('[data-test=conn][data-status=online]').waitFor();
     expectEqual(await voter.page.locator('[data-test=review-item]').count(), 0, 'the voter is shown no review');
@@ -138,7 +145,7 @@ async function reviewReachesTheHall() {
 
     // The agenda's small row buttons predate this panel: here only axe's findings count.
     expectEqual(findings.filter((f) => !f.includes('under 44 px')), [], 'no serious axe finding');
-    expectEqual([...errors, ...questioner.errors, ...display.errors, ...voter.errors], [], 'no page errors');
+    expectEqual([...errors, ...questioner.errors, ...display.errors, ...voter.errors, ...chair.errors], [], 'no page errors');
   } finally {
     await browser.close();
     await hearing.close();
