@@ -76,7 +76,7 @@ constexpr Words kChinese = {
     "期限 ",
     "民主评议",
     {"应到 ", "，实到 ", "，发出 ", "，收回 ", "，有效 ", "，无效 "},
-    {"（收回中纸质票 ", " 张）"},
+    {"（其中纸质票 ", " 张）"},
     {"排名", "单位", "述职人", "评价", "满意率", "得分", "提示", "计票"},
     "无效 ",
     "审计",
@@ -108,7 +108,7 @@ constexpr Words kEnglish = {
     "due ",
     "Ballots",
     {"Expected ", ", present ", ", issued ", ", returned ", ", valid ", ", invalid "},
-    {" (returned on paper: ", ")"},
+    {" (", " on paper)"},
     {"Rank", "Unit", "Presenter", "Verdict", "Satisfaction", "Points", "Flags", "Counts"},
     "invalid ",
     "Audit",
@@ -142,8 +142,10 @@ std::string turnout_line(const core::Turnout& t, const Words& w) {
   std::string line;
   for (std::size_t i = 0; i < std::size(figures); ++i) {
     if (figures[i]) line += html_escape(w.turnout[i]) + std::to_string(*figures[i]);
+    // 收回 says how many of its sheets came on paper, when any did.
+    if (i == 3 && t.paper > 0)
+      line += html_escape(w.paper[0]) + std::to_string(t.paper) + html_escape(w.paper[1]);
   }
-  if (t.paper > 0) line += html_escape(w.paper[0]) + std::to_string(t.paper) + html_escape(w.paper[1]);
   return line;
 }
 

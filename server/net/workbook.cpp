@@ -46,6 +46,7 @@ struct Words {
   const char* list_separator;
   const char* by_group;      // the heading of the counts per voter group
   const char* group_sheets;  // after a group's name: its sheets, {0}
+  const char* paper;         // beside the six counts: the sheets of 收回 that came on paper, when any did
 };
 
 constexpr Words kChinese = {
@@ -66,6 +67,7 @@ constexpr Words kChinese = {
     "、",
     "分类统计（按测评人类别）",
     "（收回 {0} 份）",
+    "其中纸质票",
 };
 
 constexpr Words kEnglish = {
@@ -87,6 +89,7 @@ constexpr Words kEnglish = {
     ", ",
     "Counts per voter group",
     " ({0} sheets returned)",
+    "Of which on paper",
 };
 
 // turnout_json's keys in the order of Words::turnout: the same six figures results.json carries.
@@ -309,6 +312,10 @@ void write_turnout(Sheet& sheet, std::size_t row, const core::Turnout& t, const 
   for (std::size_t i = 0; i < std::size(kTurnoutKeys); ++i) {
     sheet.text(row, i, w.turnout[i], f.header);
     sheet.number(row + 1, i, as_number(figures.at(kTurnoutKeys[i])), f.count);
+  }
+  if (t.paper > 0) {
+    sheet.text(row, std::size(kTurnoutKeys), w.paper, f.header);
+    sheet.number(row + 1, std::size(kTurnoutKeys), static_cast<double>(t.paper), f.count);
   }
 }
 
