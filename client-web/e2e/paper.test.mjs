@@ -1,7 +1,8 @@
 // Paper sheets (纸质票) in real browsers against a real server: the chair hands two voters without tablets a
-// paper sheet of the open anonymous ballot; two secretaries enter each numbered sheet, one sheet's entries
-// differ and the chair's third entry settles it; the close is refused while it is disputed, and the count
-// after the close holds the tablet sheet and both paper sheets.
+// paper sheet of the open anonymous ballot (a third voter takes one and keeps it); two secretaries enter each
+// numbered sheet, one sheet's entries differ and the chair's third entry settles it; the close is refused while
+// it is disputed, warns of the sheet never entered, and the count after the close holds the tablet sheet and
+// the two paper sheets entered.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectEqual, joinAs, launchBrowser, screenshot, tempDir } from './harness.mjs';
@@ -92,10 +93,14 @@ async function twoSecretariesEnterPaperSheets() {
     await c.locator('[data-test=toast]', { hasText: '已向 赵强 发放纸质票（共 1 张）' }).waitFor();
     await p.locator('[data-test=paper-voter]').selectOption('v4');
     await p.locator('[data-test=paper-hand-out]').click();
-    await p.locator('[data-test=paper-status]', { hasText: '已发纸质票 2 张' }).waitFor();
-    expectEqual(await voters.count(), offered - 2, 'voters offered after two took paper');
-    // 收回 counts the voters who took paper, as the hall sees it.
-    await c.locator('.ballot-row[data-ballot=B1] [data-test=count-returned][data-value="3"]').first().waitFor();
+    // 王芳 takes one too and keeps it: it is never entered.
+    await c.locator('[data-test=toast]', { hasText: '已向 孙丽 发放纸质票（共 2 张）' }).waitFor();
+    await p.locator('[data-test=paper-voter]').selectOption('v2');
+    await p.locator('[data-test=paper-hand-out]').click();
+    await p.locator('[data-test=paper-status]', { hasText: '已发纸质票 3 张' }).waitFor();
+    expectEqual(await voters.count(), offered - 3, 'voters offered after three took paper');
+    // 收回 counts the voters who took paper while the ballot is open, as the hall sees it.
+    await c.locator('.ballot-row[data-ballot=B1] [data-test=count-returned][data-value="4"]').first().waitFor();
 
     // Two secretaries enter both sheets: sheet 1's entries agree, sheet 2's differ.
     await openPanel(sec.page);
@@ -132,9 +137,11 @@ async function twoSecretariesEnterPaperSheets() {
     expectEqual(await panel(c).locator('[data-test=paper-disputed]').count(), 0, 'disputed sheets after the third entry');
 
     await c.click('.ballot-row[data-ballot=B1] [data-test=close-ballot]');
+    await c.locator('[data-test=dialog]', { hasText: '还有 1 张纸质票已发出但未录入' }).waitFor();
     await c.click('[data-test=dialog-ok]');
     await c.locator('.ballot-row[data-ballot=B1][data-status=closed]').waitFor();
     const returned = c.locator('.ballot-row[data-ballot=B1] [data-test=count-returned]').first();
+    // The sheet 王芳 kept never came back.
     expectEqual(await returned.getAttribute('data-value'), '3', '收回 after the close: one tablet and two paper sheets');
     const valid = c.locator('.ballot-row[data-ballot=B1] [data-test=count-valid]').first();
     expectEqual(await valid.getAttribute('data-value'), '3', '有效 after the close');

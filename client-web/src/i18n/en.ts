@@ -347,6 +347,7 @@ export default {
       sheet: 'Sheet number (1–{max})',
       enter: 'Submit entry',
       entered: 'Sheet {n} entered',
+      closeNotEntered: '{n} paper sheet(s) handed out have not been entered; after the close they cannot be, and they are not counted as returned.',
     },
     results: {
       rank: 'Rank',

@@ -346,6 +346,7 @@ export default {
       sheet: '票号（1–{max}）',
       enter: '提交录入',
       entered: '第 {n} 张已录入',
+      closeNotEntered: '还有 {n} 张纸质票已发出但未录入；结束后不再录入，这些票不计入收回。',
     },
     results: {
       rank: '名次',
