@@ -35,7 +35,7 @@ const net::MessageSchemas& schemas() {
 
 // What websocket_session::on_request hands the engine: the body without the request id, and for a sheet
 // hashes in place of the device's receipt and change key (net/sheet_secrets.hpp), without the idempotency
-// key.
+// key; for a paper sheet's entry the hash of a receipt the server made.
 json command_of_request(json body) {
   body.erase("id");
   if (body.value("type", "") == "cast_sheet") {
@@ -45,6 +45,8 @@ json command_of_request(json body) {
     body.erase("change_key");
     body.erase("idempotency_key");
   }
+  // A paper sheet's entry: the server adds the hash of a fresh random receipt.
+  if (body.value("type", "") == "enter_paper_sheet") body["receipt_hash"] = std::string(64, 'd');
   return body;
 }
 
@@ -57,6 +59,7 @@ json request_of_command(json command, const json& original) {
     if (original.contains("change_key")) command["change_key"] = original.at("change_key");
     command["idempotency_key"] = original.at("idempotency_key");
   }
+  if (command.value("type", "") == "enter_paper_sheet") command.erase("receipt_hash");
   return command;
 }
 
@@ -237,7 +240,7 @@ struct Picker {
 
   core::Command command() {
     using namespace core;
-    switch (in.below(32)) {
+    switch (in.below(34)) {
       case 0:
         return OpenCheckIn{};
       case 1:
@@ -308,6 +311,14 @@ struct Picker {
                           in.byte() % 2 ? std::optional<std::string>(in.text()) : std::nullopt};
       case 30:
         return RemindVoters{ballot()};
+      case 31:
+        return HandOutPaperSheet{ballot(), participant()};
+      case 32: {
+        auto b = ballot();
+        const auto sheet = static_cast<std::int64_t>(in.below(4));
+        auto m = marks();
+        return EnterPaperSheet{b, sheet, std::move(m), receipt_hash(b)};
+      }
       default:
         return RevokeToken{participant()};
     }
@@ -323,9 +334,12 @@ std::optional<std::string> check_ballots(const core::HearingState& state) {
     for (const auto& [hash, entry] : b.box) core::add_sheet(recount, *tpl, b.slots, entry, +1);
     for (const auto& [voter, entry] : b.named) core::add_sheet(recount, *tpl, b.slots, entry, +1);
     if (recount != b.tally) return "ballot " + id + ": the tally differs from a recount of its sheets";
-    if (static_cast<std::size_t>(b.tally.sheets) != b.voted.size()) {
+    // One sheet per voter who took part, but for paper sheets handed out and not (yet) entered.
+    const std::size_t paper_out = b.paper_takers.size() - b.paper_counted.size();
+    if (static_cast<std::size_t>(b.tally.sheets) + paper_out != b.voted.size()) {
       return "ballot " + id + ": " + std::to_string(b.tally.sheets) + " sheets for " +
-             std::to_string(b.voted.size()) + " voters";
+             std::to_string(b.voted.size()) + " voters, " + std::to_string(paper_out) +
+             " of them with a paper sheet not entered";
     }
   }
   return std::nullopt;
