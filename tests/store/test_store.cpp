@@ -171,14 +171,18 @@ TEST_P(StoreContract, ARehearsalIsResetToACleanDraftWithItsLogKeptApart) {
   h.start();
   const core::BallotId ballot = h.open_ballot("each");
   h.cast("V1", ballot, "good");
+  h.run("secretary", core::HandOutPaperSheet{ballot, "V2"});
+  h.run("secretary", core::EnterPaperSheet{ballot, 1, marks_for({"S1"}, {"duty"}, "fair"), receipt(77)});
   const std::int64_t logged = count("SELECT count(*) FROM events");
   ASSERT_GT(logged, 0);
   ASSERT_GT(count("SELECT count(*) FROM ballot_box"), 0);
+  ASSERT_GT(count("SELECT count(*) FROM paper_entries"), 0);
 
   auto run = store->reset_rehearsal(h.id());
   ASSERT_TRUE(run.ok()) << run.error().message;
   EXPECT_EQ(*run, 1);
-  for (const char* table : {"events", "ballot_box", "held_tallies", "idempotency", "snapshots"}) {
+  for (const char* table :
+       {"events", "ballot_box", "held_tallies", "paper_entries", "idempotency", "snapshots"}) {
     EXPECT_EQ(count(std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
   EXPECT_EQ(count("SELECT count(*) FROM rehearsal_events WHERE run = 1"), logged);
