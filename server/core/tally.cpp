@@ -131,7 +131,6 @@ Turnout turnout_of(const HearingState& state, const Ballot& ballot, const Roll& 
   t.present = roll.present;
   t.issued = roll.issued;
   t.voted = static_cast<std::int64_t>(ballot.voted.size());
-  t.paper = static_cast<std::int64_t>(ballot.paper_counted.size());
   const BallotTemplate* tpl = state.def.ballot_template(ballot.template_id);
   // Until it opens, a ballot's electorate is who would be eligible now.
   t.eligible = ballot.status == BallotStatus::pending && tpl != nullptr ? eligible_voters(state, *tpl)
@@ -140,7 +139,10 @@ Turnout turnout_of(const HearingState& state, const Ballot& ballot, const Roll& 
   // its count does, since a void right after one more sheet would otherwise say whether that sheet was blank.
   const bool counted = ballot.status == BallotStatus::closed || ballot.status == BallotStatus::published;
   if (tpl == nullptr || !counted) return t;
-  t.voted -= static_cast<std::int64_t>(ballot.paper_takers.size()) - t.paper;  // never came back
+  // Paper sheets are told apart in the count from the close on (while open only the desk sees them), and a
+  // paper sheet never entered never came back.
+  t.paper = static_cast<std::int64_t>(ballot.paper_counted.size());
+  t.voted -= static_cast<std::int64_t>(ballot.paper_takers.size()) - t.paper;
   std::int64_t valid = 0;
   for (const auto& [key, entry] : ballot.box) valid += valid_sheet(*tpl, ballot.slots, entry.marks) ? 1 : 0;
   for (const auto& [key, entry] : ballot.named) valid += valid_sheet(*tpl, ballot.slots, entry.marks) ? 1 : 0;

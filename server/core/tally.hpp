@@ -31,7 +31,7 @@ struct Turnout {
   std::int64_t eligible = 0;  // the ballot's electorate: voters of its eligible groups, present or not
   std::int64_t issued = 0;    // 发出: eligible voters checked in
   std::int64_t voted = 0;     // 收回: sheets returned, one per voter (a changed sheet counts once)
-  // Of 收回, sheets that came on paper: counted ones. A paper sheet handed out counts in 收回 while the
+  // Of 收回, sheets that came on paper, from the close on. A paper sheet handed out counts in 收回 while the
   // ballot is open; from the close on only if it was entered (a voter may keep a blank sheet).
   std::int64_t paper = 0;
   std::optional<std::int64_t> valid;    // 有效: returned sheets with at least one valid section

@@ -278,6 +278,9 @@ TEST_F(PaperSheets, CountedPaperSheetsMoveTheLiveCountInTheSameStepsOfKAsTabletS
   ASSERT_TRUE(ballot().held);
   EXPECT_EQ(ballot().held->sheets, 3);
   EXPECT_EQ(ballot().live.sheets, 0);  // one step behind
+  // While the ballot is open nobody but the desk tells paper sheets apart: the hall's turnout has no paper.
+  EXPECT_FALSE(paper_view(Role::display).at("turnout").contains("paper"));
+  EXPECT_EQ(paper_view(Role::display).at("turnout").at("voted"), 3);
 }
 
 TEST_F(PaperSheets, AVoidDropsTheEntriesWaitingForAMatch) {
