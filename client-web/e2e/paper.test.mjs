@@ -4,6 +4,7 @@
 // it is disputed, warns of the sheet never entered, and the count after the close holds the tablet sheet and
 // the two paper sheets entered.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expectEqual, joinAs, launchBrowser, screenshot, tempDir } from './harness.mjs';
 import { seedPath, startHearing } from './fixtures.mjs';
@@ -18,6 +19,19 @@ function seedWithTwoSecretaries(dir) {
   const path = join(dir, 'paper-hearing.json');
   writeFileSync(path, JSON.stringify(def));
   return path;
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// axe's serious and critical findings inside the paper panel, one line each.
+async function panelFindings(page) {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const result = await window.axe.run('[data-test=paper]', { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }
 
 const panel = (page) => page.locator('.ballot-row[data-ballot=B1] [data-test=paper]');
@@ -52,7 +66,8 @@ async function twoSecretariesEnterPaperSheets() {
   const browser = await launchBrowser();
   try {
     const t = hearing.tokens;
-    const open = (id, viewport) => joinAs(browser, hearing.base, t[id], { viewport });
+    // axe comes in as a script tag, which the server's CSP would refuse.
+    const open = (id, viewport) => joinAs(browser, hearing.base, t[id], { viewport, bypassCSP: id === 'chair' });
     const chair = await open('chair', console1440);
     const sec = await open('sec', console1440);
     const sec2 = await open('sec2', console1440);
@@ -124,6 +139,7 @@ async function twoSecretariesEnterPaperSheets() {
     await c.locator('[data-test=toast]').first().waitFor({ state: 'detached' });
     await panel(c).scrollIntoViewIfNeeded();
     await screenshot(c, 'chair-paper-sheets');
+    expectEqual(await panelFindings(c), [], 'axe findings in the paper panel');
 
     // Closing now is refused, naming the sheet.
     await c.click('.ballot-row[data-ballot=B1] [data-test=close-ballot]');
