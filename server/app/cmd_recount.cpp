@@ -68,7 +68,8 @@ int run_recount(const RecountOptions& o) {
   std::cout << "ballot " << recount->ballot << " of hearing " << recount->hearing << ": " << recount->sheets
             << " sheets recounted from "
             << (recount->anonymous ? "the ballot box" : "the named sheets in the log") << "; "
-            << recount->voters << " voters took part\n";
+            << recount->voters << " voters took part" << (recount->paper_handed_out > 0 ? " on tablets" : "")
+            << '\n';
   if (recount->paper_handed_out > 0) {
     std::cout << "paper: " << recount->paper << " of the sheets came on paper (" << recount->paper_handed_out
               << " paper sheets handed out, " << recount->paper_handed_out - recount->paper

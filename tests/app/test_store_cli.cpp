@@ -158,6 +158,39 @@ TEST_F(StoreCliTest, VerifyPrintsOkWithTheHeadHashOrTheFirstBreak) {
   EXPECT_FALSE(std::filesystem::exists(dir / "missing.db"));
 }
 
+// A ballot with two paper sheets entered and one kept by its voter: both commands say what came on paper.
+TEST_F(StoreCliTest, VerifyAndRecountSayHowManySheetsCameOnPaper) {
+  const auto path = dir / "paper.db";
+  {
+    auto store = open_store(path);
+    StoredHearing h(*store);
+    h.start();
+    const core::BallotId b = h.open_ballot("each");
+    for (const char* v : {"V1", "V2", "V3"}) h.run("secretary", core::HandOutPaperSheet{b, v});
+    for (int sheet = 1; sheet <= 2; ++sheet) {
+      for (const char* staff : {"chair", "secretary"}) {
+        h.run(staff, core::EnterPaperSheet{b, sheet, marks_for({"S1"}, {"duty", "integrity"}, "good"),
+                                           receipt(sheet * 10 + staff[0])});
+      }
+    }
+    h.cast("Q1", b, "fair");
+    h.run("chair", core::CloseBallot{b});
+  }
+  CliRun verified = dais({"verify", "--db", path.string()});
+  ASSERT_EQ(verified.code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("1 sealed ballot boxes, 2 sheets counted from paper)"), std::string::npos)
+      << verified.out;
+  CliRun r = dais({"recount", "--db", path.string(), "--ballot", "B1"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("3 sheets recounted from the ballot box; 1 voters took part on tablets"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("paper: 2 of the sheets came on paper (3 paper sheets handed out, 1 never entered)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("ok: the recount matches"), std::string::npos) << r.out;
+}
+
 TEST_F(StoreCliTest, RecountComparesTheBoxWithTheLoggedResult) {
   const std::string db = make_voted_file();
   CliRun r = dais({"recount", "--db", db, "--ballot", "B1"});
