@@ -131,8 +131,7 @@ std::optional<Error> check_enough_sheets(const HearingState& s, const Ballot& ba
   return e;
 }
 
-// A paper sheet carries no voter, so it goes only on a ballot whose sheets need none: anonymous, and counted
-// without voter groups (a weighted rule needs each sheet's group, which a paper sheet does not say).
+// Paper sheets go on an open ballot that takes them (takes_paper); the refusal says which condition failed.
 std::optional<Error> check_paper_ballot(const HearingState& s, const Ballot& ballot) {
   if (ballot.status != BallotStatus::open)
     return make_error(ErrorCode::ballot_closed, "the ballot is not open", "/ballot");
@@ -141,8 +140,7 @@ std::optional<Error> check_paper_ballot(const HearingState& s, const Ballot& bal
     return make_error(ErrorCode::not_allowed,
                       "paper sheets are for anonymous ballots; a named sheet is cast on a tablet", "/ballot");
   }
-  const ScoringRule* rule = s.def.rule(tpl.rule);
-  if (rule != nullptr && rule->weight_groups) {
+  if (!takes_paper(s, tpl)) {
     return make_error(ErrorCode::not_allowed,
                       "this ballot's rule weights voter groups and a paper sheet does not carry its voter's "
                       "group; voters of this ballot vote on tablets",

@@ -78,6 +78,11 @@ GroupId sheet_group(const HearingState& state, const BallotTemplate& tpl, const 
   return rule != nullptr && rule->weight_groups ? state.def.tally_group(voter) : GroupId{};
 }
 
+bool takes_paper(const HearingState& state, const BallotTemplate& tpl) {
+  const ScoringRule* rule = state.def.rule(tpl.rule);
+  return tpl.anonymous && (rule == nullptr || !rule->weight_groups);
+}
+
 namespace {
 
 bool eligible_participant(const Participant& p, const BallotTemplate& tpl) {

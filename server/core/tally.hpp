@@ -20,6 +20,9 @@ Tally summed_over_groups(const Tally& tally);
 // The group a sheet is counted under: its voter's voter group where the ballot's rule weights groups, else
 // none, so a box row says nothing about its voter that the count does not need.
 GroupId sheet_group(const HearingState& state, const BallotTemplate& tpl, const Participant& voter);
+// Whether a ballot of this template takes paper sheets (纸质票): a paper sheet carries no voter, so only an
+// anonymous ballot whose rule does not weight voter groups (which needs each sheet's group) does.
+bool takes_paper(const HearingState& state, const BallotTemplate& tpl);
 
 // A ballot's counts as reports state them (docs/protocol.md, "Counts"), from this one place: 应到, 实到, 发出
 // follow the hall while the ballot is pending or open and stand still from its close; 收回 follows the

@@ -285,7 +285,7 @@ json ballots_view(const Audience& a) {
       item["voted"] = b.voted;
       if (b.status == BallotStatus::open) item["not_submitted"] = not_submitted(s, b);
     }
-    if (tpl->anonymous && a.desk()) item["paper"] = paper_json(b);
+    if (a.desk() && takes_paper(s, *tpl)) item["paper"] = paper_json(b);
     if (!tpl->anonymous && a.sees_named_marks()) {
       json sheets = json::array();
       for (const auto& [voter, entry] : b.named) {

@@ -131,6 +131,9 @@ TEST(PaperSheetsRule, ABallotWhoseRuleWeightsGroupsTakesNoPaper) {
   const Error e = h.fail("chair", HandOutPaperSheet{"B1", "V1"});
   EXPECT_EQ(e.code, ErrorCode::not_allowed);
   EXPECT_NE(e.message.find("group"), std::string::npos);
+  // The desk is offered no paper panel for it.
+  EXPECT_FALSE(
+      section_view(h.state, Section::ballots, RoleSet{Role::chair}).at("items").at(0).contains("paper"));
 }
 
 TEST_F(PaperSheets, SheetNumbersRunFromOneToTheSheetsHandedOut) {
