@@ -72,6 +72,7 @@ async function twoSecretariesEnterPaperSheets() {
     const sec = await open('sec', console1440);
     const sec2 = await open('sec2', console1440);
     const v1 = await open('v1', tablet);
+    const v3 = await open('v3', tablet);
     const c = chair.page;
 
     // Everyone checks in at the desk; the session starts; the combined sheet (anonymous, rule without group
@@ -106,6 +107,9 @@ async function twoSecretariesEnterPaperSheets() {
     await p.locator('[data-test=paper-voter]').selectOption('v3');
     await p.locator('[data-test=paper-hand-out]').click();
     await c.locator('[data-test=toast]', { hasText: '已向 赵强 发放纸质票（共 1 张）' }).waitFor();
+    // 赵强's tablet says the sheet is the paper one; it offers nothing to submit.
+    await v3.page.locator('[data-test=on-paper]', { hasText: '您已领取本次测评的纸质票' }).waitFor();
+    expectEqual(await v3.page.locator('[data-test=submit-sheet]').count(), 0, 'a submit button on the tablet of a voter on paper');
     await p.locator('[data-test=paper-voter]').selectOption('v4');
     await p.locator('[data-test=paper-hand-out]').click();
     // 王芳 takes one too and keeps it: it is never entered.

@@ -123,6 +123,7 @@ export default {
       closed: 'The evaluation closed before your sheet got through; it was not counted.',
       failed: 'Not accepted: {error}',
       votedElsewhere: 'You have already submitted this evaluation',
+      onPaper: 'You took a paper sheet of this evaluation: mark it on paper',
     },
     understood: 'Understood',
     receipt: 'Receipt code',

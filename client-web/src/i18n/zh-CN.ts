@@ -123,6 +123,7 @@ export default {
       closed: '测评已结束，您的测评表未能在结束前送达，未计入结果。',
       failed: '提交未成功：{error}',
       votedElsewhere: '您已提交过本次测评',
+      onPaper: '您已领取本次测评的纸质票，请在纸质票上填写',
     },
     understood: '知道了',
     receipt: '回执码',

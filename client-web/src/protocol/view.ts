@@ -236,7 +236,8 @@ export interface MeSection {
   presenting?: Array<{ slot: string; inquiries: InquiryView[] }>;
   // the ballots this participant may vote on: whether they did (marks only for named ballots)
   // reminded_at: the chair's reminder to submit (remind_voters), while the ballot is open and the sheet not in
-  ballots?: Array<{ ballot: string; voted: boolean; marks?: Marks; reminded_at?: number }>;
+  // paper: they took a paper sheet of the ballot at the desk (纸质票) and vote on it, not on the tablet
+  ballots?: Array<{ ballot: string; voted: boolean; marks?: Marks; reminded_at?: number; paper?: boolean }>;
 }
 
 export interface Sections {
