@@ -1,17 +1,19 @@
 // The secretariat's whole day in one run, against a real server and browser: a 15-unit hearing prepared from
 // the .xlsx roster the secretariat keeps, marked as a rehearsal, its join cards printed and opened on the
 // chair's console and the voters' tablets, rehearsed through a ballot to adjournment (the workbook then says
-// 演练), reset to a clean draft with the cards kept, and run for real on the same cards; the real workbook,
-// read back with openpyxl, holds the real count and no trace of the rehearsal.
+// 演练), reset to a clean draft with the cards kept, and run for real on the same cards, a voter without a
+// tablet on a paper sheet that the chair and the desk enter twice; the real workbook, read back with openpyxl,
+// holds the real count, the paper sheet in it, and no trace of the rehearsal.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, expectEqual, launchBrowser, repoRoot, screenshot, tempDir } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
-import { addAccount, signIn, units, voterName, writeUnitRoster } from './organize-fixtures.mjs';
+import { addAccount, signIn, staffName, units, voterName, writeUnitRoster } from './organize-fixtures.mjs';
 
 const id = 'h20270223';
 const title = '中共某区纪委全会述责述廉会议';
 const tablet = { width: 1180, height: 820 };
+const dimensions = ['zhuti', 'lianjie']; // the 测评得分 preset's sheet: each graded 优秀 … 较差
 // Two thirds of eight make the quorum: six check in at the desk. An anonymous ballot is counted from five
 // sheets on (k = 5): five vote on their tablets.
 const voters = 8;
@@ -48,7 +50,7 @@ async function open(browser, link, viewport = tablet) {
 async function prepare(page, rosterFile, people) {
   await page.click('[data-test=new-hearing]');
   const dialog = page.locator('[data-test=new-hearing-dialog]');
-  await dialog.locator('[data-test=preset-weighted] input').check();
+  await dialog.locator('[data-test=preset-points] input').check();
   await dialog.locator('[data-test=new-date]').fill('2027-02-23');
   await dialog.locator('[data-test=new-title]').fill(title);
   await dialog.locator('[data-test=new-create]').click();
@@ -88,15 +90,35 @@ async function vote(page, grade) {
   // A voter who also questions has a tab per role.
   if (await page.locator('[data-test=role-tab-voter]').count()) await page.click('[data-test=role-tab-voter]');
   await page.locator('[data-test=sheet]').waitFor();
-  await page.click(`[data-dimension=zongti] [data-grade=${grade}]`);
+  for (const dim of dimensions) await page.click(`[data-dimension=${dim}] [data-grade=${grade}]`);
   await page.click('[data-test=submit-sheet]');
   await page.click('[data-test=dialog-ok]');
   await page.locator('[data-test=sheet][data-state=confirmed]').waitFor();
 }
 
+// The desk's paper-sheet panel of the first ballot, unfolded.
+async function paperPanel(page) {
+  await page.click('[data-test=chair-tab-ballots]');
+  const panel = page.locator('.ballot-row[data-ballot=B1] [data-test=paper]');
+  await panel.waitFor();
+  if (!(await panel.evaluate((el) => el.open))) await panel.locator('summary').click();
+  return panel;
+}
+
+// One staff member's entry of the paper sheet numbered `sheet`.
+async function enterPaper(page, sheet, grade) {
+  const panel = await paperPanel(page);
+  await panel.locator('[data-test=paper-sheet]').fill(String(sheet));
+  for (const dim of dimensions) await panel.locator(`[data-test=paper-entry] [data-dimension=${dim}] [data-grade=${grade}]`).click();
+  await panel.locator('[data-test=paper-enter]').click();
+  await page.locator('[data-test=toast]', { hasText: `第 ${sheet} 张已录入` }).waitFor();
+  await page.locator('[data-test=toast]').first().click();
+}
+
 // From check-in to adjournment: six voters checked in at the desk, one ballot on the first unit, the given
-// grades cast on the voters' tablets, the ballot closed, the hearing adjourned.
-async function runTheDay(chair, tablets, ids, grades) {
+// grades cast on the voters' tablets and, with `paper`, a paper sheet for a voter without a tablet entered by
+// the chair and the desk's staff member, the ballot closed, the hearing adjourned.
+async function runTheDay(chair, tablets, ids, grades, paper = null) {
   const c = chair.page;
   await c.click('[data-test=open-check-in]');
   await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
@@ -115,7 +137,19 @@ async function runTheDay(chair, tablets, ids, grades) {
   await c.locator('.ballot-row[data-status=pending] [data-test=open-ballot]').click();
   await c.locator('.ballot-row[data-status=open]').waitFor();
   for (let i = 0; i < grades.length; i++) await vote(tablets[i].page, grades[i]);
-  await c.locator(`.ballot-row[data-ballot=B1] [data-test=count-returned][data-value="${grades.length}"]`).first().waitFor();
+  let returned = grades.length;
+  if (paper) {
+    const panel = await paperPanel(c);
+    await panel.locator('[data-test=paper-voter]').selectOption(paper.voter);
+    await panel.locator('[data-test=paper-hand-out]').click();
+    await panel.locator('[data-test=paper-status]', { hasText: '已发纸质票 1 张' }).waitFor();
+    await enterPaper(c, 1, paper.grade);
+    await enterPaper(paper.staff, 1, paper.grade);
+    await panel.locator('[data-test=paper-status]', { hasText: '已计入 1 张' }).waitFor();
+    await c.click('[data-test=chair-tab-run]');
+    returned += 1;
+  }
+  await c.locator(`.ballot-row[data-ballot=B1] [data-test=count-returned][data-value="${returned}"]`).first().waitFor();
   await c.click('.ballot-row[data-status=open] [data-test=close-ballot]');
   await c.click('[data-test=dialog-ok]');
   await c.locator('.ballot-row[data-ballot=B1][data-status=closed]').first().waitFor();
@@ -141,7 +175,7 @@ async function theWholeDay() {
   try {
     addAccount(hearing.db, 'mishu');
     const rosterFile = join(tmp.dir, '参会人员名单.xlsx');
-    const people = await writeUnitRoster(rosterFile, { voters });
+    const people = await writeUnitRoster(rosterFile, { voters, staff: 1, groups: false });
     const org = await signIn(browser, hearing.base, 'mishu');
     const def = await prepare(org.page, rosterFile, people);
     const ids = Array.from({ length: voters }, (_, i) => def.participants.find((p) => p.name === voterName(i)).id);
@@ -150,6 +184,8 @@ async function theWholeDay() {
     const chair = await open(browser, links[def.participants.find((p) => p.roles.includes('chair')).id], { width: 1440, height: 900 });
     const tablets = [];
     for (let i = 0; i < 5; i++) tablets.push(await open(browser, links[ids[i]]));
+    const staffId = def.participants.find((p) => p.name === staffName(0)).id;
+    const desk = await open(browser, links[staffId], { width: 1440, height: 900 });
 
     // The rehearsal: every screen says so, and so does the workbook filed from it.
     for (const p of [chair.page, tablets[0].page]) await p.locator('[data-test=rehearsal-banner]').waitFor();
@@ -162,7 +198,7 @@ async function theWholeDay() {
     await org.page.click('[data-test=rehearsal-reset-open]');
     await org.page.click('[data-test=rehearsal-reset-confirm]');
     await org.page.locator('[data-test=rehearsal-reset]').waitFor({ state: 'detached' });
-    expectEqual(await org.page.locator(`[data-test=hearing-${id}] [data-test=phase]`).textContent(), '筹备中', 'a draft again');
+    await org.page.locator(`[data-test=hearing-${id}] [data-test=phase]`, { hasText: '筹备中' }).waitFor(); // a draft again
     await chair.page.locator('[data-test=open-check-in]').waitFor();
 
     // The real hearing: the rehearsal flag comes off in the editor, and the same cards run it.
@@ -175,7 +211,8 @@ async function theWholeDay() {
       await p.locator('[data-test=rehearsal-banner]').waitFor({ state: 'detached' });
       await p.locator('[data-test=conn][data-status=online]').waitFor();
     }
-    await runTheDay(chair, tablets, ids, ['youxiu', 'youxiu', 'lianghao', 'youxiu', 'yiban']);
+    // The sixth voter present has no tablet: a paper sheet, entered by the chair and by the desk.
+    await runTheDay(chair, tablets, ids, ['youxiu', 'youxiu', 'lianghao', 'youxiu', 'yiban'], { voter: ids[5], grade: 'jiaocha', staff: desk.page });
     await screenshot(chair.page, 'organize-day-adjourned');
 
     const filed = await downloadWorkbook(org.page, tmp.dir, 'results.xlsx');
@@ -183,9 +220,10 @@ async function theWholeDay() {
     expect(!all.some((v) => v.includes('演练')), 'nothing of the rehearsal in the real workbook');
     expect(all.includes(title), 'the workbook names the hearing');
     const ballot = filed.sheets[1];
-    expectEqual([under(ballot, '应到'), under(ballot, '实到'), under(ballot, '收回')], [voters, present, 5], '应到, 实到, 收回 of the real run');
+    expectEqual([under(ballot, '应到'), under(ballot, '实到'), under(ballot, '收回')], [voters, present, 6], '应到, 实到, 收回 of the real run: five tablets and one paper sheet');
+    expectEqual(under(ballot, '其中纸质票'), 1, 'the sheets of 收回 that came on paper');
     expect(ballot.cells.some((cell) => cell.v === units[0] || String(cell.v).includes(units[0])), 'the first unit on its sheet');
-    expectEqual([...org.errors, ...chair.errors, ...tablets.flatMap((t) => t.errors)], [], 'no page errors');
+    expectEqual([...org.errors, ...chair.errors, ...desk.errors, ...tablets.flatMap((t) => t.errors)], [], 'no page errors');
   } finally {
     await browser.close();
     await hearing.close();

@@ -36,12 +36,14 @@ export const units = [
 const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏';
 const given = ['建国', '红梅', '志强', '秀英', '海涛', '丽娟', '文博', '晓东'];
 
+export const staffName = (i) => `会务${'甲乙丙丁'[i]}`;
 export const voterName = (i) => `${surnames[(i + 15) % surnames.length]}${given[i % given.length]}${i}`;
 
 // The roster as a secretariat keeps it (序号, 姓名, 单位, 职务, 分组, 角色): a chair, the hall screen, the 15 heads
-// and `voters` voters, the first half 领导班子 and the rest 中层干部, every fourth also a questioner. The row
-// numbered `badRow` (1 is the header), if any, names a role no one knows. Returns the number of people.
-export async function writeUnitRoster(path, { voters = 40, badRow = 0 } = {}) {
+// and `voters` voters, with `groups` the first half 领导班子 and the rest 中层干部, every fourth also a questioner, then
+// `staff` desk staff (工作人员). The row numbered `badRow` (1 is the header), if any, names a role no one knows.
+// Returns the number of people.
+export async function writeUnitRoster(path, { voters = 40, staff = 0, groups = true, badRow = 0 } = {}) {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('参会人员');
   sheet.addRow(['序号', '姓名', '单位', '职务', '分组', '角色']);
@@ -51,10 +53,11 @@ export async function writeUnitRoster(path, { voters = 40, badRow = 0 } = {}) {
   add('会场大屏', '', '', '', '大屏');
   units.forEach((unit, i) => add(`${surnames[i]}${given[i % given.length]}`, unit, '主要负责人', '', '述职人'));
   for (let i = 0; i < voters; i++) {
-    const group = i < voters / 2 ? '领导班子' : '中层干部';
+    const group = !groups ? '' : i < voters / 2 ? '领导班子' : '中层干部';
     const roles = sheet.rowCount + 1 === badRow ? '测评员' : i % 4 === 0 ? '提问人、测评人' : '测评人';
     add(voterName(i), '', '评议代表', group, roles);
   }
+  for (let i = 0; i < staff; i++) add(staffName(i), '区纪委', '会务组', '', '工作人员');
   await book.xlsx.writeFile(path);
   return n;
 }
