@@ -3,24 +3,12 @@
 // persons' own join cards apart; on the day the desk lists persons only, the cards opened on tablets check
 // themselves in and make the quorum, and a card votes.
 import { readFileSync } from 'node:fs';
-import { expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
+import { expect, expectEqual, launchBrowser, openLink, screenshot } from './harness.mjs';
 import { seedPath, startHearing } from './fixtures.mjs';
 import { addAccount, signIn } from './organize-fixtures.mjs';
 import { audit } from './organize.test.mjs';
 
 const tablet = { width: 1180, height: 820 };
-
-// A page opened on a join link as a phone scanning the card would.
-async function openLink(browser, link, viewport = tablet) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(link);
-  await page.locator('[data-test=conn][data-status=online]').waitFor();
-  return { context, page, errors };
-}
 
 // Buttons and inputs of `scope` smaller than 44 px either way.
 async function smallTargets(scope, state) {
@@ -90,7 +78,7 @@ async function printTheStackAndVoteWithACard() {
     expectEqual(await page.locator('[data-test=roster] tr[data-test^=row-]').count(), seed.participants.length, 'roster rows');
 
     // The day: the desk lists persons only; 应到 counts cards.
-    const chair = await openLink(browser, chairLink, { width: 1440, height: 900 });
+    const chair = await openLink(browser, chairLink, { viewport: { width: 1440, height: 900 } });
     const c = chair.page;
     await c.click('[data-test=open-check-in]');
     await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
@@ -107,7 +95,7 @@ async function printTheStackAndVoteWithACard() {
     // Three cards, drawn from the stack, opened at the seats: each checks itself in.
     const tablets = [];
     for (const link of links.slice(0, 3)) {
-      const t = await openLink(browser, link);
+      const t = await openLink(browser, link, { viewport: tablet });
       await t.page.click('[data-test=check-in]');
       await t.page.locator('[data-test=checked-in]').waitFor();
       tablets.push(t);

@@ -43,3 +43,19 @@ export async function startHearing(seed = seedPath) {
     },
   });
 }
+
+// On the chair's console: check-in opened, `ids` checked in at the desk by their codes, the session started.
+export async function openWithQuorum(c, ids) {
+  await c.click('[data-test=open-check-in]');
+  await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
+  await c.click('[data-test=chair-tab-checkin]');
+  for (const id of ids) {
+    await c.fill('[data-test=desk-code]', id);
+    await c.press('[data-test=desk-code]', 'Enter');
+    await c.locator('[data-test=desk-result]', { hasText: '签到成功' }).waitFor();
+  }
+  await c.locator('[data-test=att-present]', { hasText: String(ids.length) }).waitFor();
+  await c.click('[data-test=chair-tab-run]');
+  await c.click('[data-test=start-session]');
+  await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+}

@@ -103,23 +103,27 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs, headless: true });
 }
 
-// One participant = one isolated context (own storage, own network switch), opened on their join link, with
-// `query` after it (e.g. `?shared=1`). Every wait in it is bounded, so a broken page fails instead of hanging.
-// bypassCSP lets a test inject a script of its own (axe) into pages whose policy forbids inline scripts.
-export async function joinAs(
+// One device = one isolated context (own storage, own network switch) opened on `url`, as a phone scanning a
+// card would. Every wait in it is bounded, so a broken page fails instead of hanging. bypassCSP lets a test
+// inject a script of its own (axe) into pages whose policy forbids inline scripts.
+export async function openLink(
   browser,
-  base,
-  token,
-  { viewport = { width: 1280, height: 860 }, locale = 'zh-CN', query = '', bypassCSP = false } = {},
+  url,
+  { viewport = { width: 1280, height: 860 }, locale = 'zh-CN', bypassCSP = false } = {},
 ) {
   const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, bypassCSP });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/j/${token}${query}`);
+  await page.goto(url);
   await page.locator('[data-test=conn][data-status=online]').waitFor();
   return { context, page, errors };
+}
+
+// A participant on their join link, with `query` after it (e.g. `?shared=1`).
+export async function joinAs(browser, base, token, { query = '', ...options } = {}) {
+  return openLink(browser, `${base}/j/${token}${query}`, options);
 }
 
 export async function screenshot(page, name) {

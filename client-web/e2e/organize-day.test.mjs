@@ -6,13 +6,14 @@
 // holds the real count, the paper sheet in it, and no trace of the rehearsal.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { expect, expectEqual, launchBrowser, repoRoot, screenshot, tempDir } from './harness.mjs';
-import { startHearing } from './fixtures.mjs';
+import { expect, expectEqual, launchBrowser, openLink, repoRoot, screenshot, tempDir } from './harness.mjs';
+import { openWithQuorum, startHearing } from './fixtures.mjs';
 import { addAccount, signIn, staffName, units, voterName, writeUnitRoster } from './organize-fixtures.mjs';
 
 const id = 'h20270223';
 const title = '中共某区纪委全会述责述廉会议';
 const tablet = { width: 1180, height: 820 };
+const console1440 = { width: 1440, height: 900 };
 const dimensions = ['zhuti', 'lianjie']; // the 测评得分 preset's sheet: each graded 优秀 … 较差
 // Two thirds of eight make the quorum: six check in at the desk. An anonymous ballot is counted from five
 // sheets on (k = 5): five vote on their tablets.
@@ -33,18 +34,6 @@ function under(sheet, label) {
 
 async function definitionOf(page) {
   return page.evaluate(async (id) => (await fetch(`/organize/api/hearings/${id}/definition`)).json(), id);
-}
-
-// Opens a join link in its own context, as a tablet in the hall would.
-async function open(browser, link, viewport = tablet) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(link);
-  await page.locator('[data-test=conn][data-status=online]').waitFor();
-  return { context, page, errors };
 }
 
 async function prepare(page, rosterFile, people) {
@@ -120,17 +109,7 @@ async function enterPaper(page, sheet, grade) {
 // the chair and the desk's staff member, the ballot closed, the hearing adjourned.
 async function runTheDay(chair, tablets, ids, grades, paper = null) {
   const c = chair.page;
-  await c.click('[data-test=open-check-in]');
-  await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
-  await c.click('[data-test=chair-tab-checkin]');
-  for (const who of ids.slice(0, present)) {
-    await c.fill('[data-test=desk-code]', who);
-    await c.press('[data-test=desk-code]', 'Enter');
-    await c.locator('[data-test=desk-result]', { hasText: '签到成功' }).waitFor();
-  }
-  await c.click('[data-test=chair-tab-run]');
-  await c.click('[data-test=start-session]');
-  await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+  await openWithQuorum(c, ids.slice(0, present));
   await c.keyboard.press('n');
   await c.locator('[data-test=current-name]').waitFor();
   await c.click('[data-test=create-ballot]');
@@ -181,11 +160,11 @@ async function theWholeDay() {
     const ids = Array.from({ length: voters }, (_, i) => def.participants.find((p) => p.name === voterName(i)).id);
 
     const links = await printCards(org.page, people);
-    const chair = await open(browser, links[def.participants.find((p) => p.roles.includes('chair')).id], { width: 1440, height: 900 });
+    const chair = await openLink(browser, links[def.participants.find((p) => p.roles.includes('chair')).id], { viewport: console1440 });
     const tablets = [];
-    for (let i = 0; i < 5; i++) tablets.push(await open(browser, links[ids[i]]));
+    for (let i = 0; i < 5; i++) tablets.push(await openLink(browser, links[ids[i]], { viewport: tablet }));
     const staffId = def.participants.find((p) => p.name === staffName(0)).id;
-    const desk = await open(browser, links[staffId], { width: 1440, height: 900 });
+    const desk = await openLink(browser, links[staffId], { viewport: console1440 });
 
     // The rehearsal: every screen says so, and so does the workbook filed from it.
     for (const p of [chair.page, tablets[0].page]) await p.locator('[data-test=rehearsal-banner]').waitFor();

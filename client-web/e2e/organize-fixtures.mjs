@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { daisBinary } from './harness.mjs';
+import { commands } from './display.test.mjs';
 
 export const password = 'correct horse battery';
 
@@ -60,4 +61,25 @@ export async function writeUnitRoster(path, { voters = 40, staff = 0, groups = t
   for (let i = 0; i < staff; i++) add(staffName(i), '区纪委', '会务组', '', '工作人员');
   await book.xlsx.writeFile(path);
   return n;
+}
+
+// In a session of the e2e seed: 区水务局 (s1) called and questioned, answering with two commitments, one due
+// long ago and one far ahead — what the ledger and a review hearing (回头看) are made of.
+export async function questionAndCommit(page, t) {
+  await commands(page, t.chair, [
+    { type: 'call_slot', slot: 's1' },
+    { type: 'begin_stage', slot: 's1', stage: 'reporting' },
+    { type: 'begin_stage', slot: 's1', stage: 'questioning' },
+  ]);
+  const [asked] = await commands(page, t.q1, [{ type: 'submit_inquiry', slot: 's1', text: '河道清淤工程为何一再延期？' }]);
+  const inquiry = asked.result.inquiry;
+  await commands(page, t.chair, [
+    { type: 'approve_inquiry', inquiry },
+    { type: 'ask_inquiry', inquiry },
+  ]);
+  await commands(page, t.sec, [
+    { type: 'answer_inquiry', inquiry, summary: '承认进度滞后，已调整施工方案。' },
+    { type: 'record_commitment', inquiry, text: '完成主河道清淤', due: '2026-01-31' },
+    { type: 'record_commitment', inquiry, text: '建立河道长效管护机制', due: '2099-06-30' },
+  ]);
 }

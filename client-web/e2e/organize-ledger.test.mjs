@@ -4,7 +4,7 @@
 // sees the same ledger without any control to change it.
 import { expect, expectEqual, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
-import { addAccount, signIn, password } from './organize-fixtures.mjs';
+import { addAccount, questionAndCommit, signIn, password } from './organize-fixtures.mjs';
 import { commands } from './display.test.mjs';
 import { audit } from './organize.test.mjs';
 
@@ -24,23 +24,8 @@ async function holdHearing(page, t) {
       { type: 'cast_sheet', ballot: 'B1', marks: { s1: { zhuti: ['hao'], lianjie: ['hao'] } }, receipt, idempotency_key: `sheet-${v}` },
     ]);
   }
-  await commands(page, t.chair, [
-    { type: 'close_ballot', ballot: 'B1' },
-    { type: 'call_slot', slot: 's1' },
-    { type: 'begin_stage', slot: 's1', stage: 'reporting' },
-    { type: 'begin_stage', slot: 's1', stage: 'questioning' },
-  ]);
-  const [asked] = await commands(page, t.q1, [{ type: 'submit_inquiry', slot: 's1', text: '河道清淤工程为何一再延期？' }]);
-  const inquiry = asked.result.inquiry;
-  await commands(page, t.chair, [
-    { type: 'approve_inquiry', inquiry },
-    { type: 'ask_inquiry', inquiry },
-  ]);
-  await commands(page, t.sec, [
-    { type: 'answer_inquiry', inquiry, summary: '承认进度滞后，已调整施工方案。' },
-    { type: 'record_commitment', inquiry, text: '完成主河道清淤', due: '2026-01-31' },
-    { type: 'record_commitment', inquiry, text: '建立河道长效管护机制', due: '2099-06-30' },
-  ]);
+  await commands(page, t.chair, [{ type: 'close_ballot', ballot: 'B1' }]);
+  await questionAndCommit(page, t);
 }
 
 async function ledgerFollowsCommitments() {

@@ -3,7 +3,7 @@
 // organizer signs in, follows the hearing row's link to the notice, and every number on the page is the one
 // results.json states, per group included. Printed (print media), the buttons are gone and the page is A4.
 import { expect, expectEqual, joinAs, launchBrowser, screenshot } from './harness.mjs';
-import { startHearing } from './fixtures.mjs';
+import { openWithQuorum, startHearing } from './fixtures.mjs';
 import { addAccount as addUser, signIn } from './organize-fixtures.mjs';
 import { audit } from './organize.test.mjs';
 
@@ -23,17 +23,7 @@ async function holdHearing(browser, hearing) {
   const voters = ['v1', 'v2', 'q1', 'v3'];
   const pages = [];
   for (const id of voters) pages.push(await joinAs(browser, hearing.base, t[id], { viewport: { width: 1180, height: 820 } }));
-  await c.click('[data-test=open-check-in]');
-  await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
-  await c.click('[data-test=chair-tab-checkin]');
-  for (const id of voters) {
-    await c.fill('[data-test=desk-code]', id);
-    await c.press('[data-test=desk-code]', 'Enter');
-    await c.locator('[data-test=desk-result]', { hasText: '签到成功' }).waitFor();
-  }
-  await c.click('[data-test=chair-tab-run]');
-  await c.click('[data-test=start-session]');
-  await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+  await openWithQuorum(c, voters);
   await c.keyboard.press('n');
   await c.locator('[data-test=current-name]', { hasText: '黄明军' }).waitFor();
   await c.click('[data-test=create-ballot]');

@@ -5,7 +5,7 @@
 // to build/screenshots (the user guide's copies in docs/img are committed).
 import { expect, expectEqual, joinAs, launchBrowser, screenshot } from './harness.mjs';
 import { startHearing } from './fixtures.mjs';
-import { addAccount, signIn } from './organize-fixtures.mjs';
+import { addAccount, questionAndCommit, signIn } from './organize-fixtures.mjs';
 import { commands } from './display.test.mjs';
 import { audit } from './organize.test.mjs';
 
@@ -15,23 +15,8 @@ const DRAFT = 'review-2027';
 async function holdFirstHearing(page, t) {
   await commands(page, t.chair, [{ type: 'open_check_in' }]);
   await commands(page, t.sec, ['q1', 'q2', 'v1', 'v2', 'v3'].map((participant) => ({ type: 'check_in', participant })));
-  await commands(page, t.chair, [
-    { type: 'start_session' },
-    { type: 'call_slot', slot: 's1' },
-    { type: 'begin_stage', slot: 's1', stage: 'reporting' },
-    { type: 'begin_stage', slot: 's1', stage: 'questioning' },
-  ]);
-  const [asked] = await commands(page, t.q1, [{ type: 'submit_inquiry', slot: 's1', text: '河道清淤工程为何一再延期？' }]);
-  const inquiry = asked.result.inquiry;
-  await commands(page, t.chair, [
-    { type: 'approve_inquiry', inquiry },
-    { type: 'ask_inquiry', inquiry },
-  ]);
-  await commands(page, t.sec, [
-    { type: 'answer_inquiry', inquiry, summary: '承认进度滞后，已调整施工方案。' },
-    { type: 'record_commitment', inquiry, text: '完成主河道清淤', due: '2026-01-31' },
-    { type: 'record_commitment', inquiry, text: '建立河道长效管护机制', due: '2099-06-30' },
-  ]);
+  await commands(page, t.chair, [{ type: 'start_session' }]);
+  await questionAndCommit(page, t);
 }
 
 // Requests to /organize/api from the signed-in page, with its CSRF token on changes.

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, expectEqual, joinAs, launchBrowser, repoRoot, screenshot, tempDir } from './harness.mjs';
-import { startHearing } from './fixtures.mjs';
+import { openWithQuorum, startHearing } from './fixtures.mjs';
 
 const console1440 = { width: 1440, height: 900 };
 const tablet = { width: 1180, height: 820 };
@@ -33,21 +33,10 @@ async function downloadWorkbook() {
     const voters = [await joinAs(browser, hearing.base, t.v1, { viewport: tablet }), await joinAs(browser, hearing.base, t.v2, { viewport: tablet })];
     const c = chair.page;
 
-    await c.click('[data-test=open-check-in]');
-    await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
-    await c.click('[data-test=chair-tab-checkin]');
     // The quorum (two thirds of 6 voters): four check in.
-    for (const id of ['v1', 'v2', 'v3', 'v4']) {
-      await c.fill('[data-test=desk-code]', id);
-      await c.press('[data-test=desk-code]', 'Enter');
-      await c.locator('[data-test=desk-result]', { hasText: '签到成功' }).waitFor();
-    }
-    await c.locator('[data-test=att-present]', { hasText: '4' }).waitFor();
+    await openWithQuorum(c, ['v1', 'v2', 'v3', 'v4']);
 
     // A ballot for the first presenter; two vote; it closes (after the low-turnout warning).
-    await c.click('[data-test=chair-tab-run]');
-    await c.click('[data-test=start-session]');
-    await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
     await c.keyboard.press('n');
     await c.locator('[data-test=current-name]', { hasText: '黄明军' }).waitFor();
     await c.click('[data-test=create-ballot]');
