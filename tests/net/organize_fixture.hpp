@@ -48,4 +48,32 @@ inline HttpReply browse(Hall& hall, const Browser& b, std::string_view method, c
   return http_request(hall.port(), method, target, body, headers);
 }
 
+inline void expect_ack(const json& m) {
+  EXPECT_EQ(m["type"], "ack") << m.dump();
+}
+
+// In session: s01 called and questioned, the inquiry approved, asked and answered with two commitments, due
+// in February and in June — what the ledger and a review hearing (回头看) are made of.
+inline void question_with_two_commitments(Client& chair, Client& secretary, Client& questioner) {
+  expect_ack(chair.request({{"type", "call_slot"}, {"slot", "s01"}}));
+  expect_ack(chair.request({{"type", "begin_stage"}, {"slot", "s01"}, {"stage", "reporting"}}));
+  expect_ack(chair.request({{"type", "begin_stage"}, {"slot", "s01"}, {"stage", "questioning"}}));
+  const json submitted =
+      questioner.request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", "河道整治何时完成？"}});
+  expect_ack(submitted);
+  const std::string inquiry = submitted["result"]["inquiry"];
+  expect_ack(chair.request({{"type", "approve_inquiry"}, {"inquiry", inquiry}}));
+  expect_ack(chair.request({{"type", "ask_inquiry"}, {"inquiry", inquiry}}));
+  expect_ack(
+      secretary.request({{"type", "answer_inquiry"}, {"inquiry", inquiry}, {"summary", "年内完成。"}}));
+  expect_ack(secretary.request({{"type", "record_commitment"},
+                                {"inquiry", inquiry},
+                                {"text", "2月中旬前完成清淤"},
+                                {"due", "2026-02-15"}}));
+  expect_ack(secretary.request({{"type", "record_commitment"},
+                                {"inquiry", inquiry},
+                                {"text", "6月底前建立长效机制"},
+                                {"due", "2026-06-30"}}));
+}
+
 }  // namespace dais::test

@@ -14,10 +14,6 @@ const std::string kUnit = "区政府（分管领域）";      // the demo hearin
 const std::string kUnitPath =
     "%E5%8C%BA%E6%94%BF%E5%BA%9C%EF%BC%88%E5%88%86%E7%AE%A1%E9%A2%86%E5%9F%9F%EF%BC%89";
 
-void expect_ack(const json& m) {
-  EXPECT_EQ(m["type"], "ack") << m.dump();
-}
-
 class OrganizeLedger : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -62,25 +58,7 @@ class OrganizeLedger : public ::testing::Test {
            {"idempotency_key", "k" + std::to_string(i)}}));
     }
     expect_ack(chair->request({{"type", "close_ballot"}, {"ballot", ballot}}));
-    expect_ack(chair->request({{"type", "call_slot"}, {"slot", "s01"}}));
-    expect_ack(chair->request({{"type", "begin_stage"}, {"slot", "s01"}, {"stage", "reporting"}}));
-    expect_ack(chair->request({{"type", "begin_stage"}, {"slot", "s01"}, {"stage", "questioning"}}));
-    const json submitted =
-        questioner->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", "河道整治何时完成？"}});
-    expect_ack(submitted);
-    const std::string inquiry = submitted["result"]["inquiry"];
-    expect_ack(chair->request({{"type", "approve_inquiry"}, {"inquiry", inquiry}}));
-    expect_ack(chair->request({{"type", "ask_inquiry"}, {"inquiry", inquiry}}));
-    expect_ack(
-        secretary->request({{"type", "answer_inquiry"}, {"inquiry", inquiry}, {"summary", "年内完成。"}}));
-    expect_ack(secretary->request({{"type", "record_commitment"},
-                                   {"inquiry", inquiry},
-                                   {"text", "2月中旬前完成清淤"},
-                                   {"due", "2026-02-15"}}));
-    expect_ack(secretary->request({{"type", "record_commitment"},
-                                   {"inquiry", inquiry},
-                                   {"text", "6月底前建立长效机制"},
-                                   {"due", "2026-06-30"}}));
+    question_with_two_commitments(*chair, *secretary, *questioner);
     hall.clock().set(kMarch1);
     alice = sign_in("alice");  // two months on, the morning's sessions have long expired
     olga = sign_in("olga");

@@ -14,10 +14,6 @@ constexpr core::TimeMs kMarch1 = 1'772'366'400'000;  // 2026-03-01 12:00 UTC: th
 const std::string kUnit = "区政府（分管领域）";      // the demo hearing's slot s01
 const std::string kDraft = "review-2027";
 
-void expect_ack(const json& m) {
-  EXPECT_EQ(m["type"], "ack") << m.dump();
-}
-
 class OrganizeReview : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -41,25 +37,7 @@ class OrganizeReview : public ::testing::Test {
     auto questioner = hall.join("q01");
     const std::string ballot = start_with_open_ballot(hall, *chair);  // the quorum checked in, in session
     expect_ack(chair->request({{"type", "close_ballot"}, {"ballot", ballot}}));
-    expect_ack(chair->request({{"type", "call_slot"}, {"slot", "s01"}}));
-    expect_ack(chair->request({{"type", "begin_stage"}, {"slot", "s01"}, {"stage", "reporting"}}));
-    expect_ack(chair->request({{"type", "begin_stage"}, {"slot", "s01"}, {"stage", "questioning"}}));
-    const json submitted =
-        questioner->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", "河道整治何时完成？"}});
-    expect_ack(submitted);
-    const std::string inquiry = submitted["result"]["inquiry"];
-    expect_ack(chair->request({{"type", "approve_inquiry"}, {"inquiry", inquiry}}));
-    expect_ack(chair->request({{"type", "ask_inquiry"}, {"inquiry", inquiry}}));
-    expect_ack(
-        secretary->request({{"type", "answer_inquiry"}, {"inquiry", inquiry}, {"summary", "年内完成。"}}));
-    expect_ack(secretary->request({{"type", "record_commitment"},
-                                   {"inquiry", inquiry},
-                                   {"text", "2月中旬前完成清淤"},
-                                   {"due", "2026-02-15"}}));
-    expect_ack(secretary->request({{"type", "record_commitment"},
-                                   {"inquiry", inquiry},
-                                   {"text", "6月底前建立长效机制"},
-                                   {"due", "2026-06-30"}}));
+    question_with_two_commitments(*chair, *secretary, *questioner);
     hall.clock().set(kMarch1);
     alice = sign_in(hall, "alice");  // the morning's sessions have long expired
     olga = sign_in(hall, "olga");
