@@ -130,6 +130,8 @@ struct EnterPaperSheet {
   Marks marks;
   // A fresh random receipt's hash from the server (net layer), the box key should this entry count the sheet.
   ReceiptHash receipt_hash;
+  // The voter group the sheet is printed for (its colour), exactly when the ballot's rule weights groups.
+  std::optional<GroupId> group = std::nullopt;
 };
 
 // Reminds the voters present and eligible who have not yet submitted an open ballot's sheet (chair).

@@ -114,7 +114,8 @@ constexpr auto describe(Tag<HandOutPaperSheet>) {
 constexpr auto describe(Tag<EnterPaperSheet>) {
   return std::tuple{field("ballot", &EnterPaperSheet::ballot), field("sheet", &EnterPaperSheet::sheet),
                     field("marks", &EnterPaperSheet::marks),
-                    field("receipt_hash", &EnterPaperSheet::receipt_hash)};
+                    field("receipt_hash", &EnterPaperSheet::receipt_hash),
+                    field("group", &EnterPaperSheet::group)};
 }
 
 constexpr auto describe(Tag<RevokeToken>) {

@@ -131,7 +131,7 @@ std::optional<Error> check_enough_sheets(const HearingState& s, const Ballot& ba
   return e;
 }
 
-// Paper sheets go on an open ballot that takes them (takes_paper); the refusal says which condition failed.
+// Paper sheets go on an open anonymous ballot (takes_paper); the refusal says which condition failed.
 std::optional<Error> check_paper_ballot(const HearingState& s, const Ballot& ballot) {
   if (ballot.status != BallotStatus::open)
     return make_error(ErrorCode::ballot_closed, "the ballot is not open", "/ballot");
@@ -140,13 +140,58 @@ std::optional<Error> check_paper_ballot(const HearingState& s, const Ballot& bal
     return make_error(ErrorCode::not_allowed,
                       "paper sheets are for anonymous ballots; a named sheet is cast on a tablet", "/ballot");
   }
-  if (!takes_paper(s, tpl)) {
+  return std::nullopt;
+}
+
+// Where the rule weights voter groups each paper sheet is printed for one group (its colour) and entered
+// under it, as a tablet sheet is counted under its voter's group (sheet_group); elsewhere no entry names a
+// group.
+std::optional<Error> check_paper_group(const HearingState& s, const BallotTemplate& tpl,
+                                       const std::optional<GroupId>& group) {
+  const std::vector<GroupId> groups = paper_groups(s, tpl);
+  if (groups.empty()) {
+    if (!group) return std::nullopt;
+    return make_error(ErrorCode::invalid,
+                      "this ballot's rule does not weight voter groups: a paper sheet is entered without one",
+                      "/group");
+  }
+  if (!group) {
+    return make_error(ErrorCode::invalid,
+                      "this ballot's rule weights voter groups: enter the group the sheet is printed for",
+                      "/group");
+  }
+  if (s.def.voter_group(*group) == nullptr)
+    return make_error(ErrorCode::invalid, "'" + *group + "' is not a voter group of this hearing", "/group");
+  if (std::find(groups.begin(), groups.end(), *group) == groups.end()) {
     return make_error(ErrorCode::not_allowed,
-                      "this ballot's rule weights voter groups and a paper sheet does not carry its voter's "
-                      "group; voters of this ballot vote on tablets",
-                      "/ballot");
+                      s.def.voter_group(*group)->name + " does not vote on this ballot", "/group");
   }
   return std::nullopt;
+}
+
+// A group's paper sheets counted never outnumber those handed out to its voters. The box holds one sheet per
+// tablet voter under their group, so the group's paper sheets counted are its sheets in the box less its
+// voters who cast on a tablet.
+std::optional<Error> check_paper_group_room(const HearingState& s, const Ballot& ballot,
+                                            const GroupId& group) {
+  const auto in_group = [&](const ParticipantId& id) {
+    const Participant* p = s.def.participant(id);
+    return p != nullptr && s.def.tally_group(*p) == group;
+  };
+  const auto handed_out = std::count_if(ballot.paper_takers.begin(), ballot.paper_takers.end(), in_group);
+  const auto in_box = std::count_if(ballot.box.begin(), ballot.box.end(),
+                                    [&](const auto& row) { return row.second.group == group; });
+  const auto on_tablets = std::count_if(
+      ballot.voted.begin(), ballot.voted.end(),
+      [&](const ParticipantId& id) { return !ballot.paper_takers.contains(id) && in_group(id); });
+  if (in_box - on_tablets < handed_out) return std::nullopt;
+  const std::string name = s.def.voter_group(group)->name;
+  Error e = make_error(ErrorCode::conflict,
+                       "paper sheets of " + name + ": " + std::to_string(handed_out) +
+                           " handed out, all of them counted; check the sheet's colour",
+                       "/group");
+  e.params = {{"group", name}, {"handed_out", static_cast<std::int64_t>(handed_out)}};
+  return e;
 }
 
 // Two staff members reading the same sheet agree when they marked the same grades in every section; the
@@ -389,15 +434,21 @@ Decision decide_command(const Context& ctx, const EnterPaperSheet& cmd) {
                       "/sheet");
   }
   const BallotTemplate& tpl = template_of(ctx.state, ballot);
+  if (auto e = check_paper_group(ctx.state, tpl, cmd.group)) return *e;
+  if (cmd.group) {
+    if (auto e = check_paper_group_room(ctx.state, ballot, *cmd.group)) return *e;
+  }
   if (auto e = check_marks(ballot, tpl, cmd.marks)) return *e;
   if (!is_receipt_hash(cmd.receipt_hash)) {
     return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters",
                       "/receipt_hash");
   }
-  PaperEntry entry{cmd.sheet, ctx.actor.id, normalised(cmd.marks)};
+  PaperEntry entry{cmd.sheet, ctx.actor.id, normalised(cmd.marks), cmd.group.value_or(GroupId{})};
   Events events{ctx.event(PaperSheetEntered{cmd.ballot, cmd.sheet, ctx.actor.id})};
-  const bool agrees = std::any_of(ballot.paper_entries.begin(), ballot.paper_entries.end(),
-                                  [&](const PaperEntry& e) { return entered(e) && e.marks == entry.marks; });
+  // Two readings agree when they marked the same grades and read the same group off the sheet.
+  const bool agrees = std::any_of(
+      ballot.paper_entries.begin(), ballot.paper_entries.end(),
+      [&](const PaperEntry& e) { return entered(e) && e.marks == entry.marks && e.group == entry.group; });
   if (!agrees) {
     events.push_back(Event{0, PaperEntryStored{cmd.ballot, std::move(entry)}});
     return events;
@@ -405,8 +456,9 @@ Decision decide_command(const Context& ctx, const EnterPaperSheet& cmd) {
   if (ballot.box.contains(cmd.receipt_hash)) {
     return make_error(ErrorCode::invalid, "receipt already used", "/receipt_hash");
   }
-  // Counted like a tablet's anonymous sheet: no voter, no time, no group; the live count steps alike.
-  const BoxEntry counted{GroupId{}, std::move(entry.marks), std::nullopt};
+  // Counted like a tablet's anonymous sheet: no voter, no time, and the group a tablet sheet of that group
+  // would carry (none where the rule does not weight groups); the live count steps alike.
+  const BoxEntry counted{std::move(entry.group), std::move(entry.marks), std::nullopt};
   events.push_back(ctx.event(PaperSheetCounted{cmd.ballot, cmd.sheet}));
   events.push_back(Event{0, SheetStored{cmd.ballot, std::nullopt, cmd.receipt_hash, counted}});
   step_live_count(ctx, ballot, tpl, counted, events);

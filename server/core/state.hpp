@@ -112,6 +112,7 @@ struct PaperEntry {
   std::int64_t sheet = 0;  // the number staff wrote on the sheet when they unfolded it, 1..handed out
   ParticipantId by;        // the chair or secretary who entered it
   Marks marks;             // as check_marks accepts them, each section's grades sorted
+  GroupId group;           // the voter group the sheet is printed for, where the rule weights groups; else ""
   bool operator==(const PaperEntry&) const = default;
 };
 

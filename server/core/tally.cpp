@@ -78,9 +78,17 @@ GroupId sheet_group(const HearingState& state, const BallotTemplate& tpl, const 
   return rule != nullptr && rule->weight_groups ? state.def.tally_group(voter) : GroupId{};
 }
 
-bool takes_paper(const HearingState& state, const BallotTemplate& tpl) {
+bool takes_paper(const HearingState&, const BallotTemplate& tpl) {
+  return tpl.anonymous;
+}
+
+std::vector<GroupId> paper_groups(const HearingState& state, const BallotTemplate& tpl) {
   const ScoringRule* rule = state.def.rule(tpl.rule);
-  return tpl.anonymous && (rule == nullptr || !rule->weight_groups);
+  if (rule == nullptr || !rule->weight_groups) return {};
+  if (!tpl.eligible_groups.empty()) return tpl.eligible_groups;
+  std::vector<GroupId> all;
+  for (const VoterGroup& g : state.def.voter_groups) all.push_back(g.id);
+  return all;
 }
 
 namespace {

@@ -21,8 +21,12 @@ Tally summed_over_groups(const Tally& tally);
 // none, so a box row says nothing about its voter that the count does not need.
 GroupId sheet_group(const HearingState& state, const BallotTemplate& tpl, const Participant& voter);
 // Whether a ballot of this template takes paper sheets (纸质票): a paper sheet carries no voter, so only an
-// anonymous ballot whose rule does not weight voter groups (which needs each sheet's group) does.
+// anonymous ballot does.
 bool takes_paper(const HearingState& state, const BallotTemplate& tpl);
+// The voter groups a paper sheet of this template is entered under: none where the rule does not weight
+// groups, else the ballot's eligible groups (all voter groups when it names none). Where groups are weighted,
+// each group's sheets are printed in its own colour, so staff read the group off the sheet.
+std::vector<GroupId> paper_groups(const HearingState& state, const BallotTemplate& tpl);
 
 // A ballot's counts as reports state them (docs/protocol.md, "Counts"), from this one place: 应到, 实到, 发出
 // follow the hall while the ballot is pending or open and stand still from its close; 收回 follows the

@@ -251,17 +251,21 @@ class RollNow {
 // The desk's paper sheets of an anonymous ballot: who took one (the desk handed it to them), how many are
 // counted, and which sheet numbers wait for a second entry or disagree. Never an entry's marks, nor who
 // entered which: an entry is the sheet's contents.
-json paper_json(const Ballot& b) {
+json paper_json(const HearingState& s, const Ballot& b) {
   std::map<std::int64_t, std::int64_t> entries;  // sheet → entries not yet matched
   for (const PaperEntry& e : b.paper_entries) ++entries[e.sheet];
   json awaiting = json::array();
   json disputed = json::array();
   for (const auto& [sheet, n] : entries) (n == 1 ? awaiting : disputed).push_back(sheet);
-  return {{"handed_out", static_cast<std::int64_t>(b.paper_takers.size())},
-          {"takers", b.paper_takers},
-          {"counted", static_cast<std::int64_t>(b.paper_counted.size())},
-          {"awaiting", std::move(awaiting)},
-          {"disputed", std::move(disputed)}};
+  json out = {{"handed_out", static_cast<std::int64_t>(b.paper_takers.size())},
+              {"takers", b.paper_takers},
+              {"counted", static_cast<std::int64_t>(b.paper_counted.size())},
+              {"awaiting", std::move(awaiting)},
+              {"disputed", std::move(disputed)}};
+  // Where the rule weights groups, the voter groups an entry names (each group's sheets in its own colour).
+  std::vector<GroupId> groups = paper_groups(s, *s.def.ballot_template(b.template_id));
+  if (!groups.empty()) out["groups"] = std::move(groups);
+  return out;
 }
 
 json ballots_view(const Audience& a) {
@@ -285,7 +289,7 @@ json ballots_view(const Audience& a) {
       item["voted"] = b.voted;
       if (b.status == BallotStatus::open) item["not_submitted"] = not_submitted(s, b);
     }
-    if (a.desk() && takes_paper(s, *tpl)) item["paper"] = paper_json(b);
+    if (a.desk() && takes_paper(s, *tpl)) item["paper"] = paper_json(s, b);
     if (!tpl->anonymous && a.sees_named_marks()) {
       json sheets = json::array();
       for (const auto& [voter, entry] : b.named) {

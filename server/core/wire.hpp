@@ -176,7 +176,8 @@ constexpr auto describe(Tag<Roll>) {
 }
 constexpr auto describe(Tag<PaperEntry>) {
   return std::tuple{field("sheet", &PaperEntry::sheet), field("by", &PaperEntry::by),
-                    field("marks", &PaperEntry::marks)};
+                    field("marks", &PaperEntry::marks),
+                    field("group", &PaperEntry::group, Presence::defaulted)};
 }
 constexpr auto describe(Tag<Ballot>) {
   return std::tuple{field("id", &Ballot::id), field("template_id", &Ballot::template_id),

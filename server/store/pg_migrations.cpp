@@ -131,6 +131,9 @@ CREATE TABLE paper_entries (
   PRIMARY KEY (hearing, ballot, sheet, entered_by)
 );
 )sql"},
+    {7, 2, R"sql(
+ALTER TABLE paper_entries ADD COLUMN voter_group TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 core::Error not_dais(const pg::Connection& db, const std::string& why) {

@@ -103,11 +103,11 @@ core::Result<bool> refill_held_tallies(Db& db, const std::string& hearing, core:
 template <class Db>
 core::Result<bool> refill_paper_entries(Db& db, const std::string& hearing, core::HearingState& state) {
   auto q = db.query(
-      "SELECT ballot, sheet, entered_by, marks FROM paper_entries WHERE hearing = ? "
+      "SELECT ballot, sheet, entered_by, marks, voter_group FROM paper_entries WHERE hearing = ? "
       "ORDER BY ballot, sheet, entered_by");
   q.with(hearing);
   while (q.next()) {
-    core::PaperEntryStored stored{q.text(0), core::PaperEntry{q.int64(1), q.text(2), {}}};
+    core::PaperEntryStored stored{q.text(0), core::PaperEntry{q.int64(1), q.text(2), {}, q.text(4)}};
     const json marks = json::parse(q.text_view(3), nullptr, false);
     try {
       stored.entry.marks = marks.get<core::Marks>();

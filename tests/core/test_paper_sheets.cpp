@@ -2,6 +2,8 @@
 // after collection two staff members enter each numbered sheet independently and it counts when the two
 // entries agree. Boundaries of the sheet numbers, independence of the entries, disputes, the close, and what
 // the views and the log show of it.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -121,19 +123,140 @@ TEST(PaperSheetsCheckIn, AVoterNotCheckedInTakesNoPaperWhereVotingNeedsCheckIn) 
   h.ok("secretary", HandOutPaperSheet{"B1", "V6"});
 }
 
-TEST(PaperSheetsRule, ABallotWhoseRuleWeightsGroupsTakesNoPaper) {
+// Where the rule weights voter groups each group's paper sheets are printed in its own colour: every entry
+// names the group read off the sheet, and a counted sheet goes into the box under it.
+HearingDefinition weighted() {
   HearingDefinition def = with_two_secretaries();
   for (ScoringRule& r : def.rules) r.weight_groups = true;
-  TestHearing h(def);
-  h.start();
-  h.ok("chair", CreateBallot{"each", "S1"});
-  h.ok("chair", OpenBallot{"B1"});
-  const Error e = h.fail("chair", HandOutPaperSheet{"B1", "V1"});
-  EXPECT_EQ(e.code, ErrorCode::not_allowed);
-  EXPECT_NE(e.message.find("group"), std::string::npos);
-  // The desk is offered no paper panel for it.
-  EXPECT_FALSE(
-      section_view(h.state, Section::ballots, RoleSet{Role::chair}).at("items").at(0).contains("paper"));
+  return def;
+}
+
+class WeightedPaperSheets : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h.start();
+    h.ok("chair", CreateBallot{"each", "S1"});
+    h.ok("chair", OpenBallot{"B1"});
+  }
+  const Ballot& ballot() const { return h.state.ballots.at("B1"); }
+  EnterPaperSheet entry(std::int64_t sheet, const Marks& marks, std::optional<GroupId> group,
+                        const BallotId& b = "B1") {
+    return EnterPaperSheet{b, sheet, marks, receipt(next_receipt++), std::move(group)};
+  }
+  TestHearing h{weighted()};
+  int next_receipt = 2000;
+};
+
+TEST_F(WeightedPaperSheets, ACountedSheetChangesTheWeightedCountExactlyAsATabletSheetOfItsGroup) {
+  // The desk offers the ballot's voter groups to enter a sheet under.
+  EXPECT_EQ(section_view(h.state, Section::ballots, RoleSet{Role::chair})
+                .at("items")
+                .at(0)
+                .at("paper")
+                .at("groups"),
+            nlohmann::json({"members", "deputies", "citizens"}));
+  TestHearing twin{weighted()};
+  twin.start();
+  twin.ok("chair", CreateBallot{"each", "S1"});
+  twin.ok("chair", OpenBallot{"B1"});
+  // The same sheets in both, but V1's (党代表) comes on paper here and from the tablet in the twin.
+  for (TestHearing* t : {&h, &twin}) {
+    t->ok("Q1", CastSheet{"B1", all("poor"), receipt(1)});
+    t->ok("V2", CastSheet{"B1", all("fair"), receipt(2)});
+  }
+  h.ok("secretary", HandOutPaperSheet{"B1", "V1"});
+  h.ok("chair", entry(1, all("good"), "deputies"));
+  const auto counted = h.ok("secretary", entry(1, all("good"), "deputies"));
+  EXPECT_TRUE(has_event<PaperSheetCounted>(counted));
+  twin.ok("V1", CastSheet{"B1", all("good"), receipt(3)});
+
+  const Ballot& paper = ballot();
+  const Ballot& tablet = twin.state.ballots.at("B1");
+  EXPECT_EQ(paper.tally, tablet.tally);  // per group: the weighted points follow from it
+  EXPECT_EQ(paper.tally.sections.at("S1").at("duty").marks.at("good").at("deputies"), 1);
+  EXPECT_EQ(paper.held, tablet.held);  // the k-step of the third sheet holds the same count
+  std::multiset<GroupId> paper_groups_in_box;
+  std::multiset<GroupId> tablet_groups_in_box;
+  for (const auto& [receipt, row] : paper.box) paper_groups_in_box.insert(row.group);
+  for (const auto& [receipt, row] : tablet.box) tablet_groups_in_box.insert(row.group);
+  EXPECT_EQ(paper_groups_in_box, tablet_groups_in_box);
+  EXPECT_EQ(h.replay(), h.state);
+}
+
+TEST_F(WeightedPaperSheets, EntriesThatDifferOnlyInTheGroupAreDisputed) {
+  h.ok("secretary", HandOutPaperSheet{"B1", "V1"});
+  h.ok("secretary", HandOutPaperSheet{"B1", "V2"});
+  h.ok("chair", entry(1, all("good"), "deputies"));
+  const auto second = h.ok("secretary", entry(1, all("good"), "citizens"));
+  EXPECT_FALSE(has_event<PaperSheetCounted>(second));
+  EXPECT_EQ(section_view(h.state, Section::ballots, RoleSet{Role::chair})
+                .at("items")
+                .at(0)
+                .at("paper")
+                .at("disputed"),
+            nlohmann::json::array({1}));
+  // A third reading settles it, group and all.
+  EXPECT_TRUE(has_event<PaperSheetCounted>(h.ok("sec2", entry(1, all("good"), "citizens"))));
+  ASSERT_EQ(ballot().box.size(), 1u);
+  EXPECT_EQ(ballot().box.begin()->second.group, "citizens");
+  EXPECT_EQ(h.replay(), h.state);
+}
+
+TEST_F(WeightedPaperSheets, TheGroupIsRequiredHereAndMustBeAVoterGroupOfTheBallot) {
+  h.ok("secretary", HandOutPaperSheet{"B1", "V1"});
+  const Error missing = h.fail("chair", entry(1, all("good"), std::nullopt));
+  EXPECT_EQ(missing.code, ErrorCode::invalid);
+  EXPECT_EQ(missing.field, "/group");
+  const Error unknown = h.fail("chair", entry(1, all("good"), "chair"));
+  EXPECT_EQ(unknown.code, ErrorCode::invalid);
+  EXPECT_EQ(unknown.field, "/group");
+  // Only 纪委委员 vote on this one: a 党代表 sheet is not one of its sheets.
+  h.ok("chair", CreateBallot{"members_only", "S2"});
+  h.ok("chair", OpenBallot{"B2"});
+  h.ok("secretary", HandOutPaperSheet{"B2", "Q1"});
+  EXPECT_EQ(section_view(h.state, Section::ballots, RoleSet{Role::secretary})
+                .at("items")
+                .at(1)
+                .at("paper")
+                .at("groups"),
+            nlohmann::json({"members"}));
+  const Error other = h.fail("chair", entry(1, marks_for({"S2"}, kDims, "good"), "deputies", "B2"));
+  EXPECT_EQ(other.code, ErrorCode::not_allowed);
+  EXPECT_EQ(other.field, "/group");
+  h.ok("chair", entry(1, marks_for({"S2"}, kDims, "good"), "members", "B2"));
+}
+
+TEST_F(PaperSheets, NoGroupIsEnteredWhereTheRuleDoesNotWeightGroups) {
+  h.ok("secretary", HandOutPaperSheet{"B1", "V1"});
+  const Error e = h.fail("chair", EnterPaperSheet{"B1", 1, all("good"), receipt(5), "deputies"});
+  EXPECT_EQ(e.code, ErrorCode::invalid);
+  EXPECT_EQ(e.field, "/group");
+  EXPECT_FALSE(paper_view(Role::chair).at("paper").contains("groups"));
+  enter("chair", 1, all("good"));
+  enter("secretary", 1, all("good"));
+  EXPECT_EQ(ballot().box.begin()->second.group, "");
+}
+
+TEST_F(WeightedPaperSheets, AGroupCountsNoMorePaperSheetsThanWereHandedOutToItsVoters) {
+  h.ok("secretary", HandOutPaperSheet{"B1", "V1"});  // 党代表: one
+  h.ok("secretary", HandOutPaperSheet{"B1", "V2"});  // 群众代表: two
+  h.ok("secretary", HandOutPaperSheet{"B1", "V4"});
+  h.ok("V3", CastSheet{"B1", all("fair"), receipt(3)});  // a 党代表 on a tablet makes no room on paper
+  h.ok("chair", entry(1, all("good"), "deputies"));
+  EXPECT_TRUE(has_event<PaperSheetCounted>(h.ok("secretary", entry(1, all("good"), "deputies"))));
+  const Error full = h.fail("chair", entry(2, all("good"), "deputies"));
+  EXPECT_EQ(full.code, ErrorCode::conflict);
+  EXPECT_EQ(full.field, "/group");
+  EXPECT_NE(full.message.find("党代表"), std::string::npos);
+  EXPECT_EQ(std::get<std::string>(full.params.at("group")), "党代表");
+  EXPECT_EQ(std::get<std::int64_t>(full.params.at("handed_out")), 1);
+  // 群众代表 still has room for both of theirs; 纪委委员 took none.
+  h.ok("chair", entry(2, all("good"), "citizens"));
+  EXPECT_TRUE(has_event<PaperSheetCounted>(h.ok("secretary", entry(2, all("good"), "citizens"))));
+  EXPECT_EQ(h.fail("chair", entry(3, all("poor"), "members")).field, "/group");
+  h.ok("chair", entry(3, all("poor"), "citizens"));
+  EXPECT_TRUE(has_event<PaperSheetCounted>(h.ok("secretary", entry(3, all("poor"), "citizens"))));
+  EXPECT_EQ(ballot().paper_counted.size(), 3u);
 }
 
 TEST_F(PaperSheets, SheetNumbersRunFromOneToTheSheetsHandedOut) {

@@ -33,10 +33,15 @@ TEST(PaperSheetsOverTheWire, TwoSecretariesEnterSheetsAndEachCountedSheetHasItsO
   Hall hall;
   hall.start();
   auto chair = hall.join("chair");
-  // The demo's per-presenter sheet weights voter groups: no paper on it.
+  // The demo's per-presenter sheet weights voter groups: its paper sheets are entered under their group.
   const std::string weighted = start_with_open_ballot(hall, *chair);
-  const json refused = chair->request(hand_out(weighted, voter_id(1)));
-  EXPECT_EQ(refused.value("code", ""), "not_allowed") << refused.dump();
+  ASSERT_EQ(chair->request(hand_out(weighted, voter_id(1)))["type"], "ack");
+  const json no_group = chair->request(enter(weighted, 1, json::object()));
+  EXPECT_EQ(no_group.value("code", ""), "invalid") << no_group.dump();
+  EXPECT_EQ(no_group.value("field", ""), "/group");
+  json not_a_group = enter(weighted, 1, json::object());
+  not_a_group["group"] = "nobody";
+  EXPECT_EQ(chair->request(not_a_group).value("field", ""), "/group");
   ASSERT_EQ(chair->request({{"type", "close_ballot"}, {"ballot", weighted}})["type"], "ack");
 
   const json created = chair->request({{"type", "create_ballot"}, {"template_id", "final"}});

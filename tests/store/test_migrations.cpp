@@ -123,10 +123,34 @@ TEST(Migrations, ASchemaFiveFileGainsThePaperEntries) {
   }
   set_meta(dir / "h.db", 5, 2);
   open_store(dir / "h.db");
-  EXPECT_EQ(meta(dir / "h.db", "version"), 6);
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   EXPECT_FALSE(db.query("SELECT ballot, sheet, entered_by, marks FROM paper_entries").next());
+}
+
+// Schema 7 gives each paper entry the voter group its sheet is printed for: the entries of a file of schema 6
+// keep their marks and read as naming no group, still readable by schema 2.
+TEST(Migrations, ASchemaSixFileGivesItsPaperEntriesAGroup) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("ALTER TABLE paper_entries DROP COLUMN voter_group");
+    db.exec("INSERT INTO hearings(id, definition, genesis_hash) VALUES ('h1', '{}', '')");
+    db.exec(
+        "INSERT INTO paper_entries(hearing, ballot, sheet, entered_by, marks) VALUES "
+        "('h1', 'B1', 1, 'chair', '{}')");
+  }
+  set_meta(dir / "h.db", 6, 2);
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), 7);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  auto q = db.query("SELECT marks, voter_group FROM paper_entries WHERE sheet = 1");
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.text(0), "{}");
+  EXPECT_EQ(q.text(1), "");
 }
 
 TEST(Migrations, ReopeningChangesNothing) {
@@ -140,19 +164,19 @@ TEST(Migrations, ReopeningChangesNothing) {
 TEST(Migrations, ANewerIncompatibleFileIsRefusedAndNotModified) {
   TempDir dir;
   open_store(dir / "h.db");
-  set_meta(dir / "h.db", 8, 7);
+  set_meta(dir / "h.db", 9, 8);
   const std::string before = read_bytes(dir / "h.db");
   for (bool read_only : {false, true}) {
     auto store = Store::open(StoreOptions{.path = dir / "h.db", .read_only = read_only});
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, core::ErrorCode::storage_failed);
-    EXPECT_NE(store.error().message.find("newer Dais (schema 8, readable from schema 7 on)"),
+    EXPECT_NE(store.error().message.find("newer Dais (schema 9, readable from schema 8 on)"),
               std::string::npos)
         << store.error().message;
     EXPECT_NE(store.error().message.find("not changed"), std::string::npos);
   }
   EXPECT_EQ(read_bytes(dir / "h.db"), before);
-  EXPECT_EQ(meta(dir / "h.db", "version"), 8);
+  EXPECT_EQ(meta(dir / "h.db", "version"), 9);
 }
 
 TEST(Migrations, ANewerCompatibleFileOpens) {

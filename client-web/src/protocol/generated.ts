@@ -132,7 +132,7 @@ export type CreateBallot = {
 
 export type EnterPaperSheetId = string;
 
-/** One staff member's entry of a collected paper sheet of an open anonymous ballot (双人录入). `sheet` is the number staff wrote on the sheet, 1 to the paper sheets handed out. The sheet is counted into the ballot box, like a tablet's anonymous sheet, once two entries by different staff members mark the same grades; two entries that differ leave it disputed until a further entry by another staff member matches one of them. Refused with invalid for a sheet number out of range or marks the ballot does not have; conflict when the sender already entered this sheet or it is already counted; not_allowed on a named ballot; ballot_closed unless the ballot is open. The server adds a fresh random receipt for the box. Sent by: chair, secretary. (protocol/messages/enter_paper_sheet.schema.json) */
+/** One staff member's entry of a collected paper sheet of an open anonymous ballot (双人录入). `sheet` is the number staff wrote on the sheet, 1 to the paper sheets handed out. The sheet is counted into the ballot box, like a tablet's anonymous sheet, once two entries by different staff members mark the same grades; two entries that differ leave it disputed until a further entry by another staff member matches one of them. Where the ballot's rule weights voter groups each entry names the `group` read off the sheet (its colour); two entries agree only when their marks and their group agree, and the counted sheet is counted under that group, as a tablet sheet of a voter of that group. Refused with invalid for a sheet number out of range, marks the ballot does not have, or a group missing where the rule weights groups, given where it does not, or not a voter group of the hearing; not_allowed for a group not eligible for the ballot; conflict when that group's paper sheets counted already equal those handed out to its voters (params group, handed_out); conflict also when the sender already entered this sheet or it is already counted; not_allowed on a named ballot; ballot_closed unless the ballot is open. The server adds a fresh random receipt for the box. Sent by: chair, secretary. (protocol/messages/enter_paper_sheet.schema.json) */
 export type EnterPaperSheet = {
   type: "enter_paper_sheet";
   id: EnterPaperSheetId;
@@ -140,6 +140,8 @@ export type EnterPaperSheet = {
   ballot: string;
   /** the number written on the paper sheet, 1 to the sheets handed out */
   sheet: number;
+  /** the voter group the sheet is printed for (each group's sheets in its own colour): required exactly when the ballot's rule weights voter groups, one of its eligible voter groups */
+  group?: string;
   /** slot id → dimension id → marked grade ids (exactly one for a valid section) */
   marks: { [key: string]: { [key: string]: string[] } };
 };
@@ -169,7 +171,7 @@ export type ExtendTimer = {
 
 export type HandOutPaperSheetId = string;
 
-/** Hands a paper sheet (纸质票) of an open anonymous ballot to a voter without a tablet: the voter is recorded as having taken part (they count in turnout and can no longer vote on a tablet), and the ballot's paper sheets handed out go up by one. Refused with not_allowed on a named ballot or one whose rule weights voter groups, or for a participant not eligible; not_checked_in where voting needs check-in; already_voted when they voted on a tablet or already took a paper sheet; ballot_closed unless the ballot is open. Sent by: chair, secretary. (protocol/messages/hand_out_paper_sheet.schema.json) */
+/** Hands a paper sheet (纸质票) of an open anonymous ballot to a voter without a tablet: the voter is recorded as having taken part (they count in turnout and can no longer vote on a tablet), and the ballot's paper sheets handed out go up by one. Refused with not_allowed on a named ballot or for a participant not eligible; not_checked_in where voting needs check-in; already_voted when they voted on a tablet or already took a paper sheet; ballot_closed unless the ballot is open. Sent by: chair, secretary. (protocol/messages/hand_out_paper_sheet.schema.json) */
 export type HandOutPaperSheet = {
   type: "hand_out_paper_sheet";
   id: HandOutPaperSheetId;
