@@ -172,4 +172,72 @@ async function twoSecretariesEnterPaperSheets() {
   }
 }
 
-export const tests = [{ name: 'paper: two secretaries enter two paper sheets, a dispute settled by a third entry, then the count', fn: twoSecretariesEnterPaperSheets }];
+// The per-presenter sheet weights the voter groups: each group's paper sheets are printed in its own colour, and
+// the desk enters a sheet under the group read off it. The choice stays for the next sheet of the stack.
+async function aWeightedBallotTakesPaperSheetsByGroup() {
+  const hearing = await startHearing();
+  const browser = await launchBrowser();
+  try {
+    const t = hearing.tokens;
+    const chair = await joinAs(browser, hearing.base, t.chair, { viewport: console1440 });
+    const sec = await joinAs(browser, hearing.base, t.sec, { viewport: console1440 });
+    const c = chair.page;
+    await c.click('[data-test=open-check-in]');
+    await c.locator('[data-test=phase][data-phase=check_in]').waitFor();
+    await c.click('[data-test=chair-tab-checkin]');
+    await c.click('[data-test=desk-presence-absent]');
+    await c.click('[data-test=desk-check-in-shown]');
+    await c.click('[data-test=dialog-ok]');
+    await c.locator('[data-test=att-present]', { hasText: '6' }).waitFor();
+    await c.click('[data-test=chair-tab-run]');
+    await c.click('[data-test=start-session]');
+    await c.locator('[data-test=phase][data-phase=in_session]').waitFor();
+    await c.click('[data-test=call-next]');
+    await c.click('[data-test=chair-tab-ballots]');
+    await c.selectOption('[data-test=ballot-template]', 'each');
+    await c.click('[data-test=create-ballot]');
+    await c.locator('.ballot-row[data-ballot=B1] [data-test=open-ballot]').click();
+    await c.locator('.ballot-row[data-ballot=B1][data-status=open]').waitFor();
+
+    // 赵强 (群众代表) takes a paper sheet: a 群众代表 sheet.
+    const p = await openPanel(c);
+    await p.locator('[data-test=paper-voter] option[value=v3]').waitFor({ state: 'attached' });
+    await p.locator('[data-test=paper-voter]').selectOption('v3');
+    await p.locator('[data-test=paper-hand-out]').click();
+    await p.locator('[data-test=paper-status]', { hasText: '已发纸质票 1 张' }).waitFor();
+
+    const marks = { zhuti: 'hao', lianjie: 'jiaohao' };
+    const enterUnder = async (page, group) => {
+      const q = panel(page);
+      await q.locator('[data-test=paper-sheet]').fill('1');
+      // No entry without the group the sheet is printed for.
+      if (group) {
+        expectEqual(await q.locator('[data-test=paper-enter]').isDisabled(), true, 'entry offered without a group');
+        await q.locator('[data-test=paper-group]').selectOption(group);
+      }
+      for (const [dim, grade] of Object.entries(marks)) {
+        await q.locator(`[data-test=paper-entry] [data-slot=s1] [data-dimension=${dim}] [data-grade=${grade}]`).click();
+      }
+      await q.locator('[data-test=paper-enter]').click();
+      await page.locator('[data-test=toast]', { hasText: '第 1 张已录入' }).waitFor();
+      await page.locator('[data-test=toast]').first().click();
+    };
+    const sp = await openPanel(sec.page);
+    const offered = await sp.locator('[data-test=paper-group] option').allTextContents();
+    expectEqual(offered, ['选择分组', '区纪委委员', '群众代表'], 'groups offered for a paper sheet');
+    await enterUnder(sec.page, 'qunzhong');
+    // The group stays chosen for the next sheet.
+    expectEqual(await sp.locator('[data-test=paper-group]').inputValue(), 'qunzhong', 'group kept after an entry');
+    await p.locator('[data-test=paper-awaiting]', { hasText: '第 1 张' }).waitFor();
+    await enterUnder(c, 'qunzhong');
+    await p.locator('[data-test=paper-status]', { hasText: '已计入 1 张' }).waitFor();
+  } finally {
+    await browser.close();
+    await hearing.close();
+  }
+}
+
+export const tests = [
+  { name: 'paper: two secretaries enter two paper sheets, a dispute settled by a third entry, then the count', fn: twoSecretariesEnterPaperSheets },
+  { name: 'paper: a sheet of the weighted per-presenter ballot is entered under its group', fn: aWeightedBallotTakesPaperSheetsByGroup },
+];

@@ -29,6 +29,7 @@ function reason(err: ServerError): string {
   }
   if (err.code === 'too_few_sheets' && ['sheets', 'k'].every((k) => k in p)) return t('errorWith.too_few_sheets', p);
   if (err.code === 'conflict' && 'sheets' in p) return t('errorWith.paper_pending', p);
+  if (err.code === 'conflict' && 'group' in p && 'handed_out' in p) return t('errorWith.paper_group_full', p);
   const text = has(`error.${err.code}`) ? t(`error.${err.code}`) : t('error.unknown');
   // The field's first segment (/slot/presenter → slot) names what is wrong, when the client has a word for it.
   const field = err.field?.split('/')[1];

@@ -176,6 +176,7 @@ export interface PaperStatus {
   counted: number;
   awaiting: number[]; // sheet numbers entered once
   disputed: number[]; // sheet numbers whose entries disagree
+  groups?: string[]; // where the rule weights voter groups: the groups an entry names (each group's sheets in its colour)
 }
 export interface BallotsSection {
   items: BallotView[];
