@@ -127,9 +127,9 @@ void BasicLogWriter<Db>::put_in_box(const HearingId& hearing, const core::SheetS
 template <class Db>
 void BasicLogWriter<Db>::keep_paper_entry(const HearingId& hearing, const core::PaperEntryStored& stored) {
   db_.query(
-         "INSERT INTO paper_entries(hearing, ballot, sheet, entered_by, marks, voter_group) "
+         "INSERT INTO paper_entries(hearing, ballot, sheet, entered_by, marks, tally_group) "
          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hearing, ballot, sheet, entered_by) "
-         "DO UPDATE SET marks = excluded.marks, voter_group = excluded.voter_group")
+         "DO UPDATE SET marks = excluded.marks, tally_group = excluded.tally_group")
       .with(hearing, stored.ballot, stored.entry.sheet, stored.entry.by, json(stored.entry.marks).dump(),
             stored.entry.group)
       .run();

@@ -160,7 +160,7 @@ CREATE TABLE paper_entries (
 -- A paper sheet of a ballot whose rule weights voter groups is printed for one group (its colour), and each
 -- entry names that group ('' elsewhere), as the box row of a tablet sheet of that group does. A build of
 -- schema 6 writes entries without it and takes no paper sheets on such ballots.
-ALTER TABLE paper_entries ADD COLUMN voter_group TEXT NOT NULL DEFAULT '';
+ALTER TABLE paper_entries ADD COLUMN tally_group TEXT NOT NULL DEFAULT '';
 )sql"},
 };
 

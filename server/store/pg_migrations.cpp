@@ -132,7 +132,7 @@ CREATE TABLE paper_entries (
 );
 )sql"},
     {7, 2, R"sql(
-ALTER TABLE paper_entries ADD COLUMN voter_group TEXT NOT NULL DEFAULT '';
+ALTER TABLE paper_entries ADD COLUMN tally_group TEXT NOT NULL DEFAULT '';
 )sql"},
 };
 

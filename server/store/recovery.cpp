@@ -103,7 +103,7 @@ core::Result<bool> refill_held_tallies(Db& db, const std::string& hearing, core:
 template <class Db>
 core::Result<bool> refill_paper_entries(Db& db, const std::string& hearing, core::HearingState& state) {
   auto q = db.query(
-      "SELECT ballot, sheet, entered_by, marks, voter_group FROM paper_entries WHERE hearing = ? "
+      "SELECT ballot, sheet, entered_by, marks, tally_group FROM paper_entries WHERE hearing = ? "
       "ORDER BY ballot, sheet, entered_by");
   q.with(hearing);
   while (q.next()) {

@@ -74,12 +74,19 @@ inline std::string receipt_of(const std::string& secret) {
 class StoredHearing {
  public:
   StoredHearing(Store& store, const FixtureOptions& options = {}) : store_(store), engine(options) {
+    import_into(store);
+  }
+  StoredHearing(Store& store, core::HearingDefinition def) : store_(store), engine(std::move(def)) {
+    import_into(store);
+  }
+
+  const std::string& id() const { return engine.state.def.id; }
+
+  void import_into(Store& store) {
     auto issued = store.import_hearing(engine.state.def);
     if (!issued) throw std::runtime_error("import failed: " + issued.error().message);
     tokens = std::move(issued).value();
   }
-
-  const std::string& id() const { return engine.state.def.id; }
 
   // Runs a command that must succeed and stores its events; returns the commit.
   CommitInfo run(const core::ParticipantId& actor, const core::Command& cmd,

@@ -136,7 +136,7 @@ TEST(Migrations, ASchemaSixFileGivesItsPaperEntriesAGroup) {
   open_store(dir / "h.db");
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
-    db.exec("ALTER TABLE paper_entries DROP COLUMN voter_group");
+    db.exec("ALTER TABLE paper_entries DROP COLUMN tally_group");
     db.exec("INSERT INTO hearings(id, definition, genesis_hash) VALUES ('h1', '{}', '')");
     db.exec(
         "INSERT INTO paper_entries(hearing, ballot, sheet, entered_by, marks) VALUES "
@@ -147,7 +147,7 @@ TEST(Migrations, ASchemaSixFileGivesItsPaperEntriesAGroup) {
   EXPECT_EQ(meta(dir / "h.db", "version"), 7);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
-  auto q = db.query("SELECT marks, voter_group FROM paper_entries WHERE sheet = 1");
+  auto q = db.query("SELECT marks, tally_group FROM paper_entries WHERE sheet = 1");
   ASSERT_TRUE(q.next());
   EXPECT_EQ(q.text(0), "{}");
   EXPECT_EQ(q.text(1), "");

@@ -97,5 +97,32 @@ TEST(PaperStore, AClosedBallotKeepsNoEntryAndVerifyAndRecountNameThePaperSheets)
   EXPECT_EQ(verified->verified[0].paper_sheets, 2);
 }
 
+// Where the rule weights voter groups each entry names the group printed on its sheet: a waiting entry comes
+// back from the file with its group, and the counted sheet's box row holds it.
+TEST(PaperStore, AWaitingEntryKeepsItsGroupInTheFile) {
+  TempDir dir;
+  const auto file = dir / "h.db";
+  auto store = open_store(file);
+  core::HearingDefinition def = core::testing::make_definition();
+  for (core::ScoringRule& r : def.rules) r.weight_groups = true;
+  StoredHearing h(*store, std::move(def));
+  h.start();
+  const core::BallotId ballot = h.open_ballot("each");
+  h.run("secretary", core::HandOutPaperSheet{ballot, "V2"});  // 群众代表
+  auto under = [&](const core::ParticipantId& staff, int receipt) {
+    auto cmd = std::get<core::EnterPaperSheet>(entry(ballot, 1, "good", receipt));
+    cmd.group = "citizens";
+    h.run(staff, cmd);
+  };
+  under("chair", 1);
+  store->flush();
+  EXPECT_EQ(count(file, "SELECT count(*) FROM paper_entries WHERE tally_group = 'citizens'"), 1);
+  EXPECT_EQ(recovered(file, h.id()), canonical(h.engine.state));
+  under("secretary", 2);
+  store->flush();
+  EXPECT_EQ(count(file, "SELECT count(*) FROM ballot_box WHERE tally_group = 'citizens'"), 1);
+  EXPECT_EQ(recovered(file, h.id()), canonical(h.engine.state));
+}
+
 }  // namespace
 }  // namespace dais::store::testing
