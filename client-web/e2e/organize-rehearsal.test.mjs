@@ -50,11 +50,8 @@ async function rehearseAndReset() {
     await screenshot(org.page, 'rehearsal-reset');
     await org.page.click('[data-test=rehearsal-reset-confirm]');
     await org.page.locator('[data-test=rehearsal-reset]').waitFor({ state: 'detached' });
-    expectEqual(
-      await org.page.locator('[data-test=hearing-e2e-hearing] [data-test=phase]').textContent(),
-      '筹备中',
-      'the rehearsal is a draft again',
-    );
+    // The list is read again once the dialog has closed: the rehearsal is a draft again.
+    await org.page.locator('[data-test=hearing-e2e-hearing] [data-test=phase]', { hasText: '筹备中' }).waitFor();
 
     // The chair's console comes back by itself, on the same card, to a draft it can open again.
     await chair.page.locator('[data-test=open-check-in]').waitFor();
