@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
           libgtest-dev libgmock-dev libssl-dev libcli11-dev libxlsxwriter-dev libsodium-dev python3-openpyxl clang clang-format
-          libclang-rt-14-dev nodejs npm postgresql-15 libpq-dev)
+          libclang-rt-14-dev nodejs npm postgresql-15 libpq-dev haproxy)
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium fonts-noto-cjk)  # the fonts: Chinese text in the browser tests' screenshots
 fi

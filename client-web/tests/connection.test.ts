@@ -128,6 +128,79 @@ describe('connection', () => {
     expect(s.readyState).toBe(FakeSocket.CLOSED);
     expect(statuses.at(-1)).toBe('offline');
   });
+
+  describe('on several nodes (docs/scale-out.md)', () => {
+    function welcomeFrom(node: string | undefined, seq = 5) {
+      return node === undefined ? welcome(seq) : { ...welcome(seq), node };
+    }
+
+    it('opens the first connection on the plain URL and later ones with the hearing and the node', () => {
+      conn.start();
+      expect(FakeSocket.last().url).toBe('ws://x/ws');
+      FakeSocket.last().accept();
+      FakeSocket.last().deliver(welcomeFrom('n1'));
+      FakeSocket.last().close(1006);
+      vi.advanceTimersByTime(375);
+      expect(FakeSocket.instances).toHaveLength(2);
+      expect(FakeSocket.last().url).toBe('ws://x/ws?hearing=h&node=n1');
+    });
+
+    it('leaves the node out when a single server sends none', () => {
+      conn.start();
+      FakeSocket.last().accept();
+      FakeSocket.last().deliver(welcomeFrom(undefined));
+      FakeSocket.last().close(1006);
+      vi.advanceTimersByTime(375);
+      expect(FakeSocket.last().url).toBe('ws://x/ws?hearing=h');
+    });
+
+    it('goes at once to the node a 4012 names, resuming, and backs off on a second redirect in a row', () => {
+      conn.start();
+      const s = FakeSocket.last();
+      s.accept();
+      s.deliver(welcomeFrom('n1', 9));
+      s.close(4012, 'node=n2');
+      expect(statuses.at(-1)).toBe('offline');
+      vi.advanceTimersByTime(0);
+      expect(FakeSocket.instances).toHaveLength(2);
+      const s2 = FakeSocket.last();
+      expect(s2.url).toBe('ws://x/ws?hearing=h&node=n2');
+      s2.accept();
+      expect(s2.sent[0]).toMatchObject({ type: 'hello', resume_from: 9 });
+      // Sent on again before any welcome: the named node is gone; the next try waits its backoff step.
+      s2.close(4012, 'node=n3');
+      vi.advanceTimersByTime(749);
+      expect(FakeSocket.instances).toHaveLength(2);
+      vi.advanceTimersByTime(1);
+      expect(FakeSocket.instances).toHaveLength(3);
+      expect(FakeSocket.last().url).toBe('ws://x/ws?hearing=h&node=n3');
+    });
+
+    it('ignores a 4012 whose reason is not a node name', () => {
+      conn.start();
+      const s = FakeSocket.last();
+      s.accept();
+      s.deliver(welcomeFrom('n1'));
+      s.close(4012, 'node=../etc');
+      vi.advanceTimersByTime(0);
+      expect(FakeSocket.instances).toHaveLength(1);
+      vi.advanceTimersByTime(375);
+      expect(FakeSocket.last().url).toBe('ws://x/ws?hearing=h&node=n1');
+    });
+
+    it('a welcome from the new node replaces the route', () => {
+      conn.start();
+      FakeSocket.last().accept();
+      FakeSocket.last().deliver(welcomeFrom('n1'));
+      FakeSocket.last().close(4012, 'node=n2');
+      vi.advanceTimersByTime(0);
+      FakeSocket.last().accept();
+      FakeSocket.last().deliver(welcomeFrom('n2'));
+      FakeSocket.last().close(1006);
+      vi.advanceTimersByTime(375);
+      expect(FakeSocket.last().url).toBe('ws://x/ws?hearing=h&node=n2');
+    });
+  });
 });
 
 describe('connection pings', () => {

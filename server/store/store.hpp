@@ -25,6 +25,19 @@ struct StoreOptions {
   bool read_only = false;                        // open for verify/recount/export without writing
   std::chrono::milliseconds busy_timeout{5000};  // how long to wait for another process's lock on the file
   std::int64_t max_pages = 0;  // size limit of the file in pages (PRAGMA max_page_count); 0: none
+  // The name of this `dais serve` node when several share one database (docs/scale-out.md). Empty: the only
+  // node, no leases. Otherwise every command record must carry the epoch of a lease this node holds on its
+  // hearing, and a commit whose epoch is no longer the hearing's is refused (lost_lease()).
+  std::string node{};
+};
+
+// Who may commit a hearing's commands when several nodes share the database: the node holding its lease.
+// Every acquisition raises the epoch, so a node that was paused past its lease and comes back commits nothing.
+// Time is the database's clock, the one clock every node shares.
+struct Lease {
+  std::string owner;              // the node that holds (or last held) it
+  std::int64_t epoch = 0;         // 1 for the first acquisition, then one more for each
+  std::int64_t remaining_ms = 0;  // until it expires, by the database's clock; <= 0: expired
 };
 
 // One participant's join token, shown once at import or reissue. Only its SHA-256 is stored.
@@ -52,6 +65,7 @@ struct CommandRecord {
   HearingId hearing;
   std::vector<core::Event> events;
   std::optional<Idempotency> idempotency;
+  std::optional<std::int64_t> lease_epoch{};  // required when StoreOptions::node is set: the lease it holds
 };
 
 struct CommitInfo {
@@ -175,7 +189,22 @@ class Store {
   virtual core::Result<bool> add_ledger_note(std::int64_t id, const LedgerNote& note) = 0;
   // SQLite online backup to another file; consistent while the hearing goes on.
   virtual core::Result<bool> backup_to(const std::filesystem::path& target) = 0;
+
+  // Leases (StoreOptions::node set). acquire_lease takes the hearing's lease for this node for `ttl` when no
+  // node holds it, it expired, or this node held it (a restart), raising the epoch; it returns the lease as it
+  // then stands, so owner != this node means another node holds it for remaining_ms more. renew_leases
+  // extends every lease this node holds at the epochs it acquired and returns the hearings whose lease it lost
+  // (taken over by another node). release_lease lets a hearing go at once (shutdown), so another node need not
+  // wait for it to expire. Without a node name they refuse (invalid).
+  virtual core::Result<Lease> acquire_lease(const HearingId& hearing, std::chrono::milliseconds ttl);
+  virtual core::Result<std::vector<HearingId>> renew_leases(std::chrono::milliseconds ttl);
+  virtual core::Result<bool> release_lease(const HearingId& hearing);
+  virtual core::Result<std::optional<Lease>> lease_of(const HearingId& hearing);
 };
+
+// True for the error of a commit refused because its lease epoch is no longer the hearing's: the hearing has
+// moved to another node, and this one must let it go (close its connections) instead of reloading it.
+bool lost_lease(const core::Error& error);
 
 // SHA-256 of a receipt secret or a token, as lower-case hex.
 std::string sha256_hex(std::string_view data);

@@ -36,6 +36,32 @@ const FINAL_CLOSE_CODES = new Map([
   [4003, 'revoked'],
 ]);
 
+// Close code 4012 `elsewhere`: another node of a multi-node deployment holds the hearing (docs/scale-out.md).
+// The reason names it, `node=<name>`; the client reconnects at once asking the front for that node.
+const ELSEWHERE = 4012;
+const NODE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+// Where the front (HAProxy) should send this client's connection: the hearing it belongs to, once a welcome
+// said so, and the node that holds it. Both are routing hints, not secrets; a single server ignores them.
+export interface Route {
+  hearing?: string;
+  node?: string;
+}
+
+export function routedUrl(base: string, route: Route): string {
+  const params = new URLSearchParams();
+  if (route.hearing) params.set('hearing', route.hearing);
+  if (route.node) params.set('node', route.node);
+  const query = params.toString();
+  return query ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base;
+}
+
+// The node named by a 4012 close reason, or undefined when the reason is not one.
+export function redirectNode(reason: string): string | undefined {
+  const m = /^node=(.*)$/.exec(reason);
+  return m && NODE_NAME.test(m[1]) ? m[1] : undefined;
+}
+
 // Codes the client makes itself, never sent by the server.
 export const DISCONNECTED = 'disconnected';
 export const TIMED_OUT = 'timed_out';
@@ -72,6 +98,8 @@ export class Connection {
   private nextId = 1;
   private stopped = false;
   private welcomed = false;
+  private route: Route = {};
+  private redirected = false; // the last close was a 4012 to another node
   status: ConnectionStatus = 'connecting';
 
   constructor(
@@ -98,6 +126,11 @@ export class Connection {
     this.stopPings();
     this.socket?.close();
     this.failPending(DISCONNECTED, 'stopped');
+  }
+
+  // The URL the next connection opens: the configured one with the routing hints.
+  currentUrl(): string {
+    return routedUrl(this.opts.url, this.route);
   }
 
   isOnline(): boolean {
@@ -146,7 +179,8 @@ export class Connection {
     this.setStatus('connecting');
     let socket: WebSocket;
     try {
-      socket = this.opts.socketFactory ? this.opts.socketFactory(this.opts.url) : new WebSocket(this.opts.url);
+      const url = this.currentUrl();
+      socket = this.opts.socketFactory ? this.opts.socketFactory(url) : new WebSocket(url);
     } catch {
       this.scheduleRetry();
       return;
@@ -162,6 +196,11 @@ export class Connection {
     socket.onclose = (ev) => {
       const final = FINAL_CLOSE_CODES.get(ev.code);
       if (final) this.reject(socket, final);
+      const node = ev.code === ELSEWHERE ? redirectNode(ev.reason) : undefined;
+      if (node && socket === this.socket) {
+        this.route = { ...this.route, node };
+        this.redirected = true;
+      }
       this.onClose(socket);
     };
     socket.onerror = () => socket.close();
@@ -176,13 +215,17 @@ export class Connection {
       return;
     }
     switch (msg.type) {
-      case 'welcome':
+      case 'welcome': {
         this.welcomed = true;
         this.attempt = 0;
+        const hearing = (msg.hearing as { id?: unknown } | undefined)?.id;
+        const node = typeof msg.node === 'string' && NODE_NAME.test(msg.node) ? msg.node : undefined;
+        this.route = { hearing: typeof hearing === 'string' ? hearing : undefined, node };
         this.events.onWelcome(msg as unknown as WelcomeMessage);
         this.setStatus('online');
         this.startPings();
         break;
+      }
       case 'update':
         this.events.onUpdate(msg as unknown as UpdateMessage);
         break;
@@ -260,7 +303,12 @@ export class Connection {
 
   private scheduleRetry(): void {
     this.setStatus('offline');
-    const delay = backoffDelay(this.attempt++, this.opts.random ?? Math.random);
+    // Sent to the node that holds the hearing: go there at once. A second redirect before any welcome (the
+    // named node is gone and the front sent us back) waits like any failed attempt.
+    const redirectNow = this.redirected && this.attempt === 0;
+    this.redirected = false;
+    const delay = redirectNow ? 0 : backoffDelay(this.attempt++, this.opts.random ?? Math.random);
+    if (redirectNow) this.attempt = 1;
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 }
