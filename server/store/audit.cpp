@@ -10,6 +10,8 @@
 #include "core/tally.hpp"
 #include "store/chain.hpp"
 #include "store/migrations.hpp"
+#include "store/pg_migrations.hpp"
+#include "store/pg_store.hpp"
 #include "store/recovery.hpp"
 #include "store/sqlite.hpp"
 #include "store/storage_error.hpp"
@@ -32,7 +34,42 @@ core::Result<std::unique_ptr<sql::Database>> open_for_audit(const std::filesyste
   return db;
 }
 
-std::vector<HearingId> hearing_ids(sql::Database& db) {
+// A PostgreSQL database (a postgresql:// URL) is read on a connection of its own that never writes.
+core::Result<std::unique_ptr<pg::Connection>> open_postgres_for_audit(const std::string& url) {
+  auto db = std::make_unique<pg::Connection>(url);
+  db->exec("SET default_transaction_read_only = on");
+  auto version = read_schema_version(*db);
+  if (!version) return version.error();
+  if (version->version == 0) return storage_error(db->name() + " is empty: no Dais database in it");
+  return db;
+}
+
+// Runs `audit` on the database at `path`, a file or a postgresql:// URL, inside one read transaction: what it
+// reads is one consistent picture, also while a hearing writes. `doing` names the work for errors.
+template <class Audit>
+auto audit_database(const std::filesystem::path& path, const std::string& doing, const Audit& audit)
+    -> decltype(audit(std::declval<sql::Database&>())) {
+  const std::string where = is_postgres_url(path.string()) ? pg::redacted(path.string()) : path.string();
+  try {
+    if (is_postgres_url(path.string())) {
+      auto db = open_postgres_for_audit(path.string());
+      if (!db) return db.error();
+      pg::Transaction read(**db, pg::TransactionKind::deferred);
+      return audit(**db);
+    }
+    auto db = open_for_audit(path);
+    if (!db) return db.error();
+    sql::Transaction read(**db, sql::TransactionKind::deferred);
+    return audit(**db);
+  } catch (const sql::Error& e) {
+    return storage_error(e, doing + " " + where);
+  } catch (const pg::Error& e) {
+    return storage_error(e, doing + " " + where);
+  }
+}
+
+template <class Db>
+std::vector<HearingId> hearing_ids(Db& db) {
   std::vector<HearingId> ids;
   auto q = db.query("SELECT id FROM hearings ORDER BY id");
   while (q.next()) ids.push_back(q.text(0));
@@ -45,7 +82,8 @@ bool canonical(std::string_view text, json& parsed) {
 }
 
 // Walks one hearing's chain. Returns the first break, or fills `out`.
-std::optional<ChainBreak> verify_hearing(sql::Database& db, const HearingId& hearing, VerifiedHearing& out) {
+template <class Db>
+std::optional<ChainBreak> verify_hearing(Db& db, const HearingId& hearing, VerifiedHearing& out) {
   auto broken = [&](std::int64_t position, std::string what) {
     return ChainBreak{hearing, position, std::move(what)};
   };
@@ -138,8 +176,8 @@ struct LoggedBallot {
   std::int64_t result_position = 0;
 };
 
-core::Result<LoggedBallot> scan_log(sql::Database& db, const HearingId& hearing,
-                                    const core::BallotId& ballot) {
+template <class Db>
+core::Result<LoggedBallot> scan_log(Db& db, const HearingId& hearing, const core::BallotId& ballot) {
   LoggedBallot found;
   auto q = db.query("SELECT position, body FROM events WHERE hearing = ? ORDER BY position");
   q.with(hearing);
@@ -179,37 +217,28 @@ core::Result<LoggedBallot> scan_log(sql::Database& db, const HearingId& hearing,
 
 core::Result<VerifyReport> verify_file(const std::filesystem::path& path,
                                        const std::optional<HearingId>& hearing) {
-  try {
-    auto db = open_for_audit(path);
-    if (!db) return db.error();
-    sql::Transaction read(**db, sql::TransactionKind::deferred);
-    std::vector<HearingId> ids = hearing ? std::vector<HearingId>{*hearing} : hearing_ids(**db);
+  return audit_database(path, "verifying", [&](auto& db) -> core::Result<VerifyReport> {
+    std::vector<HearingId> ids = hearing ? std::vector<HearingId>{*hearing} : hearing_ids(db);
     VerifyReport report;
     for (const HearingId& id : ids) {
       VerifiedHearing checked{id, 0, 0, {}};
       {
-        auto q = (*db)->query("SELECT 1 FROM hearings WHERE id = ?");
+        auto q = db.query("SELECT 1 FROM hearings WHERE id = ?");
         q.with(id);
         if (!q.next())
           return core::make_error(core::ErrorCode::not_found, "no hearing " + id + " in the file");
       }
-      report.first_break = verify_hearing(**db, id, checked);
+      report.first_break = verify_hearing(db, id, checked);
       if (report.first_break) break;
       report.verified.push_back(std::move(checked));
     }
     return report;
-  } catch (const sql::Error& e) {
-    return storage_error(e, "verifying " + path.string());
-  }
+  });
 }
 
 core::Result<Recount> recount_ballot(const std::filesystem::path& path,
                                      const std::optional<HearingId>& hearing, const core::BallotId& ballot) {
-  try {
-    auto db = open_for_audit(path);
-    if (!db) return db.error();
-    sql::Database& file = **db;
-    sql::Transaction read(file, sql::TransactionKind::deferred);
+  return audit_database(path, "recounting " + ballot + " in", [&](auto& file) -> core::Result<Recount> {
     auto chosen = choose_hearing(hearing_ids(file), hearing);
     if (!chosen) return chosen.error();
     const HearingId id = *chosen;
@@ -251,9 +280,7 @@ core::Result<Recount> recount_ballot(const std::filesystem::path& path,
       for (const auto& [voter, entry] : logged->named) count(entry);
     }
     return out;
-  } catch (const sql::Error& e) {
-    return storage_error(e, "recounting " + ballot + " in " + path.string());
-  }
+  });
 }
 
 core::Result<HearingId> choose_hearing(const std::vector<HearingId>& ids,

@@ -1,7 +1,8 @@
 #pragma once
 // Independent checks of a database file, for the scrutineer and the operator: the hash chain and the sealed
 // ballot boxes (`dais verify`), and a recount of a closed ballot from its box (`dais recount`). Both open the
-// file read-only and use nothing of the live server.
+// file read-only and use nothing of the live server. The database is a SQLite file or, given a postgresql://
+// URL, a PostgreSQL database: either is read inside one read transaction, one consistent picture.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

@@ -1,17 +1,12 @@
 // Paper sheets (纸质票) in the file: entries waiting for a match lie beside the box (paper_entries, no time),
 // are read back by recovery, go once their sheet is counted and at close; the log says who took paper and who
-// entered which sheet number, never marks; verify and recount count the paper sheets.
+// entered which sheet number, never marks; verify and recount count the paper sheets. On both backends
+// (backend_fixture.hpp).
+#include "backend_fixture.hpp"
 #include "store/audit.hpp"
-#include "store_fixture.hpp"
 
 namespace dais::store::testing {
 namespace {
-
-std::int64_t count(const std::filesystem::path& file, const std::string& sql) {
-  sql::Database db(file, sql::OpenMode::read_only);
-  auto q = db.query(sql);
-  return q.next() ? q.int64(0) : -1;
-}
 
 core::Command entry(const core::BallotId& ballot, std::int64_t sheet, const core::GradeId& grade,
                     int receipt) {
@@ -19,18 +14,20 @@ core::Command entry(const core::BallotId& ballot, std::int64_t sheet, const core
                                core::testing::receipt(receipt)};
 }
 
-// What another process reading the file rebuilds (as `dais serve` does after a restart).
-std::string recovered(const std::filesystem::path& file, const HearingId& hearing) {
-  auto store = open_store(StoreOptions{.path = file, .read_only = true});
+class PaperStore : public BackendTest {};
+DAIS_ON_BOTH_BACKENDS(PaperStore);
+
+// What another process reading the store rebuilds (as `dais serve` does after a restart).
+std::string recovered(const std::string& location, const HearingId& hearing) {
+  auto store = open_store(StoreOptions{.path = location, .read_only = true});
   auto state = store->load(hearing);
   if (!state) return "not loaded: " + state.error().message;
   return canonical(*state);
 }
 
-TEST(PaperStore, EntriesWaitBesideTheBoxAreRecoveredAndTheRecountHoldsThePaperSheets) {
-  TempDir dir;
-  const auto file = dir / "h.db";
-  auto store = open_store(file);
+TEST_P(PaperStore, EntriesWaitBesideTheBoxAreRecoveredAndTheRecountHoldsThePaperSheets) {
+  const std::string file = location();
+  auto store = open();
   StoredHearing h(*store);
   h.start();
   const core::BallotId ballot = h.open_ballot("each");
@@ -39,19 +36,18 @@ TEST(PaperStore, EntriesWaitBesideTheBoxAreRecoveredAndTheRecountHoldsThePaperSh
   h.run("chair", entry(ballot, 2, "poor", 2));
   h.run("secretary", entry(ballot, 2, "fair", 3));  // disagrees: sheet 2 is disputed
   store->flush();
-  EXPECT_EQ(count(file, "SELECT count(*) FROM paper_entries"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM paper_entries"), 3);
   // The log names who entered which number, never what they read.
-  EXPECT_EQ(count(file, "SELECT count(*) FROM events WHERE type = 'paper_sheet_entered'"), 3);
-  EXPECT_EQ(count(file, "SELECT count(*) FROM events WHERE type = 'paper_sheet_handed_out'"), 3);
-  EXPECT_EQ(count(file, "SELECT count(*) FROM events WHERE body LIKE '%\"poor\"%' OR body LIKE '%\"fair\"%'"),
-            0);
-  EXPECT_EQ(count(file, "SELECT count(*) FROM events WHERE type = 'paper_entry_stored'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE type = 'paper_sheet_entered'"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE type = 'paper_sheet_handed_out'"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE body LIKE '%\"poor\"%' OR body LIKE '%\"fair\"%'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE type = 'paper_entry_stored'"), 0);
   EXPECT_EQ(recovered(file, h.id()), canonical(h.engine.state));  // the waiting entries came back
 
   h.run("secretary", entry(ballot, 1, "good", 4));  // agrees with the chair's: counted
   store->flush();
-  EXPECT_EQ(count(file, "SELECT count(*) FROM paper_entries WHERE sheet = 1"), 0);
-  EXPECT_EQ(count(file, "SELECT count(*) FROM ballot_box"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM paper_entries WHERE sheet = 1"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM ballot_box"), 1);
   EXPECT_EQ(recovered(file, h.id()), canonical(h.engine.state));
 
   // Sheet 2 stays disputed (this hearing has two staff members only), so the close is refused however many
@@ -62,10 +58,9 @@ TEST(PaperStore, EntriesWaitBesideTheBoxAreRecoveredAndTheRecountHoldsThePaperSh
   EXPECT_EQ(refused.error().code, core::ErrorCode::conflict);
 }
 
-TEST(PaperStore, AClosedBallotKeepsNoEntryAndVerifyAndRecountNameThePaperSheets) {
-  TempDir dir;
-  const auto file = dir / "h.db";
-  auto store = open_store(file);
+TEST_P(PaperStore, AClosedBallotKeepsNoEntryAndVerifyAndRecountNameThePaperSheets) {
+  const std::string file = location();
+  auto store = open();
   StoredHearing h(*store);
   h.start();
   const core::BallotId ballot = h.open_ballot("each");
@@ -77,8 +72,8 @@ TEST(PaperStore, AClosedBallotKeepsNoEntryAndVerifyAndRecountNameThePaperSheets)
   for (const char* voter : {"Q1", "Q2"}) h.cast(voter, ballot, "fair");
   h.run("chair", core::CloseBallot{ballot});
   store->flush();
-  EXPECT_EQ(count(file, "SELECT count(*) FROM paper_entries"), 0);
-  EXPECT_EQ(count(file, "SELECT count(*) FROM ballot_box"), 4);
+  EXPECT_EQ(count("SELECT count(*) FROM paper_entries"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM ballot_box"), 4);
   EXPECT_EQ(recovered(file, h.id()), canonical(h.engine.state));
 
   auto r = recount_ballot(file, std::nullopt, ballot);
@@ -99,10 +94,9 @@ TEST(PaperStore, AClosedBallotKeepsNoEntryAndVerifyAndRecountNameThePaperSheets)
 
 // Where the rule weights voter groups each entry names the group printed on its sheet: a waiting entry comes
 // back from the file with its group, and the counted sheet's box row holds it.
-TEST(PaperStore, AWaitingEntryKeepsItsGroupInTheFile) {
-  TempDir dir;
-  const auto file = dir / "h.db";
-  auto store = open_store(file);
+TEST_P(PaperStore, AWaitingEntryKeepsItsGroupInTheFile) {
+  const std::string file = location();
+  auto store = open();
   core::HearingDefinition def = core::testing::make_definition();
   for (core::ScoringRule& r : def.rules) r.weight_groups = true;
   StoredHearing h(*store, std::move(def));
@@ -116,11 +110,11 @@ TEST(PaperStore, AWaitingEntryKeepsItsGroupInTheFile) {
   };
   under("chair", 1);
   store->flush();
-  EXPECT_EQ(count(file, "SELECT count(*) FROM paper_entries WHERE tally_group = 'citizens'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM paper_entries WHERE tally_group = 'citizens'"), 1);
   EXPECT_EQ(recovered(file, h.id()), canonical(h.engine.state));
   under("secretary", 2);
   store->flush();
-  EXPECT_EQ(count(file, "SELECT count(*) FROM ballot_box WHERE tally_group = 'citizens'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM ballot_box WHERE tally_group = 'citizens'"), 1);
   EXPECT_EQ(recovered(file, h.id()), canonical(h.engine.state));
 }
 

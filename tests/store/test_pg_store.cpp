@@ -1,10 +1,9 @@
 // What is particular to the PostgreSQL store (the contract itself is tested on both backends in
-// test_store.cpp): its schema's versioning, what it refuses to open, and what PostgreSQL's row headers show
-// of a closed anonymous ballot.
+// test_store.cpp, test_group_commit.cpp and the others on backend_fixture.hpp): its schema's versioning, what
+// it refuses to open, and what PostgreSQL's row headers show of a closed anonymous ballot.
 #include <set>
 
 #include "pg_cluster.hpp"
-#include "store/log_writer.hpp"
 #include "store/pg.hpp"
 #include "store/pg_migrations.hpp"
 #include "store/pg_store.hpp"
@@ -106,52 +105,6 @@ TEST(PostgresStore, AClosedBoxShowsNeitherCastOrderNorCastTransactions) {
   std::sort(sorted.begin(), sorted.end());
   ASSERT_EQ(by_place.size(), voters.size());
   EXPECT_EQ(by_place, sorted);
-}
-
-// Group commit on PostgreSQL, where an error aborts the whole transaction unless a savepoint takes it back:
-// the failed record and the later ones of its hearing are refused, the rest of the batch commits.
-TEST(PostgresStore, AFailedRecordInABatchTakesTheLaterRecordsOfItsHearingButNotOthers) {
-  const std::string url = PgCluster::shared().create_database();
-  TestHearing a;
-  core::HearingDefinition second = make_definition();
-  second.id = "second-hearing";
-  TestHearing b(second);
-  {
-    auto store = open_store(StoreOptions{.path = url});
-    ASSERT_TRUE(store->import_hearing(a.state.def).ok());
-    ASSERT_TRUE(store->import_hearing(second).ok());
-  }
-  pg::Connection db(url);
-  const StoreOptions options{.path = url};
-  PgLogWriter writer(db, options);
-  const std::vector<CommandRecord> records = {
-      {a.state.def.id, a.ok("chair", core::OpenCheckIn{}), std::nullopt},
-      {a.state.def.id, a.ok("V1", core::CheckIn{}), Idempotency{"V1", "k", "{}"}},
-      {a.state.def.id, a.ok("V2", core::CheckIn{}), Idempotency{"V1", "k", "{}"}},  // the same key again
-      {a.state.def.id, a.ok("V3", core::CheckIn{}), std::nullopt},
-      {b.state.def.id, b.ok("chair", core::OpenCheckIn{}), std::nullopt}};
-  std::vector<const CommandRecord*> batch;
-  for (const CommandRecord& r : records) batch.push_back(&r);
-  auto results = writer.commit(batch);
-  ASSERT_EQ(results.size(), 5u);
-  EXPECT_TRUE(results[0].ok());
-  EXPECT_TRUE(results[1].ok());
-  ASSERT_FALSE(results[2].ok());
-  EXPECT_NE(results[2].error().message.find("conflicts with what is already stored"), std::string::npos)
-      << results[2].error().message;
-  ASSERT_FALSE(results[3].ok());
-  EXPECT_NE(results[3].error().message.find("earlier command of hearing test-hearing"), std::string::npos)
-      << results[3].error().message;
-  ASSERT_TRUE(results[4].ok()) << results[4].error().message;
-  EXPECT_EQ(results[4]->log_position, 1);
-  auto logged = [&](const std::string& hearing) {
-    auto q = db.query("SELECT count(*) FROM events WHERE hearing = ?");
-    q.with(hearing);
-    q.next();
-    return q.int64(0);
-  };
-  EXPECT_EQ(logged(a.state.def.id), 2);  // check-in opened, V1
-  EXPECT_EQ(logged(second.id), 1);
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
-// After an anonymous ballot, everything the file holds — every table, and the raw bytes of the database and
+// After an anonymous ballot, everything the store holds — every table, and the raw bytes of the database and
 // its WAL — links no voter to what they chose: the box has no voter, no time and no insertion order; the log
-// says who took part and never what they marked.
+// says who took part and never what they marked. The tables are checked on both backends
+// (backend_fixture.hpp); the file's bytes are SQLite's own (test_pg_store.cpp looks at PostgreSQL's box).
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
-#include "store_fixture.hpp"
+#include "backend_fixture.hpp"
 
 namespace dais::store::testing {
 namespace {
@@ -20,13 +22,24 @@ std::vector<std::string> columns(sql::Database& db, const std::string& table) {
   return out;
 }
 
+std::vector<std::string> columns(pg::Connection& db, const std::string& table) {
+  std::vector<std::string> out;
+  auto q = db.query(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
+      "table_name = ? ORDER BY ordinal_position");
+  q.with(table);
+  while (q.next()) out.push_back(q.text(0));
+  return out;
+}
+
 // The voters in cast order, chosen so that the order of their receipt hashes differs from it.
 const std::vector<std::string> kVoters = {"V1", "Q2", "V4", "V2", "Q1", "V6", "V3", "V5", "Q3"};
 
-class SecretBallotTest : public ::testing::Test {
+class SecretBallotTest : public BackendTest {
  protected:
   void SetUp() override {
-    auto store = open_store(dir / "h.db");
+    BackendTest::SetUp();
+    auto store = open();
     StoredHearing h(*store);
     h.start();
     ballot = h.open_ballot("each");
@@ -43,66 +56,75 @@ class SecretBallotTest : public ::testing::Test {
       receipts_in_cast_order.push_back(receipt_of(StoredHearing::secret(v, ballot)));
   }
 
-  TempDir dir;
   core::BallotId ballot;
   std::vector<std::string> times;
   std::vector<std::string> receipts_in_cast_order;
 };
+DAIS_ON_BOTH_BACKENDS(SecretBallotTest);
 
-TEST_F(SecretBallotTest, TheBoxTableHasNoVoterNoTimeAndNoRowid) {
-  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
-  // The change tag hashes the voter with a key only the device knows; it is gone once the ballot closed.
-  EXPECT_EQ(columns(db, "ballot_box"), (std::vector<std::string>{"hearing", "ballot", "receipt_hash",
-                                                                 "tally_group", "marks", "change_tag"}));
-  EXPECT_FALSE(db.query("SELECT 1 FROM ballot_box WHERE change_tag IS NOT NULL").next());
-  EXPECT_THROW(db.query("SELECT rowid FROM ballot_box").next(), sql::Error);  // WITHOUT ROWID
-  auto q = db.query("SELECT receipt_hash, tally_group, marks FROM ballot_box");
-  int rows = 0;
-  while (q.next()) {
-    ++rows;
-    for (const std::string& column : {q.text(0), q.text(1), q.text(2)}) {
-      for (const std::string& v : kVoters) EXPECT_EQ(column.find(v), std::string::npos) << column;
-      for (const std::string& t : times) EXPECT_EQ(column.find(t), std::string::npos) << column;
+// What only a SQLite file has: its raw bytes and its WAL.
+class SecretBallotFileTest : public SecretBallotTest {};
+INSTANTIATE_TEST_SUITE_P(Backends, SecretBallotFileTest, ::testing::Values(Backend::sqlite), backend_name);
+
+TEST_P(SecretBallotTest, TheBoxTableHasNoVoterNoTimeAndNoRowid) {
+  on_database([&](auto& db) {
+    // The change tag hashes the voter with a key only the device knows; it is gone once the ballot closed.
+    EXPECT_EQ(columns(db, "ballot_box"), (std::vector<std::string>{"hearing", "ballot", "receipt_hash",
+                                                                   "tally_group", "marks", "change_tag"}));
+    EXPECT_FALSE(db.query("SELECT 1 FROM ballot_box WHERE change_tag IS NOT NULL").next());
+    if constexpr (std::is_same_v<std::remove_reference_t<decltype(db)>, sql::Database>) {
+      EXPECT_THROW(db.query("SELECT rowid FROM ballot_box").next(), sql::Error);  // WITHOUT ROWID
     }
-  }
-  EXPECT_EQ(rows, static_cast<int>(kVoters.size()));
+    auto q = db.query("SELECT receipt_hash, tally_group, marks FROM ballot_box");
+    int rows = 0;
+    while (q.next()) {
+      ++rows;
+      for (const std::string& column : {q.text(0), q.text(1), q.text(2)}) {
+        for (const std::string& v : kVoters) EXPECT_EQ(column.find(v), std::string::npos) << column;
+        for (const std::string& t : times) EXPECT_EQ(column.find(t), std::string::npos) << column;
+      }
+    }
+    EXPECT_EQ(rows, static_cast<int>(kVoters.size()));
+  });
 }
 
-TEST_F(SecretBallotTest, TheLogSaysWhoVotedButNeverWhatOrWithWhichReceipt) {
-  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
-  auto q = db.query("SELECT type, body FROM events");
-  std::set<std::string> recorded;
-  while (q.next()) {
-    const std::string type = q.text(0);
-    const std::string body = q.text(1);
-    EXPECT_NE(type, "sheet_stored") << "an anonymous sheet's contents are in the log";
-    for (const std::string& r : receipts_in_cast_order) EXPECT_EQ(body.find(r), std::string::npos);
-    if (type == "sheet_recorded") {
-      recorded.insert(nlohmann::json::parse(body).at("voter").get<std::string>());
-      EXPECT_EQ(body.find("marks"), std::string::npos);
+TEST_P(SecretBallotTest, TheLogSaysWhoVotedButNeverWhatOrWithWhichReceipt) {
+  on_database([&](auto& db) {
+    auto q = db.query("SELECT type, body FROM events");
+    std::set<std::string> recorded;
+    while (q.next()) {
+      const std::string type = q.text(0);
+      const std::string body = q.text(1);
+      EXPECT_NE(type, "sheet_stored") << "an anonymous sheet's contents are in the log";
+      for (const std::string& r : receipts_in_cast_order) EXPECT_EQ(body.find(r), std::string::npos);
+      if (type == "sheet_recorded") {
+        recorded.insert(nlohmann::json::parse(body).at("voter").get<std::string>());
+        EXPECT_EQ(body.find("marks"), std::string::npos);
+      }
     }
-  }
-  EXPECT_EQ(recorded, std::set<std::string>(kVoters.begin(), kVoters.end()));
-  // Nor do the idempotency records or the snapshots hold receipts or marks.
-  for (const char* sql : {"SELECT ack FROM idempotency", "SELECT state FROM snapshots"}) {
-    auto rows = db.query(sql);
-    while (rows.next()) {
-      const std::string text = rows.text(0);
-      for (const std::string& r : receipts_in_cast_order) EXPECT_EQ(text.find(r), std::string::npos) << sql;
+    EXPECT_EQ(recorded, std::set<std::string>(kVoters.begin(), kVoters.end()));
+    // Nor do the idempotency records or the snapshots hold receipts or marks.
+    for (const char* sql : {"SELECT ack FROM idempotency", "SELECT state FROM snapshots"}) {
+      auto rows = db.query(sql);
+      while (rows.next()) {
+        const std::string text = rows.text(0);
+        for (const std::string& r : receipts_in_cast_order) EXPECT_EQ(text.find(r), std::string::npos) << sql;
+      }
     }
-  }
+  });
 }
 
-TEST_F(SecretBallotTest, TheRawFileKeepsNoCastOrderAndNoVoterNearTheSheets) {
+TEST_P(SecretBallotFileTest, TheRawFileKeepsNoCastOrderAndNoVoterNearTheSheets) {
   // After the close, the WAL (which held every commit's pages in order) is checkpointed and truncated.
-  const auto wal = dir / "h.db-wal";
+  const std::filesystem::path file = location();
+  const std::filesystem::path wal = location() + "-wal";
   if (std::filesystem::exists(wal)) {
     const std::string wal_bytes = read_bytes(wal);
     for (const std::string& r : receipts_in_cast_order) {
       EXPECT_EQ(wal_bytes.find(r), std::string::npos) << "a receipt hash is still in the WAL";
     }
   }
-  const std::string bytes = read_bytes(dir / "h.db");
+  const std::string bytes = read_bytes(file);
   std::vector<std::size_t> offsets;
   for (const std::string& r : receipts_in_cast_order) {
     const std::size_t at = bytes.find(r);
@@ -130,7 +152,7 @@ TEST_F(SecretBallotTest, TheRawFileKeepsNoCastOrderAndNoVoterNearTheSheets) {
 
   // The page that holds the sheets holds no voter id and no time.
   const std::size_t page_size = [&] {
-    sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+    sql::Database db(file, sql::OpenMode::read_only);
     return static_cast<std::size_t>(std::stoul(db.pragma_text("page_size")));
   }();
   const std::size_t first = *std::min_element(offsets.begin(), offsets.end()) / page_size;
@@ -142,8 +164,8 @@ TEST_F(SecretBallotTest, TheRawFileKeepsNoCastOrderAndNoVoterNearTheSheets) {
     EXPECT_EQ(pages.find(t), std::string::npos) << "a time is on the box's page";
 }
 
-TEST_F(SecretBallotTest, TheBoxStillRecountsToTheLoggedResult) {
-  auto store = open_store(dir / "h.db");
+TEST_P(SecretBallotTest, TheBoxStillRecountsToTheLoggedResult) {
+  auto store = open();
   auto state = store->load("test-hearing");
   ASSERT_TRUE(state.ok());
   const core::Ballot& b = state->ballots.at(ballot);
@@ -155,17 +177,18 @@ TEST_F(SecretBallotTest, TheBoxStillRecountsToTheLoggedResult) {
 // A voided ballot counts for nothing, and two sheets' marks would be the aggregate of the two voters the log
 // names: the file keeps the receipts (to be checked), never the marks, and a recovery finds what the engine
 // holds.
-TEST(VoidedBox, KeepsTheReceiptsAndNoMarks) {
-  TempDir dir;
-  auto store = open_store(dir / "h.db");
+class VoidedBox : public BackendTest {};
+DAIS_ON_BOTH_BACKENDS(VoidedBox);
+
+TEST_P(VoidedBox, KeepsTheReceiptsAndNoMarks) {
+  auto store = open();
   StoredHearing h(*store);
   h.start();
   const core::BallotId ballot = h.open_ballot("each");
   h.cast("V1", ballot, "good");
   h.cast("Q2", ballot, "poor");
   h.run("chair", core::VoidBallot{ballot, "重新表决"});
-  {
-    sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  on_database([&](auto& db) {
     auto q = db.query("SELECT receipt_hash, tally_group, marks FROM ballot_box WHERE ballot = ?");
     q.with(ballot);
     std::set<std::string> receipts;
@@ -176,10 +199,10 @@ TEST(VoidedBox, KeepsTheReceiptsAndNoMarks) {
     }
     EXPECT_EQ(receipts, (std::set<std::string>{receipt_of(StoredHearing::secret("V1", ballot)),
                                                receipt_of(StoredHearing::secret("Q2", ballot))}));
-  }
+  });
   EXPECT_TRUE(store->receipt_in_box(h.id(), ballot, receipt_of(StoredHearing::secret("V1", ballot))).value());
   store.reset();
-  auto reopened = open_store(dir / "h.db");
+  auto reopened = open();
   auto state = reopened->load(h.id());
   ASSERT_TRUE(state.ok()) << state.error().message;
   EXPECT_EQ(canonical(*state), canonical(h.engine.state));
