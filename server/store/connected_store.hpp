@@ -521,6 +521,90 @@ class ConnectedStore : public Store {
     });
   }
 
+  // Leases (StoreOptions::node set; docs/storage.md, "Leases"). Each is one statement on the writer
+  // connection outside any transaction, under the write mutex: serialised with this node's commits, and on
+  // PostgreSQL free of the writer lock, so a takeover waits only for a commit that holds the hearing's lease
+  // row.
+  core::Result<Lease> acquire_lease(const HearingId& hearing, std::chrono::milliseconds ttl) override {
+    if (options_.node.empty()) return Store::acquire_lease(hearing, ttl);
+    if (!writer_) return read_only_error();
+    const std::string now = DbTypes<Db>::now_ms;
+    std::lock_guard lock(write_mutex_);
+    try {
+      std::optional<Lease> lease;
+      {
+        auto q = writer_->query(
+            "INSERT INTO hearing_leases(hearing, owner, epoch, expires_at_ms) VALUES (?, ?, 1, " + now +
+            " + ?) ON CONFLICT(hearing) DO UPDATE SET owner = excluded.owner, epoch = hearing_leases.epoch + "
+            "1, "
+            "expires_at_ms = excluded.expires_at_ms WHERE hearing_leases.expires_at_ms <= " +
+            now + " OR hearing_leases.owner = excluded.owner RETURNING owner, epoch, expires_at_ms - " + now);
+        q.with(hearing, options_.node, static_cast<std::int64_t>(ttl.count()));
+        if (q.next()) lease = Lease{q.text(0), q.int64(1), q.int64(2)};
+      }
+      if (!lease) lease = read_lease(*writer_, hearing);  // another node holds it
+      if (!lease) return storage_error("the lease of hearing " + hearing + " was neither taken nor found");
+      if (lease->owner == options_.node) {
+        leases_held_[hearing] = lease->epoch;
+      } else {
+        leases_held_.erase(hearing);
+      }
+      return *lease;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "taking the lease of hearing " + hearing);
+    }
+  }
+
+  core::Result<std::vector<HearingId>> renew_leases(std::chrono::milliseconds ttl) override {
+    if (options_.node.empty()) return Store::renew_leases(ttl);
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    std::vector<HearingId> lost;
+    try {
+      for (const auto& [hearing, epoch] : leases_held_) {
+        // Extended even when it expired meanwhile: expiry alone moves nothing, only a takeover does.
+        auto q =
+            writer_->query(std::string("UPDATE hearing_leases SET expires_at_ms = ") + DbTypes<Db>::now_ms +
+                           " + ? WHERE hearing = ? AND owner = ? AND epoch = ? RETURNING epoch");
+        q.with(static_cast<std::int64_t>(ttl.count()), hearing, options_.node, epoch);
+        if (!q.next()) lost.push_back(hearing);
+      }
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "renewing the leases of node " + options_.node);
+    }
+    for (const HearingId& hearing : lost) leases_held_.erase(hearing);
+    return lost;
+  }
+
+  core::Result<bool> release_lease(const HearingId& hearing) override {
+    if (options_.node.empty()) return Store::release_lease(hearing);
+    if (!writer_) return read_only_error();
+    std::lock_guard lock(write_mutex_);
+    const auto held = leases_held_.find(hearing);
+    if (held == leases_held_.end()) return false;
+    try {
+      auto q =
+          writer_->query(std::string("UPDATE hearing_leases SET expires_at_ms = ") + DbTypes<Db>::now_ms +
+                         " WHERE hearing = ? AND owner = ? AND epoch = ? RETURNING epoch");
+      q.with(hearing, options_.node, held->second);
+      const bool released = q.next();
+      leases_held_.erase(held);
+      return released;
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "releasing the lease of hearing " + hearing);
+    }
+  }
+
+  core::Result<std::optional<Lease>> lease_of(const HearingId& hearing) override {
+    if (options_.node.empty()) return Store::lease_of(hearing);
+    std::lock_guard lock(read_mutex_);
+    try {
+      return read_lease(*reader_, hearing);
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "reading the lease of hearing " + hearing);
+    }
+  }
+
   // backup_to is the subclass's.
 
  protected:
@@ -605,6 +689,13 @@ class ConnectedStore : public Store {
       out.clear();  // an unreadable file shows an empty ledger; the hearings' loads report why
     }
     return out;
+  }
+  static std::optional<Lease> read_lease(Db& db, const HearingId& hearing) {
+    auto q = db.query(std::string("SELECT owner, epoch, expires_at_ms - ") + DbTypes<Db>::now_ms +
+                      " FROM hearing_leases WHERE hearing = ?");
+    q.with(hearing);
+    if (!q.next()) return std::nullopt;
+    return Lease{q.text(0), q.int64(1), q.int64(2)};
   }
   // One change on the writer connection, in its own transaction, committed only when it succeeds.
   template <class Change>
@@ -709,7 +800,8 @@ class ConnectedStore : public Store {
   StoreOptions options_;
   std::mutex write_mutex_;  // the writer connection: the writer thread, import and tokens
   std::unique_ptr<Db> writer_;
-  std::optional<BasicLogWriter<Db>> log_writer_;  // on writer_, under write_mutex_
+  std::optional<BasicLogWriter<Db>> log_writer_;   // on writer_, under write_mutex_
+  std::map<HearingId, std::int64_t> leases_held_;  // hearing -> epoch this node acquired, under write_mutex_
   std::mutex read_mutex_;
   std::unique_ptr<Db> reader_;
   std::mutex heads_mutex_;

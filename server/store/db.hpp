@@ -20,6 +20,11 @@ struct DbTypes<sql::Database> {
   using Savepoint = sql::Savepoint;
   // The transaction was rolled back as a whole under the writer (SQLite does this after disk full or I/O).
   static Error lost(const std::string& why);
+  // The database's clock in milliseconds since 1970, the one clock that nodes sharing it agree on (leases).
+  static constexpr const char* now_ms = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+  // Appended to the commit's read of a hearing's lease: nothing, as BEGIN IMMEDIATE already keeps every other
+  // writer out until the commit ends.
+  static constexpr const char* lock_lease = "";
 };
 
 template <>
@@ -29,6 +34,10 @@ struct DbTypes<pg::Connection> {
   using TransactionKind = pg::TransactionKind;
   using Savepoint = pg::Savepoint;
   static Error lost(const std::string& why) { return Error("40000", why); }
+  static constexpr const char* now_ms = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+  // Lease statements take no writer lock, so the commit holds the lease row itself: a takeover waits until
+  // the commit ends, and a commit after a takeover reads the new epoch.
+  static constexpr const char* lock_lease = " FOR SHARE";
 };
 
 }  // namespace dais::store

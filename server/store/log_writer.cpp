@@ -68,6 +68,7 @@ template <class Db>
 core::Result<CommitInfo> BasicLogWriter<Db>::write_record(const CommandRecord& record) {
   try {
     typename DbTypes<Db>::Savepoint savepoint(db_);
+    if (auto leased = check_lease(record); !leased) return leased.error();
     Head head;
     {
       // Read inside the write transaction: the file's head, whatever any other writer did before.
@@ -110,6 +111,35 @@ core::Result<CommitInfo> BasicLogWriter<Db>::write_record(const CommandRecord& r
   } catch (const std::exception& e) {
     return storage_error("storing a command of hearing " + record.hearing + " failed: " + e.what());
   }
+}
+
+// Fencing between nodes sharing the database (docs/storage.md, "Leases"): a record is stored only while its
+// hearing's lease is this node's at the epoch the record was decided under. Read inside the commit's
+// transaction, so no takeover can slip in between this check and the commit.
+template <class Db>
+core::Result<bool> BasicLogWriter<Db>::check_lease(const CommandRecord& record) {
+  if (options_.node.empty()) return true;  // the only node: no leases
+  if (!record.lease_epoch) {
+    return storage_error("a command of hearing " + record.hearing + " carries no lease epoch; node " +
+                         options_.node + " stores commands only under a lease");
+  }
+  const std::int64_t held = *record.lease_epoch;
+  auto q = db_.query(std::string("SELECT owner, epoch FROM hearing_leases WHERE hearing = ?") +
+                     DbTypes<Db>::lock_lease);
+  q.with(record.hearing);
+  if (!q.next()) {
+    return core::make_error(
+        core::ErrorCode::storage_failed,
+        "hearing " + record.hearing + " has no lease (this node held epoch " + std::to_string(held) + ")",
+        core::ErrorParams{{"lease_epoch", held}, {"owner", std::string()}});
+  }
+  std::string owner = q.text(0);
+  const std::int64_t epoch = q.int64(1);
+  if (owner == options_.node && epoch == held) return true;
+  std::string message = "hearing " + record.hearing + " moved to node " + owner + " (lease epoch " +
+                        std::to_string(epoch) + ", this node held " + std::to_string(held) + ")";
+  return core::make_error(core::ErrorCode::storage_failed, std::move(message),
+                          core::ErrorParams{{"lease_epoch", held}, {"owner", std::move(owner)}});
 }
 
 template <class Db>

@@ -39,6 +39,7 @@ class BasicLogWriter {
   };
 
   core::Result<CommitInfo> write_record(const CommandRecord& record);
+  core::Result<bool> check_lease(const CommandRecord& record);
   void put_in_box(const HearingId& hearing, const core::SheetStored& sheet);
   void hold_tally(const HearingId& hearing, const core::Event& held);
   void keep_paper_entry(const HearingId& hearing, const core::PaperEntryStored& stored);

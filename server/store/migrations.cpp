@@ -162,6 +162,17 @@ CREATE TABLE paper_entries (
 -- schema 6 writes entries without it and takes no paper sheets on such ballots.
 ALTER TABLE paper_entries ADD COLUMN tally_group TEXT NOT NULL DEFAULT '';
 )sql"},
+    {8, 2, R"sql(
+-- Which node may commit a hearing's commands when several `dais serve` nodes share the database: every
+-- acquisition raises the epoch, and a commit whose epoch is no longer the hearing's is refused. Times are the
+-- database's clock. A single node (no node name) neither reads nor writes it, nor does a build of schema 2 to 7.
+CREATE TABLE hearing_leases (
+  hearing       TEXT PRIMARY KEY,
+  owner         TEXT NOT NULL,               -- the node that holds, or last held, the lease
+  epoch         INTEGER NOT NULL,            -- 1 at the first acquisition, one more at each after it
+  expires_at_ms INTEGER NOT NULL             -- ms since 1970; another node may take it from then on
+) WITHOUT ROWID;
+)sql"},
 };
 
 core::Error not_dais(const sql::Database& db, const std::string& why) {

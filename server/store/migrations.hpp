@@ -11,7 +11,7 @@
 
 namespace dais::store {
 
-inline constexpr std::int64_t kSchemaVersion = 7;
+inline constexpr std::int64_t kSchemaVersion = 8;
 inline constexpr std::int64_t kApplicationId =
     0x44414953;  // "DAIS" in the SQLite header (PRAGMA application_id)
 

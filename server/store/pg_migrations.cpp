@@ -134,6 +134,14 @@ CREATE TABLE paper_entries (
     {7, 2, R"sql(
 ALTER TABLE paper_entries ADD COLUMN tally_group TEXT NOT NULL DEFAULT '';
 )sql"},
+    {8, 2, R"sql(
+CREATE TABLE hearing_leases (
+  hearing       TEXT COLLATE "C" PRIMARY KEY,
+  owner         TEXT NOT NULL,
+  epoch         BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL
+);
+)sql"},
 };
 
 core::Error not_dais(const pg::Connection& db, const std::string& why) {

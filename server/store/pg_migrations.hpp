@@ -10,7 +10,7 @@
 
 namespace dais::store {
 
-inline constexpr std::int64_t kPgSchemaVersion = 7;
+inline constexpr std::int64_t kPgSchemaVersion = 8;
 
 // Reads the meta table without changing anything. Errors: not a Dais database, or one from a newer
 // incompatible version.

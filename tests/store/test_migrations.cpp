@@ -35,6 +35,7 @@ TEST(Migrations, ASchemaOneFileGainsChangeTagsAndHeldCounts) {
   open_store(dir / "h.db");
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE hearing_leases");
     db.exec("DROP TABLE held_tallies");
     db.exec("ALTER TABLE ballot_box DROP COLUMN change_tag");
     db.exec("DROP TABLE accounts");
@@ -59,6 +60,7 @@ TEST(Migrations, ASchemaTwoFileGainsAccounts) {
   open_store(dir / "h.db");
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE hearing_leases");
     db.exec("DROP TABLE accounts");
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
@@ -80,6 +82,7 @@ TEST(Migrations, ASchemaThreeFileGainsTheLedger) {
   open_store(dir / "h.db");
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE hearing_leases");
     db.exec("DROP TABLE ledger_notes");
     db.exec("DROP TABLE ledger");
     db.exec("DROP TABLE rehearsal_events");
@@ -101,6 +104,7 @@ TEST(Migrations, ASchemaFourFileGainsTheRehearsalLogs) {
   open_store(dir / "h.db");
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE hearing_leases");
     db.exec("DROP TABLE rehearsal_events");
     db.exec("DROP TABLE paper_entries");
   }
@@ -119,6 +123,7 @@ TEST(Migrations, ASchemaFiveFileGainsThePaperEntries) {
   open_store(dir / "h.db");
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE hearing_leases");
     db.exec("DROP TABLE paper_entries");
   }
   set_meta(dir / "h.db", 5, 2);
@@ -136,6 +141,7 @@ TEST(Migrations, ASchemaSixFileGivesItsPaperEntriesAGroup) {
   open_store(dir / "h.db");
   {
     sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE hearing_leases");
     db.exec("ALTER TABLE paper_entries DROP COLUMN tally_group");
     db.exec("INSERT INTO hearings(id, definition, genesis_hash) VALUES ('h1', '{}', '')");
     db.exec(
@@ -144,13 +150,30 @@ TEST(Migrations, ASchemaSixFileGivesItsPaperEntriesAGroup) {
   }
   set_meta(dir / "h.db", 6, 2);
   open_store(dir / "h.db");
-  EXPECT_EQ(meta(dir / "h.db", "version"), 7);
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
   EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
   sql::Database db(dir / "h.db", sql::OpenMode::read_only);
   auto q = db.query("SELECT marks, tally_group FROM paper_entries WHERE sheet = 1");
   ASSERT_TRUE(q.next());
   EXPECT_EQ(q.text(0), "{}");
   EXPECT_EQ(q.text(1), "");
+}
+
+// Schema 8 keeps the leases of nodes sharing a database: a file of schema 7 gains the empty table, still
+// readable by schema 2.
+TEST(Migrations, ASchemaSevenFileGainsTheHearingLeases) {
+  TempDir dir;
+  open_store(dir / "h.db");
+  {
+    sql::Database db(dir / "h.db", sql::OpenMode::read_write);
+    db.exec("DROP TABLE hearing_leases");
+  }
+  set_meta(dir / "h.db", 7, 2);
+  open_store(dir / "h.db");
+  EXPECT_EQ(meta(dir / "h.db", "version"), kSchemaVersion);
+  EXPECT_EQ(meta(dir / "h.db", "compatible_version"), 2);
+  sql::Database db(dir / "h.db", sql::OpenMode::read_only);
+  EXPECT_FALSE(db.query("SELECT hearing, owner, epoch, expires_at_ms FROM hearing_leases").next());
 }
 
 TEST(Migrations, ReopeningChangesNothing) {
@@ -164,19 +187,21 @@ TEST(Migrations, ReopeningChangesNothing) {
 TEST(Migrations, ANewerIncompatibleFileIsRefusedAndNotModified) {
   TempDir dir;
   open_store(dir / "h.db");
-  set_meta(dir / "h.db", 9, 8);
+  const std::int64_t newer = kSchemaVersion + 2;
+  set_meta(dir / "h.db", newer, newer - 1);
   const std::string before = read_bytes(dir / "h.db");
   for (bool read_only : {false, true}) {
     auto store = Store::open(StoreOptions{.path = dir / "h.db", .read_only = read_only});
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, core::ErrorCode::storage_failed);
-    EXPECT_NE(store.error().message.find("newer Dais (schema 9, readable from schema 8 on)"),
+    EXPECT_NE(store.error().message.find("newer Dais (schema " + std::to_string(newer) +
+                                         ", readable from schema " + std::to_string(newer - 1) + " on)"),
               std::string::npos)
         << store.error().message;
     EXPECT_NE(store.error().message.find("not changed"), std::string::npos);
   }
   EXPECT_EQ(read_bytes(dir / "h.db"), before);
-  EXPECT_EQ(meta(dir / "h.db", "version"), 9);
+  EXPECT_EQ(meta(dir / "h.db", "version"), newer);
 }
 
 TEST(Migrations, ANewerCompatibleFileOpens) {
