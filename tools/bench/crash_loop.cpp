@@ -7,6 +7,7 @@
 
 #include <sys/wait.h>
 
+#include "bench/audit.hpp"
 #include "bench/scenarios.hpp"
 
 namespace dais::bench {
@@ -207,7 +208,7 @@ class CrashLoop {
 
   // The closed ballot's tally must hold every sheet exactly once, grade by grade.
   bool check_final_tally() {
-    std::map<std::string, std::map<std::string, std::int64_t>> expected;  // dimension → grade → count
+    GradeCounts expected;
     for (const auto& s : sheets_) {
       for (const auto& [dim, grade] : s.grade) ++expected[dim][grade];
     }
@@ -217,25 +218,7 @@ class CrashLoop {
       return fail("after close: " + std::to_string(voted.value_or(-1)) + " counted for " +
                   std::to_string(options_.voters) + " acked sheets");
     }
-    // results.ballots[] → presenters[] → dimensions[] → counts (grade → sheets), as core::section_view builds
-    // it.
-    std::map<std::string, std::map<std::string, std::int64_t>> counted;
-    const json results = view.value("results", json::object()).value("ballots", json::array());
-    for (const auto& b : results) {
-      if (b.value("ballot", "") != ballot_) continue;
-      for (const auto& p : b.value("presenters", json::array())) {
-        for (const auto& d : p.value("dimensions", json::array())) {
-          const json counts = d.value("counts", json::object());
-          for (const auto& [grade, n] : counts.items()) {
-            if (n.is_number_integer()) counted[d.value("dimension", "")][grade] = n.get<std::int64_t>();
-          }
-        }
-      }
-    }
-    for (auto& [dim, grades] : counted) {
-      for (auto it = grades.begin(); it != grades.end();)
-        it = it->second == 0 ? grades.erase(it) : std::next(it);
-    }
+    const GradeCounts counted = counted_grades(view, ballot_);
     if (counted != expected) {
       return fail("the closed ballot's counts differ from the acked sheets: " + json(counted).dump() +
                   " vs " + json(expected).dump());
@@ -251,25 +234,8 @@ class CrashLoop {
   bool audit() {
     bench_->stop_server(SIGTERM);
     const std::string db = bench_->db().string();
-    const auto verify = run_command({options_.dais, "verify", "--db", db}, 120s);
-    std::cout << "dais verify: " << verify.output;
-    if (verify.exit_code != 0 || verify.output.rfind("ok ", 0) != 0) return fail("dais verify failed");
-    const auto recount = run_command({options_.dais, "recount", "--db", db, "--ballot", ballot_}, 120s);
-    std::cout << "dais recount: " << recount.output;
-    if (recount.exit_code != 0 || recount.output.find("\nok: ") == std::string::npos)
-      return fail("dais recount failed");
-    if (recount.output.find(": " + std::to_string(options_.voters) + " sheets recounted") ==
-        std::string::npos) {
-      return fail("the recount does not hold " + std::to_string(options_.voters) + " sheets");
-    }
-    for (const auto& [dim, grades] : expected_) {
-      // "  S1 / duty: average 10, fair 9, good 12, poor 9, invalid 0"
-      std::string line = "  S1 / " + dim + ":";
-      for (const auto& [grade, n] : grades) line += " " + grade + " " + std::to_string(n) + ",";
-      if (recount.output.find(line + " invalid 0") == std::string::npos) {
-        return fail("the recount of " + dim + " differs from the acked sheets (" + line + ")");
-      }
-    }
+    if (auto failed = audit_store(options_.dais, db, ballot_, options_.voters, expected_, std::cout))
+      return fail(*failed);
     // A few receipts, retried ones first: each acked sheet can be found in the box by its receipt.
     std::vector<std::size_t> sample;
     for (std::size_t k = 0; k < sheets_.size() && sample.size() < 3; ++k) {
@@ -278,11 +244,8 @@ class CrashLoop {
     for (std::size_t k = 0; k < sheets_.size() && sample.size() < 6; k += sheets_.size() / 3 + 1)
       sample.push_back(k);
     for (auto k : sample) {
-      const auto found = run_command(
-          {options_.dais, "recount", "--db", db, "--ballot", ballot_, "--receipt", sheets_[k].receipt}, 120s);
-      if (found.exit_code != 0 || found.output.find("is in ballot") == std::string::npos) {
-        return fail("voter " + std::to_string(k) + "'s acked receipt is not in the box: " + found.output);
-      }
+      if (receipt_in_box(options_.dais, db, ballot_, sheets_[k].receipt) != true)
+        return fail("voter " + std::to_string(k) + "'s acked receipt is not in the box");
     }
     return true;
   }
@@ -292,7 +255,7 @@ class CrashLoop {
   Bench* bench_ = nullptr;
   std::string ballot_;
   std::vector<Sheet> sheets_;
-  std::map<std::string, std::map<std::string, std::int64_t>> expected_;
+  GradeCounts expected_;
 };
 
 }  // namespace

@@ -36,6 +36,10 @@ void Hall::stop() {
 }
 
 std::size_t Hall::add(const std::string& token) {
+  return add(token, options_.target);
+}
+
+std::size_t Hall::add(const std::string& token, const Target& target) {
   const std::size_t i = tablets_.size();
   // Tablet i uses thread i mod T and source address 127.0.0.(1 + i mod S).
   auto& ioc = *contexts_[i % contexts_.size()];
@@ -43,7 +47,7 @@ std::size_t Hall::add(const std::string& token) {
   const asio::ip::address source = options_.sources > 1
                                        ? asio::ip::address(asio::ip::address_v4((127u << 24) | host))
                                        : asio::ip::address();
-  tablets_.push_back(std::make_unique<Tablet>(ioc, options_.target, source, token, i));
+  tablets_.push_back(std::make_unique<Tablet>(ioc, target, source, token, i));
   return i;
 }
 

@@ -33,6 +33,9 @@ class Hall {
 
   // Adds a tablet for `token`; returns its index.
   std::size_t add(const std::string& token);
+  // Adds a tablet that connects to `target` instead of the hall's (a tablet beside the front, straight to one
+  // node).
+  std::size_t add(const std::string& token, const Target& target);
   Tablet& tablet(std::size_t i) { return *tablets_.at(i); }
   std::size_t size() const { return tablets_.size(); }
 

@@ -2,6 +2,8 @@
 //   dais-bench make-hearing --voters 10000 --out hearing.json
 //   dais-bench run --dais build/default/server/app/dais --voters 2000
 //   dais-bench crash-loop --dais build/default/server/app/dais --voters 100 --rounds 20 --seed 7
+//   dais-bench failover --dais build/default/server/app/dais --voters 2000 --nodes 2 --kills 1
+//   [--split-brain]
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/crash_loop.hpp"
+#include "bench/failover.hpp"
 #include "bench/scenarios.hpp"
 
 using namespace dais::bench;
@@ -147,6 +150,28 @@ int main(int argc, char** argv) {
   crash_cmd->add_option("--workdir", crash.workdir, "where the db goes (default: a temp dir)");
   crash_cmd->add_flag("--keep", crash.keep, "keep the work directory");
 
+  FailoverOptions fail_over;
+  fail_over.haproxy_config = DAIS_SCALE_OUT_CONFIG;
+  auto* failover_cmd = app.add_subcommand(
+      "failover", "Nodes on PostgreSQL behind HAProxy: kill (or stop) the hearing's node during a vote wave");
+  failover_cmd->add_option("--dais", fail_over.dais, "the dais binary")->required();
+  failover_cmd->add_option("--voters", fail_over.voters, "voters")->check(CLI::Range(1, 19000));
+  failover_cmd->add_option("--nodes", fail_over.nodes, "dais serve --node processes")
+      ->check(CLI::Range(2, 9));
+  failover_cmd->add_option("--kills", fail_over.kills, "times the owner is killed (or stopped)")
+      ->check(CLI::Range(1, 1000));
+  failover_cmd->add_flag("--split-brain", fail_over.split_brain,
+                         "SIGSTOP the owner, continue it after the takeover: it must commit nothing");
+  failover_cmd->add_option("--seed", fail_over.seed, "seed of the kill moments and the marks");
+  failover_cmd->add_option("--lease-ms", fail_over.lease_ms, "the nodes' --lease-ms")
+      ->check(CLI::Range(500, 60000));
+  failover_cmd->add_option("--haproxy", fail_over.haproxy, "the haproxy binary");
+  failover_cmd->add_option("--haproxy-config", fail_over.haproxy_config,
+                           "the reference configuration the loopback one is made from");
+  failover_cmd->add_option("--workdir", fail_over.workdir,
+                           "where the hearing and configs go (default: a temp dir)");
+  failover_cmd->add_flag("--keep", fail_over.keep, "keep the work directory");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*make) {
@@ -166,6 +191,7 @@ int main(int argc, char** argv) {
       wave.window = std::chrono::milliseconds(static_cast<std::int64_t>(window_s * 1000));
       return run(options, scenarios, wave, rounds, events, slow, json_out);
     }
+    if (*failover_cmd) return failover(fail_over);
     return crash_loop(crash);
   } catch (const std::exception& e) {
     std::cerr << "dais-bench: " << e.what() << "\n";

@@ -103,6 +103,11 @@ class Link : public std::enable_shared_from_this<Link> {
 
   void on_read(beast::error_code ec, std::size_t n) {
     reading_ = false;
+    if (ec == websocket::error::closed) {
+      const auto& r = ws_.reason();
+      const std::string reason(r.reason.data(), r.reason.size());
+      return end("closed " + std::to_string(r.code) + " " + reason, static_cast<int>(r.code), reason);
+    }
     if (ec) return end("read: " + ec.message());
     const auto data = buffer_.cdata();
     tablet_.on_frame(*this, std::string_view(static_cast<const char*>(data.data()), n));
@@ -111,10 +116,10 @@ class Link : public std::enable_shared_from_this<Link> {
     if (tablet_.reading_) read();
   }
 
-  void end(const std::string& why) {
+  void end(const std::string& why, int close_code = 0, const std::string& close_reason = "") {
     if (ended_) return;
     ended_ = true;
-    tablet_.on_link_end(*this, why);
+    tablet_.on_link_end(*this, why, close_code, close_reason);
   }
 
   Tablet& tablet_;
@@ -137,6 +142,9 @@ std::string error_code(std::string_view frame) {
   return std::string(frame.substr(start, end == std::string_view::npos ? 0 : end - start));
 }
 
+// The close code a node sends to a client of a hearing another node serves; the reason is `node=<name>`.
+constexpr int kElsewhere = 4012;
+
 std::string hello_frame(const std::string& token, std::optional<std::int64_t> resume_from) {
   std::string frame = R"({"type":"hello","protocol":1,"token":")" + token + "\"";
   if (resume_from) frame += ",\"resume_from\":" + std::to_string(*resume_from);
@@ -152,12 +160,55 @@ Tablet::~Tablet() = default;
 
 void Tablet::join(std::optional<std::int64_t> resume_from, std::function<void(bool)> done) {
   if (link_) link_->drop();
+  if (retry_) retry_->cancel();
   join_done_ = std::move(done);
   reading_ = true;
   welcome_resumed_ = false;
   link_ = std::make_shared<Link>(*this, ioc_);
   // Tokens are URL-safe base64 (docs/protocol.md), so they need no JSON escaping.
-  link_->start(target_, source_, hello_frame(token_, resume_from));
+  link_->start(where(), source_, hello_frame(token_, resume_from));
+}
+
+Target Tablet::where() const {
+  // Hearing ids and node names are [a-z0-9-] (docs/definition.md, docs/scale-out.md): no escaping needed.
+  Target t = target_;
+  std::string query;
+  if (!hearing_.empty()) query += "hearing=" + hearing_;
+  if (!node_.empty()) query += (query.empty() ? "" : "&") + std::string("node=") + node_;
+  if (!query.empty() && t.path.find('?') == std::string::npos) t.path += "?" + query;
+  return t;
+}
+
+void Tablet::connect() {
+  reading_ = true;
+  welcome_resumed_ = false;
+  link_ = std::make_shared<Link>(*this, ioc_);
+  link_->start(where(), source_,
+               hello_frame(token_, last_seq_ > 0 ? std::optional<std::int64_t>(last_seq_) : std::nullopt));
+}
+
+void Tablet::reconnect_later(std::chrono::milliseconds delay) {
+  if (delay.count() == 0) return connect();
+  if (!retry_) retry_ = std::make_unique<asio::steady_timer>(ioc_);
+  retry_->expires_after(delay);
+  retry_->async_wait([this](beast::error_code ec) {
+    if (!ec && !link_) connect();
+  });
+}
+
+void Tablet::expect_rejoin(std::string left, std::shared_ptr<Countdown> done) {
+  rejoin_left_ = std::move(left);
+  rejoin_done_ = std::move(done);
+  rejoin_welcome_at_.reset();
+  rejoined_at_.reset();
+}
+
+void Tablet::became_current(Clock::time_point now) {
+  catch_up_to_.reset();
+  if (rejoin_done_ && rejoin_welcome_at_) {
+    rejoined_at_ = now;
+    std::exchange(rejoin_done_, nullptr)->arrive();
+  }
 }
 
 void Tablet::request(const std::string& id, std::string frame, std::shared_ptr<Countdown> answered) {
@@ -182,12 +233,14 @@ void Tablet::start_reading() {
 }
 
 void Tablet::drop() {
+  if (retry_) retry_->cancel();
   if (!link_) return;
   link_->drop();
   link_.reset();
 }
 
 void Tablet::close() {
+  if (retry_) retry_->cancel();
   if (!link_) return;
   link_->close();
   link_.reset();
@@ -232,6 +285,18 @@ void Tablet::on_frame(Link& link, std::string_view frame) {
   } else if (head.type == "welcome") {
     welcome_resumed_ = head.resumed;
     current = !head.resumed;
+    ++welcomes_;
+    snapshots_ += head.resumed ? 0 : 1;
+    losses_in_a_row_ = 0;
+    if (!head.hearing.empty()) hearing_ = std::string(head.hearing);
+    if (!head.node.empty()) node_ = std::string(head.node);
+    if (rejoin_done_ && !rejoin_welcome_at_ && node_ != rejoin_left_) rejoin_welcome_at_ = now;
+    // A resumed welcome is followed by the updates missed: current once they are in.
+    if (head.resumed && head.seq && *head.seq > last_seq_) {
+      catch_up_to_ = *head.seq;
+    } else {
+      became_current(now);
+    }
     if (join_done_) std::exchange(join_done_, nullptr)(true);
   } else if (head.type == "ack" || head.type == "error") {
     auto it = answers_.find(std::string(head.id));
@@ -255,6 +320,7 @@ void Tablet::on_frame(Link& link, std::string_view frame) {
   }
   if (current && head.seq) {
     last_seq_ = std::max(last_seq_, *head.seq);
+    if (catch_up_to_ && last_seq_ >= *catch_up_to_) became_current(now);
     constexpr std::size_t kRecent = 64;
     if (recent_.size() == kRecent) recent_.erase(recent_.begin());
     recent_.push_back({*head.seq, now});
@@ -265,10 +331,28 @@ void Tablet::on_frame(Link& link, std::string_view frame) {
   }
 }
 
-void Tablet::on_link_end(Link& link, const std::string& why) {
+void Tablet::on_link_end(Link& link, const std::string& why, int close_code,
+                         const std::string& close_reason) {
   if (&link != link_.get()) return;
   link_.reset();
   failure_ = why;
+  last_close_code_ = close_code;
+  last_close_reason_ = close_reason;
+  if (close_code == kElsewhere) {
+    ++redirects_;
+    if (close_reason.rfind("node=", 0) == 0) node_ = close_reason.substr(5);
+  }
+  if (follow_) {
+    // The web client's way: straight to the node named by a first 4012; otherwise (the node died, the front
+    // shut the session, a redirect again) back off 100 ms, 200 ms, … up to 2 s, with jitter so that a hall of
+    // tablets does not reconnect in step. A join in progress stays in progress.
+    const int n = losses_in_a_row_++;
+    if (close_code == kElsewhere && n == 0) return reconnect_later(std::chrono::milliseconds(0));
+    const auto base = std::min<std::int64_t>(2000, 100LL << std::min(n, 5));
+    const auto jitter = static_cast<std::int64_t>((index_ * 7919 + static_cast<std::size_t>(n) * 104729) %
+                                                  static_cast<std::size_t>(base));
+    return reconnect_later(std::chrono::milliseconds(base / 2 + jitter / 2));
+  }
   if (join_done_) {
     std::exchange(join_done_, nullptr)(false);
   } else if (lost_) {

@@ -1,7 +1,11 @@
 #pragma once
 // One participant's device: a WebSocket client that joins with `hello`, sends requests and keeps track of
 // what it received. A Tablet lives on one io_context thread; every method must be called there (post to it).
-// It may rejoin after its connection dropped; each connection is a separate Link.
+// It may rejoin after its connection dropped; each connection is a separate Link. Once it had a welcome it
+// connects to /ws?hearing=H&node=N (docs/scale-out.md: the front sends it to the node serving its hearing),
+// and a tablet that follows (follow()) does what the web client does when its node goes away: after a close
+// 4012 `node=N` it reconnects to node N at once, after any other loss it reconnects with a backoff, and it
+// resumes from the last seq it applied.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -14,6 +18,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "bench/countdown.hpp"
 #include "bench/wire.hpp"
@@ -63,9 +68,20 @@ class Tablet {
   void start_reading();
   void drop();   // the network went away: reset, no close frame
   void close();  // a normal WebSocket close
+  // From now on, reconnect by itself as the web client does (above) instead of staying disconnected.
+  void follow() { follow_ = true; }
+  // Counts `done` down once the tablet is current again after a welcome from a node other than `left`
+  // (resumed and caught up, or a snapshot); rejoin_welcome_at() and rejoined_at() then give when that
+  // welcome came and when it was current.
+  void expect_rejoin(std::string left, std::shared_ptr<Countdown> done);
+  std::optional<Clock::time_point> rejoin_welcome_at() const { return rejoin_welcome_at_; }
+  std::optional<Clock::time_point> rejoined_at() const { return rejoined_at_; }
   bool connected() const { return link_ != nullptr; }
   // Forgets the connection without a word; only once the I/O threads stopped (the hall shutting down).
-  void release() { link_.reset(); }
+  void release() {
+    link_.reset();
+    retry_.reset();
+  }
 
   // From now on, records the arrival time of the next `count` updates; counts `done` down after the last one.
   void expect_updates(std::int64_t count, std::shared_ptr<Countdown> done);
@@ -86,6 +102,13 @@ class Tablet {
   std::int64_t frames() const { return frames_; }
   std::int64_t bytes() const { return bytes_; }
   bool welcome_resumed() const { return welcome_resumed_; }
+  const std::string& node() const { return node_; }        // from the last welcome or close 4012
+  const std::string& hearing() const { return hearing_; }  // from the first welcome
+  std::int64_t welcomes() const { return welcomes_; }
+  std::int64_t snapshots() const { return snapshots_; }     // welcomes that were not resumed
+  std::int64_t redirects() const { return redirects_; }     // closes 4012
+  int last_close_code() const { return last_close_code_; }  // 0: the last link did not end with a close frame
+  const std::string& last_close_reason() const { return last_close_reason_; }
   const std::vector<Clock::time_point>& arrivals() const { return arrivals_; }
   const std::map<std::string, Answer>& answers() const { return answers_; }
   const std::string& last_failure() const { return failure_; }
@@ -94,7 +117,11 @@ class Tablet {
  private:
   friend class Link;
   void on_frame(Link& link, std::string_view frame);
-  void on_link_end(Link& link, const std::string& why);
+  void on_link_end(Link& link, const std::string& why, int close_code, const std::string& close_reason);
+  void connect();  // a new link to target_ (with the query) and hello, resuming from last_seq_ if any
+  void reconnect_later(std::chrono::milliseconds delay);
+  void became_current(Clock::time_point now);
+  Target where() const;
 
   boost::asio::io_context& ioc_;
   Target target_;
@@ -117,6 +144,17 @@ class Tablet {
   std::int64_t bytes_ = 0;
   bool welcome_resumed_ = false;
   std::string failure_;
+  std::string hearing_, node_;
+  bool follow_ = false;
+  int losses_in_a_row_ = 0;  // since the last welcome: the backoff grows with them
+  std::unique_ptr<boost::asio::steady_timer> retry_;
+  std::int64_t welcomes_ = 0, snapshots_ = 0, redirects_ = 0;
+  int last_close_code_ = 0;
+  std::string last_close_reason_;
+  std::optional<std::int64_t> catch_up_to_;  // a resumed welcome's seq: current once last_seq_ reaches it
+  std::string rejoin_left_;
+  std::shared_ptr<Countdown> rejoin_done_;
+  std::optional<Clock::time_point> rejoin_welcome_at_, rejoined_at_;
 
   std::int64_t expected_updates_ = 0;
   std::shared_ptr<Countdown> updates_done_;

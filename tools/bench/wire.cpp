@@ -111,6 +111,20 @@ class Scanner {
   const char* end_;
 };
 
+// {"id": "…", …}: the id, the other fields skipped.
+bool read_hearing_id(Scanner& s, std::string_view& id) {
+  if (!s.eat('{')) return false;
+  if (s.eat('}')) return true;
+  for (;;) {
+    std::string_view key;
+    if (!s.string(key) || !s.eat(':')) return false;
+    const bool ok = key == "id" && s.peek('"') ? s.string(id) : s.skip_value();
+    if (!ok) return false;
+    if (s.eat('}')) return true;
+    if (!s.eat(',')) return false;
+  }
+}
+
 }  // namespace
 
 FrameHead read_head(std::string_view frame) {
@@ -134,6 +148,10 @@ FrameHead read_head(std::string_view frame) {
       ok = s.literal(head.resumed);
     } else if (key == "duplicate") {
       ok = s.literal(head.duplicate);
+    } else if (key == "node") {
+      ok = s.peek('"') ? s.string(head.node) : s.skip_value();
+    } else if (key == "hearing" && s.peek('{')) {
+      ok = read_hearing_id(s, head.hearing);
     } else {
       ok = s.skip_value();
     }

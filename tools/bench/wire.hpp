@@ -12,8 +12,10 @@ struct FrameHead {
   std::string_view type;  // "welcome", "update", "ack", "error", …; empty when the frame is not a JSON object
   std::string_view id;    // the request id of an ack or error (raw: ids made by the bench need no escapes)
   std::optional<std::int64_t> seq;
-  bool resumed = false;    // welcome
-  bool duplicate = false;  // ack: a retry answered with the original ack
+  bool resumed = false;      // welcome
+  bool duplicate = false;    // ack: a retry answered with the original ack
+  std::string_view node;     // welcome: the node serving the hearing (several nodes share one database)
+  std::string_view hearing;  // welcome: hearing.id
 };
 
 // Reads the top level of a JSON object. Views point into `frame`. Malformed input yields an empty type.

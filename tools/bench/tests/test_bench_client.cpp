@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench.hpp"
+#include "bench/haproxy_front.hpp"
 #include "bench/stats.hpp"
 #include "bench/wire.hpp"
 #include "core/definition.hpp"
@@ -38,6 +39,38 @@ TEST(ReadHead, SkipsStringsWithQuotesAndBraces) {
   EXPECT_EQ(h.type, "welcome");
   EXPECT_TRUE(h.resumed);
   EXPECT_EQ(h.seq, 3);
+}
+
+TEST(ReadHead, ReadsTheHearingAndTheNodeOfAWelcome) {
+  const auto h = read_head(
+      R"({"hearing":{"id":"bench","title":"x \"}"},"node":"n2","participant":{"id":"v1"},"seq":8,"type":"welcome"})");
+  EXPECT_EQ(h.type, "welcome");
+  EXPECT_EQ(h.hearing, "bench");
+  EXPECT_EQ(h.node, "n2");
+  EXPECT_EQ(h.seq, 8);
+  // Without node mode the welcome names no node.
+  EXPECT_TRUE(read_head(R"({"hearing":{"title":"t","id":"h"},"type":"welcome"})").node.empty());
+}
+
+TEST(HaproxyConfig, TheLoopbackConfigIsTheReferenceWithNodesAndPortsSubstituted) {
+  std::ifstream in(std::string(DAIS_SOURCE_DIR) + "/tools/scale-out/haproxy.cfg");
+  ASSERT_TRUE(in);
+  const std::string reference((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto config =
+      loopback_haproxy_config(reference, 18080, {{"n1", 4101}, {"n2", 4102}}, "/tmp/x/haproxy.sock", 9000);
+  for (const char* line :
+       {"    bind 127.0.0.1:18080\n", "    use-server n1 if { urlp(node) -m str n1 }\n",
+        "    use-server n2 if { urlp(node) -m str n2 }\n", "    server n1 127.0.0.1:4101\n",
+        "    server n2 127.0.0.1:4102\n", "    server n2 127.0.0.1:4102 track nodes/n2 cookie n2\n",
+        "    stats socket /tmp/x/haproxy.sock mode 660 level admin\n", "    maxconn 9000\n",
+        "    balance url_param hearing\n", "    hash-type consistent\n",
+        "    default-server check inter 500 fall 2 rise 2 on-marked-down shutdown-sessions\n"}) {
+    EXPECT_NE(config.find(line), std::string::npos) << line << config;
+  }
+  // The reference's third node and its addresses are gone; so are the lines only a system service needs.
+  for (const char* gone :
+       {"n3", "10.0.0.", "\n    user haproxy\n", "\n    daemon\n", "/dev/log", "/run/haproxy"})
+    EXPECT_EQ(config.find(gone), std::string::npos) << gone;
 }
 
 TEST(ReadHead, MalformedFramesHaveNoType) {

@@ -1,0 +1,57 @@
+#pragma once
+// A throwaway PostgreSQL 15 cluster for the store's tests and the failover bench: initdb in a temporary
+// directory owned by the unprivileged `dais-pg` user (initdb refuses root), listening on a free loopback port
+// with its Unix sockets in that directory and fsync on. One cluster per process, started on first use and
+// stopped (pg_ctl stop -m fast) and removed at the end (tests/store/pg_cluster.cpp does it when the tests
+// end, and drops each test's databases after it); a fresh database per test. Missing binaries fail with a
+// message naming tools/install-deps.sh: the PostgreSQL tests never skip silently.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dais::store::testing {
+
+class PgCluster {
+ public:
+  // The binary's cluster, started when first asked for. Throws std::runtime_error when it cannot start.
+  static PgCluster& shared();
+  // Stops the shared cluster if it was started (the test environment calls this at the end).
+  static void stop_shared();
+
+  ~PgCluster();
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  // Creates a new, empty database and returns its URL, postgresql://dais@127.0.0.1:<port>/<name>. It is
+  // dropped when the test that created it ends.
+  std::string create_database();
+  // Drops the databases created since the last call (the test listener calls this after every test): their
+  // pages then need not be written at the cluster's shutdown checkpoint, which keeps the stop quick. Returns
+  // a message for each one that could not be dropped.
+  std::vector<std::string> drop_databases();
+  // The shared cluster if it was started, else nullptr.
+  static PgCluster* started();
+  // The URL of the cluster's maintenance database `postgres`.
+  std::string url(const std::string& database = "postgres") const;
+  int port() const { return port_; }
+  // True when pg_isready sees the server accepting connections.
+  bool ready() const;
+
+ private:
+  PgCluster();
+  void start();
+  void stop();
+  // Runs a shell command line, its output appended to the cluster's log; returns its exit status.
+  int run(const std::string& command) const;
+  // Runs a server command (initdb, pg_ctl) as the cluster's owner.
+  int run_as_owner(const std::string& command) const;
+  std::string log_tail() const;
+
+  std::filesystem::path dir_;  // owned by dais-pg: data/, the sockets and the log
+  int port_ = 0;
+  bool running_ = false;
+  int databases_ = 0;
+  std::vector<std::string> live_;  // created and not yet dropped
+};
+
+}  // namespace dais::store::testing
