@@ -528,17 +528,16 @@ class ConnectedStore : public Store {
   core::Result<Lease> acquire_lease(const HearingId& hearing, std::chrono::milliseconds ttl) override {
     if (options_.node.empty()) return Store::acquire_lease(hearing, ttl);
     if (!writer_) return read_only_error();
-    const std::string now = DbTypes<Db>::now_ms;
     std::lock_guard lock(write_mutex_);
     try {
       std::optional<Lease> lease;
       {
-        auto q = writer_->query(
-            "INSERT INTO hearing_leases(hearing, owner, epoch, expires_at_ms) VALUES (?, ?, 1, " + now +
-            " + ?) ON CONFLICT(hearing) DO UPDATE SET owner = excluded.owner, epoch = hearing_leases.epoch + "
-            "1, "
-            "expires_at_ms = excluded.expires_at_ms WHERE hearing_leases.expires_at_ms <= " +
-            now + " OR hearing_leases.owner = excluded.owner RETURNING owner, epoch, expires_at_ms - " + now);
+        auto q = writer_->query(by_the_clock(
+            "INSERT INTO hearing_leases(hearing, owner, epoch, expires_at_ms) VALUES (?, ?, 1, NOW_MS + ?) "
+            "ON CONFLICT(hearing) DO UPDATE SET owner = excluded.owner, epoch = hearing_leases.epoch + 1, "
+            "expires_at_ms = excluded.expires_at_ms "
+            "WHERE hearing_leases.expires_at_ms <= NOW_MS OR hearing_leases.owner = excluded.owner "
+            "RETURNING owner, epoch, expires_at_ms - NOW_MS"));
         q.with(hearing, options_.node, static_cast<std::int64_t>(ttl.count()));
         if (q.next()) lease = Lease{q.text(0), q.int64(1), q.int64(2)};
       }
@@ -564,8 +563,8 @@ class ConnectedStore : public Store {
       for (const auto& [hearing, epoch] : leases_held_) {
         // Extended even when it expired meanwhile: expiry alone moves nothing, only a takeover does.
         auto q =
-            writer_->query(std::string("UPDATE hearing_leases SET expires_at_ms = ") + DbTypes<Db>::now_ms +
-                           " + ? WHERE hearing = ? AND owner = ? AND epoch = ? RETURNING epoch");
+            writer_->query(by_the_clock("UPDATE hearing_leases SET expires_at_ms = NOW_MS + ? "
+                                        "WHERE hearing = ? AND owner = ? AND epoch = ? RETURNING epoch"));
         q.with(static_cast<std::int64_t>(ttl.count()), hearing, options_.node, epoch);
         if (!q.next()) lost.push_back(hearing);
       }
@@ -584,8 +583,8 @@ class ConnectedStore : public Store {
     if (held == leases_held_.end()) return false;
     try {
       auto q =
-          writer_->query(std::string("UPDATE hearing_leases SET expires_at_ms = ") + DbTypes<Db>::now_ms +
-                         " WHERE hearing = ? AND owner = ? AND epoch = ? RETURNING epoch");
+          writer_->query(by_the_clock("UPDATE hearing_leases SET expires_at_ms = NOW_MS "
+                                      "WHERE hearing = ? AND owner = ? AND epoch = ? RETURNING epoch"));
       q.with(hearing, options_.node, held->second);
       const bool released = q.next();
       leases_held_.erase(held);
@@ -690,9 +689,20 @@ class ConnectedStore : public Store {
     }
     return out;
   }
+  // `sql` with each NOW_MS the database's clock in milliseconds: lease times are the database's, the one
+  // clock every node sharing it agrees on.
+  static std::string by_the_clock(std::string_view sql) {
+    constexpr std::string_view marker = "NOW_MS";
+    std::string out;
+    for (std::size_t at = sql.find(marker); at != std::string_view::npos; at = sql.find(marker)) {
+      out.append(sql.substr(0, at)).append(DbTypes<Db>::now_ms);
+      sql.remove_prefix(at + marker.size());
+    }
+    return out.append(sql);
+  }
   static std::optional<Lease> read_lease(Db& db, const HearingId& hearing) {
-    auto q = db.query(std::string("SELECT owner, epoch, expires_at_ms - ") + DbTypes<Db>::now_ms +
-                      " FROM hearing_leases WHERE hearing = ?");
+    auto q = db.query(
+        by_the_clock("SELECT owner, epoch, expires_at_ms - NOW_MS FROM hearing_leases WHERE hearing = ?"));
     q.with(hearing);
     if (!q.next()) return std::nullopt;
     return Lease{q.text(0), q.int64(1), q.int64(2)};
