@@ -28,8 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ServeFlags {
-  std::optional<std::string> db, bind, web, tls_cert, tls_key, config, seed, public_url;
-  std::optional<std::int64_t> port, threads;
+  std::optional<std::string> db, bind, web, tls_cert, tls_key, config, seed, public_url, node;
+  std::optional<std::int64_t> port, threads, lease_ms;
   bool demo = false;
   bool fresh_links = false;  // --demo on an existing database: new tokens instead of the ones in the file
 };
@@ -199,7 +199,8 @@ int run_serve(const ServeFlags& flags) {
   };
   if (!flag("db", flags.db) || !flag("bind", flags.bind) || !flag("port", flags.port) ||
       !flag("web", flags.web) || !flag("threads", flags.threads) || !flag("tls_cert", flags.tls_cert) ||
-      !flag("tls_key", flags.tls_key) || !flag("public_url", flags.public_url)) {
+      !flag("tls_key", flags.tls_key) || !flag("public_url", flags.public_url) || !flag("node", flags.node) ||
+      !flag("lease_ms", flags.lease_ms)) {
     return 2;
   }
   if (options.tls_cert.empty() != options.tls_key.empty()) {
@@ -207,7 +208,7 @@ int run_serve(const ServeFlags& flags) {
   }
   if (auto secret = net::web_root_exposes_secret(options)) return complain(*secret, 2);
 
-  auto store = store::Store::open(store::StoreOptions{.path = options.db});
+  auto store = store::Store::open(store::StoreOptions{.path = options.db, .node = options.node});
   // A PostgreSQL URL may carry a password: the message shows it as ***.
   if (!store) return complain(store::pg::redacted(options.db.string()) + ": " + store.error().message, 1);
 
@@ -280,6 +281,10 @@ void register_serve(CLI::App& app) {
   text("--tls-cert", f->tls_cert, "TLS certificate chain (PEM); serves https and wss");
   text("--tls-key", f->tls_key, "TLS private key (PEM)");
   text("--config", f->config, "JSON file of settings (see docs/operations.md)");
+  text("--node", f->node, "this server's name when several share one database (see docs/scale-out.md)");
+  cmd->add_option_function<std::int64_t>(
+      "--lease-ms", [f](std::int64_t v) { f->lease_ms = v; },
+      "with --node: how long a hearing's lease lasts unless renewed (default 3000)");
   cmd->add_option_function<std::int64_t>(
       "--threads", [f](std::int64_t v) { f->threads = v; }, "I/O threads (default: one per core)");
   cmd->callback([f] { set_exit_code(run_serve(*f)); });

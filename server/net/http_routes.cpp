@@ -118,7 +118,12 @@ void serve_export(SharedState& state, const HttpRequest& req, const Reply& reply
                   const Respond& respond) {
   const auto token = bearer(req);
   const auto owner = token ? state.find_token(*token) : std::nullopt;
-  auto hearing = owner ? state.hearing(owner->hearing) : nullptr;
+  const Taken taken = owner ? state.take_now(owner->hearing) : Taken{};
+  if (!taken.owner.empty()) {
+    return respond(reply.text(http::status::conflict, "hearing " + owner->hearing +
+                                                          " is being served by node " + taken.owner + "\n"));
+  }
+  auto hearing = taken.hearing;
   if (!hearing) {
     Response res = reply.text(http::status::unauthorized, "a chair's or scrutineer's token is needed\n");
     res.set(http::field::www_authenticate, "Bearer");

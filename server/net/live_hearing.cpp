@@ -50,10 +50,11 @@ WireError engine_error(const core::Error& e) {
 }  // namespace
 
 LiveHearing::LiveHearing(asio::io_context& ioc, HearingContext context, store::HearingId id,
-                         core::HearingState state)
+                         core::HearingState state, std::optional<NodeLease> lease)
     : ctx_(context),
       id_(std::move(id)),
       state_(std::move(state)),
+      lease_(std::move(lease)),
       strand_(asio::make_strand(ioc)),
       tally_timer_(strand_) {}
 
@@ -112,6 +113,23 @@ void LiveHearing::close_all(std::uint16_t code, const std::string& reason) {
   });
 }
 
+void LiveHearing::let_go(const std::string& owner) {
+  asio::post(strand_, [self = shared_from_this(), owner] {
+    if (self->moved_to_) return;
+    self->moved_to_ = owner;
+    self->finish_spreads();
+    for (auto& [ptr, seat] : self->seats_) {
+      if (auto c = seat.connection.lock()) self->close_moved(c);
+    }
+    self->take_batch();  // what is still queued is refused
+  });
+}
+
+void LiveHearing::close_moved(const std::shared_ptr<Connection>& c) const {
+  // Drained first: the answers already queued (a refused batch's storage_failed) reach the client.
+  c->close(close_code::elsewhere, "node=" + *moved_to_, true);
+}
+
 void LiveHearing::redefine(core::HearingDefinition def, std::function<void(core::Result<bool>)> done) {
   replace_state(
       [this, def]() -> core::Result<bool> {
@@ -142,6 +160,10 @@ void LiveHearing::replace_state(std::function<core::Result<bool>()> change,
                                 std::function<void(core::Result<bool>)> done) {
   asio::post(strand_, [self = shared_from_this(), change = std::move(change), done = std::move(done)] {
     self->when_idle([self, change, done] {
+      if (self->moved_to_) {
+        return done(core::make_error(core::ErrorCode::conflict,
+                                     "hearing " + self->id_ + " moved to node " + *self->moved_to_));
+      }
       if (auto changed = change(); !changed) return done(changed);
       self->finish_spreads();
       self->reload();
@@ -182,6 +204,15 @@ void LiveHearing::check_drained() {
 
 void LiveHearing::take_batch() {
   if (busy_ || queue_.empty()) return;
+  if (moved_to_) {
+    for (const auto& r : queue_) {
+      refuse(
+          r.from, r.message.id,
+          {"storage_failed", "hearing " + id_ + " moved to node " + *moved_to_ + ": nothing was stored", ""});
+    }
+    queue_.clear();
+    return check_drained();
+  }
   busy_ = true;
   batch_started_ = std::chrono::steady_clock::now();
   const core::TimeMs now = ctx_.clock.now();
@@ -207,7 +238,8 @@ void LiveHearing::take_batch() {
       --outstanding_;
       continue;
     }
-    store::CommandRecord record{id_, a.events, std::nullopt};
+    store::CommandRecord record{id_, a.events, std::nullopt,
+                                lease_ ? std::optional<std::int64_t>(lease_->epoch) : std::nullopt};
     if (a.idempotency)
       record.idempotency = store::Idempotency{a.idempotency->first, a.idempotency->second, a.ack};
     ctx_.store.submit(
@@ -305,8 +337,20 @@ void LiveHearing::on_committed(std::size_t index, core::Result<store::CommitInfo
 
 void LiveHearing::finish_batch() {
   bool failed = false;
-  for (const auto& a : accepted_) failed = failed || !a.outcome->ok();
-  if (failed) {
+  std::optional<std::string> moved;  // the node that took the hearing over, when the store said so
+  for (const auto& a : accepted_) {
+    if (a.outcome->ok()) continue;
+    failed = true;
+    if (!store::lost_lease(a.outcome->error())) continue;
+    const auto& params = a.outcome->error().params;
+    const auto owner = params.find("owner");
+    const auto* name = owner == params.end() ? nullptr : std::get_if<std::string>(&owner->second);
+    moved = name != nullptr ? *name : std::string("?");
+  }
+  if (moved) {
+    // The hearing is another node's now: its log goes on there, so this copy is neither reloaded nor shown.
+    ctx_.metrics.commit_failures++;
+  } else if (failed) {
     ctx_.metrics.commit_failures++;
     reload();  // forget what was applied but not stored
   } else if (!accepted_.empty()) {
@@ -350,8 +394,12 @@ void LiveHearing::finish_batch() {
   } else if (tally_pending_ != 0) {
     arm_tally_timer();
   }
-  if (mask != 0) publish(mask, coalesced_only);
-  publish_personal(personal);
+  if (moved) {
+    tally_pending_ = 0;  // state_ holds events that were not stored: nothing of it goes out
+  } else {
+    if (mask != 0) publish(mask, coalesced_only);
+    publish_personal(personal);
+  }
 
   for (auto& a : accepted_) {
     auto vote = a.idempotency ? votes_.find(*a.idempotency) : votes_.end();
@@ -386,6 +434,13 @@ void LiveHearing::finish_batch() {
   deferred_.clear();
   for (const auto& r : deferred) answer_server_request(r);
   accepted_.clear();
+  if (moved && !moved_to_) {
+    moved_to_ = moved;
+    for (auto& [ptr, seat] : seats_) {
+      if (auto c = seat.connection.lock()) close_moved(c);
+    }
+    if (lost_) lost_(*moved);
+  }
 
   busy_ = false;
   auto tasks = std::move(idle_tasks_);
@@ -607,6 +662,7 @@ std::string LiveHearing::welcome_text(const core::Participant& p, const Audience
                  {"max_queue_bytes", l.max_queue_bytes},
                  {"tally_hz", l.tally_hz}}}};
   if (p.roles.has(core::Role::chair) && !ctx_.public_url.empty()) head["public_url"] = ctx_.public_url;
+  if (lease_) head["node"] = lease_->node;
   std::string out = dump(head);
   out.pop_back();  // the closing brace: the view follows, spliced from the audience's serialised sections
   out += ",\"view\":{";
@@ -626,6 +682,7 @@ std::string LiveHearing::welcome_text(const core::Participant& p, const Audience
 
 void LiveHearing::admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
                         std::optional<std::int64_t> from) {
+  if (moved_to_) return close_moved(c);
   const core::Participant* who = state_.participant(p);
   if (who == nullptr) {
     c->deliver(make_outgoing(error_text({"unauthorized", "unknown token", ""})));

@@ -42,6 +42,13 @@ struct HearingContext {
   const std::string& public_url;  // sent to the chair in the welcome (the QR sheet's base); may be empty
 };
 
+// A hearing served by one node of several sharing the database (docs/scale-out.md): the lease it holds.
+struct NodeLease {
+  std::string node;  // this node's name, told to clients in the welcome
+  std::int64_t epoch =
+      0;  // every command record carries it; the store refuses it once another node took over
+};
+
 // One request from a joined connection, already checked against its schema.
 struct Request {
   std::weak_ptr<Connection> from;
@@ -53,7 +60,7 @@ struct Request {
 class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
  public:
   LiveHearing(boost::asio::io_context& ioc, HearingContext context, store::HearingId id,
-              core::HearingState state);
+              core::HearingState state, std::optional<NodeLease> lease = std::nullopt);
 
   const store::HearingId& id() const { return id_; }
 
@@ -74,6 +81,12 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void reset_rehearsal(std::function<void(core::Result<bool>)> done);
   // Closes every connection of the hearing.
   void close_all(std::uint16_t code, const std::string& reason);
+  // The hearing moved to node `owner`: every connection is closed with 4012 `node=<owner>`, and from now on
+  // joins are sent there too and requests refused (storage_failed). It is never read from the store again.
+  void let_go(const std::string& owner);
+  // Called on the hearing's strand once a commit was refused because the hearing moved to `owner` (its
+  // connections are already closed): the server forgets it. Set before the hearing is shared.
+  void on_lost(std::function<void(const std::string& owner)> lost) { lost_ = std::move(lost); }
 
  private:
   // The connections that share one role set, and what they were last sent.
@@ -143,10 +156,14 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error);
   std::optional<std::string> stored_vote_ack(const core::ParticipantId& p, const std::string& key);
   void reload();
+  void close_moved(const std::shared_ptr<Connection>& c) const;
 
   HearingContext ctx_;
   store::HearingId id_;
   core::HearingState state_;  // committed state, except while a batch is in flight
+  std::optional<NodeLease> lease_;
+  std::optional<std::string> moved_to_;  // the node that took the hearing over (let_go)
+  std::function<void(const std::string& owner)> lost_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer tally_timer_;
 

@@ -96,6 +96,22 @@ core::Result<bool> set_public_url(std::string& out, const json& v) {
   return true;
 }
 
+// A node's name: what the front (HAProxy) routes by and what clients are redirected with, so short and plain.
+core::Result<bool> set_node(std::string& out, const json& v) {
+  if (!v.is_string()) return make_error(ErrorCode::invalid, "node: expected a string", "node");
+  const auto& name = v.get_ref<const std::string&>();
+  const auto plain = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  const bool ok = !name.empty() && name.size() <= 32 && plain(name.front()) &&
+                  std::all_of(name.begin(), name.end(), [&](char c) { return plain(c) || c == '-'; });
+  if (!ok && !name.empty()) {
+    return make_error(ErrorCode::invalid,
+                      "node: 1 to 32 of a-z, 0-9 and '-', starting with a letter or digit (e.g. node-1)",
+                      "node");
+  }
+  out = name;
+  return true;
+}
+
 struct Setting {
   std::string_view name;
   std::function<core::Result<bool>(ServerOptions&, const json&)> set;
@@ -114,6 +130,9 @@ const std::vector<Setting>& settings() {
       {"tls_cert", [](ServerOptions& o, const json& v) { return set_text(o.tls_cert, v, "tls_cert"); }},
       {"tls_key", [](ServerOptions& o, const json& v) { return set_text(o.tls_key, v, "tls_key"); }},
       {"public_url", [](ServerOptions& o, const json& v) { return set_public_url(o.public_url, v); }},
+      {"node", [](ServerOptions& o, const json& v) { return set_node(o.node, v); }},
+      {"lease_ms",
+       [](ServerOptions& o, const json& v) { return set_integer(o.lease_ms, v, "lease_ms", 500, 60000); }},
 #define DAIS_INT_LIMIT(field, min, max)                                                                   \
   {                                                                                                       \
 #field,                                                                                               \

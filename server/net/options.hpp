@@ -68,6 +68,10 @@ struct ServerOptions {
   // The address phones and tablets reach this server at (http(s)://host[:port], no trailing slash). The
   // chair's QR sheet uses it; empty: the address the chair's browser used.
   std::string public_url;
+  // This server's name when several `dais serve` share one database (docs/scale-out.md): it then loads no
+  // hearing at start and serves one only while it holds the hearing's lease. Empty: the only node.
+  std::string node;
+  std::int64_t lease_ms = 3000;  // how long a lease lasts unless renewed (every lease_ms / 3)
   Limits limits;
 };
 

@@ -91,6 +91,23 @@ OrganizeAnswer organize_not_draft(const std::string& id) {
                           "hearing " + id + " can no longer be edited here: its log has begun");
 }
 
+std::shared_ptr<LiveHearing> organize_hearing(OrganizeCall& call, const std::string& id) {
+  Taken taken = call.state.take_now(id);
+  if (taken.hearing) return taken.hearing;
+  if (!taken.owner.empty()) {
+    call.done(reply(http::status::conflict,
+                    json{{"error", "elsewhere"},
+                         {"message", "hearing " + id + " is being served by node " + taken.owner +
+                                         "; open it through that node (or wait until it stops)"},
+                         {"node", taken.owner}}));
+  } else if (!taken.error.empty()) {
+    call.done(refusal(http::status::internal_server_error, "storage", taken.error));
+  } else {
+    call.done(refusal(http::status::not_found, "not_found", "no hearing " + id));
+  }
+  return nullptr;
+}
+
 bool OrganizeDesk::strike(std::unordered_map<std::string, Strikes>& table, const std::string& key,
                           std::int64_t max, std::int64_t now, std::int64_t lockout_ms) {
   if (table.size() >= kMaxStrikeEntries && table.find(key) == table.end()) {

@@ -4,6 +4,7 @@
 // hearings. See docs/protocol.md (Organizer API) and docs/security.md.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 namespace dais::net {
 
 class SharedState;
+class LiveHearing;
 using OrganizeRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
 // What the desk answers; the router adds the security headers every answer carries.
@@ -60,6 +62,10 @@ OrganizeAnswer organize_refusal(boost::beast::http::status status, std::string_v
 OrganizeAnswer organize_invalid(const core::Error& e);
 // 409 not_draft: a change to a hearing whose log has begun (its definition, cards, review).
 OrganizeAnswer organize_not_draft(const std::string& id);
+// The live hearing `id` for the call: held here, or taken now when no other node holds it
+// (docs/scale-out.md). Otherwise the call is answered (404 not_found; 409 elsewhere naming in `node` the node
+// that holds it; 500 storage) and the result is empty.
+std::shared_ptr<LiveHearing> organize_hearing(OrganizeCall& call, const std::string& id);
 
 // The desk's features, each in its own file. Each answers (through call.done) and returns true when the
 // endpoint is one of its own, else returns false without answering.

@@ -45,10 +45,6 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-OrganizeAnswer no_hearing(const std::string& id) {
-  return organize_refusal(http::status::not_found, "not_found", "no hearing " + id);
-}
-
 // The request's {"definition": …}, parsed and checked; or the answer that refuses it.
 core::Result<core::HearingDefinition> definition_of(const OrganizeRequest& req) {
   const json body = json::parse(req.body(), nullptr, false);
@@ -421,8 +417,8 @@ bool answer_hearing_prep(OrganizeCall& call) {
                     ((what == "cards" || what == "reset") && method == http::verb::post) ||
                     (what == "code-cards" && (method == http::verb::post || method == http::verb::delete_));
   if (!mine) return false;
-  auto hearing = call.state.hearing(parts[1]);
-  if (!hearing) return call.done(no_hearing(parts[1])), true;
+  auto hearing = organize_hearing(call, parts[1]);
+  if (!hearing) return true;
   if (what == "cards") return cards(call.state, hearing, call.account, call.done), true;
   if (what == "reset") return reset(call, hearing), true;
   if (what == "code-cards") return code_cards(call, hearing), true;

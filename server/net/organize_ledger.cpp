@@ -487,8 +487,8 @@ void take_review(SharedState& state, const std::shared_ptr<LiveHearing>& hearing
 void review(OrganizeCall& call, const std::string& id) {
   auto parsed = review_request_of(call.req);
   if (auto* refused = std::get_if<OrganizeAnswer>(&parsed)) return call.done(std::move(*refused));
-  auto hearing = call.state.hearing(id);
-  if (!hearing) return call.done(organize_refusal(http::status::not_found, "not_found", "no hearing " + id));
+  auto hearing = organize_hearing(call, id);
+  if (!hearing) return;
   hearing->inspect([&state = call.state, hearing, r = std::get<ReviewRequest>(parsed), account = call.account,
                     done = call.done](const core::HearingState& s) {
     if (s.event_count != 0 || s.phase != core::Phase::draft) return done(organize_not_draft(s.def.id));

@@ -94,11 +94,8 @@ bool answer_reports(OrganizeCall& call) {
     call.done(organize_refusal(http::status::method_not_allowed, "method", "GET"));
     return true;
   }
-  auto hearing = call.state.hearing(id);
-  if (!hearing) {
-    call.done(organize_refusal(http::status::not_found, "not_found", "no hearing " + id));
-    return true;
-  }
+  auto hearing = organize_hearing(call, id);
+  if (!hearing) return true;
   auto log = std::make_shared<FromTheLog>();
   {
     std::lock_guard lock(call.state.store_reads());

@@ -33,6 +33,8 @@ inline constexpr std::uint16_t rate_abuse = 4008;
 inline constexpr std::uint16_t bad_messages = 4009;
 inline constexpr std::uint16_t hello_timeout = 4010;
 inline constexpr std::uint16_t redefined = 4011;
+// Another node holds the hearing (docs/scale-out.md); the reason is "node=<its name>".
+inline constexpr std::uint16_t elsewhere = 4012;
 }  // namespace close_code
 
 // An error answer before it is serialised. `code` is one of kWireErrorCodes (metrics.hpp).

@@ -49,7 +49,8 @@ core::Result<std::uint16_t> Server::start() {
     state_->set_tls(std::move(tls));
   }
 
-  for (const auto& id : store_.hearings()) {
+  // A node of several loads none: it takes each hearing under a lease when a join asks for it.
+  for (const auto& id : state_->node_mode() ? std::vector<store::HearingId>{} : store_.hearings()) {
     auto loaded = store_.load(id);
     if (!loaded)
       return core::make_error(loaded.error().code, "hearing " + id + ": " + loaded.error().message);
@@ -77,6 +78,7 @@ core::Result<std::uint16_t> Server::start() {
     return core::make_error(core::ErrorCode::invalid, std::string("signal handling: ") + e.what());
   }
   listener_->run();
+  state_->start_leases();
 
   const auto n = options_.threads > 0 ? static_cast<std::size_t>(options_.threads)
                                       : std::max<std::size_t>(1, std::thread::hardware_concurrency());
@@ -104,7 +106,8 @@ void Server::stop() {
   }
   for (auto& f : drained) f.wait_for(std::chrono::seconds(10));
   store_.flush();
-  if (signals_) {  // a run_until_signal still waiting returns
+  state_->release_leases();  // after the drain: what was acknowledged here is in the log another node loads
+  if (signals_) {            // a run_until_signal still waiting returns
     asio::post(signals_io_, [this] {
       boost::system::error_code ec;
       signals_->cancel(ec);

@@ -1,7 +1,8 @@
 #pragma once
 // The live server: loads every hearing of the store, listens on one port for HTTP and WebSocket, and runs N
 // I/O threads. stop() ends it cleanly: no new connections or requests, pending commits finish and are
-// acknowledged, every client gets a close frame (1001).
+// acknowledged, every client gets a close frame (1001). As one node of several (ServerOptions::node) it loads
+// no hearing at start and serves each under a lease (docs/scale-out.md), released when it stops.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -174,6 +174,9 @@ void websocket_session<Stream>::on_message(std::string_view text) {
     if (in.type != "hello") return on_bad({"not_joined", "send hello first", "/type"}, in.id);
     return on_hello(in);
   }
+  if (phase_ == Phase::taking)
+    return on_bad({"not_joined", "the hearing is being taken over here; wait for the welcome", "/type"},
+                  in.id);
   if (in.type == "hello")
     return on_bad({"bad_message", "this connection has already sent hello", "/type"}, {});
   on_request(std::move(in));
@@ -188,18 +191,45 @@ void websocket_session<Stream>::on_hello(const Incoming& hello) {
     return begin_close(close_code::version_mismatch, "version mismatch", true);
   }
   const auto owner = state_->find_token(hello.body.at("token").get<std::string>());
-  std::shared_ptr<LiveHearing> hearing = owner ? state_->hearing(owner->hearing) : nullptr;
-  if (!hearing) {
+  if (!owner) {
     refuse({"unauthorized", "unknown join token", "/token"}, {});
     return begin_close(close_code::unauthorized, "unauthorized", true);
   }
+  // A hearing whose owner may be gone is waited for up to a lease, not a hello timeout.
   hello_timer_.cancel();
   bad_in_row_ = 0;
-  phase_ = Phase::joined;
-  hearing_ = std::move(hearing);
-  participant_ = owner->participant;
+  phase_ = Phase::taking;
   std::optional<std::int64_t> resume_from;
   if (auto r = hello.body.find("resume_from"); r != hello.body.end()) resume_from = r->get<std::int64_t>();
+  auto taken = state_->take(owner->hearing, [self = this->shared_from_this(),
+                                             participant = owner->participant, resume_from](Taken t) {
+    asio::post(self->ws_.get_executor(), [self, t = std::move(t), participant, resume_from]() mutable {
+      self->on_taken(std::move(t), participant, resume_from);
+    });
+  });
+  // Joined at once when the hearing is held here (always, on a single server): a request sent right after
+  // the hello is then taken as before.
+  if (taken) on_taken(std::move(*taken), owner->participant, resume_from);
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_taken(Taken taken, const core::ParticipantId& participant,
+                                         std::optional<std::int64_t> resume_from) {
+  if (closing_) return;
+  if (!taken.owner.empty()) return begin_close(close_code::elsewhere, "node=" + taken.owner, true);
+  if (!taken.error.empty()) {
+    if (state_->stopping()) return begin_close(close_code::going_away, "server shutting down", true);
+    logs_->websocket.write("hello: " + taken.error);
+    refuse({"storage_failed", "the hearing could not be opened here; try again", ""}, {});
+    return begin_close(close_code::internal_error, "internal error", true);
+  }
+  if (!taken.hearing) {  // the token's hearing is gone (not loaded, not in the store)
+    refuse({"unauthorized", "unknown join token", "/token"}, {});
+    return begin_close(close_code::unauthorized, "unauthorized", true);
+  }
+  phase_ = Phase::joined;
+  hearing_ = std::move(taken.hearing);
+  participant_ = participant;
   hearing_->join(this->shared_from_this(), participant_, resume_from);
 }
 

@@ -49,7 +49,9 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   void close(std::uint16_t code, std::string reason, bool drain_first) override;
 
  private:
-  enum class Phase { greeting, joined };
+  // taking: the hello named a hearing this node is still taking (its last owner may be gone:
+  // docs/scale-out.md).
+  enum class Phase { greeting, taking, joined };
   // What a read waiting for a new message may hold (hello, votes and questions are a few hundred bytes).
   static constexpr std::size_t kIdleReadBytes = 256;
 
@@ -60,6 +62,7 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   void fail(boost::beast::error_code ec, const char* what);
   void on_message(std::string_view text);
   void on_hello(const Incoming& hello);
+  void on_taken(Taken taken, const core::ParticipantId& participant, std::optional<std::int64_t> resume_from);
   void on_request(Incoming request);
   void on_bad(const WireError& error, std::string_view id);
   void on_deliver(Outgoing message);

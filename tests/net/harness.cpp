@@ -66,6 +66,8 @@ void Client::do_read() {
       std::lock_guard lock(self->mutex_);
       self->ended_ = true;
       self->close_code_ = ec == websocket::error::closed ? self->ws_.reason().code : 0;
+      if (ec == websocket::error::closed)
+        self->close_reason_ = std::string(self->ws_.reason().reason.data(), self->ws_.reason().reason.size());
       self->changed_.notify_all();
       return;
     }
@@ -180,6 +182,11 @@ int Client::wait_closed() {
     return -1;
   }
   return close_code_;
+}
+
+std::string Client::close_reason() const {
+  std::lock_guard lock(mutex_);
+  return close_reason_;
 }
 
 std::vector<json> Client::messages() const {

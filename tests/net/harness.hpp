@@ -68,6 +68,7 @@ class Client : public std::enable_shared_from_this<Client> {
   json wait_view(const std::function<bool(const json&)>& match);
   // Waits until the server closed the connection; the close code, or 0 when it ended without a close frame.
   int wait_closed();
+  std::string close_reason() const;  // the reason of the server's close frame, once closed
 
   std::vector<json> messages() const;
   std::size_t count() const;
@@ -93,6 +94,7 @@ class Client : public std::enable_shared_from_this<Client> {
   std::int64_t seq_ = -1;
   bool ended_ = false;
   int close_code_ = 0;
+  std::string close_reason_;
 };
 
 // The demo hearing on a temporary database, served in-process on a free loopback port.

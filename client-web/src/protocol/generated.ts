@@ -467,6 +467,8 @@ export type Welcome = {
   limits?: Record<string, unknown>;
   /** to the chair only, when the server's public_url setting is set: the base of join links on the QR sheet */
   public_url?: string;
+  /** when several servers share one database: the name of the node serving this hearing (reconnect with ?node=<it>) */
+  node?: string;
 };
 
 export type WithdrawInquiryId = string;
