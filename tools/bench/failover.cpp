@@ -170,6 +170,18 @@ class Failover {
     return fail("HAProxy does not see every node up: " + json(status).dump());
   }
 
+  // What each node's database session is doing and who blocks whom, for a takeover that did not happen.
+  void show_database_sessions() {
+    const auto out =
+        run_command({"/usr/lib/postgresql/15/bin/psql", db_, "-c",
+                     "SELECT pid, pg_blocking_pids(pid) AS blocked_by, state, wait_event_type, wait_event, "
+                     "now() - xact_start AS in_transaction, left(query, 80) AS query FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                     "-c", "SELECT * FROM hearing_leases"},
+                    10s);
+    std::cout << "database sessions:\n" << out.output;
+  }
+
   Node* node_named(const std::string& name) {
     for (auto& n : nodes_) {
       if (n.name == name) return &n;
@@ -353,7 +365,8 @@ class Failover {
     if (old_owner.empty()) return fail("round " + std::to_string(round) + ": no single owner");
     Node* victim = node_named(old_owner);
     std::vector<std::size_t> batch;
-    const std::int64_t size = 2 * options_.voters / options_.kills + 1;
+    // Each round votes its share of the hall; the sheets in flight at the kill are retried within the round.
+    const std::int64_t size = (options_.voters + options_.kills - 1) / options_.kills;
     for (std::size_t k = 0;
          k < static_cast<std::size_t>(options_.voters) && static_cast<std::int64_t>(batch.size()) < size;
          ++k) {
@@ -386,6 +399,7 @@ class Failover {
     victim->process->signal(options_.split_brain ? SIGSTOP : SIGKILL);
     if (!options_.split_brain && !victim->process->wait_exit(30s)) return fail(old_owner + " did not die");
     if (!rejoined->wait(std::chrono::milliseconds(30000 + 10 * options_.lease_ms))) {
+      show_database_sessions();
       return fail("round " + std::to_string(round) + ": " + std::to_string(rejoined->left()) + " of " +
                   std::to_string(hall_.size()) + " tablets not current again after " + old_owner +
                   " went away");
