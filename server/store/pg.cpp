@@ -63,7 +63,24 @@ Connection::~Connection() {
   if (conn_ != nullptr) PQfinish(conn_);
 }
 
+void Connection::set_session(std::string_view sql) {
+  exec(sql);
+  session_.emplace_back(sql);
+}
+
+void Connection::reconnect_if_broken() {
+  if (PQstatus(conn_) != CONNECTION_BAD || open_transactions_ > 0) return;
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string message = "cannot connect to " + name_ + " again: " + PQerrorMessage(conn_);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    throw Error("08001", message);
+  }
+  for (const std::string& sql : session_) exec(sql);
+}
+
 void Connection::exec(std::string_view sql) {
+  reconnect_if_broken();
   PGresult* result = PQexec(conn_, std::string(sql).c_str());
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -127,6 +144,7 @@ Query& Query::bind(int index, const std::optional<std::string>& value) {
 }
 
 void Query::execute() {
+  connection_->reconnect_if_broken();
   std::vector<const char*> values;
   values.reserve(params_.size());
   for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
@@ -186,21 +204,27 @@ std::optional<std::string> Query::optional_text(int column) const {
 }
 
 Transaction::Transaction(Connection& connection, TransactionKind kind) : connection_(connection) {
+  connection_.reconnect_if_broken();
   if (kind == TransactionKind::deferred) {
     connection_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    ++connection_.open_transactions_;
     return;
   }
   connection_.exec("BEGIN");
+  ++connection_.open_transactions_;
   try {
     connection_.query("SELECT pg_advisory_xact_lock(?)").with(kWriterLock).run();
   } catch (...) {
-    connection_.exec("ROLLBACK");
+    PQclear(PQexec(connection_.handle(), "ROLLBACK"));
+    --connection_.open_transactions_;
     throw;
   }
 }
 
 Transaction::~Transaction() {
-  if (done_ || !connection_.in_transaction()) return;
+  if (done_) return;
+  --connection_.open_transactions_;
+  if (!connection_.in_transaction()) return;
   PGresult* result = PQexec(connection_.handle(), "ROLLBACK");
   PQclear(result);
 }
@@ -211,6 +235,7 @@ void Transaction::commit() {
   const bool committed =
       PQresultStatus(result) == PGRES_COMMAND_OK && std::string_view(PQcmdStatus(result)) == "COMMIT";
   done_ = true;
+  --connection_.open_transactions_;
   if (!committed) {
     try {
       if (PQresultStatus(result) != PGRES_COMMAND_OK) connection_.fail(result, "committing");

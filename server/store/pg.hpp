@@ -44,6 +44,12 @@ class Connection {
   Query query(std::string_view sql);
 
   bool in_transaction() const;
+  // Runs a session setting (SET …) that is applied again whenever the connection is made anew.
+  void set_session(std::string_view sql);
+  // A connection that broke (the server restarted, or ended this session) is made anew before the next
+  // transaction, and before a statement outside any: never inside a transaction, whose earlier statements
+  // were lost with the old session. Throws when the server cannot be reached.
+  void reconnect_if_broken();
   // The URL without its password, for messages.
   const std::string& name() const { return name_; }
   pg_conn* handle() const { return conn_; }
@@ -52,8 +58,11 @@ class Connection {
   [[noreturn]] void fail(const pg_result* result, std::string_view doing) const;
 
  private:
+  friend class Transaction;
   std::string name_;
   pg_conn* conn_ = nullptr;
+  std::vector<std::string> session_;   // set_session's statements, in order
+  int open_transactions_ = 0;  // Transactions open on it (nested BEGINs are warned about, not refused)
 };
 
 // One query: parameters are bound, then next() runs it (on the first call) and steps through its rows, or

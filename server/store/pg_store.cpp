@@ -154,7 +154,7 @@ core::Result<std::unique_ptr<Store>> open_postgres(const StoreOptions& options) 
       if (!version) return version.error();
     }
     auto reader = std::make_unique<pg::Connection>(url);
-    reader->exec("SET default_transaction_read_only = on");  // the read connection never writes
+    reader->set_session("SET default_transaction_read_only = on");  // the read connection never writes
     if (options.read_only) {
       auto version = read_schema_version(*reader);
       if (!version) return version.error();

@@ -1,21 +1,28 @@
-// Faults on real files: a full disk, a file locked by another process, a read-only file, a damaged or
-// truncated file. Each time the write fails with a clear error, nothing is reported accepted that was not
-// stored, and reading goes on working.
+// Faults on real files and a real PostgreSQL server: a full disk (the file's size limit; the database
+// server's disk), a file locked by another process, a read-only file, a damaged or truncated file, the
+// database server gone and back, a connection dropped in the middle of a commit. Each time the write fails
+// with a clear error, nothing is reported accepted that was not stored, and reading goes on working.
+#include <pwd.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "backend_fixture.hpp"
 #include "store/audit.hpp"
-#include "store_fixture.hpp"
 
 namespace dais::store::testing {
 namespace {
 
 const std::string kHearing = "test-hearing";
 
-// A file with a started hearing in it, closed.
-void make_hearing_file(const std::filesystem::path& path) {
-  auto store = open_store(path);
+// A store (a file or a PostgreSQL database) with a started hearing in it, closed.
+void make_hearing_file(const std::string& location) {
+  auto store = open_store(StoreOptions{.path = location});
   StoredHearing h(*store);
   h.start();
 }
@@ -33,16 +40,80 @@ TestHearing engine_from(Store& store) {
   return h;
 }
 
-TEST(Faults, AFullDiskFailsTheCommandAndKeepsEverythingAcknowledged) {
-  TempDir dir;
-  make_hearing_file(dir / "h.db");
-  auto store = open_store(StoreOptions{.path = dir / "h.db", .max_pages = page_count(dir / "h.db") + 6});
+// A small tmpfs mounted for the test and made a tablespace of the PostgreSQL test cluster, holding the
+// database's log (events): the database server's disk, filling up. Mounting needs root, as the tests have in
+// CI; without it the test fails saying so.
+class FullDiskOnTheServer {
+ public:
+  explicit FullDiskOnTheServer(const std::string& url) : url_(url) {
+    if (::geteuid() != 0) {
+      throw std::runtime_error(
+          "the PostgreSQL disk-full test mounts a small tmpfs as a tablespace and must run as root");
+    }
+    const passwd* owner = ::getpwnam("dais-pg");
+    if (owner == nullptr)
+      throw std::runtime_error("the system user dais-pg is missing; run tools/install-deps.sh");
+    // The server (dais-pg) must reach the mount point through the test's directory.
+    std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all |
+                                                  std::filesystem::perms::group_exec |
+                                                  std::filesystem::perms::others_exec);
+    std::filesystem::create_directory(mount_point());
+    const std::string options =
+        "size=64k,mode=0700,uid=" + std::to_string(owner->pw_uid) + ",gid=" + std::to_string(owner->pw_gid);
+    if (::mount("tmpfs", mount_point().c_str(), "tmpfs", 0, options.c_str()) != 0) {
+      throw std::runtime_error("mounting a tmpfs for the PostgreSQL disk-full test failed: " +
+                               std::string(std::strerror(errno)));
+    }
+    mounted_ = true;
+    pg::Connection db(url_);
+    db.exec("CREATE TABLESPACE dais_small LOCATION '" + mount_point().string() + "'");
+    db.exec("ALTER TABLE events SET TABLESPACE dais_small");
+    db.exec(
+        "DO $$ DECLARE i regclass; BEGIN FOR i IN SELECT indexrelid::regclass FROM pg_index WHERE indrelid = "
+        "'events'::regclass LOOP EXECUTE format('ALTER INDEX %s SET TABLESPACE dais_small', i); END LOOP; "
+        "END $$");
+  }
+  ~FullDiskOnTheServer() {
+    try {
+      pg::Connection db(url_);
+      db.exec("ALTER TABLE ALL IN TABLESPACE dais_small SET TABLESPACE pg_default");
+      db.exec("ALTER INDEX ALL IN TABLESPACE dais_small SET TABLESPACE pg_default");
+      db.exec("DROP TABLESPACE IF EXISTS dais_small");
+    } catch (const pg::Error& e) {
+      ADD_FAILURE() << "giving the tablespace back: " << e.what();
+    }
+    if (mounted_) ::umount2(mount_point().c_str(), MNT_DETACH);
+  }
+  FullDiskOnTheServer(const FullDiskOnTheServer&) = delete;
+  FullDiskOnTheServer& operator=(const FullDiskOnTheServer&) = delete;
+
+ private:
+  std::filesystem::path mount_point() const { return dir_ / "small"; }
+  std::string url_;
+  TempDir dir_;
+  bool mounted_ = false;
+};
+
+class FaultContract : public BackendTest {};
+DAIS_ON_BOTH_BACKENDS(FaultContract);
+
+TEST_P(FaultContract, AFullDiskFailsTheCommandAndKeepsEverythingAcknowledged) {
+  make_hearing_file(location());
+  std::unique_ptr<FullDiskOnTheServer> small_disk;
+  StoreOptions options;
+  if (postgres()) {
+    small_disk = std::make_unique<FullDiskOnTheServer>(location());
+  } else {
+    options.max_pages = page_count(location()) + 6;  // the file's size limit, as full as a disk
+  }
+  auto store = open(options);
   TestHearing h = engine_from(*store);
   std::int64_t acknowledged = h.state.event_count;
   std::optional<core::Error> failure;
-  for (int i = 0; i < 200 && !failure; ++i) {
-    auto events =
-        h.ok("Q1", core::SubmitInquiry{"S1", std::string(1500, 'x') + std::to_string(i), std::nullopt});
+  for (int i = 0; i < 60 && !failure; ++i) {
+    // Three questioners in turn: each may have 20 inquiries waiting for moderation.
+    auto events = h.ok("Q" + std::to_string(1 + i % 3),
+                       core::SubmitInquiry{"S1", std::string(1500, 'x') + std::to_string(i), std::nullopt});
     auto r = commit(*store, CommandRecord{kHearing, events, std::nullopt});
     if (r) {
       EXPECT_EQ(r->log_position, acknowledged + 1);
@@ -51,7 +122,7 @@ TEST(Faults, AFullDiskFailsTheCommandAndKeepsEverythingAcknowledged) {
       failure = r.error();
     }
   }
-  ASSERT_TRUE(failure.has_value()) << "the size limit was never reached";
+  ASSERT_TRUE(failure.has_value()) << "the disk never filled up";
   EXPECT_EQ(failure->code, core::ErrorCode::storage_failed);
   EXPECT_NE(failure->message.find("full"), std::string::npos) << failure->message;
   // Reads go on, and hold exactly what was acknowledged.
@@ -63,10 +134,102 @@ TEST(Faults, AFullDiskFailsTheCommandAndKeepsEverythingAcknowledged) {
   ASSERT_TRUE(log.ok());
   EXPECT_EQ(log->size(), 1u);
   store.reset();
-  auto report = verify_file(dir / "h.db", std::nullopt);
+  EXPECT_EQ(count("SELECT count(*) FROM events"), acknowledged);
+  auto report = verify_file(location(), std::nullopt);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_FALSE(report->first_break.has_value());
   EXPECT_EQ(report->verified.at(0).events, acknowledged);
+}
+
+// The database server stops (every connection cut) and later starts again: meanwhile every commit fails and
+// nothing of it is stored; once the server is back the same store, without being reopened, commits again (its
+// connections are made anew before their next transaction). A cluster of the test's own, so that the other
+// tests' server stays up.
+TEST(PostgresFaults, WhileTheServerIsGoneCommitsFailAndOnceItIsBackTheStoreWorksAgain) {
+  auto cluster = PgCluster::start_own();
+  const std::string url = cluster->create_database();
+  make_hearing_file(url);
+  auto store = open_store(StoreOptions{.path = url});
+  TestHearing h = engine_from(*store);
+  const std::int64_t before = h.state.event_count;
+  cluster->stop_server();
+  auto r = commit(*store, CommandRecord{kHearing, h.ok("chair", core::PauseSession{}), std::nullopt});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::storage_failed);
+  EXPECT_NE(r.error().message.find("database server"), std::string::npos) << r.error().message;
+  auto unreadable = store->load(kHearing);
+  ASSERT_FALSE(unreadable.ok());
+  EXPECT_EQ(unreadable.error().code, core::ErrorCode::storage_failed);
+
+  cluster->restart_server();
+  auto loaded = store->load(kHearing);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->event_count, before);  // nothing of the failed commit
+  EXPECT_EQ(loaded->phase, core::Phase::in_session);
+  h = engine_from(*store);
+  auto again = commit(*store, CommandRecord{kHearing, h.ok("chair", core::PauseSession{}), std::nullopt});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->log_position, before + 1);
+  store.reset();
+  auto report = verify_file(url, std::nullopt);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_FALSE(report->first_break.has_value());
+  EXPECT_EQ(report->verified.at(0).events, before + 1);
+}
+
+// The writer's connection is ended by the server (pg_terminate_backend, as an administrator or a crashed
+// backend would) while its commit has written the log rows and waits to move the hearing's head: the commit
+// fails, none of its rows stay, the hearing reloads to what was committed before, and the next commit goes
+// through on a new connection.
+TEST(PostgresFaults, AConnectionDroppedMidCommitFailsItAndTheHearingReloadsToTheLastCommit) {
+  const std::string url = PgCluster::shared().create_database();
+  make_hearing_file(url);
+  auto store = open_store(StoreOptions{.path = url});
+  TestHearing h = engine_from(*store);
+  const std::int64_t before = h.state.event_count;
+  pg::Connection other(url);
+  other.exec("BEGIN");
+  other.query("SELECT 1 FROM heads WHERE hearing = ? FOR UPDATE").with(kHearing).run();  // holds the head
+
+  std::promise<core::Result<CommitInfo>> outcome;
+  store->submit(CommandRecord{kHearing, h.ok("chair", core::PauseSession{}), std::nullopt},
+                [&outcome](core::Result<CommitInfo> r) { outcome.set_value(std::move(r)); });
+  // The writer, inside its transaction with the event written, waits for the head's row.
+  pg::Connection admin(url);
+  std::int64_t writer_pid = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (writer_pid == 0) {
+    auto q = admin.query(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+        "AND "
+        "query LIKE 'UPDATE heads%'");
+    if (q.next()) writer_pid = q.int64(0);
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the writer never waited for the head";
+    if (writer_pid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));  // between polls
+  }
+  admin.query("SELECT pg_terminate_backend(CAST(? AS INTEGER))").with(writer_pid).run();
+  auto r = outcome.get_future().get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::storage_failed);
+  other.exec("ROLLBACK");
+
+  auto loaded = store->load(kHearing);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->event_count, before);
+  EXPECT_EQ(loaded->phase, core::Phase::in_session);
+  {
+    auto q = admin.query("SELECT count(*) FROM events");
+    q.next();
+    EXPECT_EQ(q.int64(0), before) << "a row of the dropped commit stayed";
+  }
+  h = engine_from(*store);
+  auto again = commit(*store, CommandRecord{kHearing, h.ok("chair", core::PauseSession{}), std::nullopt});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->log_position, before + 1);
+  store.reset();
+  auto report = verify_file(url, std::nullopt);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_FALSE(report->first_break.has_value());
 }
 
 TEST(Faults, ALockedFileFailsTheCommandAfterTheBusyTimeoutAndReadsGoOn) {

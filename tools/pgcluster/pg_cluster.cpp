@@ -75,6 +75,10 @@ void PgCluster::stop_shared() {
   shared_slot().reset();
 }
 
+std::unique_ptr<PgCluster> PgCluster::start_own() {
+  return std::unique_ptr<PgCluster>(new PgCluster());
+}
+
 PgCluster* PgCluster::started() {
   return shared_slot().get();
 }
@@ -134,10 +138,7 @@ void PgCluster::start() {
   }
   for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
     port_ = free_loopback_port();
-    const std::string options = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
-                                " -c unix_socket_directories=" + dir_.string() + " -c fsync=on";
-    running_ = run_as_owner(bin("pg_ctl") + " start -w -t 60 -D " + quoted((dir_ / "data").string()) +
-                            " -l " + quoted((dir_ / "server.log").string()) + " -o " + quoted(options)) == 0;
+    start_server();
   }
   if (!running_) throw std::runtime_error("the PostgreSQL test cluster did not start:\n" + log_tail());
   // pg_ctl -w returns once the postmaster says it is ready; wait until it also answers on the port.
@@ -146,6 +147,32 @@ void PgCluster::start() {
     if (std::chrono::steady_clock::now() > deadline) {
       throw std::runtime_error("the PostgreSQL test cluster does not accept connections:\n" + log_tail());
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // between polls of the condition
+  }
+}
+
+void PgCluster::start_server() {
+  const std::string options = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
+                              " -c unix_socket_directories=" + dir_.string() + " -c fsync=on";
+  running_ = run_as_owner(bin("pg_ctl") + " start -w -t 60 -D " + quoted((dir_ / "data").string()) + " -l " +
+                          quoted((dir_ / "server.log").string()) + " -o " + quoted(options)) == 0;
+}
+
+void PgCluster::stop_server() {
+  if (!running_) return;
+  if (run_as_owner(bin("pg_ctl") + " stop -m fast -w -D " + quoted((dir_ / "data").string())) != 0)
+    throw std::runtime_error("pg_ctl stop failed:\n" + log_tail());
+  running_ = false;
+}
+
+void PgCluster::restart_server() {
+  if (running_) return;
+  start_server();
+  if (!running_) throw std::runtime_error("the PostgreSQL test cluster did not start again:\n" + log_tail());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("the PostgreSQL test cluster does not accept connections:\n" + log_tail());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // between polls of the condition
   }
 }

@@ -6,6 +6,7 @@
 // end, and drops each test's databases after it); a fresh database per test. Missing binaries fail with a
 // message naming tools/install-deps.sh: the PostgreSQL tests never skip silently.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ class PgCluster {
   static PgCluster& shared();
   // Stops the shared cluster if it was started (the test environment calls this at the end).
   static void stop_shared();
+  // A cluster of the caller's own, for a test that stops the server and starts it again (the shared one goes
+  // on serving the other tests). Stopped and removed when destroyed.
+  static std::unique_ptr<PgCluster> start_own();
 
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
@@ -36,10 +40,15 @@ class PgCluster {
   int port() const { return port_; }
   // True when pg_isready sees the server accepting connections.
   bool ready() const;
+  // The database server going away (pg_ctl stop -m fast: every connection is cut) and coming back on the same
+  // port with the same data.
+  void stop_server();
+  void restart_server();
 
  private:
   PgCluster();
   void start();
+  void start_server();  // pg_ctl start on port_; false in running_ when it did not start
   void stop();
   // Runs a shell command line, its output appended to the cluster's log; returns its exit status.
   int run(const std::string& command) const;
