@@ -1,6 +1,7 @@
 // dais-bench-store: how fast the durable store commits, takes votes and reopens a long hearing, on a real
-// file.
-//   dais-bench-store [--dir DIR] [--events N] [--commits N] [--votes N]
+// file, or with --postgres on a throwaway PostgreSQL 15 cluster started as the store tests start theirs (a
+// fresh database per run, fsync on).
+//   dais-bench-store [--postgres] [--dir DIR] [--events N] [--commits N] [--votes N]
 // Prints one line per figure; docs/storage.md records them with the command that produced them.
 #include <stdlib.h>
 
@@ -16,6 +17,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine.hpp"
+#include "pgcluster/pg_cluster.hpp"
+#include "store/pg.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
 
@@ -25,6 +28,7 @@ using namespace dais;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
+  bool postgres = false;
   std::filesystem::path dir;
   std::int64_t events = 1'000'000;
   int commits = 1000;
@@ -81,14 +85,21 @@ core::HearingDefinition hearing(const std::string& id, int voters) {
   return must(core::parse_definition(doc), "the bench definition");
 }
 
+// Where a run's store lives, empty: a new file in the directory, or a new database on the cluster.
+std::string fresh_store(const Options& o, const std::string& name) {
+  if (o.postgres) return store::testing::PgCluster::shared().create_database();
+  const std::filesystem::path path = o.dir / (name + ".db");
+  std::filesystem::remove(path);
+  return path.string();
+}
+
 struct Bench {
   std::unique_ptr<store::Store> store;
   core::HearingState state;
   core::TimeMs now = 1'612'500'000'000;
 
-  Bench(const std::filesystem::path& path, const core::HearingDefinition& def) {
-    std::filesystem::remove(path);
-    store = must(store::Store::open(store::StoreOptions{.path = path}), "open");
+  Bench(const std::string& where, const core::HearingDefinition& def) {
+    store = must(store::Store::open(store::StoreOptions{.path = where}), "open");
     must(store->import_hearing(def), "import");
     state = core::make_hearing(def);
   }
@@ -136,7 +147,7 @@ struct Bench {
 };
 
 void bench_commits(const Options& o) {
-  Bench b(o.dir / "commits.db", hearing("commits", 10));
+  Bench b(fresh_store(o, "commits"), hearing("commits", 10));
   b.start();
   auto start = Clock::now();
   for (int i = 0; i < o.commits; ++i) b.commit_and_wait(b.record(b.run("chair", b.next_toggle())));
@@ -154,7 +165,7 @@ void bench_commits(const Options& o) {
 
 void bench_votes(const Options& o) {
   for (bool together : {false, true}) {
-    Bench b(o.dir / "votes.db", hearing("votes", o.votes));
+    Bench b(fresh_store(o, "votes"), hearing("votes", o.votes));
     b.start();
     b.commit_and_wait(b.record(b.run("chair", core::CreateBallot{"t1", "s1"})));
     b.commit_and_wait(b.record(b.run("chair", core::OpenBallot{"B1"})));
@@ -174,7 +185,7 @@ void bench_votes(const Options& o) {
 }
 
 void bench_open(const Options& o) {
-  const auto path = o.dir / "long.db";
+  const std::string path = fresh_store(o, "long");
   {
     Bench b(path, hearing("long", 150));
     b.start();
@@ -195,15 +206,31 @@ void bench_open(const Options& o) {
     std::printf("writing %lld logged events took                      %10.1f s\n",
                 static_cast<long long>(b.state.event_count), seconds_since(start));
   }
-  const auto size_mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
+  double size_mb = 0;
+  if (o.postgres) {
+    store::pg::Connection db(path);
+    auto q = db.query("SELECT pg_database_size(current_database())");
+    q.next();
+    size_mb = static_cast<double>(q.int64(0)) / 1e6;
+  } else {
+    size_mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
+  }
   auto start = Clock::now();
   auto store = must(store::Store::open(store::StoreOptions{.path = path}), "reopen");
   auto state = must(store->load("long"), "load");
   const double open_s = seconds_since(start);
-  std::printf("open + load of %lld events (latest snapshot + tail):    %10.3f s  (file %.0f MB)\n",
-              static_cast<long long>(state.event_count), open_s, size_mb);
+  std::printf("open + load of %lld events (latest snapshot + tail):    %10.3f s  (%s %.0f MB)\n",
+              static_cast<long long>(state.event_count), open_s, o.postgres ? "database" : "file", size_mb);
   store.reset();
-  {
+  if (o.postgres) {
+    // The same without any snapshot: every event replayed from the definition.
+    store::pg::Connection(path).exec("DELETE FROM snapshots");
+    start = Clock::now();
+    auto again = must(store::Store::open(store::StoreOptions{.path = path, .read_only = true}), "open");
+    auto full = must(again->load("long"), "load");
+    std::printf("open + load replaying all %lld events (no snapshot):  %10.3f s\n",
+                static_cast<long long>(full.event_count), seconds_since(start));
+  } else {
     // The same without any snapshot: every event replayed from the definition.
     auto copy = o.dir / "long-no-snapshot.db";
     std::filesystem::remove(copy);
@@ -231,7 +258,9 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) die("missing value for " + a);
       return argv[++i];
     };
-    if (a == "--dir") {
+    if (a == "--postgres") {
+      o.postgres = true;
+    } else if (a == "--dir") {
       o.dir = value();
     } else if (a == "--events") {
       o.events = std::stoll(value());
@@ -240,7 +269,7 @@ Options parse(int argc, char** argv) {
     } else if (a == "--votes") {
       o.votes = std::stoi(value());
     } else {
-      die("unknown option " + a + " (use --dir, --events, --commits, --votes)");
+      die("unknown option " + a + " (use --postgres, --dir, --events, --commits, --votes)");
     }
   }
   return o;
@@ -258,10 +287,19 @@ int main(int argc, char** argv) {
     made_dir = true;
   }
   std::filesystem::create_directories(o.dir);
-  std::printf("dais-bench-store: files in %s\n", o.dir.c_str());
+  if (o.postgres) {
+    try {
+      std::printf("dais-bench-store: PostgreSQL at %s\n", store::testing::PgCluster::shared().url().c_str());
+    } catch (const std::exception& e) {
+      die(e.what());
+    }
+  } else {
+    std::printf("dais-bench-store: files in %s\n", o.dir.c_str());
+  }
   bench_commits(o);
   bench_votes(o);
   bench_open(o);
+  store::testing::PgCluster::stop_shared();
   if (made_dir) std::filesystem::remove_all(o.dir);
   return 0;
 }
