@@ -108,6 +108,37 @@ std::shared_ptr<LiveHearing> organize_hearing(OrganizeCall& call, const std::str
   return nullptr;
 }
 
+void look_at_every_hearing(SharedState& state, std::function<void(const core::HearingState&)> look,
+                           std::function<void()> done) {
+  const auto live = state.hearings();
+  std::vector<core::HearingState> stored;
+  if (state.node_mode()) {
+    std::lock_guard lock(state.store_reads());
+    for (const auto& id : state.store().hearings()) {
+      const bool held = std::any_of(live.begin(), live.end(), [&](const auto& h) { return h->id() == id; });
+      if (held) continue;
+      if (auto s = state.store().load(id)) stored.push_back(std::move(*s));
+    }
+  }
+  struct Gathering {
+    std::atomic<std::size_t> waiting;
+    std::function<void(const core::HearingState&)> look;
+    std::function<void()> done;
+  };
+  auto g = std::make_shared<Gathering>(live.size() + 1, std::move(look), std::move(done));
+  const auto finish = [g] {
+    if (--g->waiting == 0) g->done();
+  };
+  for (const auto& s : stored) g->look(s);
+  for (const auto& h : live) {
+    h->inspect([g, finish](const core::HearingState& s) {
+      g->look(s);
+      finish();
+    });
+  }
+  finish();
+}
+
 bool OrganizeDesk::strike(std::unordered_map<std::string, Strikes>& table, const std::string& key,
                           std::int64_t max, std::int64_t now, std::int64_t lockout_ms) {
   if (table.size() >= kMaxStrikeEntries && table.find(key) == table.end()) {
@@ -284,37 +315,34 @@ OrganizeAnswer OrganizeDesk::me(const Signed& who) {
                json{{"name", who.session.account}, {"role", who.role}, {"csrf", who.session.csrf}});
 }
 
-// Every hearing of the file, as its live copy has it now; each answers from its own strand.
+// Every hearing of the file, as its live copy has it now (each answers from its own strand), or as the store
+// has it for one another node serves.
 void OrganizeDesk::hearings(SharedState& state, std::function<void(OrganizeAnswer)> done) {
-  auto live = state.hearings();
   struct Gathering {
     std::mutex mutex;
     json rows = json::array();
-    std::size_t waiting = 0;
-    std::function<void(OrganizeAnswer)> done;
   };
   auto g = std::make_shared<Gathering>();
-  g->waiting = live.size();
-  g->done = std::move(done);
-  if (live.empty()) return g->done(reply(http::status::ok, json{{"hearings", json::array()}}));
-  for (const auto& h : live) {
-    h->inspect([g](const core::HearingState& s) {
-      json row{{"id", s.def.id},
-               {"title", s.def.title},
-               {"date", s.def.date},
-               {"venue", s.def.venue},
-               {"phase", std::string(core::wire::name_of(s.phase))},
-               {"rehearsal", s.def.settings.rehearsal}};
-      std::lock_guard lock(g->mutex);
-      g->rows.push_back(std::move(row));
-      if (--g->waiting > 0) return;
-      std::sort(g->rows.begin(), g->rows.end(), [](const json& a, const json& b) {
-        return std::tie(a["date"].get_ref<const std::string&>(), a["id"].get_ref<const std::string&>()) <
-               std::tie(b["date"].get_ref<const std::string&>(), b["id"].get_ref<const std::string&>());
+  look_at_every_hearing(
+      state,
+      [g](const core::HearingState& s) {
+        json row{{"id", s.def.id},
+                 {"title", s.def.title},
+                 {"date", s.def.date},
+                 {"venue", s.def.venue},
+                 {"phase", std::string(core::wire::name_of(s.phase))},
+                 {"rehearsal", s.def.settings.rehearsal}};
+        std::lock_guard lock(g->mutex);
+        g->rows.push_back(std::move(row));
+      },
+      [g, done = std::move(done)] {
+        std::lock_guard lock(g->mutex);
+        std::sort(g->rows.begin(), g->rows.end(), [](const json& a, const json& b) {
+          return std::tie(a["date"].get_ref<const std::string&>(), a["id"].get_ref<const std::string&>()) <
+                 std::tie(b["date"].get_ref<const std::string&>(), b["id"].get_ref<const std::string&>());
+        });
+        done(reply(http::status::ok, json{{"hearings", std::move(g->rows)}}));
       });
-      g->done(reply(http::status::ok, json{{"hearings", std::move(g->rows)}}));
-    });
-  }
 }
 
 }  // namespace dais::net

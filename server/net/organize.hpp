@@ -21,6 +21,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/result.hpp"
+#include "core/state.hpp"
 #include "net/repeated_log.hpp"
 
 namespace dais::net {
@@ -66,6 +67,11 @@ OrganizeAnswer organize_not_draft(const std::string& id);
 // (docs/scale-out.md). Otherwise the call is answered (404 not_found; 409 elsewhere naming in `node` the node
 // that holds it; 500 storage) and the result is empty.
 std::shared_ptr<LiveHearing> organize_hearing(OrganizeCall& call, const std::string& id);
+// Runs `look` on every hearing of the store, then `done` once. A hearing held here is looked at on its strand
+// (its committed state); on a node of several, one it does not hold is read from the store as it stands, and
+// is not taken. `look` may run on several threads at once.
+void look_at_every_hearing(SharedState& state, std::function<void(const core::HearingState&)> look,
+                           std::function<void()> done);
 
 // The desk's features, each in its own file. Each answers (through call.done) and returns true when the
 // endpoint is one of its own, else returns false without answering.

@@ -93,35 +93,35 @@ HearingLook look_at(const core::HearingState& s, const std::optional<std::string
   return look;
 }
 
-// Looks at every live hearing on its own strand; `done` gets all looks, by date and id, on the last strand.
+// Looks at every hearing (look_at_every_hearing); `done` gets all looks, by date and id, on the last strand.
 void look_at_all(SharedState& state, std::optional<std::string> unit,
                  std::function<void(std::vector<HearingLook>)> done) {
-  auto live = state.hearings();
   struct Gathering {
     std::mutex mutex;
     std::vector<HearingLook> looks;
-    std::size_t waiting = 0;
-    std::function<void(std::vector<HearingLook>)> done;
   };
   auto g = std::make_shared<Gathering>();
-  g->waiting = live.size();
-  g->done = std::move(done);
-  if (live.empty()) return g->done({});
-  for (const auto& h : live) {
-    h->inspect([g, unit](const core::HearingState& s) {
-      // A rehearsal's commitments and results are no one's: they never reach the ledger or a unit's history.
-      std::optional<HearingLook> look;
-      if (!s.def.settings.rehearsal) look = look_at(s, unit);
-      std::unique_lock lock(g->mutex);
-      if (look) g->looks.push_back(std::move(*look));
-      if (--g->waiting > 0) return;
-      lock.unlock();
-      std::sort(g->looks.begin(), g->looks.end(), [](const HearingLook& a, const HearingLook& b) {
-        return std::tie(a.date, a.id) < std::tie(b.date, b.id);
+  look_at_every_hearing(
+      state,
+      [g, unit](const core::HearingState& s) {
+        // A rehearsal's commitments and results are no one's: they never reach the ledger or a unit's
+        // history.
+        if (s.def.settings.rehearsal) return;
+        std::optional<HearingLook> look = look_at(s, unit);
+        std::lock_guard lock(g->mutex);
+        if (look) g->looks.push_back(std::move(*look));
+      },
+      [g, done = std::move(done)] {
+        std::vector<HearingLook> looks;
+        {
+          std::lock_guard lock(g->mutex);
+          looks = std::move(g->looks);
+        }
+        std::sort(looks.begin(), looks.end(), [](const HearingLook& a, const HearingLook& b) {
+          return std::tie(a.date, a.id) < std::tie(b.date, b.id);
+        });
+        done(std::move(looks));
       });
-      g->done(std::move(g->looks));
-    });
-  }
 }
 
 // Takes into the store's ledger the commitments it does not hold yet.

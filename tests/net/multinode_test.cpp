@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "organize_fixture.hpp"
 #include "store/sqlite.hpp"
 
 namespace dais::test {
@@ -217,6 +218,35 @@ TEST_F(Multinode, JoinHeldForAFadingOwnerIsSentThereOnceItRenews) {
   ASSERT_EQ((*ghost)->acquire_lease(hall_.hearing_id(), 60s)->owner, "ghost");  // it was alive after all
   EXPECT_EQ(voter->wait_closed(), net::close_code::elsewhere);
   EXPECT_EQ(voter->close_reason(), "node=ghost");
+}
+
+TEST_F(Multinode, OrganizerOnAnotherNodeListsTheHearingAndIsToldWhichNodeServesIt) {
+  add_account(hall_, "clerk", "organizer");
+  auto a = node("a");
+  auto b = node("b");
+  auto voter = join(*a, voter_id(1));  // a holds the hearing now
+  const auto signed_in = [&](const Node& n) {
+    HttpReply r = http_request(n.port, "POST", "/organize/api/login",
+                               json{{"name", "clerk"}, {"password", kOrganizerPassword}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    const std::string set = r.headers["set-cookie"];
+    return std::map<std::string, std::string>{{"Cookie", set.substr(0, set.find(';'))}};
+  };
+  const auto at_b = signed_in(*b);
+  const HttpReply list = http_request(b->port, "GET", "/organize/api/hearings", "", at_b);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const json rows = json::parse(list.body)["hearings"];
+  ASSERT_EQ(rows.size(), 1u) << list.body;
+  EXPECT_EQ(rows[0]["id"], hall_.hearing_id());
+  EXPECT_EQ(rows[0]["title"], hall_.definition().title);
+
+  const std::string definition = "/organize/api/hearings/" + hall_.hearing_id() + "/definition";
+  const HttpReply there = http_request(b->port, "GET", definition, "", at_b);
+  EXPECT_EQ(there.status, 409) << there.body;
+  const json refusal = json::parse(there.body, nullptr, false);
+  EXPECT_EQ(refusal.value("error", ""), "elsewhere") << there.body;
+  EXPECT_EQ(refusal.value("node", ""), "a") << there.body;
+  EXPECT_EQ(http_request(a->port, "GET", definition, "", signed_in(*a)).status, 200);
 }
 
 }  // namespace
