@@ -345,7 +345,7 @@ void LiveHearing::finish_batch() {
     const auto& params = a.outcome->error().params;
     const auto owner = params.find("owner");
     const auto* name = owner == params.end() ? nullptr : std::get_if<std::string>(&owner->second);
-    moved = name != nullptr ? *name : std::string("?");
+    moved = name != nullptr ? *name : std::string();  // empty: no node holds it (the front picks one)
   }
   if (moved) {
     // The hearing is another node's now: its log goes on there, so this copy is neither reloaded nor shown.

@@ -65,14 +65,14 @@ Taken SharedState::take_now(const store::HearingId& id) {
   if (stopping() || ioc_ == nullptr) return Taken::failed("the server is stopping");
   std::lock_guard take(takes_mutex_);
   if (auto h = hearing(id)) return Taken::held(h);  // taken by the join before this one
-  core::Result<store::Lease> lease = store::Lease{};
   {
     std::lock_guard lock(store_reads_);
     // An id from an organizer's address may name nothing: no lease is made for it.
     const auto all = store_.hearings();
     if (std::find(all.begin(), all.end(), id) == all.end()) return {};
-    lease = store_.acquire_lease(id, lease_ttl());
   }
+  // The store serialises its lease statements with its commits itself: no read lock is held meanwhile.
+  const auto lease = store_.acquire_lease(id, lease_ttl());
   if (!lease) return Taken::failed("taking hearing " + id + ": " + lease.error().message);
   if (lease->owner != options_.node) {
     return Taken::elsewhere(lease->owner, lease->remaining_ms < options_.lease_ms / 2);
@@ -83,7 +83,6 @@ Taken SharedState::take_now(const store::HearingId& id) {
     loaded = store_.load(id);
   }
   if (!loaded) {
-    std::lock_guard lock(store_reads_);
     store_.release_lease(id);
     return Taken::failed("loading hearing " + id + ": " + loaded.error().message);
   }
@@ -174,11 +173,7 @@ void SharedState::arm_renewal() {
 
 // Runs on the renewal's strand, an I/O thread.
 void SharedState::renew() {
-  core::Result<std::vector<store::HearingId>> lost = std::vector<store::HearingId>{};
-  {
-    std::lock_guard lock(store_reads_);
-    lost = store_.renew_leases(lease_ttl());
-  }
+  const auto lost = store_.renew_leases(lease_ttl());
   if (!lost) {
     // The database is out of reach: the hearings stay until a commit or a later renewal finds them taken.
     std::cerr << "node " << options_.node << ": renewing leases failed: " << lost.error().message << "\n";
@@ -187,7 +182,7 @@ void SharedState::renew() {
   for (const auto& id : *lost) {
     auto h = hearing(id);
     if (!h) continue;
-    std::string owner = "?";
+    std::string owner;  // empty when it cannot be read: the front then picks a node
     {
       std::lock_guard lock(store_reads_);
       if (auto lease = store_.lease_of(id); lease && *lease) owner = (*lease)->owner;
@@ -222,7 +217,6 @@ void SharedState::release_leases() {
   if (renewal_) asio::post(renewal_->get_executor(), [this] { renewal_->cancel(); });
   std::lock_guard take(takes_mutex_);
   for (const auto& h : hearings()) {
-    std::lock_guard lock(store_reads_);
     if (auto released = store_.release_lease(h->id()); !released)
       std::cerr << "node " << options_.node << ": releasing hearing " << h->id()
                 << " failed: " << released.error().message << "\n";

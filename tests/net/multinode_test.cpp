@@ -1,7 +1,8 @@
 // Several `dais serve` nodes on one database (docs/scale-out.md): a hearing is served only by the node
 // holding its lease, joins elsewhere are sent there (close 4012, reason node=<owner>), a stopped node lets
 // its hearings go at once, and a node whose lease was taken over lets its hearing go and stores nothing more.
-// Two real servers on loopback share one real SQLite file; a third store handle plays a node taking over.
+// Two real servers on loopback share one real SQLite file, or a PostgreSQL database (the tests named
+// Postgres); a third store handle plays a node taking over.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -10,6 +11,8 @@
 
 #include "harness.hpp"
 #include "organize_fixture.hpp"
+#include "pgcluster/pg_cluster.hpp"
+#include "store/pg.hpp"
 #include "store/sqlite.hpp"
 
 namespace dais::test {
@@ -19,8 +22,8 @@ using namespace std::chrono_literals;
 
 // One node: its own store handle (named) and server on the shared file.
 struct Node {
-  Node(const std::filesystem::path& db, const std::string& name, std::int64_t lease_ms,
-       net::ManualClock& clock, const net::ServerOptions& base) {
+  Node(const std::string& db, const std::string& name, std::int64_t lease_ms, net::ManualClock& clock,
+       const net::ServerOptions& base) {
     auto opened = store::Store::open(store::StoreOptions{.path = db, .node = name});
     if (!opened) throw std::runtime_error("store " + name + ": " + opened.error().message);
     store = std::move(*opened);
@@ -61,9 +64,27 @@ bool voted_in(const json& me, const std::string& ballot) {
 
 class Multinode : public ::testing::Test {
  protected:
-  // The demo hearing is imported by the Hall (whose own server never starts); the nodes open its file.
+  // The demo hearing is imported by the Hall (whose own server never starts); the nodes open its file, or
+  // after use_postgres() a fresh PostgreSQL database the hearing is imported into.
+  void use_postgres() {
+    db_ = store::testing::PgCluster::shared().create_database();
+    auto st = store::Store::open(store::StoreOptions{.path = db_});
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    auto issued = (*st)->import_hearing(hall_.definition());
+    ASSERT_TRUE(issued.ok()) << issued.error().message;
+    for (const auto& t : *issued) tokens_[t.participant] = t.token;
+  }
+  bool on_postgres() const { return !tokens_.empty(); }
+  std::string token(const std::string& participant) const {
+    return on_postgres() ? tokens_.at(participant) : hall_.token(participant);
+  }
+  std::unique_ptr<store::Store> open_store(const std::string& node_name) {
+    auto st = store::Store::open(store::StoreOptions{.path = db_, .node = node_name});
+    if (!st) throw std::runtime_error("store " + node_name + ": " + st.error().message);
+    return std::move(*st);
+  }
   std::unique_ptr<Node> node(const std::string& name, std::int64_t lease_ms = 60000) {
-    return std::make_unique<Node>(hall_.db_path(), name, lease_ms, hall_.clock(), hall_.options);
+    return std::make_unique<Node>(db_, name, lease_ms, hall_.clock(), hall_.options);
   }
   std::shared_ptr<Client> connect(const Node& n) {
     auto c = std::make_shared<Client>(clients_.ioc());
@@ -72,14 +93,14 @@ class Multinode : public ::testing::Test {
   }
   std::shared_ptr<Client> join(const Node& n, const std::string& participant) {
     auto c = connect(n);
-    const json welcome = c->hello(hall_.token(participant));
+    const json welcome = c->hello(token(participant));
     EXPECT_EQ(welcome.value("type", ""), "welcome") << participant << ": " << welcome.dump().substr(0, 300);
     return c;
   }
   // A hello that is answered by a close, not a welcome.
   int join_refused(const Node& n, const std::string& participant, std::shared_ptr<Client>* out = nullptr) {
     auto c = connect(n);
-    c->send({{"type", "hello"}, {"protocol", 1}, {"token", hall_.token(participant)}});
+    c->send({{"type", "hello"}, {"protocol", 1}, {"token", token(participant)}});
     const int code = c->wait_closed();
     if (out) *out = c;
     return code;
@@ -97,21 +118,34 @@ class Multinode : public ::testing::Test {
     EXPECT_EQ(chair.request({{"type", "open_ballot"}, {"ballot", ballot}})["type"], "ack");
     return ballot;
   }
-  // Runs SQL on the shared file, as an operator (or a node acting behind another's back) would.
+  // Runs SQL on the shared database, as an operator (or a node acting behind another's back) would.
   void sql(const std::string& statements) {
-    store::sql::Database db(hall_.db_path(), store::sql::OpenMode::read_write);
-    db.exec(statements);
+    if (on_postgres()) {
+      store::pg::Connection(db_).exec(statements);
+    } else {
+      store::sql::Database(db_, store::sql::OpenMode::read_write).exec(statements);
+    }
   }
 
+  void stopped_node_lets_its_hearing_go();
+  void commit_after_a_takeover_is_refused();
+
   Hall hall_;
+  std::string db_ = hall_.db_path().string();
+  std::map<std::string, std::string> tokens_;  // on PostgreSQL
   ClientThread clients_;
+};
+
+class MultinodePostgres : public Multinode {
+ protected:
+  void SetUp() override { use_postgres(); }
 };
 
 TEST_F(Multinode, JoinIsServedByTheNodeHoldingTheHearingAndSentThereFromAnother) {
   auto a = node("a");
   auto b = node("b");
   auto voter = connect(*a);
-  const json welcome = voter->hello(hall_.token(voter_id(1)));
+  const json welcome = voter->hello(token(voter_id(1)));
   ASSERT_EQ(welcome.value("type", ""), "welcome") << welcome.dump().substr(0, 300);
   EXPECT_EQ(welcome.value("node", ""), "a");
 
@@ -123,7 +157,7 @@ TEST_F(Multinode, JoinIsServedByTheNodeHoldingTheHearingAndSentThereFromAnother)
   EXPECT_EQ((*lease)->owner, "a");
 }
 
-TEST_F(Multinode, StoppedNodeLetsItsHearingGoAndAnotherServesItWithEveryAckedVote) {
+void Multinode::stopped_node_lets_its_hearing_go() {
   auto a = node("a");
   auto b = node("b");
   auto chair = join(*a, "chair");
@@ -138,7 +172,7 @@ TEST_F(Multinode, StoppedNodeLetsItsHearingGoAndAnotherServesItWithEveryAckedVot
 
   // With a 60 s lease, only the release lets b serve this join within the wait.
   auto again = connect(*b);
-  const json welcome = again->hello(hall_.token(voter_id(7)));
+  const json welcome = again->hello(token(voter_id(7)));
   ASSERT_EQ(welcome.value("type", ""), "welcome") << welcome.dump().substr(0, 300);
   EXPECT_EQ(welcome.value("node", ""), "b");
   EXPECT_TRUE(voted_in(welcome["view"]["me"], ballot)) << welcome["view"]["me"].dump();
@@ -148,7 +182,7 @@ TEST_F(Multinode, StoppedNodeLetsItsHearingGoAndAnotherServesItWithEveryAckedVot
   EXPECT_TRUE(answer.value("duplicate", false)) << answer.dump();
 }
 
-TEST_F(Multinode, CommitAfterATakeoverIsRefusedAndTheNodeSendsItsClientsToTheNewOwner) {
+void Multinode::commit_after_a_takeover_is_refused() {
   auto a = node("a");  // a 60 s lease: a's renewal does not come round during the test
   auto chair = join(*a, "chair");
   const std::string ballot = open_ballot(*a, *chair);
@@ -156,9 +190,8 @@ TEST_F(Multinode, CommitAfterATakeoverIsRefusedAndTheNodeSendsItsClientsToTheNew
 
   // Node c takes the hearing over once a's lease has run out (set expired behind a's back).
   sql("UPDATE hearing_leases SET expires_at_ms = 0");
-  auto c = store::Store::open(store::StoreOptions{.path = hall_.db_path(), .node = "c"});
-  ASSERT_TRUE(c.ok()) << c.error().message;
-  const auto taken = (*c)->acquire_lease(hall_.hearing_id(), 60s);
+  auto c = open_store("c");
+  const auto taken = c->acquire_lease(hall_.hearing_id(), 60s);
   ASSERT_TRUE(taken.ok()) << taken.error().message;
   ASSERT_EQ(taken->owner, "c");
 
@@ -174,12 +207,25 @@ TEST_F(Multinode, CommitAfterATakeoverIsRefusedAndTheNodeSendsItsClientsToTheNew
   EXPECT_EQ(chair->wait_closed(), net::close_code::elsewhere);
 
   // Nothing of the vote was stored; a no longer serves the hearing and sends a new join on to c.
-  const auto state = (*c)->load(hall_.hearing_id());
+  const auto state = c->load(hall_.hearing_id());
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->ballots.at(ballot).voted.count(voter_id(9)), 0u);
   std::shared_ptr<Client> late;
   EXPECT_EQ(join_refused(*a, voter_id(9), &late), net::close_code::elsewhere);
   EXPECT_EQ(late->close_reason(), "node=c");
+}
+
+TEST_F(Multinode, StoppedNodeLetsItsHearingGoAndAnotherServesItWithEveryAckedVote) {
+  stopped_node_lets_its_hearing_go();
+}
+TEST_F(MultinodePostgres, StoppedNodeLetsItsHearingGoAndAnotherServesItWithEveryAckedVote) {
+  stopped_node_lets_its_hearing_go();
+}
+TEST_F(Multinode, CommitAfterATakeoverIsRefusedAndTheNodeSendsItsClientsToTheNewOwner) {
+  commit_after_a_takeover_is_refused();
+}
+TEST_F(MultinodePostgres, CommitAfterATakeoverIsRefusedAndTheNodeSendsItsClientsToTheNewOwner) {
+  commit_after_a_takeover_is_refused();
 }
 
 TEST_F(Multinode, RenewalThatFindsTheLeaseTakenLetsTheHearingGo) {
@@ -193,29 +239,27 @@ TEST_F(Multinode, RenewalThatFindsTheLeaseTakenLetsTheHearingGo) {
 
 TEST_F(Multinode, JoinIsHeldWhileTheOwnerFadesAndServedOnceItsLeaseExpires) {
   // A node that took the hearing for a short lease and then went silent.
-  auto ghost = store::Store::open(store::StoreOptions{.path = hall_.db_path(), .node = "ghost"});
-  ASSERT_TRUE(ghost.ok());
-  ASSERT_EQ((*ghost)->acquire_lease(hall_.hearing_id(), 1000ms)->owner, "ghost");
+  auto ghost = open_store("ghost");
+  ASSERT_EQ(ghost->acquire_lease(hall_.hearing_id(), 1000ms)->owner, "ghost");
   auto b = node("b", 3000);  // 1 s left is under half of b's lease: the owner may be gone, so b waits
   auto voter = connect(*b);
-  const json welcome = voter->hello(hall_.token(voter_id(4)));
+  const json welcome = voter->hello(token(voter_id(4)));
   ASSERT_EQ(welcome.value("type", ""), "welcome") << welcome.dump().substr(0, 300);
   EXPECT_EQ(welcome.value("node", ""), "b");
   EXPECT_EQ((*b->store->lease_of(hall_.hearing_id()))->owner, "b");
 }
 
 TEST_F(Multinode, JoinHeldForAFadingOwnerIsSentThereOnceItRenews) {
-  auto ghost = store::Store::open(store::StoreOptions{.path = hall_.db_path(), .node = "ghost"});
-  ASSERT_TRUE(ghost.ok());
-  ASSERT_EQ((*ghost)->acquire_lease(hall_.hearing_id(), 2500ms)->owner, "ghost");
+  auto ghost = open_store("ghost");
+  ASSERT_EQ(ghost->acquire_lease(hall_.hearing_id(), 2500ms)->owner, "ghost");
   auto b = node("b", 6000);  // 2.5 s left is under half of b's lease: b holds the join and polls
   auto voter = connect(*b);
-  voter->send({{"type", "hello"}, {"protocol", 1}, {"token", hall_.token(voter_id(5))}});
+  voter->send({{"type", "hello"}, {"protocol", 1}, {"token", token(voter_id(5))}});
   // A request before the welcome is refused while the join is held: b is polling the lease now.
   const json held = voter->request({{"type", "ping"}});
   ASSERT_EQ(held.value("code", ""), "not_joined") << held.dump();
   EXPECT_NE(held.value("message", "").find("taken over"), std::string::npos) << held.dump();
-  ASSERT_EQ((*ghost)->acquire_lease(hall_.hearing_id(), 60s)->owner, "ghost");  // it was alive after all
+  ASSERT_EQ(ghost->acquire_lease(hall_.hearing_id(), 60s)->owner, "ghost");  // it was alive after all
   EXPECT_EQ(voter->wait_closed(), net::close_code::elsewhere);
   EXPECT_EQ(voter->close_reason(), "node=ghost");
 }
