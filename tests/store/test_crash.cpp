@@ -1,6 +1,8 @@
 // Crashes: a child process casts votes through the Store and reports each one `done` called committed; the
-// test kills it with SIGKILL after a seeded random number of reports, reopens the file and checks that every
-// reported vote is there exactly once, that no vote is half there, and that the chain verifies.
+// test kills it with SIGKILL after a seeded random number of reports, reopens the store and checks that every
+// reported vote is there exactly once, that no vote is half there, and that the chain verifies. On both
+// backends (backend_fixture.hpp): on PostgreSQL the server outlives the killed client and must hold exactly
+// what it confirmed.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backend_fixture.hpp"
 #include "store/audit.hpp"
-#include "store_fixture.hpp"
 
 namespace dais::store::testing {
 namespace {
@@ -24,7 +26,7 @@ struct Child {
   int out = -1;  // the child's stdout
 };
 
-Child spawn(const std::filesystem::path& db, const std::string& ballot) {
+Child spawn(const std::string& db, const std::string& ballot) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -62,12 +64,12 @@ struct FileContents {
   std::set<std::string> idempotent;     // voters with an idempotency record
 };
 
-FileContents read_contents(const std::filesystem::path& path, const std::string& ballot) {
+template <class Db>
+FileContents read_contents(Db& db, const std::string& ballot) {
   FileContents c;
-  sql::Database db(path, sql::OpenMode::read_only);
   auto q = db.query("SELECT body FROM events WHERE type = 'sheet_recorded'");
   while (q.next()) {
-    auto body = nlohmann::json::parse(q.text(0));
+    const nlohmann::json body = nlohmann::json::parse(q.text(0));
     if (body.at("ballot") == ballot) ++c.recorded[body.at("voter").get<std::string>()];
   }
   auto box = db.query("SELECT receipt_hash FROM ballot_box WHERE ballot = ?");
@@ -78,12 +80,14 @@ FileContents read_contents(const std::filesystem::path& path, const std::string&
   return c;
 }
 
-TEST(Crash, EveryReportedVoteSurvivesSigkillExactlyOnceAndNothingIsHalfStored) {
-  TempDir dir;
-  const auto db = dir / "h.db";
+class Crash : public BackendTest {};
+DAIS_ON_BOTH_BACKENDS(Crash);
+
+TEST_P(Crash, EveryReportedVoteSurvivesSigkillExactlyOnceAndNothingIsHalfStored) {
+  const std::string db = location();
   core::BallotId ballot;
   {
-    auto store = open_store(db);
+    auto store = open();
     FixtureOptions options;
     options.voters = kVoters;
     options.voting_requires_check_in = false;
@@ -124,7 +128,7 @@ TEST(Crash, EveryReportedVoteSurvivesSigkillExactlyOnceAndNothingIsHalfStored) {
     auto report = verify_file(db, std::nullopt);
     ASSERT_TRUE(report.ok()) << report.error().message;
     ASSERT_FALSE(report->first_break.has_value()) << report->first_break->what;
-    const FileContents c = read_contents(db, ballot);
+    const FileContents c = on_database([&](auto& database) { return read_contents(database, ballot); });
     for (const std::string& voter : accepted) {
       ASSERT_EQ(c.recorded.count(voter), 1u)
           << voter << "'s acknowledged vote is lost (after " << kills << " kills)";
