@@ -64,20 +64,18 @@ bool voted_in(const json& me, const std::string& ballot) {
 
 class Multinode : public ::testing::Test {
  protected:
-  // The demo hearing is imported by the Hall (whose own server never starts); the nodes open its file, or
-  // after use_postgres() a fresh PostgreSQL database the hearing is imported into.
-  void use_postgres() {
-    db_ = store::testing::PgCluster::shared().create_database();
-    auto st = store::Store::open(store::StoreOptions{.path = db_});
-    ASSERT_TRUE(st.ok()) << st.error().message;
-    auto issued = (*st)->import_hearing(hall_.definition());
+  // The nodes share a SQLite file of their own beside the Hall's (whose server never starts: it lends the
+  // demo definition, the clock and the options); the Postgres tests a fresh PostgreSQL database instead.
+  void SetUp() override { import_into((hall_.db_path().parent_path() / "nodes.db").string()); }
+  void import_into(const std::string& db) {
+    db_ = db;
+    postgres_ = db.starts_with("postgresql://");
+    auto st = open_store("");
+    auto issued = st->import_hearing(hall_.definition());
     ASSERT_TRUE(issued.ok()) << issued.error().message;
     for (const auto& t : *issued) tokens_[t.participant] = t.token;
   }
-  bool on_postgres() const { return !tokens_.empty(); }
-  std::string token(const std::string& participant) const {
-    return on_postgres() ? tokens_.at(participant) : hall_.token(participant);
-  }
+  const std::string& token(const std::string& participant) const { return tokens_.at(participant); }
   std::unique_ptr<store::Store> open_store(const std::string& node_name) {
     auto st = store::Store::open(store::StoreOptions{.path = db_, .node = node_name});
     if (!st) throw std::runtime_error("store " + node_name + ": " + st.error().message);
@@ -120,7 +118,7 @@ class Multinode : public ::testing::Test {
   }
   // Runs SQL on the shared database, as an operator (or a node acting behind another's back) would.
   void sql(const std::string& statements) {
-    if (on_postgres()) {
+    if (postgres_) {
       store::pg::Connection(db_).exec(statements);
     } else {
       store::sql::Database(db_, store::sql::OpenMode::read_write).exec(statements);
@@ -131,14 +129,15 @@ class Multinode : public ::testing::Test {
   void commit_after_a_takeover_is_refused();
 
   Hall hall_;
-  std::string db_ = hall_.db_path().string();
-  std::map<std::string, std::string> tokens_;  // on PostgreSQL
+  std::string db_;
+  bool postgres_ = false;
+  std::map<std::string, std::string> tokens_;
   ClientThread clients_;
 };
 
 class MultinodePostgres : public Multinode {
  protected:
-  void SetUp() override { use_postgres(); }
+  void SetUp() override { import_into(store::testing::PgCluster::shared().create_database()); }
 };
 
 TEST_F(Multinode, JoinIsServedByTheNodeHoldingTheHearingAndSentThereFromAnother) {
@@ -265,7 +264,11 @@ TEST_F(Multinode, JoinHeldForAFadingOwnerIsSentThereOnceItRenews) {
 }
 
 TEST_F(Multinode, OrganizerOnAnotherNodeListsTheHearingAndIsToldWhichNodeServesIt) {
-  add_account(hall_, "clerk", "organizer");
+  store::Account clerk;
+  clerk.name = "clerk";
+  clerk.role = "organizer";
+  clerk.password_hash = store::hash_password(kOrganizerPassword);
+  ASSERT_TRUE(open_store("")->add_account(clerk));
   auto a = node("a");
   auto b = node("b");
   auto voter = join(*a, voter_id(1));  // a holds the hearing now
