@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../store/pg_cluster.hpp"
 #include "../store/store_fixture.hpp"
 
 namespace dais::store::testing {
@@ -49,10 +50,11 @@ class StoreCliTest : public ::testing::Test {
     return path.string();
   }
 
-  // A file with a closed anonymous ballot B1 (voters V1, V2, V3) and an open one, B2.
-  std::string make_voted_file() {
-    const auto path = dir / "voted.db";
-    auto store = open_store(path);
+  // A file (or the database at `location`) with a closed anonymous ballot B1 (voters V1, V2, V3) and an open
+  // one, B2.
+  std::string make_voted_file(std::string location = {}) {
+    if (location.empty()) location = (dir / "voted.db").string();
+    auto store = open_store(StoreOptions{.path = location});
     StoredHearing h(*store);
     h.start();
     const core::BallotId b1 = h.open_ballot("each");
@@ -60,7 +62,7 @@ class StoreCliTest : public ::testing::Test {
     h.run("chair", core::CloseBallot{b1});
     h.open_ballot("each", "S2");
     head_hash = store->head_hash(h.id());
-    return path.string();
+    return location;
   }
 
   TempDir dir;
@@ -189,6 +191,27 @@ TEST_F(StoreCliTest, VerifyAndRecountSayHowManySheetsCameOnPaper) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("ok: the recount matches"), std::string::npos) << r.out;
+}
+
+// On PostgreSQL: verify and recount read the database itself, and backup exports it into a new SQLite file
+// that verifies and recounts alike.
+TEST_F(StoreCliTest, PostgresVerifyRecountAndBackupTakeTheDatabasesUrl) {
+  const std::string url = make_voted_file(PgCluster::shared().create_database());
+  CliRun verified = dais({"verify", "--db", url});
+  ASSERT_EQ(verified.code, 0) << verified.err;
+  EXPECT_EQ(verified.out.rfind("ok " + head_hash + " test-hearing", 0), 0u) << verified.out;
+  CliRun recounted = dais({"recount", "--db", url, "--ballot", "B1"});
+  ASSERT_EQ(recounted.code, 0) << recounted.out << recounted.err;
+  EXPECT_NE(recounted.out.find("ok: the recount matches"), std::string::npos) << recounted.out;
+
+  const std::string copy = (dir / "copy.db").string();
+  CliRun backed_up = dais({"backup", "--db", url, "--to", copy});
+  ASSERT_EQ(backed_up.code, 0) << backed_up.err;
+  EXPECT_EQ(dais({"verify", "--db", copy}).out, verified.out);
+  EXPECT_EQ(dais({"recount", "--db", copy, "--ballot", "B1"}).out, recounted.out);
+  CliRun again = dais({"backup", "--db", url, "--to", copy});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
 }
 
 TEST_F(StoreCliTest, RecountComparesTheBoxWithTheLoggedResult) {
