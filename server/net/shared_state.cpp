@@ -64,7 +64,8 @@ Taken SharedState::take_now(const store::HearingId& id) {
   if (!node_mode()) return {};
   if (stopping() || ioc_ == nullptr) return Taken::failed("the server is stopping");
   std::lock_guard take(takes_mutex_);
-  if (auto h = hearing(id)) return Taken::held(h);  // taken by the join before this one
+  if (auto h = hearing(id)) return Taken::held(h);                    // taken by the join before this one
+  if (leases_ended_) return Taken::failed("the server is stopping");  // its leases were just released
   {
     std::lock_guard lock(store_reads_);
     // An id from an organizer's address may name nothing: no lease is made for it.
