@@ -61,6 +61,7 @@ class Failover {
   explicit Failover(const FailoverOptions& options) : options_(options), rng_(options.seed) {}
 
   int run() {
+    std::cout << std::unitbuf;  // each round's line as it happens, also into a file or a pipe
     workdir_ = options_.workdir.empty() ? make_temp_dir("dais-failover") : options_.workdir;
     fs::create_directories(workdir_);
     bool ok = false;
@@ -182,6 +183,23 @@ class Failover {
     std::cout << "database sessions:\n" << out.output;
   }
 
+  // Where the tablets that are not current again stand: connected or not, the node they ask for, how their
+  // last connection ended.
+  void show_stragglers() {
+    const auto where = gather<std::string>(*bench_, hall_, [](Tablet& t) -> std::string {
+      if (t.rejoined_at()) return "";
+      return std::string(t.connected() ? "connected (hello sent, no welcome yet)" : "reconnecting") +
+             ", asking for node=" + t.node() + ", " + std::to_string(t.redirects()) +
+             " redirects, last: " + t.last_failure().substr(0, 60);
+    });
+    std::map<std::string, std::int64_t> count;
+    for (const auto& w : where) {
+      if (!w.empty()) ++count[w];
+    }
+    std::cout << "tablets not current again:\n";
+    for (const auto& [w, n] : count) std::cout << "  " << n << " × " << w << "\n";
+  }
+
   Node* node_named(const std::string& name) {
     for (auto& n : nodes_) {
       if (n.name == name) return &n;
@@ -215,6 +233,9 @@ class Failover {
     b.size.displays = 0;
     b.threads = 2;
     b.join_in_flight = 128;
+    // Every takeover reconnects the whole hall to one front port; spread the tablets over source addresses
+    // 127.0.0.1 … so that repeated rounds do not run out of ephemeral ports to that one destination.
+    b.sources = static_cast<std::size_t>(1 + options_.voters / 2500);
     bench_ = std::make_unique<Bench>(b);
     hall_ = bench_->everyone();
     // Every tablet of the hall follows its hearing from node to node, as the web client does.
@@ -400,6 +421,7 @@ class Failover {
     if (!options_.split_brain && !victim->process->wait_exit(30s)) return fail(old_owner + " did not die");
     if (!rejoined->wait(std::chrono::milliseconds(30000 + 10 * options_.lease_ms))) {
       show_database_sessions();
+      show_stragglers();
       return fail("round " + std::to_string(round) + ": " + std::to_string(rejoined->left()) + " of " +
                   std::to_string(hall_.size()) + " tablets not current again after " + old_owner +
                   " went away");
