@@ -296,5 +296,28 @@ TEST_F(Multinode, OrganizerOnAnotherNodeListsTheHearingAndIsToldWhichNodeServesI
   EXPECT_EQ(http_request(a->port, "GET", definition, "", signed_in(*a)).status, 200);
 }
 
+TEST(MultinodeSettings, NodeNameAndLeaseAreCheckedWhereverTheyComeFrom) {
+  net::ServerOptions o;
+  EXPECT_TRUE(net::apply_setting(o, "node", "n-1"));
+  EXPECT_EQ(o.node, "n-1");
+  for (const char* bad : {"N1", "-n1", "n_1", "n 1", "n1234567890123456789012345678901x"}) {
+    const auto r = net::apply_setting(o, "node", bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().field, "node");
+  }
+  EXPECT_EQ(o.node, "n-1");
+  EXPECT_EQ(o.lease_ms, 3000);
+  EXPECT_FALSE(net::apply_setting(o, "lease_ms", 499));
+  EXPECT_FALSE(net::apply_setting(o, "lease_ms", 60001));
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "DAIS_NODE") return "n2";
+    if (name == "DAIS_LEASE_MS") return "500";
+    return std::nullopt;
+  };
+  ASSERT_TRUE(net::apply_environment(o, env));
+  EXPECT_EQ(o.node, "n2");
+  EXPECT_EQ(o.lease_ms, 500);
+}
+
 }  // namespace
 }  // namespace dais::test
