@@ -18,6 +18,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/http.hpp>
 
+#include "pgcluster/pg_cluster.hpp"
+
 namespace dais::test {
 
 namespace asio = boost::asio;
@@ -245,7 +247,15 @@ net::Limits Hall::test_limits() {
   return l;
 }
 
-Hall::Hall(net::Limits limits) : dir_(make_temp_dir()) {
+bool on_postgres() {
+  const char* backend = std::getenv("DAIS_TEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgres";
+}
+
+Hall::Hall(net::Limits limits)
+    : dir_(make_temp_dir()),
+      location_(on_postgres() ? store::testing::PgCluster::shared().create_database()
+                              : (dir_ / "hall.db").string()) {
   options.bind = "127.0.0.1";
   options.port = 0;
   options.threads = 2;
@@ -253,7 +263,7 @@ Hall::Hall(net::Limits limits) : dir_(make_temp_dir()) {
   auto def = core::parse_definition(read_seed());
   if (!def) throw std::runtime_error("seed: " + def.error().field + ": " + def.error().message);
   def_ = *def;
-  auto st = store::Store::open(store::StoreOptions{.path = dir_ / "hall.db"});
+  auto st = store::Store::open(store::StoreOptions{.path = location_});
   if (!st) throw std::runtime_error("store: " + st.error().message);
   auto issued = (*st)->import_hearing(def_);
   if (!issued) throw std::runtime_error("import: " + issued.error().message);
@@ -269,7 +279,7 @@ Hall::~Hall() {
 
 void Hall::start() {
   if (!store_) {
-    auto st = store::Store::open(store::StoreOptions{.path = dir_ / "hall.db"});
+    auto st = store::Store::open(store::StoreOptions{.path = location_});
     if (!st) throw std::runtime_error("store: " + st.error().message);
     store_ = std::move(*st);
   }

@@ -97,6 +97,11 @@ class Client : public std::enable_shared_from_this<Client> {
   std::string close_reason_;
 };
 
+// The backend the live server's tests run on: a SQLite file by default; with DAIS_TEST_BACKEND=postgres (the
+// ctest case net.on_postgres) a fresh database per Hall on the test PostgreSQL cluster, so every test of the
+// live server runs on both.
+bool on_postgres();
+
 // The demo hearing on a temporary database, served in-process on a free loopback port.
 class Hall {
  public:
@@ -117,7 +122,10 @@ class Hall {
   const core::HearingDefinition& definition() const { return def_; }
   const std::string& token(const std::string& participant) const { return tokens_.at(participant); }
   std::string hearing_id() const { return def_.id; }
+  // The SQLite file (tests that read the file itself skip on PostgreSQL: see on_postgres()).
   std::filesystem::path db_path() const { return dir_ / "hall.db"; }
+  // Where the store lives: that file, or the database's URL.
+  const std::string& location() const { return location_; }
 
   // A client joined as `participant`, its welcome already received.
   std::shared_ptr<Client> join(const std::string& participant);
@@ -127,6 +135,7 @@ class Hall {
 
  private:
   std::filesystem::path dir_;
+  std::string location_;
   net::ManualClock clock_;
   core::HearingDefinition def_;
   std::map<std::string, std::string> tokens_;

@@ -209,7 +209,7 @@ TEST_F(OrganizePrep, ReplacingADraftsDefinitionSendsItsDevicesBackToJoinTheNewOn
   // The chain starts from the new definition: a command logged after it verifies.
   EXPECT_EQ(again->request({{"type", "open_check_in"}})["type"], "ack");
   hall.store().flush();
-  auto report = store::verify_file(hall.db_path(), hall.hearing_id());
+  auto report = store::verify_file(hall.location(), hall.hearing_id());
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_FALSE(report->first_break) << report->first_break->what;
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "store/pg.hpp"
 #include "store/sqlite.hpp"
 
 namespace dais::test {
@@ -79,15 +80,24 @@ TEST(PaperSheetsOverTheWire, TwoSecretariesEnterSheetsAndEachCountedSheetHasItsO
 
   ASSERT_EQ(chair->request({{"type", "close_ballot"}, {"ballot", ballot}})["type"], "ack");
   hall.stop();
-  store::sql::Database db(hall.db_path(), store::sql::OpenMode::read_only);
-  auto q = db.query("SELECT count(DISTINCT receipt_hash), count(*) FROM ballot_box WHERE ballot = ?");
-  q.with(ballot);
-  ASSERT_TRUE(q.next());
-  EXPECT_EQ(q.int64(0), 5);
-  EXPECT_EQ(q.int64(1), 5);
-  auto left = db.query("SELECT count(*) FROM paper_entries");
-  ASSERT_TRUE(left.next());
-  EXPECT_EQ(left.int64(0), 0);
+  // The box holds each counted paper sheet once, and no entry waits any more.
+  auto check = [&](auto& db) {
+    auto q = db.query("SELECT count(DISTINCT receipt_hash), count(*) FROM ballot_box WHERE ballot = ?");
+    q.with(ballot);
+    ASSERT_TRUE(q.next());
+    EXPECT_EQ(q.int64(0), 5);
+    EXPECT_EQ(q.int64(1), 5);
+    auto left = db.query("SELECT count(*) FROM paper_entries");
+    ASSERT_TRUE(left.next());
+    EXPECT_EQ(left.int64(0), 0);
+  };
+  if (on_postgres()) {
+    store::pg::Connection db(hall.location());
+    check(db);
+  } else {
+    store::sql::Database db(hall.db_path(), store::sql::OpenMode::read_only);
+    check(db);
+  }
 }
 
 }  // namespace
