@@ -117,7 +117,10 @@ Response workbook_reply(const Reply& reply, const core::HearingState& s, const s
 void serve_export(SharedState& state, const HttpRequest& req, const Reply& reply, std::string_view which,
                   const Respond& respond) {
   const auto token = bearer(req);
-  const auto owner = token ? state.find_token(*token) : std::nullopt;
+  core::Result<std::optional<store::TokenOwner>> found = std::optional<store::TokenOwner>();
+  if (token) found = state.find_token(*token);
+  if (!found) return respond(reply.text(http::status::service_unavailable, "the store is out of reach\n"));
+  const auto& owner = *found;
   const Taken taken = owner ? state.take_now(owner->hearing) : Taken{};
   if (!taken.owner.empty()) {
     return respond(reply.text(http::status::conflict, "hearing " + owner->hearing +

@@ -213,6 +213,15 @@ void LiveHearing::take_batch() {
     queue_.clear();
     return check_drained();
   }
+  if (!current()) {
+    for (const auto& r : queue_) {
+      refuse(
+          r.from, r.message.id,
+          {"storage_failed", "the store cannot be read back after a failed commit: nothing was stored", ""});
+    }
+    queue_.clear();
+    return check_drained();
+  }
   busy_ = true;
   batch_started_ = std::chrono::steady_clock::now();
   const core::TimeMs now = ctx_.clock.now();
@@ -683,6 +692,7 @@ std::string LiveHearing::welcome_text(const core::Participant& p, const Audience
 void LiveHearing::admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
                         std::optional<std::int64_t> from) {
   if (moved_to_) return close_moved(c);
+  if (!current()) return c->close(close_code::server_full, "the store is out of reach; try again", true);
   const core::Participant* who = state_.participant(p);
   if (who == nullptr) {
     c->deliver(make_outgoing(error_text({"unauthorized", "unknown token", ""})));
@@ -767,10 +777,22 @@ void LiveHearing::reload() {
   auto loaded = ctx_.store.load(id_);
   if (loaded) {
     state_ = std::move(*loaded);
+    if (stale_) std::cerr << "hearing " << id_ << ": read back from the store; taking commands again\n";
+    stale_ = false;
   } else {
-    std::cerr << "hearing " << id_ << ": reload after a failed commit failed: " << loaded.error().message
-              << "\n";
+    if (!stale_) {
+      std::cerr << "hearing " << id_ << ": reload after a failed commit failed: " << loaded.error().message
+                << "; commands and joins are refused until it can be read back\n";
+    }
+    stale_ = true;
   }
+}
+
+// After a failed commit the state in memory may hold changes the store never took. Until it has been read
+// back, nothing may be decided on it or shown from it.
+bool LiveHearing::current() {
+  if (stale_) reload();
+  return !stale_;
 }
 
 }  // namespace dais::net

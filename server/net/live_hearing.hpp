@@ -156,12 +156,14 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error);
   std::optional<std::string> stored_vote_ack(const core::ParticipantId& p, const std::string& key);
   void reload();
+  bool current();  // reads the state back first if a reload failed; false while that still fails
   void close_moved(const std::shared_ptr<Connection>& c) const;
 
   HearingContext ctx_;
   store::HearingId id_;
   core::HearingState state_;  // committed state, except while a batch is in flight
   std::optional<NodeLease> lease_;
+  bool stale_ = false;  // a reload after a failed commit failed: state_ may hold what was never stored
   std::optional<std::string> moved_to_;  // the node that took the hearing over (let_go)
   std::function<void(const std::string& owner)> lost_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;

@@ -12,9 +12,9 @@ SharedState::SharedState(store::Store& store, const Clock& clock, ServerOptions 
                          std::shared_ptr<const MessageSchemas> schemas)
     : store_(store), clock_(clock), options_(std::move(options)), schemas_(std::move(schemas)) {}
 
-std::optional<store::TokenOwner> SharedState::find_token(std::string_view token) {
+core::Result<std::optional<store::TokenOwner>> SharedState::find_token(std::string_view token) {
   std::lock_guard lock(store_reads_);
-  return store_.find_token(token);
+  return store_.look_up_token(token);
 }
 
 void SharedState::add_hearing(std::shared_ptr<LiveHearing> hearing) {

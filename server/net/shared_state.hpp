@@ -69,7 +69,8 @@ class SharedState {
   }
 
   // Who a token belongs to; the store compares hashes in constant time. Tokens are never logged.
-  std::optional<store::TokenOwner> find_token(std::string_view token);
+  // An error when the store could not be read: the device is asked to try again (1013), not refused.
+  core::Result<std::optional<store::TokenOwner>> find_token(std::string_view token);
   void add_hearing(std::shared_ptr<LiveHearing> hearing);
   // A hearing made while the server runs (the organizer's new draft): stored, its tokens issued (and shown
   // to nobody), and live at once.

@@ -190,7 +190,12 @@ void websocket_session<Stream>::on_hello(const Incoming& hello) {
         {});
     return begin_close(close_code::version_mismatch, "version mismatch", true);
   }
-  const auto owner = state_->find_token(hello.body.at("token").get<std::string>());
+  const auto found = state_->find_token(hello.body.at("token").get<std::string>());
+  if (!found) {
+    refuse({"storage_failed", "the join token cannot be checked now: " + found.error().message, ""}, {});
+    return begin_close(close_code::server_full, "the store is out of reach; try again", true);
+  }
+  const auto& owner = *found;
   if (!owner) {
     refuse({"unauthorized", "unknown join token", "/token"}, {});
     return begin_close(close_code::unauthorized, "unauthorized", true);

@@ -186,23 +186,23 @@ class ConnectedStore : public Store {
     }
   }
 
-  std::optional<TokenOwner> find_token(std::string_view token) override {
+  core::Result<std::optional<TokenOwner>> look_up_token(std::string_view token) override {
     const std::string hash = sha256_hex(token);
     std::lock_guard lock(read_mutex_);
     try {
       auto q = reader_->query(
           "SELECT hearing, participant, token_hash FROM tokens WHERE token_hash = ? AND revoked = 0");
       q.with(hash);
-      if (!q.next()) return std::nullopt;
+      if (!q.next()) return std::optional<TokenOwner>();
       // The index finds the row by hash; comparing in constant time anyway costs nothing and keeps the rule
       // simple.
       std::string_view stored = q.text_view(2);
       if (stored.size() != hash.size() || CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) != 0) {
-        return std::nullopt;
+        return std::optional<TokenOwner>();
       }
-      return TokenOwner{q.text(0), q.text(1)};
-    } catch (const typename DbTypes<Db>::Error&) {
-      return std::nullopt;  // no one gets in through a file that cannot be read
+      return std::optional<TokenOwner>(TokenOwner{q.text(0), q.text(1)});
+    } catch (const typename DbTypes<Db>::Error& e) {
+      return storage_error(e, "looking up a join token");  // no one gets in, and no one is told to give up
     }
   }
 

@@ -32,8 +32,8 @@ struct StoreOptions {
 };
 
 // Who may commit a hearing's commands when several nodes share the database: the node holding its lease.
-// Every acquisition raises the epoch, so a node that was paused past its lease and comes back commits nothing.
-// Time is the database's clock, the one clock every node shares.
+// Every acquisition raises the epoch, so a node that was paused past its lease and comes back commits
+// nothing. Time is the database's clock, the one clock every node shares.
 struct Lease {
   std::string owner;              // the node that holds (or last held) it
   std::int64_t epoch = 0;         // 1 for the first acquisition, then one more for each
@@ -134,7 +134,14 @@ class Store {
   // Rebuilds a hearing: the latest snapshot, the log after it, then the ballot boxes.
   virtual core::Result<core::HearingState> load(const HearingId& hearing) = 0;
 
-  virtual std::optional<TokenOwner> find_token(std::string_view token) = 0;  // constant-time hash compare
+  // Who a token belongs to (constant-time hash compare): nothing for an unknown or revoked token, an error
+  // when the store could not be read — then the device should try again, not be told its link is void.
+  virtual core::Result<std::optional<TokenOwner>> look_up_token(std::string_view token) = 0;
+  // The same where an unreadable store may count as an unknown token (tools, tests).
+  std::optional<TokenOwner> find_token(std::string_view token) {
+    auto owner = look_up_token(token);
+    return owner.ok() ? *owner : std::nullopt;
+  }
   virtual core::Result<IssuedToken> reissue_token(const HearingId& hearing,
                                                   const core::ParticipantId& who) = 0;
   // Issues each of `who` a new token in one transaction, revoking their earlier ones (printing join cards).
@@ -191,11 +198,11 @@ class Store {
   virtual core::Result<bool> backup_to(const std::filesystem::path& target) = 0;
 
   // Leases (StoreOptions::node set). acquire_lease takes the hearing's lease for this node for `ttl` when no
-  // node holds it, it expired, or this node held it (a restart), raising the epoch; it returns the lease as it
-  // then stands, so owner != this node means another node holds it for remaining_ms more. renew_leases
-  // extends every lease this node holds at the epochs it acquired and returns the hearings whose lease it lost
-  // (taken over by another node). release_lease lets a hearing go at once (shutdown), so another node need not
-  // wait for it to expire. Without a node name they refuse (invalid).
+  // node holds it, it expired, or this node held it (a restart), raising the epoch; it returns the lease as
+  // it then stands, so owner != this node means another node holds it for remaining_ms more. renew_leases
+  // extends every lease this node holds at the epochs it acquired and returns the hearings whose lease it
+  // lost (taken over by another node). release_lease lets a hearing go at once (shutdown), so another node
+  // need not wait for it to expire. Without a node name they refuse (invalid).
   virtual core::Result<Lease> acquire_lease(const HearingId& hearing, std::chrono::milliseconds ttl);
   virtual core::Result<std::vector<HearingId>> renew_leases(std::chrono::milliseconds ttl);
   virtual core::Result<bool> release_lease(const HearingId& hearing);
