@@ -152,6 +152,13 @@ core::Result<std::unique_ptr<Store>> open_postgres(const StoreOptions& options) 
       writer = std::make_unique<pg::Connection>(url);
       auto version = migrate(*writer);
       if (!version) return version.error();
+      if (!options.node.empty()) {
+        // A node stopped inside a commit (SIGSTOP, a stall, a split) would keep its hearing's lease row
+        // locked, and the node taking the hearing over would wait for it for ever: the database ends a
+        // transaction left idle for two seconds, about when the stopped node's lease runs out
+        // (docs/scale-out.md). A commit never waits between its statements.
+        writer->set_session("SET idle_in_transaction_session_timeout = 2000");
+      }
     }
     auto reader = std::make_unique<pg::Connection>(url);
     reader->set_session("SET default_transaction_read_only = on");  // the read connection never writes
