@@ -1,5 +1,8 @@
 #include "bench/audit.hpp"
 
+#include <cstdio>
+
+#include "bench/bench_hearing.hpp"
 #include "bench/server_process.hpp"
 
 namespace dais::bench {
@@ -55,6 +58,23 @@ std::optional<bool> receipt_in_box(const std::string& dais, const std::string& d
   if (found.output.find("not in") != std::string::npos || found.output.find("no sheet") != std::string::npos)
     return false;
   return std::nullopt;
+}
+
+Sheet seeded_sheet(std::mt19937_64& rng, const std::string& ballot, const std::string& idempotency_key) {
+  Sheet s;
+  nlohmann::json marks = nlohmann::json::object();
+  for (const auto& dim : kDimensions) {
+    s.grade[dim] = kGrades[rng() % kGrades.size()];
+    marks["S1"][dim] = {s.grade[dim]};
+  }
+  char receipt[33];
+  std::snprintf(receipt, sizeof receipt, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  s.receipt = receipt;
+  s.frame = nlohmann::json{{"type", "cast_sheet"}, {"id", "sheet"},      {"ballot", ballot},
+                           {"marks", marks},       {"receipt", receipt}, {"idempotency_key", idempotency_key}}
+                .dump();
+  return s;
 }
 
 }  // namespace dais::bench

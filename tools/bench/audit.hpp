@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <random>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,18 @@
 namespace dais::bench {
 
 using GradeCounts = std::map<std::string, std::map<std::string, std::int64_t>>;  // dimension → grade → sheets
+
+// One voter's sheet: fixed before the first attempt and sent unchanged (same key, same receipt) until acked.
+struct Sheet {
+  std::string frame;  // cast_sheet with id "sheet", which each attempt replaces by its own
+  std::string receipt;
+  std::map<std::string, std::string> grade;  // dimension → grade
+  bool acked = false;
+  bool duplicate = false;  // acked as a retry of an attempt that had been committed before a kill
+};
+
+// A sheet for slot S1 of `ballot`: a grade per dimension and the receipt secret drawn from `rng`.
+Sheet seeded_sheet(std::mt19937_64& rng, const std::string& ballot, const std::string& idempotency_key);
 
 // The closed ballot's counts in the chair's view (results.ballots[] → presenters[] → dimensions[] → counts,
 // as core::section_view builds them), grades with no sheet left out.

@@ -17,15 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One voter's sheet: fixed before the first attempt and sent unchanged (same key, same receipt) until acked.
-struct Sheet {
-  std::string frame;
-  std::string receipt;
-  std::map<std::string, std::string> grade;  // dimension → grade
-  bool acked = false;
-  bool duplicate = false;  // acked as a retry of an attempt that had been committed before a kill
-};
-
 class CrashLoop {
  public:
   explicit CrashLoop(const CrashLoopOptions& options) : options_(options), rng_(options.seed) {}
@@ -70,23 +61,8 @@ class CrashLoop {
     const auto ballot = bench_->open_ballot(problems, "S1");
     if (!ballot) return fail(problems.empty() ? "no ballot" : problems.front());
     ballot_ = *ballot;
-    for (std::int64_t k = 0; k < options_.voters; ++k) {
-      Sheet s;
-      json marks = json::object();
-      for (const auto& dim : kDimensions) {
-        s.grade[dim] = kGrades[rng_() % kGrades.size()];
-        marks["S1"][dim] = {s.grade[dim]};
-      }
-      char receipt[33];
-      std::snprintf(receipt, sizeof receipt, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
-                    static_cast<unsigned long long>(rng_()));
-      s.receipt = receipt;
-      s.frame = json{{"type", "cast_sheet"}, {"id", "sheet"},
-                     {"ballot", ballot_},    {"marks", marks},
-                     {"receipt", receipt},   {"idempotency_key", "crash-" + std::to_string(k)}}
-                    .dump();
-      sheets_.push_back(s);
-    }
+    for (std::int64_t k = 0; k < options_.voters; ++k)
+      sheets_.push_back(seeded_sheet(rng_, ballot_, "crash-" + std::to_string(k)));
     return true;
   }
 

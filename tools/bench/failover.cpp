@@ -25,14 +25,6 @@ namespace {
 // Close code of a client whose hearing another node serves (docs/protocol.md).
 constexpr int kElsewhere = 4012;
 
-struct Sheet {
-  std::string frame;
-  std::string receipt;
-  std::map<std::string, std::string> grade;  // dimension → grade
-  bool acked = false;
-  bool duplicate = false;  // acked as a retry of an attempt committed before the owner went away
-};
-
 struct Node {
   std::string name;
   std::uint16_t port = 0;
@@ -273,23 +265,7 @@ class Failover {
     return true;
   }
 
-  Sheet make_sheet(std::int64_t k) {
-    Sheet s;
-    json marks = json::object();
-    for (const auto& dim : kDimensions) {
-      s.grade[dim] = kGrades[rng_() % kGrades.size()];
-      marks["S1"][dim] = {s.grade[dim]};
-    }
-    char receipt[33];
-    std::snprintf(receipt, sizeof receipt, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
-                  static_cast<unsigned long long>(rng_()));
-    s.receipt = receipt;
-    s.frame = json{{"type", "cast_sheet"}, {"id", "sheet"},
-                   {"ballot", ballot_},    {"marks", marks},
-                   {"receipt", receipt},   {"idempotency_key", "failover-" + std::to_string(k)}}
-                  .dump();
-    return s;
-  }
+  Sheet make_sheet(std::int64_t k) { return seeded_sheet(rng_, ballot_, "failover-" + std::to_string(k)); }
 
   std::string frame_with_id(std::size_t k, const std::string& id) const {
     std::string frame = sheets_[k].frame;
