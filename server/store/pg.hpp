@@ -61,8 +61,8 @@ class Connection {
   friend class Transaction;
   std::string name_;
   pg_conn* conn_ = nullptr;
-  std::vector<std::string> session_;   // set_session's statements, in order
-  int open_transactions_ = 0;  // Transactions open on it (nested BEGINs are warned about, not refused)
+  std::vector<std::string> session_;  // set_session's statements, in order
+  int open_transactions_ = 0;         // Transactions open on it (nested BEGINs are warned about, not refused)
 };
 
 // One query: parameters are bound, then next() runs it (on the first call) and steps through its rows, or
