@@ -118,9 +118,7 @@ void LiveHearing::let_go(const std::string& owner) {
     if (self->moved_to_) return;
     self->moved_to_ = owner;
     self->finish_spreads();
-    for (auto& [ptr, seat] : self->seats_) {
-      if (auto c = seat.connection.lock()) self->close_moved(c);
-    }
+    self->close_seats_moved();
     self->take_batch();  // what is still queued is refused
   });
 }
@@ -128,6 +126,20 @@ void LiveHearing::let_go(const std::string& owner) {
 void LiveHearing::close_moved(const std::shared_ptr<Connection>& c) const {
   // Drained first: the answers already queued (a refused batch's storage_failed) reach the client.
   c->close(close_code::elsewhere, "node=" + *moved_to_, true);
+}
+
+void LiveHearing::close_seats_moved() const {
+  for (const auto& [ptr, seat] : seats_) {
+    if (auto c = seat.connection.lock()) close_moved(c);
+  }
+}
+
+// Everything queued is answered storage_failed without being decided: `why` nothing can be stored here now.
+void LiveHearing::refuse_queued(const std::string& why) {
+  for (const auto& r : queue_)
+    refuse(r.from, r.message.id, {"storage_failed", why + ": nothing was stored", ""});
+  queue_.clear();
+  check_drained();
 }
 
 void LiveHearing::redefine(core::HearingDefinition def, std::function<void(core::Result<bool>)> done) {
@@ -204,24 +216,8 @@ void LiveHearing::check_drained() {
 
 void LiveHearing::take_batch() {
   if (busy_ || queue_.empty()) return;
-  if (moved_to_) {
-    for (const auto& r : queue_) {
-      refuse(
-          r.from, r.message.id,
-          {"storage_failed", "hearing " + id_ + " moved to node " + *moved_to_ + ": nothing was stored", ""});
-    }
-    queue_.clear();
-    return check_drained();
-  }
-  if (!current()) {
-    for (const auto& r : queue_) {
-      refuse(
-          r.from, r.message.id,
-          {"storage_failed", "the store cannot be read back after a failed commit: nothing was stored", ""});
-    }
-    queue_.clear();
-    return check_drained();
-  }
+  if (moved_to_) return refuse_queued("hearing " + id_ + " moved to node " + *moved_to_);
+  if (!current()) return refuse_queued("the store cannot be read back after a failed commit");
   busy_ = true;
   batch_started_ = std::chrono::steady_clock::now();
   const core::TimeMs now = ctx_.clock.now();
@@ -445,9 +441,7 @@ void LiveHearing::finish_batch() {
   accepted_.clear();
   if (moved && !moved_to_) {
     moved_to_ = moved;
-    for (auto& [ptr, seat] : seats_) {
-      if (auto c = seat.connection.lock()) close_moved(c);
-    }
+    close_seats_moved();
     if (lost_) lost_(*moved);
   }
 

@@ -158,6 +158,8 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void reload();
   bool current();  // reads the state back first if a reload failed; false while that still fails
   void close_moved(const std::shared_ptr<Connection>& c) const;
+  void close_seats_moved() const;
+  void refuse_queued(const std::string& why);
 
   HearingContext ctx_;
   store::HearingId id_;

@@ -76,7 +76,7 @@ Taken SharedState::take_now(const store::HearingId& id) {
   const auto lease = store_.acquire_lease(id, lease_ttl());
   if (!lease) return Taken::failed("taking hearing " + id + ": " + lease.error().message);
   if (lease->owner != options_.node) {
-    return Taken::elsewhere(lease->owner, lease->remaining_ms < options_.lease_ms / 2);
+    return Taken::elsewhere(lease->owner, !owner_alive(*lease));
   }
   core::Result<core::HearingState> loaded = core::HearingState{};
   {
@@ -90,6 +90,12 @@ Taken SharedState::take_now(const store::HearingId& id) {
   std::cerr << "node " << options_.node << ": took hearing " << id << " (lease epoch " << lease->epoch
             << ")\n";
   return Taken::held(live_under_lease(id, lease->epoch, std::move(*loaded)));
+}
+
+// An owner that renewed within the last half lease is alive: its clients are sent to it. One that did not may
+// be gone: joins wait for its lease to be renewed or to run out.
+bool SharedState::owner_alive(const store::Lease& lease) const {
+  return lease.remaining_ms >= options_.lease_ms / 2;
 }
 
 std::shared_ptr<LiveHearing> SharedState::live_under_lease(const store::HearingId& id, std::int64_t epoch,
@@ -142,7 +148,7 @@ void SharedState::poll_lease(const store::HearingId& id, const std::shared_ptr<P
     taken.error = "reading the lease of hearing " + id + ": " + lease.error().message;
   } else if (!*lease || (*lease)->remaining_ms <= 0 || (*lease)->owner == options_.node) {
     taken = take_now(id);  // expired: ours now, unless another waiting node was quicker
-  } else if ((*lease)->remaining_ms >= options_.lease_ms / 2) {
+  } else if (owner_alive(**lease)) {
     taken.owner = (*lease)->owner;  // renewed: its owner is alive
   } else {
     taken.fading = true;

@@ -132,6 +132,7 @@ class SharedState {
   };
   std::shared_ptr<LiveHearing> live_under_lease(const store::HearingId& id, std::int64_t epoch,
                                                 core::HearingState state);
+  bool owner_alive(const store::Lease& lease) const;
   void arm_poll(const store::HearingId& id, const std::shared_ptr<Poll>& poll);
   void poll_lease(const store::HearingId& id, const std::shared_ptr<Poll>& poll);
   void arm_renewal();

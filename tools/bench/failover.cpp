@@ -129,7 +129,7 @@ class Failover {
     stats_socket_ = workdir_ / "haproxy.sock";
     // The port is free when chosen; should another process take it first, HAProxy cannot bind: try another.
     for (int attempt = 0; attempt < 3; ++attempt) {
-      front_port_ = free_loopback_port();
+      front_port_ = store::testing::free_loopback_port();
       const fs::path config = workdir_ / "haproxy.cfg";
       std::ofstream(config) << loopback_haproxy_config(reference, front_port_, front, stats_socket_,
                                                        max_connections_);

@@ -32,7 +32,4 @@ std::int64_t haproxy_max_connections(std::int64_t fd_limit);
 std::optional<std::map<std::string, std::string>> haproxy_server_status(
     const std::filesystem::path& stats_socket, const std::string& backend);
 
-// A loopback port nothing listens on right now (another process may take it before it is bound).
-std::uint16_t free_loopback_port();
-
 }  // namespace dais::bench

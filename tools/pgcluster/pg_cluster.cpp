@@ -41,10 +41,15 @@ std::string bin(const char* program) {
   return quoted((kBin / program).string());
 }
 
-// A port nothing listens on right now. Another process could take it before the server binds it; start()
-// then tries another.
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+std::unique_ptr<PgCluster>& shared_slot() {
+  static std::unique_ptr<PgCluster> cluster;
+  return cluster;
+}
+
+}  // namespace
+
+std::uint16_t free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -57,13 +62,6 @@ int free_loopback_port() {
   if (!ok) throw std::runtime_error("no free loopback port");
   return ntohs(addr.sin_port);
 }
-
-std::unique_ptr<PgCluster>& shared_slot() {
-  static std::unique_ptr<PgCluster> cluster;
-  return cluster;
-}
-
-}  // namespace
 
 PgCluster& PgCluster::shared() {
   auto& slot = shared_slot();

@@ -5,12 +5,17 @@
 // stopped (pg_ctl stop -m fast) and removed at the end (tests/store/pg_cluster.cpp does it when the tests
 // end, and drops each test's databases after it); a fresh database per test. Missing binaries fail with a
 // message naming tools/install-deps.sh: the PostgreSQL tests never skip silently.
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace dais::store::testing {
+
+// A loopback port nothing listens on right now. Another process could take it before it is bound: the
+// cluster's start then tries another.
+std::uint16_t free_loopback_port();
 
 class PgCluster {
  public:
