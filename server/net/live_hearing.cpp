@@ -478,17 +478,19 @@ void LiveHearing::answer_server_request(const Request& r) {
     }
     result["participants"] = std::move(online);
   } else if (type == "issue_tokens") {
+    // One transaction for the whole list (one fsync, not one per card), and all or nothing: when the store
+    // fails no one's token changes and no device is closed.
+    const auto who = body.at("participants").get<std::vector<core::ParticipantId>>();
+    core::Result<std::vector<store::IssuedToken>> issued = std::vector<store::IssuedToken>{};
+    {
+      std::lock_guard lock(ctx_.store_reads);
+      issued = ctx_.store.reissue_tokens(id_, who);
+    }
+    if (!issued) return refuse(r.from, r.message.id, {"storage_failed", issued.error().message, ""});
     json tokens = json::array();
-    for (const auto& p : body.at("participants")) {
-      core::Result<store::IssuedToken> issued = store::IssuedToken{};
-      {
-        std::lock_guard lock(ctx_.store_reads);
-        issued = ctx_.store.reissue_token(id_, p.get<std::string>());
-      }
-      if (!issued) return refuse(r.from, r.message.id, {"storage_failed", issued.error().message, ""});
-      tokens.push_back(
-          {{"participant", issued->participant}, {"token", issued->token}, {"path", "/j/" + issued->token}});
-      close_participant(issued->participant, r.from.lock().get(), "token reissued");
+    for (const auto& t : *issued) {
+      tokens.push_back({{"participant", t.participant}, {"token", t.token}, {"path", "/j/" + t.token}});
+      close_participant(t.participant, r.from.lock().get(), "token reissued");
     }
     result["tokens"] = std::move(tokens);
   }

@@ -79,5 +79,32 @@ TEST(ListOnline, NamesWhoHasADeviceOpenAndOnlyForTheChair) {
   }
 }
 
+TEST(ChairConsole, ReissuingAListGivesEachPersonOneWorkingCardOrNoOneAny) {
+  Hall hall;
+  hall.start();
+  auto chair = hall.join("chair");
+  const std::vector<std::string> who = {"v003", "v004", "v005"};
+  std::vector<std::shared_ptr<Client>> old_devices;
+  for (const auto& p : who) old_devices.push_back(hall.join(p));
+
+  const json issued = chair->request({{"type", "issue_tokens"}, {"participants", who}});
+  ASSERT_EQ(issued["type"], "ack") << issued.dump();
+  const json& tokens = issued["result"]["tokens"];
+  ASSERT_EQ(tokens.size(), who.size());
+  for (std::size_t i = 0; i < who.size(); ++i) {
+    EXPECT_EQ(tokens[i]["participant"], who[i]);
+    EXPECT_EQ(old_devices[i]->wait_closed(), net::close_code::revoked) << who[i];
+    EXPECT_EQ(hall.connect()->hello(hall.token(who[i]))["code"], "unauthorized") << who[i];
+    EXPECT_EQ(hall.connect()->hello(tokens[i]["token"].get<std::string>())["type"], "welcome") << who[i];
+  }
+
+  // A list naming someone unknown is refused whole: the others keep the cards they hold.
+  auto v006 = hall.join("v006");
+  const json refused = chair->request({{"type", "issue_tokens"}, {"participants", {"v006", "nobody"}}});
+  EXPECT_EQ(refused["code"], "not_found") << refused.dump();
+  EXPECT_EQ(hall.connect()->hello(hall.token("v006"))["type"], "welcome");
+  EXPECT_FALSE(v006->ended());
+}
+
 }  // namespace
 }  // namespace dais::test
