@@ -18,6 +18,10 @@ fi
 if ! node scripts/gen-protocol-types.mjs --check; then
   echo "build-web: warning: run 'npm run gen' in client-web/ to regenerate the protocol types" >&2
 fi
+# protocol/codes.json likewise for src/protocol/codes.ts and the code tables of docs/protocol.md.
+if ! node scripts/gen-codes.mjs --check; then
+  echo "build-web: warning: run 'npm run gen' in client-web/ to regenerate the protocol codes" >&2
+fi
 
 inputs=$( (find src public -type f 2>/dev/null; ls index.html organize.html package.json package-lock.json tsconfig.json vite.config.ts scripts/compress-dist.mjs) | LC_ALL=C sort)
 # shellcheck disable=SC2086

@@ -11,8 +11,10 @@ namespace {
 
 constexpr std::size_t kMaxVoidReasonChars = 500;
 constexpr std::size_t kReceiptHashChars = 64;  // hex SHA-256
-// Errors name the field the client sent: it sends the receipt, which the server hashes into receipt_hash.
+// Errors name the field the client sent: it sends the receipt and the change key, which the server hashes
+// into receipt_hash and change_tag.
 constexpr const char* kReceiptField = "/receipt";
+constexpr const char* kChangeKeyField = "/change_key";
 
 Result<const Ballot*> find_ballot(const HearingState& s, const BallotId& id) {
   const auto it = s.ballots.find(id);
@@ -338,7 +340,7 @@ Decision decide_command(const Context& ctx, const CastSheet& cmd) {
   }
   if (changeable_anonymous(tpl) && !(cmd.change_tag && is_receipt_hash(*cmd.change_tag))) {
     return make_error(ErrorCode::invalid, "a sheet that may be changed needs the device's change key",
-                      "/change_tag");
+                      kChangeKeyField);
   }
   if (ballot.paper_takers.contains(voter))
     return make_error(ErrorCode::already_voted, "you took a paper sheet of this ballot at the desk");
@@ -439,9 +441,9 @@ Decision decide_command(const Context& ctx, const EnterPaperSheet& cmd) {
     if (auto e = check_paper_group_room(ctx.state, ballot, *cmd.group)) return *e;
   }
   if (auto e = check_marks(ballot, tpl, cmd.marks)) return *e;
+  // A paper sheet's receipt is made by the server, not sent: a bad one names no field of the request.
   if (!is_receipt_hash(cmd.receipt_hash)) {
-    return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters",
-                      "/receipt_hash");
+    return make_error(ErrorCode::invalid, "the receipt hash is 64 lower-case hex characters");
   }
   PaperEntry entry{cmd.sheet, ctx.actor.id, normalised(cmd.marks), cmd.group.value_or(GroupId{})};
   Events events{ctx.event(PaperSheetEntered{cmd.ballot, cmd.sheet, ctx.actor.id})};
@@ -454,7 +456,7 @@ Decision decide_command(const Context& ctx, const EnterPaperSheet& cmd) {
     return events;
   }
   if (ballot.box.contains(cmd.receipt_hash)) {
-    return make_error(ErrorCode::invalid, "receipt already used", "/receipt_hash");
+    return make_error(ErrorCode::invalid, "receipt already used");
   }
   // Counted like a tablet's anonymous sheet: no voter, no time, and the group a tablet sheet of that group
   // would carry (none where the rule does not weight groups); the live count steps alike.

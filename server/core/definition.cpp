@@ -11,6 +11,7 @@
 #include <dais/schemas.hpp>
 
 #include "core/decide.hpp"
+#include "core/names.hpp"
 #include "core/schema.hpp"
 
 namespace dais::core {
@@ -71,55 +72,19 @@ GroupId HearingDefinition::tally_group(const Participant& p) const {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Enum names on the wire: one table per enum, used in both directions.
+// Enum names: the one table per enum (names.hpp), used in both directions.
 
 namespace {
 
+// The schema has already checked the name; an unknown one here means the schema and names.hpp disagree.
 template <class E>
-using NameTable = std::initializer_list<std::pair<E, const char*>>;
-
-const NameTable<ReportMode> kReportModes = {{ReportMode::oral, "oral"}, {ReportMode::written, "written"}};
-const NameTable<SlotKind> kSlotKinds = {
-    {SlotKind::presenter, "presenter"}, {SlotKind::remark, "remark"}, {SlotKind::recess, "break"}};
-const NameTable<BallotScope> kScopes = {{BallotScope::per_presenter, "per_presenter"},
-                                        {BallotScope::combined, "combined"}};
-const NameTable<ChangePolicy> kChanges = {{ChangePolicy::first_press, "first_press"},
-                                          {ChangePolicy::until_close, "until_close"}};
-const NameTable<Comparison> kComparisons = {{Comparison::at_least, "at_least"},
-                                            {Comparison::more_than, "more_than"},
-                                            {Comparison::less_than, "less_than"},
-                                            {Comparison::at_most, "at_most"}};
-const NameTable<ShareBase> kShareBases = {
-    {ShareBase::valid, "valid"}, {ShareBase::cast, "cast"}, {ShareBase::members, "members"}};
-const NameTable<Metric> kMetrics = {{Metric::satisfaction, "satisfaction"}, {Metric::points, "points"}};
-const NameTable<LiveResults> kLiveResults = {{LiveResults::everyone, "everyone"},
-                                             {LiveResults::chair_and_display, "chair_and_display"},
-                                             {LiveResults::chair, "chair"},
-                                             {LiveResults::nobody, "nobody"}};
-const NameTable<ResultsRelease> kReleases = {{ResultsRelease::on_site, "on_site"},
-                                             {ResultsRelease::later, "later"}};
-
-template <class E>
-const char* name_of(const NameTable<E>& table, E value) {
-  for (const auto& [e, name] : table) {
-    if (e == value) return name;
+void read_enum(const json& j, const char* key, E& out) {
+  if (auto it = j.find(key); it != j.end()) {
+    const auto& s = it->get_ref<const std::string&>();
+    const auto value = wire::value_named<E>(s);
+    if (!value) throw std::invalid_argument("unknown name '" + s + "'");
+    out = *value;
   }
-  return "";
-}
-
-// The schema has already checked the name; an unknown one here means the schema and this table disagree.
-template <class E>
-E enum_of(const NameTable<E>& table, const json& j) {
-  const auto& s = j.get_ref<const std::string&>();
-  for (const auto& [e, name] : table) {
-    if (s == name) return e;
-  }
-  throw std::invalid_argument("unknown name '" + s + "'");
-}
-
-template <class E>
-void read_enum(const json& j, const char* key, const NameTable<E>& table, E& out) {
-  if (auto it = j.find(key); it != j.end()) out = enum_of(table, *it);
 }
 
 template <class T>
@@ -164,8 +129,8 @@ SlotDef slot_of(const json& j) {
   read(j, "id", s.id);
   read(j, "presenter", s.presenter);
   read(j, "title", s.title);
-  read_enum(j, "mode", kReportModes, s.mode);
-  read_enum(j, "kind", kSlotKinds, s.kind);
+  read_enum(j, "mode", s.mode);
+  read_enum(j, "kind", s.kind);
   read(j, "report_limit_s", s.report_limit_s);
   read(j, "qa_budget_s", s.qa_budget_s);
   for (const json& jr : j.value("review", json::array())) {
@@ -184,7 +149,7 @@ BallotTemplate template_of(const json& j) {
   BallotTemplate t;
   read(j, "id", t.id);
   read(j, "title", t.title);
-  read_enum(j, "scope", kScopes, t.scope);
+  read_enum(j, "scope", t.scope);
   for (const json& jd : j.at("dimensions")) {
     Dimension d;
     read(jd, "id", d.id);
@@ -200,7 +165,7 @@ BallotTemplate template_of(const json& j) {
     t.dimensions.push_back(std::move(d));
   }
   read(j, "anonymous", t.anonymous);
-  read_enum(j, "change", kChanges, t.change);
+  read_enum(j, "change", t.change);
   read(j, "eligible_groups", t.eligible_groups);
   read(j, "rule", t.rule);
   return t;
@@ -216,9 +181,9 @@ ScoringRule rule_of(const json& j) {
   for (const json& js : j.value("shares", json::array())) {
     ShareCondition c;
     read(js, "grades", c.grades);
-    read_enum(js, "op", kComparisons, c.op);
+    read_enum(js, "op", c.op);
     c.share = fraction_of(js.at("share"));
-    read_enum(js, "of", kShareBases, c.of);
+    read_enum(js, "of", c.of);
     read(js, "verdict", c.verdict);
     r.shares.push_back(std::move(c));
   }
@@ -231,20 +196,20 @@ ScoringRule rule_of(const json& j) {
   read(j, "otherwise", r.otherwise);
   for (const json& jf : j.value("flags", json::array())) {
     FlagRule f;
-    read_enum(jf, "metric", kMetrics, f.metric);
-    read_enum(jf, "op", kComparisons, f.op);
+    read_enum(jf, "metric", f.metric);
+    read_enum(jf, "op", f.op);
     read(jf, "threshold", f.threshold);
     read(jf, "label", f.label);
     r.flags.push_back(std::move(f));
   }
-  read_enum(j, "rank_by", kMetrics, r.rank_by);
+  read_enum(j, "rank_by", r.rank_by);
   return r;
 }
 
 Settings settings_of(const json& j) {
   Settings s;
-  read_enum(j, "live_results", kLiveResults, s.live_results);
-  read_enum(j, "results", kReleases, s.results);
+  read_enum(j, "live_results", s.live_results);
+  read_enum(j, "results", s.results);
   read(j, "k_anonymity", s.k_anonymity);
   read(j, "voting_requires_check_in", s.voting_requires_check_in);
   if (auto it = j.find("quorum"); it != j.end()) s.quorum = fraction_of(*it);
@@ -387,7 +352,7 @@ std::optional<Error> check_people(const HearingDefinition& d) {
     if (!s.has_presenter()) {
       if (!s.presenter.empty())
         return bad(at("/agenda", i) + "/presenter",
-                   std::string("a ") + name_of(kSlotKinds, s.kind) + " has no presenter");
+                   "a " + std::string(wire::name_of(s.kind)) + " has no presenter");
       continue;
     }
     const Participant* p = d.participant(s.presenter);
@@ -428,7 +393,7 @@ std::optional<Error> check_code_cards(const HearingDefinition& d) {
 std::optional<Error> check_review(const SlotDef& s, const std::string& base) {
   if (s.review.empty()) return std::nullopt;
   if (!s.has_presenter())
-    return bad(base + "/review", std::string("a ") + name_of(kSlotKinds, s.kind) + " has no review");
+    return bad(base + "/review", "a " + std::string(wire::name_of(s.kind)) + " has no review");
   if (s.review.size() > kMaxReviewItems) {
     return bad(base + "/review", "at most " + std::to_string(kMaxReviewItems) + " commitments under review");
   }
@@ -573,13 +538,13 @@ json to_json(const HearingDefinition& d) {
   for (const SlotDef& s : d.agenda) {
     json slot = {{"id", s.id},
                  {"title", s.title},
-                 {"mode", name_of(kReportModes, s.mode)},
+                 {"mode", wire::name_of(s.mode)},
                  {"report_limit_s", s.report_limit_s},
                  {"qa_budget_s", s.qa_budget_s}};
     if (s.has_presenter())
       slot["presenter"] = s.presenter;
     else
-      slot["kind"] = name_of(kSlotKinds, s.kind);
+      slot["kind"] = wire::name_of(s.kind);
     if (!s.review.empty()) slot["review"] = review_json(s.review);  // written only when there is one
     agenda.push_back(std::move(slot));
   }
@@ -596,10 +561,10 @@ json to_json(const HearingDefinition& d) {
     }
     templates.push_back({{"id", t.id},
                          {"title", t.title},
-                         {"scope", name_of(kScopes, t.scope)},
+                         {"scope", wire::name_of(t.scope)},
                          {"dimensions", dims},
                          {"anonymous", t.anonymous},
-                         {"change", name_of(kChanges, t.change)},
+                         {"change", wire::name_of(t.change)},
                          {"eligible_groups", t.eligible_groups},
                          {"rule", t.rule}});
   }
@@ -609,17 +574,17 @@ json to_json(const HearingDefinition& d) {
     json shares = json::array();
     for (const ShareCondition& c : r.shares) {
       shares.push_back({{"grades", c.grades},
-                        {"op", name_of(kComparisons, c.op)},
+                        {"op", wire::name_of(c.op)},
                         {"share", fraction_json(c.share)},
-                        {"of", name_of(kShareBases, c.of)},
+                        {"of", wire::name_of(c.of)},
                         {"verdict", c.verdict}});
     }
     json bands = json::array();
     for (const ScoreBand& b : r.bands) bands.push_back({{"min", b.min}, {"verdict", b.verdict}});
     json flags = json::array();
     for (const FlagRule& f : r.flags) {
-      flags.push_back({{"metric", name_of(kMetrics, f.metric)},
-                       {"op", name_of(kComparisons, f.op)},
+      flags.push_back({{"metric", wire::name_of(f.metric)},
+                       {"op", wire::name_of(f.op)},
                        {"threshold", f.threshold},
                        {"label", f.label}});
     }
@@ -631,14 +596,14 @@ json to_json(const HearingDefinition& d) {
                {"bands", bands},
                {"otherwise", r.otherwise},
                {"flags", flags},
-               {"rank_by", name_of(kMetrics, r.rank_by)}};
+               {"rank_by", wire::name_of(r.rank_by)}};
     if (r.dimension) jr["dimension"] = *r.dimension;
     rules.push_back(std::move(jr));
   }
 
   const Settings& s = d.settings;
-  json settings = {{"live_results", name_of(kLiveResults, s.live_results)},
-                   {"results", name_of(kReleases, s.results)},
+  json settings = {{"live_results", wire::name_of(s.live_results)},
+                   {"results", wire::name_of(s.results)},
                    {"k_anonymity", s.k_anonymity},
                    {"voting_requires_check_in", s.voting_requires_check_in},
                    {"quorum", fraction_json(s.quorum)},

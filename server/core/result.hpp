@@ -7,24 +7,13 @@
 #include <utility>
 #include <variant>
 
+#include <dais/codes.hpp>
+
 namespace dais::core {
 
-// Stable error codes. They appear on the wire (`error.code`) and in docs/protocol.md; never renumber or
-// rename.
-enum class ErrorCode {
-  not_allowed,     // the actor's roles do not permit this command
-  wrong_stage,     // the hearing, slot, inquiry or ballot is not in a stage that permits it
-  ballot_closed,   // a sheet for a ballot that is not open
-  already_voted,   // a second sheet where the first press counts
-  not_found,       // an id that does not exist
-  invalid,         // malformed or out-of-range input
-  conflict,        // the command contradicts current state (e.g. another inquiry is being asked)
-  no_quorum,       // the session cannot start before quorum is present
-  not_checked_in,  // voting requires check-in and the voter has not checked in
-  too_few_sheets,  // an anonymous ballot with 1 to k-1 sheets cannot be counted (closed); it can be voided
-  storage_failed,  // the durable store could not write (disk full, read-only, locked, damaged): nothing
-                   // changed
-};
+// Stable error codes: the engine's part of protocol/codes.json, which says what each means. They appear on
+// the wire (`error.code`) and in docs/protocol.md; never renumber or rename one.
+using ErrorCode = protocol::ErrorCode;
 
 std::string_view to_string(ErrorCode code);
 

@@ -1,34 +1,16 @@
 #include "core/roles.hpp"
 
+#include "core/names.hpp"
 #include "core/result.hpp"
 
 namespace dais::core {
 
 std::string_view to_string(Role role) {
-  switch (role) {
-    case Role::chair:
-      return "chair";
-    case Role::secretary:
-      return "secretary";
-    case Role::presenter:
-      return "presenter";
-    case Role::questioner:
-      return "questioner";
-    case Role::voter:
-      return "voter";
-    case Role::display:
-      return "display";
-    case Role::scrutineer:
-      return "scrutineer";
-  }
-  return "unknown";
+  return wire::name_of(role);
 }
 
 std::optional<Role> role_from_string(std::string_view name) {
-  for (Role r : kAllRoles) {
-    if (to_string(r) == name) return r;
-  }
-  return std::nullopt;
+  return wire::value_named<Role>(name);
 }
 
 std::vector<Role> RoleSet::list() const {
@@ -40,31 +22,8 @@ std::vector<Role> RoleSet::list() const {
 }
 
 std::string_view to_string(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::not_allowed:
-      return "not_allowed";
-    case ErrorCode::wrong_stage:
-      return "wrong_stage";
-    case ErrorCode::ballot_closed:
-      return "ballot_closed";
-    case ErrorCode::already_voted:
-      return "already_voted";
-    case ErrorCode::not_found:
-      return "not_found";
-    case ErrorCode::invalid:
-      return "invalid";
-    case ErrorCode::conflict:
-      return "conflict";
-    case ErrorCode::no_quorum:
-      return "no_quorum";
-    case ErrorCode::not_checked_in:
-      return "not_checked_in";
-    case ErrorCode::too_few_sheets:
-      return "too_few_sheets";
-    case ErrorCode::storage_failed:
-      return "storage_failed";
-  }
-  return "unknown";
+  const auto i = static_cast<std::size_t>(code);
+  return i < std::size(protocol::kEngineErrorCodes) ? protocol::kEngineErrorCodes[i] : "unknown";
 }
 
 }  // namespace dais::core

@@ -13,24 +13,17 @@ namespace dais::core {
 
 using nlohmann::json;
 
+// Section names, found by wire::name_of through argument-dependent lookup (names.hpp).
+inline constexpr std::pair<Section, std::string_view> kSectionNames[] = {
+    {Section::hearing, "hearing"},     {Section::attendance, "attendance"}, {Section::agenda, "agenda"},
+    {Section::inquiries, "inquiries"}, {Section::ballots, "ballots"},       {Section::tally, "tally"},
+    {Section::results, "results"}};
+constexpr wire::EnumNames<Section> names_of(Section) {
+  return kSectionNames;
+}
+
 std::string_view to_string(Section s) {
-  switch (s) {
-    case Section::hearing:
-      return "hearing";
-    case Section::attendance:
-      return "attendance";
-    case Section::agenda:
-      return "agenda";
-    case Section::inquiries:
-      return "inquiries";
-    case Section::ballots:
-      return "ballots";
-    case Section::tally:
-      return "tally";
-    case Section::results:
-      return "results";
-  }
-  return "unknown";
+  return wire::name_of(s);
 }
 
 namespace {
@@ -146,7 +139,8 @@ json attendance_view(const Audience& a) {
   }
   json out = {{"expected", s.expected_voters()},
               {"present", s.present_voters()},
-              {"quorum", {{"num", s.def.settings.quorum.num}, {"den", s.def.settings.quorum.den}}},
+              {"quorum",
+               json::array({s.def.settings.quorum.num, s.def.settings.quorum.den})},  // as in the definition
               {"quorum_met", s.quorum_met()},
               {"checked_in", static_cast<std::int64_t>(s.checked_in.size())},
               {"groups", groups}};

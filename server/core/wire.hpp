@@ -20,81 +20,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/names.hpp"
 #include "core/state.hpp"
 
 namespace dais::core::wire {
 
 using nlohmann::json;
-
-// ---- enum names
-// ---------------------------------------------------------------------------------------------
-
-template <class E>
-using EnumNames = std::span<const std::pair<E, std::string_view>>;
-
-inline constexpr std::pair<Phase, std::string_view> kPhaseNames[] = {{Phase::draft, "draft"},
-                                                                     {Phase::check_in, "check_in"},
-                                                                     {Phase::in_session, "in_session"},
-                                                                     {Phase::paused, "paused"},
-                                                                     {Phase::adjourned, "adjourned"}};
-inline constexpr std::pair<Stage, std::string_view> kStageNames[] = {
-    {Stage::waiting, "waiting"},       {Stage::reporting, "reporting"}, {Stage::questioning, "questioning"},
-    {Stage::evaluating, "evaluating"}, {Stage::done, "done"},           {Stage::skipped, "skipped"}};
-inline constexpr std::pair<TimerKind, std::string_view> kTimerNames[] = {{TimerKind::report, "report"},
-                                                                         {TimerKind::qa, "qa"}};
-inline constexpr std::pair<ReportMode, std::string_view> kReportModeNames[] = {
-    {ReportMode::oral, "oral"}, {ReportMode::written, "written"}};
-inline constexpr std::pair<SlotKind, std::string_view> kSlotKindNames[] = {
-    {SlotKind::presenter, "presenter"}, {SlotKind::remark, "remark"}, {SlotKind::recess, "break"}};
-inline constexpr std::pair<InquiryStatus, std::string_view> kInquiryStatusNames[] = {
-    {InquiryStatus::submitted, "submitted"}, {InquiryStatus::approved, "approved"},
-    {InquiryStatus::rejected, "rejected"},   {InquiryStatus::asking, "asking"},
-    {InquiryStatus::answered, "answered"},   {InquiryStatus::withdrawn, "withdrawn"}};
-inline constexpr std::pair<BallotStatus, std::string_view> kBallotStatusNames[] = {
-    {BallotStatus::pending, "pending"},
-    {BallotStatus::open, "open"},
-    {BallotStatus::closed, "closed"},
-    {BallotStatus::published, "published"},
-    {BallotStatus::voided, "voided"}};
-
-inline constexpr std::pair<DisplayMode, std::string_view> kDisplayModeNames[] = {
-    {DisplayMode::automatic, "auto"},  {DisplayMode::current, "current"},
-    {DisplayMode::asking, "asking"},   {DisplayMode::tally, "tally"},
-    {DisplayMode::results, "results"}, {DisplayMode::attendance, "attendance"},
-    {DisplayMode::message, "message"}, {DisplayMode::blank, "blank"}};
-
-constexpr EnumNames<Phase> names_of(Phase) {
-  return kPhaseNames;
-}
-constexpr EnumNames<Stage> names_of(Stage) {
-  return kStageNames;
-}
-constexpr EnumNames<TimerKind> names_of(TimerKind) {
-  return kTimerNames;
-}
-constexpr EnumNames<ReportMode> names_of(ReportMode) {
-  return kReportModeNames;
-}
-constexpr EnumNames<SlotKind> names_of(SlotKind) {
-  return kSlotKindNames;
-}
-constexpr EnumNames<InquiryStatus> names_of(InquiryStatus) {
-  return kInquiryStatusNames;
-}
-constexpr EnumNames<BallotStatus> names_of(BallotStatus) {
-  return kBallotStatusNames;
-}
-constexpr EnumNames<DisplayMode> names_of(DisplayMode) {
-  return kDisplayModeNames;
-}
-
-template <class E>
-constexpr std::string_view name_of(E value) {
-  for (const auto& [v, name] : names_of(value)) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
 
 // ---- field descriptions
 // -------------------------------------------------------------------------------------

@@ -7,14 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include <dais/codes.hpp>
+
 namespace dais::net {
 
-// Every error code that can go on the wire: the engine's, then the protocol's (docs/protocol.md).
-inline constexpr std::string_view kWireErrorCodes[] = {
-    "not_allowed",  "wrong_stage",    "ballot_closed",    "already_voted",  "not_found",
-    "invalid",      "conflict",       "no_quorum",        "not_checked_in", "bad_message",
-    "unknown_type", "not_joined",     "too_large",        "rate_limited",   "unauthorized",
-    "revoked",      "storage_failed", "version_mismatch", "shutting_down",  "too_few_sheets"};
+// Every error code that can go on the wire (protocol/codes.json).
+inline constexpr const auto& kWireErrorCodes = protocol::kErrorCodes;
 
 class Metrics {
  public:

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include <dais/codes.hpp>
 #include <nlohmann/json.hpp>
 
 #include "core/result.hpp"
@@ -18,26 +19,11 @@ namespace dais::net {
 
 inline constexpr std::int64_t kProtocolVersion = 1;
 
-// WebSocket close codes (docs/protocol.md, Close codes).
-namespace close_code {
-inline constexpr std::uint16_t going_away = 1001;
-inline constexpr std::uint16_t too_big = 1009;
-inline constexpr std::uint16_t internal_error = 1011;
-inline constexpr std::uint16_t server_full = 1013;
-inline constexpr std::uint16_t unauthorized = 4001;
-inline constexpr std::uint16_t version_mismatch = 4002;
-inline constexpr std::uint16_t revoked = 4003;
-inline constexpr std::uint16_t too_many_connections = 4005;
-inline constexpr std::uint16_t too_slow = 4007;
-inline constexpr std::uint16_t rate_abuse = 4008;
-inline constexpr std::uint16_t bad_messages = 4009;
-inline constexpr std::uint16_t hello_timeout = 4010;
-inline constexpr std::uint16_t redefined = 4011;
-// Another node holds the hearing (docs/scale-out.md); the reason is "node=<its name>".
-inline constexpr std::uint16_t elsewhere = 4012;
-}  // namespace close_code
+// WebSocket close codes (protocol/codes.json; docs/protocol.md, Close codes). `elsewhere`: another node holds
+// the hearing (docs/scale-out.md); the reason is "node=<its name>".
+namespace close_code = protocol::close_code;
 
-// An error answer before it is serialised. `code` is one of kWireErrorCodes (metrics.hpp).
+// An error answer before it is serialised. `code` is one of protocol::kErrorCodes (protocol/codes.json).
 struct WireError {
   std::string code;
   std::string message;

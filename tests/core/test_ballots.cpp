@@ -182,10 +182,10 @@ TEST_F(BallotTest, AReceiptShownToOthersCannotReplaceTheSheet) {
   // Nor does a voter who has not voted yet get in with it.
   EXPECT_EQ(h.fail("V3", CastSheet{b, marks_for(all, {"overall"}, "unsatisfied"), receipt(1)}).message,
             "receipt already used");
-  // A sheet that may be changed needs a change tag at all.
+  // A sheet that may be changed needs a change tag at all; the error names the field the device sent.
   EXPECT_EQ(
       h.fail("V3", CastSheet{b, marks_for(all, {"overall"}, "basic"), receipt(3), std::string("x")}).field,
-      "/change_tag");
+      "/change_key");
   const Ballot& ballot = h.state.ballots.at(b);
   EXPECT_EQ(ballot.box.at(receipt(1)).marks, marks_for(all, {"overall"}, "satisfied"));
   EXPECT_EQ(ballot.box.at(receipt(1)).change_tag, device_tag("V1"));

@@ -120,6 +120,34 @@ TEST_F(CountsTest, ACheckInAfterCloseLeavesTheClosedBallotsFiguresAlone) {
   EXPECT_EQ(results.at("ballots").at(0).at("turnout").at("invalid"), 1);
 }
 
+// The roll of a closed ballot is the roll at its close, to the event: a check-in logged just before the close
+// counts in 实到, one logged just after it does not, in the view every role sees.
+TEST_F(CountsTest, PresentOfAClosedBallotIsFrozenAtTheCloseEvent) {
+  const BallotId b = open("each", "S1");
+  h.ok("Q1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});
+  h.ok("Q2", CastSheet{b, marks_for({"S1"}, kDims, "fair"), receipt(2)});
+  h.ok("V1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(3)});
+  h.ok("V3", CheckIn{});  // just before the close: counts
+  h.ok("chair", CloseBallot{b});
+  const auto present = [&] {
+    return section_view(h.state, Section::ballots, RoleSet{Role::display})
+        .at("items")
+        .at(0)
+        .at("turnout")
+        .at("present");
+  };
+  EXPECT_EQ(present(), 5);
+  h.ok("Q3", CheckIn{});  // just after the close: does not
+  EXPECT_EQ(h.state.present_voters(), 6);
+  EXPECT_EQ(present(), 5);
+  EXPECT_EQ(section_view(h.state, Section::results, RoleSet{Role::chair})
+                .at("ballots")
+                .at(0)
+                .at("turnout")
+                .at("present"),
+            5);
+}
+
 TEST_F(CountsTest, TheChairAloneSeesWhoHasNotSubmitted) {
   const BallotId b = open("members_only", "S1");
   h.ok("Q1", CastSheet{b, marks_for({"S1"}, kDims, "good"), receipt(1)});

@@ -31,6 +31,17 @@ std::vector<RoleSet> role_sets() {
   return out;
 }
 
+// The quorum has one shape wherever it is sent: [num, den], as the definition writes it.
+TEST(Views, TheQuorumHasTheDefinitionsShape) {
+  FixtureOptions o;
+  o.quorum = {3, 5};
+  TestHearing h(o);
+  const json attendance = view_of(h, Section::attendance, Role::voter);
+  EXPECT_EQ(attendance.at("quorum"), json::array({3, 5}));
+  const json hearing = view_of(h, Section::hearing, Role::chair);
+  EXPECT_EQ(hearing.at("settings").at("quorum"), attendance.at("quorum"));
+}
+
 TEST(Views, EverySectionHasItsName) {
   TestHearing h;
   const json full = full_view(h.state, "V1");

@@ -13,7 +13,7 @@
 #include "core/schema.hpp"
 #include "core/tally.hpp"
 #include "core/view.hpp"
-#include "net/protocol.hpp"
+#include "net/decode_request.hpp"
 
 namespace dais::fuzz {
 
@@ -33,59 +33,48 @@ const net::MessageSchemas& schemas() {
   return *loaded;
 }
 
-// What websocket_session::on_request hands the engine: the body without the request id, and for a sheet
-// hashes in place of the device's receipt and change key (net/sheet_secrets.hpp), without the idempotency
-// key; for a paper sheet's entry the hash of a receipt the server made.
-json command_of_request(json body) {
-  body.erase("id");
-  if (body.value("type", "") == "cast_sheet") {
-    body["receipt_hash"] = std::string(64, 'f');
-    body.erase("receipt");
-    if (body.contains("change_key")) body["change_tag"] = std::string(64, 'e');
-    body.erase("change_key");
-    body.erase("idempotency_key");
+// A connection's sender: a cast_sheet's change tag is bound to the hearing and the voter.
+constexpr net::Sender kSender{"fuzz", "V1"};
+
+// The device secrets of a frame that passed its schema: its hashes cannot be read back from the command.
+json secrets_of(std::string_view frame) {
+  const json sent = json::parse(frame);
+  json out = json::object();
+  for (const char* key : {"receipt", "change_key", "idempotency_key"}) {
+    if (auto s = sent.find(key); s != sent.end()) out[key] = *s;
   }
-  // A paper sheet's entry: the server adds the hash of a fresh random receipt.
-  if (body.value("type", "") == "enter_paper_sheet") body["receipt_hash"] = std::string(64, 'd');
-  return body;
+  return out;
 }
 
-json request_of_command(json command, const json& original) {
-  command["id"] = original.at("id");
-  if (command.value("type", "") == "cast_sheet") {
-    command.erase("receipt_hash");
-    command.erase("change_tag");
-    command["receipt"] = original.at("receipt");
-    if (original.contains("change_key")) command["change_key"] = original.at("change_key");
-    command["idempotency_key"] = original.at("idempotency_key");
-  }
+// A paper sheet's entry gets a fresh random receipt each time it is decoded: compared without it.
+json comparable(json command) {
   if (command.value("type", "") == "enter_paper_sheet") command.erase("receipt_hash");
   return command;
 }
 
+// The server's own decoder (net::decode_request), then the way back (encode_request) and again.
 std::optional<std::string> decode(std::string_view frame) {
-  net::Incoming in;
-  if (auto error = schemas().check(frame, in)) {
-    if (!error->field.empty() && error->field[0] != '/')
-      return "error field is not a JSON pointer: " + error->field;
+  const auto first = net::decode_request(schemas(), frame, kSender);
+  if (first.bad) {
+    if (!first.bad->field.empty() && first.bad->field[0] != '/')
+      return "error field is not a JSON pointer: " + first.bad->field;
     return std::nullopt;  // bad_message or unknown_type, answered and otherwise ignored
   }
-  if (in.type == "hello" || net::is_server_request(in.type)) return std::nullopt;
-  const json command_json = command_of_request(in.body);
-  auto command = core::command_from_json(command_json);
-  if (!command) {
-    return "schema-valid " + in.type + " rejected by command_from_json: " + command.error().message + " at " +
-           command.error().field;
+  if (first.refused) {
+    return "schema-valid " + first.message.type +
+           " rejected by command_from_json: " + first.refused->message + " at " + first.refused->field;
   }
-  const json encoded = core::to_json(*command);
-  net::Incoming again_in;
-  if (auto error = schemas().check(request_of_command(encoded, in.body).dump(), again_in)) {
-    return "re-encoded " + in.type + " fails its schema at " + error->field + ": " + error->message + " in " +
-           encoded.dump();
+  if (!first.command) return std::nullopt;  // hello or a server request: no engine command
+  const json encoded = core::to_json(*first.command);
+  const std::string again_frame = net::encode_request(*first.command, first.message.id, secrets_of(frame));
+  const auto again = net::decode_request(schemas(), again_frame, kSender);
+  if (again.bad) {
+    return "re-encoded " + first.message.type + " fails its schema at " + again.bad->field + ": " +
+           again.bad->message + " in " + again_frame;
   }
-  auto again = core::command_from_json(encoded);
-  if (!again) return "re-encoded " + in.type + " does not decode: " + again.error().message;
-  if (core::to_json(*again) != encoded) return "command round trip differs: " + encoded.dump();
+  if (!again.command) return "re-encoded " + first.message.type + " does not decode: " + again_frame;
+  if (comparable(core::to_json(*again.command)) != comparable(encoded))
+    return "command round trip differs: " + encoded.dump();
   return std::nullopt;
 }
 

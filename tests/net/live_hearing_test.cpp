@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "harness.hpp"
+#include "net/decode_request.hpp"
 #include "net/live_hearing.hpp"
 #include "store/store.hpp"
 
@@ -38,21 +39,16 @@ class SteppedHearing {
     return c;
   }
 
-  // Queues a command; the caller steps it through.
+  // Queues a command, decoded as the WebSocket session decodes it; the caller steps it through.
   void submit(const std::shared_ptr<Recorder>& from, json message) {
-    const std::string type = message["type"];
+    static const auto schemas = net::MessageSchemas::load();
+    ASSERT_TRUE(schemas);
     message["id"] = "r" + std::to_string(++ids_);
-    json body = message;
-    body.erase("id");
-    if (type == "cast_sheet") {  // what the WebSocket session does before the hearing sees a sheet
-      body["receipt_hash"] = store::sha256_hex(body["receipt"].get<std::string>());
-      body.erase("receipt");
-      body.erase("idempotency_key");
-    }
-    auto command = core::command_from_json(body);
-    ASSERT_TRUE(command) << command.error().message;
-    net::Request r{from, who_.at(from.get()), net::Incoming{type, message["id"], message}, *command};
-    hearing_->submit(std::move(r));
+    const std::string& who = who_.at(from.get());
+    auto decoded = net::decode_request(**schemas, message.dump(), net::Sender{hall_.hearing_id(), who});
+    ASSERT_FALSE(decoded.bad) << decoded.bad->message << " at " << decoded.bad->field;
+    ASSERT_TRUE(decoded.command) << (decoded.refused ? decoded.refused->message : "not a command");
+    hearing_->submit(net::Request{from, who, std::move(decoded.message), std::move(decoded.command)});
   }
   // Runs one ready handler; false when none was ready.
   bool step() { return ioc_.poll_one() > 0; }

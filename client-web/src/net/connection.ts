@@ -1,6 +1,9 @@
 // One WebSocket to the server (docs/protocol.md): hello → welcome, requests answered by exactly one ack or
 // error, updates in seq order. Reconnects with exponential backoff and jitter and resumes from the last seq.
 import { backoffDelay } from '../lib/backoff';
+// Refusals that reconnecting cannot fix (a new join link, or a new client, is needed), and the close codes that say
+// the same with their error code: generated from protocol/codes.json, the one list (docs/protocol.md, Close codes).
+import { CLOSE_CODES, FINAL_CLOSE_CODES, FINAL_ERROR_CODES } from '../protocol/codes';
 import type { UpdateMessage, WelcomeMessage } from '../state/reducer';
 
 export const PROTOCOL_VERSION = 1;
@@ -27,18 +30,9 @@ export class RequestError extends Error {
   }
 }
 
-// Refusals that reconnecting cannot fix: a new join link (or a new client) is needed.
-const FINAL_CODES = new Set(['unauthorized', 'revoked', 'version_mismatch']);
-// The close codes that say the same, by the error code of docs/protocol.md (Close codes).
-const FINAL_CLOSE_CODES = new Map([
-  [4001, 'unauthorized'],
-  [4002, 'version_mismatch'],
-  [4003, 'revoked'],
-]);
-
-// Close code 4012 `elsewhere`: another node of a multi-node deployment holds the hearing (docs/scale-out.md).
+// Close code `elsewhere` (4012): another node of a multi-node deployment holds the hearing (docs/scale-out.md).
 // The reason names it, `node=<name>`; the client reconnects at once asking the front for that node.
-const ELSEWHERE = 4012;
+const ELSEWHERE = CLOSE_CODES.elsewhere;
 const NODE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 // Where the front (HAProxy) should send this client's connection: the hearing it belongs to, once a welcome
@@ -126,6 +120,12 @@ export class Connection {
     this.stopPings();
     this.socket?.close();
     this.failPending(DISCONNECTED, 'stopped');
+  }
+
+  // Connects again at once, e.g. for a whole view when the client's copy missed what an update builds on.
+  reopen(): void {
+    this.redirected = true; // as after a redirect: no backoff for the first attempt
+    this.socket?.close();
   }
 
   // The URL the next connection opens: the configured one with the routing hints.
@@ -241,7 +241,7 @@ export class Connection {
         );
         if (msg.id && this.pending.has(msg.id)) {
           this.settle(msg.id, (p) => p.reject(err));
-        } else if (!this.welcomed && FINAL_CODES.has(err.code)) {
+        } else if (!this.welcomed && FINAL_ERROR_CODES.has(err.code)) {
           // The hello itself was refused for good (unknown or revoked token, wrong protocol): the detail is the
           // code, which the client puts in the reader's language.
           this.reject(socket, err.code);

@@ -59,7 +59,7 @@ export interface HearingSection {
     results?: string;
     k_anonymity?: number;
     voting_requires_check_in?: boolean;
-    quorum?: [number, number] | { num: number; den: number };
+    quorum?: [number, number];
     voters_may_check_receipts?: boolean;
     close_warning_turnout?: number;
     locale?: string;
@@ -71,7 +71,7 @@ export interface HearingSection {
 export interface AttendanceSection {
   expected: number;
   present: number;
-  quorum: { num: number; den: number };
+  quorum: [number, number]; // [num, den], as the definition writes it
   quorum_met: boolean;
   checked_in?: number;
   groups?: Array<{ id: string; name: string; expected: number; present: number }>;
