@@ -19,7 +19,7 @@ import type { BallotStatus, BallotView, Phase, SlotView } from '../src/protocol/
 
 const timer = { limit_ms: 480_000, used_ms: 0, running_since: null };
 function slot(stage: SlotView['stage'], mode: SlotView['mode'] = 'oral'): SlotView {
-  return { id: 's1', title: '', mode, presenter: { id: 'p1', name: '甲' }, stage, report: timer, qa: timer };
+  return { id: 's1', title: '', mode, kind: 'presenter', presenter: { id: 'p1', name: '甲', post: '' }, stage, report: timer, qa: timer };
 }
 
 describe('the role table', () => {
@@ -72,7 +72,7 @@ describe('ballot actions', () => {
   const phases: Phase[] = ['draft', 'check_in', 'in_session', 'paused', 'adjourned'];
   const commands: BallotCommand[] = ['create_ballot', 'open_ballot', 'close_ballot', 'publish_ballot', 'void_ballot', 'remind_voters'];
   function ballot(id: string, status: BallotStatus, slots: string[], template_id = 'per'): BallotView {
-    return { id, template_id, slots, status };
+    return { id, template_id, title: '', anonymous: true, slots, status, rerun_of: null, void_reason: '' };
   }
   const per = { id: 'per', scope: 'per_presenter' as const };
   const combined = { id: 'all', scope: 'combined' as const };

@@ -5,11 +5,11 @@ import { checkInCode, filterPeople, inTurn, lookup, lowTurnout, returnedShare } 
 import type { DeskPerson } from '../src/lib/checkin';
 
 const people: DeskPerson[] = [
-  { id: 'v001', name: '张三', post: '某镇党委书记', groups: ['members'], roles: ['voter'], checked_in: true },
-  { id: 'v002', name: '李四', post: '区水务局局长', groups: ['deputies'], roles: ['voter'], checked_in: false },
-  { id: 'v003', name: '王五', post: '某街道党工委书记', groups: ['deputies'], roles: ['voter'], checked_in: false },
-  { id: 'v004', name: '李四', post: '群众代表', groups: ['citizens'], roles: ['voter'], checked_in: true },
-  { id: 'screen', name: '大屏', post: '', groups: [], roles: ['display'], checked_in: false },
+  { id: 'v001', name: '张三', post: '某镇党委书记', groups: ['members'], roles: ['voter'], checked_in: true, revoked: false },
+  { id: 'v002', name: '李四', post: '区水务局局长', groups: ['deputies'], roles: ['voter'], checked_in: false, revoked: false },
+  { id: 'v003', name: '王五', post: '某街道党工委书记', groups: ['deputies'], roles: ['voter'], checked_in: false, revoked: false },
+  { id: 'v004', name: '李四', post: '群众代表', groups: ['citizens'], roles: ['voter'], checked_in: true, revoked: false },
+  { id: 'screen', name: '大屏', post: '', groups: [], roles: ['display'], checked_in: false, revoked: false },
 ];
 const ids = (list: DeskPerson[]) => list.map((p) => p.id);
 
@@ -70,7 +70,7 @@ describe('a group check-in', () => {
 });
 
 describe('turnout against the sheets handed out', () => {
-  const t = { voted: 7, eligible: 150, present: 101, expected: 150, issued: 100 };
+  const t = { voted: 7, eligible: 150, present: 101, expected: 150, issued: 100, valid: null, invalid: null };
   it('measures the sheets returned against the sheets issued, not the electorate', () => {
     expect(returnedShare(t)).toBeCloseTo(0.07);
     expect(returnedShare({ ...t, voted: 100 })).toBe(1);

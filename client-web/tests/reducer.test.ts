@@ -1,9 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { applyUpdate, applyWelcome, emptyView } from '../src/state/reducer';
 import type { UpdateMessage, WelcomeMessage } from '../src/state/reducer';
+import type { HearingSection, MeSection, Phase } from '../src/protocol/view';
 
 const participant = { id: 'v-1', name: '王某', roles: ['voter' as const] };
 const agenda = (current: string | null) => ({ current_slot: current, slots: [] });
+// Whole sections, as the server sends them (their types are generated from protocol/views).
+const me = (checked_in: boolean): MeSection => ({
+  id: 'v-1',
+  name: '王某',
+  post: '',
+  roles: ['voter'],
+  groups: [],
+  checked_in,
+  revoked: false,
+  inquiries: [],
+  upvoted: [],
+  presenting: [],
+  ballots: [],
+});
+const hearing = (phase: Phase): HearingSection => ({
+  id: 'h',
+  title: 'T',
+  date: '2026-12-07',
+  venue: '',
+  phase,
+  display: { mode: 'auto', message: '' },
+  settings: {},
+  voter_groups: [],
+  ballot_templates: [],
+  rules: [],
+});
 
 function welcome(extra: Partial<WelcomeMessage>): WelcomeMessage {
   return {
@@ -26,7 +53,7 @@ describe('view reducer', () => {
   it('takes a full snapshot from a welcome and estimates the clock offset', () => {
     const s = applyWelcome(
       emptyView(),
-      welcome({ view: { agenda: agenda('S1'), me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: false } } }),
+      welcome({ view: { agenda: agenda('S1'), me: me(false) } }),
       4_000,
     );
     expect(s.seq).toBe(10);
@@ -37,7 +64,7 @@ describe('view reducer', () => {
   });
 
   it('replaces each section an update carries and keeps the others', () => {
-    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), hearing: { id: 'h', title: 'T', phase: 'check_in' } } }), 0);
+    let s = applyWelcome(emptyView(), welcome({ view: { agenda: agenda('S1'), hearing: hearing('check_in') } }), 0);
     s = applyUpdate(s, update(12, { sections: { agenda: agenda('S2') } }), 0);
     expect(s.sections.agenda?.current_slot).toBe('S2');
     expect(s.sections.hearing?.phase).toBe('check_in');
@@ -45,9 +72,9 @@ describe('view reducer', () => {
   });
 
   it('applies a personal update with the same seq as the shared one', () => {
-    let s = applyWelcome(emptyView(), welcome({ view: { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: false } } }), 0);
+    let s = applyWelcome(emptyView(), welcome({ view: { me: me(false) } }), 0);
     s = applyUpdate(s, update(11, { sections: { agenda: agenda('S1') } }), 0);
-    s = applyUpdate(s, update(11, { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: true } }), 0);
+    s = applyUpdate(s, update(11, { me: me(true) }), 0);
     expect(s.me?.checked_in).toBe(true);
     expect(s.sections.agenda?.current_slot).toBe('S1');
     expect(s.seq).toBe(11);
@@ -66,7 +93,7 @@ describe('view reducer', () => {
     s = applyUpdate(s, update(14, {}), 0);
     s = applyWelcome(
       s,
-      welcome({ seq: 18, resumed: true, view: { me: { id: 'v-1', name: '王某', roles: ['voter'], checked_in: true } } }),
+      welcome({ seq: 18, resumed: true, view: { me: me(true) } }),
       0,
     );
     expect(s.sections.agenda?.current_slot).toBe('S1');

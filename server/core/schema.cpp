@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <dais/schemas.hpp>
+
 namespace dais::core {
 
 using nlohmann::json;
@@ -63,28 +65,102 @@ namespace {
 
 using Node = Schema::Node;
 
+// The protocol's schema files, parsed once: what a reference to another file ("../common.schema.json#/…")
+// resolves to. Files are named by their base name, as protocol/CMakeLists.txt compiles them in.
+const json* protocol_document(const std::string& name) {
+  static const std::map<std::string, json> documents = [] {
+    std::map<std::string, json> out;
+    for (const auto& [file, text] : protocol::schema_files())
+      out.emplace(file, json::parse(text, nullptr, false));
+    return out;
+  }();
+  const auto it = documents.find(name);
+  return it == documents.end() || it->second.is_discarded() ? nullptr : &it->second;
+}
+
+// "../views/me.schema.json" → "me.schema.json".
+std::string base_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 class Compiler {
  public:
   explicit Compiler(const json& root) : root_(root) {}
 
   Result<std::vector<Node>> run() {
     nodes_.emplace_back();  // the root, filled last
-    if (auto defs = root_.find("$defs"); root_.is_object() && defs != root_.end()) {
-      if (!defs->is_object() && !reject("/$defs", "must be an object")) return *error_;
-      for (const auto& [name, _] : defs->items()) {
-        refs_["#/$defs/" + name] = nodes_.size();
-        nodes_.emplace_back();
-      }
-      for (const auto& [name, def] : defs->items()) {
-        if (!fill(refs_.at("#/$defs/" + name), def, "/$defs/" + name, false)) return *error_;
-      }
+    // The root's own file name (from its $id), so that a reference back to it by name finds this copy.
+    if (root_.is_object() && root_.contains("$id") && root_["$id"].is_string()) {
+      doc_ = base_name(root_["$id"].get<std::string>());
+      loaded_.insert(doc_);
     }
+    refs_[doc_ + "#"] = 0;
+    if (!declare_defs(root_)) return *error_;
+    if (!fill_defs(root_)) return *error_;
     if (!fill(0, root_, "", true)) return *error_;
     for (Node& n : nodes_) find_tag(n);
     return std::move(nodes_);
   }
 
  private:
+  // Gives every definition of `doc` (the document named doc_) its node before any is filled, so that
+  // definitions may refer to each other and to themselves.
+  bool declare_defs(const json& doc) {
+    auto defs = doc.is_object() ? doc.find("$defs") : doc.end();
+    if (!doc.is_object() || defs == doc.end()) return true;
+    if (!defs->is_object()) return reject(where_prefix() + "/$defs", "must be an object");
+    for (const auto& [name, _] : defs->items()) {
+      refs_[doc_ + "#/$defs/" + name] = nodes_.size();
+      nodes_.emplace_back();
+    }
+    return true;
+  }
+
+  bool fill_defs(const json& doc) {
+    auto defs = doc.is_object() ? doc.find("$defs") : doc.end();
+    if (!doc.is_object() || defs == doc.end()) return true;
+    for (const auto& [name, def] : defs->items()) {
+      if (!fill(refs_.at(doc_ + "#/$defs/" + name), def, where_prefix() + "/$defs/" + name, false))
+        return false;
+    }
+    return true;
+  }
+
+  // Where in a referenced file a schema error lies ("common.schema.json/$defs/x"); nothing for the root.
+  std::string where_prefix() const { return outside_ ? doc_ : std::string(); }
+
+  // Compiles another protocol file's root and definitions into this schema, once.
+  bool load(const std::string& name, const std::string& where) {
+    if (!loaded_.insert(name).second) return true;
+    const json* doc = protocol_document(name);
+    if (doc == nullptr) return reject(where, "refers to " + name + ", which is not a protocol schema");
+    const std::string saved_doc = doc_;
+    const bool saved_outside = outside_;
+    doc_ = name;
+    outside_ = true;
+    const std::size_t root = nodes_.size();
+    refs_[name + "#"] = root;
+    nodes_.emplace_back();
+    const bool ok = declare_defs(*doc) && fill_defs(*doc) && fill(root, *doc, name, true);
+    doc_ = saved_doc;
+    outside_ = saved_outside;
+    return ok;
+  }
+
+  // "#/$defs/x" in this file, "other.schema.json" (its root) or "../other.schema.json#/$defs/x".
+  std::optional<std::size_t> reference(const json& v, const std::string& where) {
+    if (!v.is_string()) return std::nullopt;
+    const std::string ref = v.get<std::string>();
+    const auto hash = ref.find('#');
+    const std::string file = ref.substr(0, hash);
+    const std::string fragment = hash == std::string::npos ? std::string() : ref.substr(hash + 1);
+    const std::string doc = file.empty() ? doc_ : base_name(file);
+    if (!file.empty() && !load(doc, where)) return std::nullopt;
+    auto target = refs_.find(doc + "#" + fragment);
+    if (target == refs_.end()) return std::nullopt;
+    return target->second;
+  }
   // Records why the schema is unusable; returns false so that callers can `return reject(...)`.
   bool reject(const std::string& where, const std::string& why) {
     error_ = make_error(ErrorCode::invalid, "schema " + (where.empty() ? "root" : where) + ": " + why, where);
@@ -191,9 +267,13 @@ class Compiler {
         if (!branch) return false;
         (key == "if" ? n.if_ : key == "then" ? n.then_ : n.else_) = *branch;
       } else if (key == "$ref") {
-        auto target = v.is_string() ? refs_.find(v.get<std::string>()) : refs_.end();
-        if (target == refs_.end()) return reject(here, "only references to \"#/$defs/<name>\" that exist");
-        n.ref = target->second;
+        n.ref = reference(v, here);
+        if (error_) return false;
+        if (!n.ref) {
+          return reject(here,
+                        "only references to \"#/$defs/<name>\" or \"<file>.schema.json[#/$defs/<name>]\" "
+                        "that exist");
+        }
       } else {
         return reject(here, "keyword '" + key + "' is not supported");
       }
@@ -231,7 +311,11 @@ class Compiler {
 
   const json& root_;
   std::vector<Node> nodes_;
-  std::map<std::string, std::size_t> refs_;
+  std::map<std::string, std::size_t>
+      refs_;                      // "<file>#<pointer>" ("#/$defs/x" of the root: "<its file>#/$defs/x")
+  std::set<std::string> loaded_;  // files whose root and definitions have nodes
+  std::string doc_;               // the file being compiled
+  bool outside_ = false;          // doc_ is a referenced file, not the root
   std::optional<Error> error_;
 };
 

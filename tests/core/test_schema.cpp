@@ -167,7 +167,8 @@ TEST(Schema, BooleanSchemasAndAnnotations) {
 TEST(Schema, CompileRejectsWhatItDoesNotSupport) {
   EXPECT_THAT(check(R"({"patternProperties": {}})", 1),
               HasSubstr("keyword 'patternProperties' is not supported"));
-  EXPECT_THAT(check(R"({"$ref": "other.json#/x"})", 1), HasSubstr("only references to"));
+  EXPECT_THAT(check(R"({"$ref": "other.json#/x"})", 1), HasSubstr("not a protocol schema"));
+  EXPECT_THAT(check(R"({"$ref": "common.schema.json#/$defs/missing"})", 1), HasSubstr("only references to"));
   EXPECT_THAT(check(R"({"$ref": "#/$defs/missing"})", 1), HasSubstr("only references to"));
   EXPECT_THAT(check(R"({"pattern": "(unclosed"})", "x"), HasSubstr("bad regular expression"));
   EXPECT_THAT(check(R"({"type": "text"})", "x"), HasSubstr("unknown type"));
@@ -189,6 +190,89 @@ TEST(Schema, EveryProtocolSchemaCompiles) {
     auto compiled = Schema::compile(json::parse(text));
     EXPECT_TRUE(compiled.ok()) << compiled.error().message;
   }
+}
+
+// A reference to another protocol file ("../common.schema.json#/$defs/person", or a file's root) is resolved
+// among the compiled-in schemas, by file name, with that file's own "#/$defs/…" references read in it.
+TEST(SchemaRefs, AnotherProtocolFileIsResolvedByName) {
+  const char* person = R"({"$ref": "../common.schema.json#/$defs/person"})";
+  EXPECT_EQ(check(person, {{"id", "p1"}, {"name", "张三"}, {"post", "区长"}}), "ok");
+  EXPECT_EQ(check(person, {{"id", "p1"}, {"name", "张三"}}), "/post: is required");
+  // inquiries.schema.json's root refers to its own $defs and to common.schema.json.
+  const char* inquiries = R"({"properties": {"s": {"$ref": "views/inquiries.schema.json"}}})";
+  const json item = {{"id", "I1"},
+                     {"slot", "s01"},
+                     {"author", {{"id", "q1"}, {"name", "李"}, {"post", ""}}},
+                     {"text", "问"},
+                     {"parent", nullptr},
+                     {"status", "approved"},
+                     {"answer_summary", ""},
+                     {"commitments", json::array()},
+                     {"upvotes", 0},
+                     {"submitted_at", 1}};
+  json section = {{"items", {item}}, {"queues", {{"s01", {"I1"}}}}, {"asking", nullptr}};
+  EXPECT_EQ(check(inquiries, {{"s", section}}), "ok");
+  section["items"][0]["status"] = "lost";
+  EXPECT_THAT(check(inquiries, {{"s", section}}), HasSubstr("/s/items/0/status: must be one of"));
+  section["items"][0]["status"] = "asking";
+  section["items"][0]["author"].erase("post");
+  EXPECT_EQ(check(inquiries, {{"s", section}}), "/s/items/0/author/post: is required");
+}
+
+// Every section of a welcome is checked against its own schema.
+TEST(SchemaRefs, WelcomeChecksEachSection) {
+  auto welcome = Schema::compile(json::parse(protocol::schema_files().at("welcome.schema.json")));
+  ASSERT_TRUE(welcome.ok()) << welcome.error().message;
+  json m = {{"type", "welcome"},
+            {"protocol", 1},
+            {"hearing", {{"id", "h"}, {"title", "t"}}},
+            {"participant", {{"id", "v1"}, {"name", "n"}, {"roles", {"voter"}}}},
+            {"seq", 3},
+            {"server_time", 5},
+            {"resumed", true},
+            {"view", {{"tally", {{"visible", false}, {"ballots", json::array()}}}}}};
+  auto e = welcome->validate(m);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->field, "/view/me");
+  m["view"]["me"] = {{"id", "v1"},
+                     {"name", "n"},
+                     {"post", ""},
+                     {"roles", {"voter"}},
+                     {"groups", json::array()},
+                     {"checked_in", true},
+                     {"revoked", false},
+                     {"inquiries", json::array()},
+                     {"upvoted", json::array()},
+                     {"presenting", json::array()},
+                     {"ballots", {{{"ballot", "B1"}, {"voted", true}}}}};
+  EXPECT_FALSE(welcome->validate(m).has_value());
+  m["view"]["tally"]["visible"] = "yes";
+  e = welcome->validate(m);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->field, "/view/tally/visible");
+  EXPECT_EQ(e->message, "must be true or false");
+}
+
+// Each command's schema says what its ack's result holds ($defs/result).
+TEST(SchemaRefs, EveryCommandSchemaNamesItsAckResult) {
+  for (const auto& [name, text] : protocol::schema_files()) {
+    const json doc = json::parse(text);
+    if (!doc.contains("properties") || !doc["properties"].contains("type")) continue;
+    const std::string type = doc["properties"]["type"].value("const", "");
+    if (type == "hello" || type == "ack" || type == "error" || type == "welcome" || type == "update")
+      continue;
+    SCOPED_TRACE(name);
+    auto result = Schema::compile(json{{"$ref", name + "#/$defs/result"}});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+  }
+  auto created = Schema::compile(json{{"$ref", "create_ballot.schema.json#/$defs/result"}});
+  ASSERT_TRUE(created.ok());
+  EXPECT_FALSE(created->validate({{"ballot", "B2"}}).has_value());
+  EXPECT_TRUE(created->validate(json::object()).has_value());
+  auto nothing = Schema::compile(json{{"$ref", "open_ballot.schema.json#/$defs/result"}});
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_FALSE(nothing->validate(json::object()).has_value());
+  EXPECT_TRUE(nothing->validate({{"ballot", "B2"}}).has_value());
 }
 
 // `levels` arrays nested in one another, read from text: building them value by value would copy, and copying

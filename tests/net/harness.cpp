@@ -18,6 +18,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/schema.hpp"
 #include "pgcluster/pg_cluster.hpp"
 
 namespace dais::test {
@@ -38,12 +39,90 @@ ClientThread::~ClientThread() {
   thread_.join();
 }
 
+// ---- Frames checked against the protocol
+// --------------------------------------------------------------------
+
+namespace {
+
+// Every frame a test client receives is checked against the protocol's schemas (welcome and update with each
+// section, error, and ack with the result of the command that was sent), so the whole net suite holds the
+// server to what protocol/ says. The types of the requests in flight are kept per client here, by request id.
+class FrameCheck {
+ public:
+  static FrameCheck& get() {
+    static FrameCheck check;
+    return check;
+  }
+
+  void sent(const Client* client, std::string_view text) {
+    const json m = json::parse(text, nullptr, false);
+    if (!m.is_object() || !m.contains("id") || !m["id"].is_string() || !m.contains("type") ||
+        !m["type"].is_string()) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    requests_[{client, m["id"].get<std::string>()}] = m["type"].get<std::string>();
+  }
+
+  void forget(const Client* client) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(requests_, [&](const auto& entry) { return entry.first.first == client; });
+  }
+
+  // The first mismatch, as a message that names the frame; empty when the frame is as the protocol says.
+  std::string check(const Client* client, const json& m) {
+    if (!m.is_object() || !m.contains("type") || !m["type"].is_string()) return "not a protocol message";
+    const std::string type = m["type"].get<std::string>();
+    if (auto e = schema(type + ".schema.json").validate(m))
+      return type + " at " + e->field + ": " + e->message;
+    if (type != "ack") return {};
+    std::string command;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = requests_.find({client, m["id"].get<std::string>()});
+      if (it == requests_.end()) return {};
+      command = it->second;
+    }
+    if (auto e = schema(command + ".schema.json#/$defs/result").validate(m["result"])) {
+      return "the result of " + command + " at " + e->field + ": " + e->message;
+    }
+    return {};
+  }
+
+ private:
+  const core::Schema& schema(const std::string& ref) {
+    std::lock_guard lock(mutex_);
+    auto it = schemas_.find(ref);
+    if (it == schemas_.end()) {
+      auto compiled = core::Schema::compile(json{{"$ref", ref}});
+      if (!compiled) throw std::logic_error(ref + ": " + compiled.error().message);
+      it = schemas_.emplace(ref, std::move(*compiled)).first;
+    }
+    return it->second;
+  }
+
+  std::mutex mutex_;
+  std::map<std::pair<const Client*, std::string>, std::string> requests_;  // (client, id) → request type
+  std::map<std::string, core::Schema> schemas_;
+};
+
+void check_frame(const Client* client, const json& m) {
+  if (const std::string why = FrameCheck::get().check(client, m); !why.empty()) {
+    ADD_FAILURE() << "the server sent a frame its schema does not allow: " << why
+                  << "\n  frame: " << m.dump().substr(0, 600);
+  }
+}
+
+}  // namespace
+
 // ---- Client
 // ------------------------------------------------------------------------------------------------
 
 Client::Client(asio::io_context& ioc) : ws_(asio::make_strand(ioc)) {}
 
-Client::~Client() = default;
+Client::~Client() {
+  FrameCheck::get().forget(this);
+}
 
 void Client::connect(std::uint16_t port, bool read) {
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
@@ -76,6 +155,7 @@ void Client::do_read() {
     const auto text = beast::buffers_to_string(self->buffer_.data());
     self->buffer_.consume(self->buffer_.size());
     json m = json::parse(text, nullptr, false);
+    check_frame(self.get(), m);
     {
       std::lock_guard lock(self->mutex_);
       self->apply(m);
@@ -110,6 +190,7 @@ void Client::send(const json& message) {
 }
 
 void Client::send_text(std::string text, bool binary) {
+  FrameCheck::get().sent(this, text);
   asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text), binary]() mutable {
     self->out_.emplace_back(std::move(t), binary);
     if (!self->writing_) self->write_next();

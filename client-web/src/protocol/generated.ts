@@ -7,11 +7,16 @@ export type Ack = {
   type: "ack";
   id: string;
   seq: number;
+  /** what the command created; its shape is the command's $defs/result (e.g. cast_sheet.schema.json#/$defs/result) */
   result: Record<string, unknown>;
   duplicate?: boolean;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type AdjournId = string;
+
+/** the ack's result: nothing beyond done */
+export type AdjournResult = Record<string, never>;
 
 /** Adjourns the hearing (final). Sent by: chair. (protocol/messages/adjourn.schema.json) */
 export type Adjourn = {
@@ -19,7 +24,11 @@ export type Adjourn = {
   id: AdjournId;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type AnswerInquiryId = string;
+
+/** the ack's result: nothing beyond done */
+export type AnswerInquiryResult = Record<string, never>;
 
 /** Records the answer summary of the inquiry being asked. Sent by: secretary or chair. (protocol/messages/answer_inquiry.schema.json) */
 export type AnswerInquiry = {
@@ -31,7 +40,11 @@ export type AnswerInquiry = {
   summary: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type ApproveInquiryId = string;
+
+/** the ack's result: nothing beyond done */
+export type ApproveInquiryResult = Record<string, never>;
 
 /** Approves a submitted inquiry into the slot's queue. Sent by: chair. (protocol/messages/approve_inquiry.schema.json) */
 export type ApproveInquiry = {
@@ -41,7 +54,11 @@ export type ApproveInquiry = {
   inquiry: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type AskInquiryId = string;
+
+/** the ack's result: nothing beyond done */
+export type AskInquiryResult = Record<string, never>;
 
 /** Puts an approved inquiry to the presenter (at most one at a time). Sent by: chair. (protocol/messages/ask_inquiry.schema.json) */
 export type AskInquiry = {
@@ -51,7 +68,11 @@ export type AskInquiry = {
   inquiry: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type BeginStageId = string;
+
+/** the ack's result: nothing beyond done */
+export type BeginStageResult = Record<string, never>;
 
 /** Moves a slot forward to a stage; timers start and stop with it. Sent by: chair. (protocol/messages/begin_stage.schema.json) */
 export type BeginStage = {
@@ -62,7 +83,11 @@ export type BeginStage = {
   stage: "reporting" | "questioning" | "evaluating" | "done";
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type CallSlotId = string;
+
+/** the ack's result: nothing beyond done */
+export type CallSlotResult = Record<string, never>;
 
 /** Makes a slot current: the next one, or a return to an earlier one. Sent by: chair. (protocol/messages/call_slot.schema.json) */
 export type CallSlot = {
@@ -72,7 +97,13 @@ export type CallSlot = {
   slot: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type CastSheetId = string;
+
+/** the ack's result (also of a duplicate): the ballot the sheet is in */
+export type CastSheetResult = {
+  ballot: string;
+};
 
 /** Casts (or, where the ballot allows, changes) the sender's sheet. Sent by: voter. (protocol/messages/cast_sheet.schema.json) */
 export type CastSheet = {
@@ -89,7 +120,11 @@ export type CastSheet = {
   idempotency_key: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type CheckInId = string;
+
+/** the ack's result: nothing beyond done */
+export type CheckInResult = Record<string, never>;
 
 /** Checks in the sender, or (secretary, chair) someone else at the desk. Sent by: any participant for themselves; secretary or chair for others. (protocol/messages/check_in.schema.json) */
 export type CheckIn = {
@@ -98,7 +133,14 @@ export type CheckIn = {
   participant?: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type CheckReceiptId = string;
+
+/** the ack's result */
+export type CheckReceiptResult = {
+  /** whether the ballot's box holds a sheet with that receipt */
+  in_box: boolean;
+};
 
 /** Checks that a receipt's sheet is in a ballot's box. Sent by: scrutineer; voters when the hearing's settings.voters_may_check_receipts. (protocol/messages/check_receipt.schema.json) */
 export type CheckReceipt = {
@@ -109,7 +151,11 @@ export type CheckReceipt = {
   receipt: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type CloseBallotId = string;
+
+/** the ack's result: nothing beyond done */
+export type CloseBallotResult = Record<string, never>;
 
 /** Closes a ballot (final). Sent by: chair. (protocol/messages/close_ballot.schema.json) */
 export type CloseBallot = {
@@ -119,7 +165,14 @@ export type CloseBallot = {
   ballot: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type CreateBallotId = string;
+
+/** the ack's result: the id the ballot was given */
+export type CreateBallotResult = {
+  /** the new ballot's id */
+  ballot: string;
+};
 
 /** Creates a ballot from a template; `slot` for per-presenter ballots. The ack's result holds the ballot id. Sent by: chair. (protocol/messages/create_ballot.schema.json) */
 export type CreateBallot = {
@@ -130,7 +183,11 @@ export type CreateBallot = {
   slot?: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type EnterPaperSheetId = string;
+
+/** the ack's result: nothing beyond done */
+export type EnterPaperSheetResult = Record<string, never>;
 
 /** One staff member's entry of a collected paper sheet of an open anonymous ballot (双人录入). `sheet` is the number staff wrote on the sheet, 1 to the paper sheets handed out. The sheet is counted into the ballot box, like a tablet's anonymous sheet, once two entries by different staff members mark the same grades; two entries that differ leave it disputed until a further entry by another staff member matches one of them. Where the ballot's rule weights voter groups each entry names the `group` read off the sheet (its colour); two entries agree only when their marks and their group agree, and the counted sheet is counted under that group, as a tablet sheet of a voter of that group. Refused with invalid for a sheet number out of range, marks the ballot does not have, or a group missing where the rule weights groups, given where it does not, or not a voter group of the hearing; not_allowed for a group not eligible for the ballot; conflict when that group's paper sheets counted already equal those handed out to its voters (params group, handed_out); conflict also when the sender already entered this sheet or it is already counted; not_allowed on a named ballot; ballot_closed unless the ballot is open. The server adds a fresh random receipt for the box. Sent by: chair, secretary. (protocol/messages/enter_paper_sheet.schema.json) */
 export type EnterPaperSheet = {
@@ -157,7 +214,11 @@ export type Error = {
   params?: { [key: string]: string | number };
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type ExtendTimerId = string;
+
+/** the ack's result: nothing beyond done */
+export type ExtendTimerResult = Record<string, never>;
 
 /** Adds seconds to a timer's limit. Sent by: chair. (protocol/messages/extend_timer.schema.json) */
 export type ExtendTimer = {
@@ -169,7 +230,11 @@ export type ExtendTimer = {
   seconds: number;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type HandOutPaperSheetId = string;
+
+/** the ack's result: nothing beyond done */
+export type HandOutPaperSheetResult = Record<string, never>;
 
 /** Hands a paper sheet (纸质票) of an open anonymous ballot to a voter without a tablet: the voter is recorded as having taken part (they count in turnout and can no longer vote on a tablet), and the ballot's paper sheets handed out go up by one. Refused with not_allowed on a named ballot or for a participant not eligible; not_checked_in where voting needs check-in; already_voted when they voted on a tablet or already took a paper sheet; ballot_closed unless the ballot is open. Sent by: chair, secretary. (protocol/messages/hand_out_paper_sheet.schema.json) */
 export type HandOutPaperSheet = {
@@ -191,9 +256,14 @@ export type Hello = {
   client?: string;
 };
 
+/** Every id in a hearing, also of a slot inserted on the day (hearing-definition.schema.json keeps the same rule). */
 export type InsertSlotDefinitionId = string;
 
+/** client-chosen request id, echoed in the ack or error */
 export type InsertSlotId = string;
+
+/** the ack's result: nothing beyond done */
+export type InsertSlotResult = Record<string, never>;
 
 export type InsertSlotSlotDef = {
   id: InsertSlotDefinitionId;
@@ -213,7 +283,18 @@ export type InsertSlot = {
   position: number;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type IssueTokensId = string;
+
+/** the ack's result: the fresh tokens, in this ack only */
+export type IssueTokensResult = {
+  tokens: Array<{
+    participant: string;
+    token: string;
+    /** /j/<token>, the join link's path */
+    path: string;
+  }>;
+};
 
 /** Issues fresh join tokens (for the QR sheet), revoking the participants' old ones. The ack's result holds the tokens. Sent by: chair. (protocol/messages/issue_tokens.schema.json) */
 export type IssueTokens = {
@@ -222,7 +303,14 @@ export type IssueTokens = {
   participants: string[];
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type ListOnlineId = string;
+
+/** the ack's result */
+export type ListOnlineResult = {
+  /** participants with at least one open connection */
+  participants: string[];
+};
 
 /** Asks which participants have a device connected now (the chair's count of the devices a reissue drops). The ack's result: {"participants": [ids]}. Sent by: chair. (protocol/messages/list_online.schema.json) */
 export type ListOnline = {
@@ -230,7 +318,11 @@ export type ListOnline = {
   id: ListOnlineId;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type OpenBallotId = string;
+
+/** the ack's result: nothing beyond done */
+export type OpenBallotResult = Record<string, never>;
 
 /** Opens a ballot for voting. Sent by: chair. (protocol/messages/open_ballot.schema.json) */
 export type OpenBallot = {
@@ -240,7 +332,11 @@ export type OpenBallot = {
   ballot: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type OpenCheckInId = string;
+
+/** the ack's result: nothing beyond done */
+export type OpenCheckInResult = Record<string, never>;
 
 /** Opens check-in (签到). Sent by: chair. (protocol/messages/open_check_in.schema.json) */
 export type OpenCheckIn = {
@@ -248,7 +344,11 @@ export type OpenCheckIn = {
   id: OpenCheckInId;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type OrderInquiriesId = string;
+
+/** the ack's result: nothing beyond done */
+export type OrderInquiriesResult = Record<string, never>;
 
 /** Orders a slot's approved queue. Sent by: chair. (protocol/messages/order_inquiries.schema.json) */
 export type OrderInquiries = {
@@ -259,7 +359,11 @@ export type OrderInquiries = {
   order: string[];
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type PauseSessionId = string;
+
+/** the ack's result: nothing beyond done */
+export type PauseSessionResult = Record<string, never>;
 
 /** Pauses the session. Sent by: chair. (protocol/messages/pause_session.schema.json) */
 export type PauseSession = {
@@ -267,7 +371,11 @@ export type PauseSession = {
   id: PauseSessionId;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type PauseTimerId = string;
+
+/** the ack's result: nothing beyond done */
+export type PauseTimerResult = Record<string, never>;
 
 /** Pauses a slot's report or Q&A timer. Sent by: chair. (protocol/messages/pause_timer.schema.json) */
 export type PauseTimer = {
@@ -278,7 +386,14 @@ export type PauseTimer = {
   timer: "report" | "qa";
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type PingId = string;
+
+/** the ack's result */
+export type PingResult = {
+  /** ms since the epoch, for the clock offset */
+  server_time: number;
+};
 
 /** Asks for an ack carrying the server time (clock sync, liveness). Sent by: any participant. (protocol/messages/ping.schema.json) */
 export type Ping = {
@@ -286,7 +401,11 @@ export type Ping = {
   id: PingId;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type PublishBallotId = string;
+
+/** the ack's result: nothing beyond done */
+export type PublishBallotResult = Record<string, never>;
 
 /** Publishes a closed ballot's results. Sent by: chair. (protocol/messages/publish_ballot.schema.json) */
 export type PublishBallot = {
@@ -296,7 +415,11 @@ export type PublishBallot = {
   ballot: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type RecordCommitmentId = string;
+
+/** the ack's result: nothing beyond done */
+export type RecordCommitmentResult = Record<string, never>;
 
 /** Records a commitment (承诺) made in answer, with a due date. Sent by: secretary or chair. (protocol/messages/record_commitment.schema.json) */
 export type RecordCommitment = {
@@ -308,7 +431,11 @@ export type RecordCommitment = {
   due: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type RejectInquiryId = string;
+
+/** the ack's result: nothing beyond done */
+export type RejectInquiryResult = Record<string, never>;
 
 /** Rejects a submitted inquiry with a reason shown to its author. Sent by: chair. (protocol/messages/reject_inquiry.schema.json) */
 export type RejectInquiry = {
@@ -319,7 +446,11 @@ export type RejectInquiry = {
   reason: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type RemindVotersId = string;
+
+/** the ack's result: nothing beyond done */
+export type RemindVotersResult = Record<string, never>;
 
 /** Reminds the voters who are checked in, eligible for an open ballot and have not yet submitted its sheet (the 未提交名单): their tablets show a reminder until they submit or the ballot closes. Nobody else is told. Refused with wrong_stage unless the ballot is open, conflict when nobody is left to remind. Sent by: chair. (protocol/messages/remind_voters.schema.json) */
 export type RemindVoters = {
@@ -329,7 +460,11 @@ export type RemindVoters = {
   ballot: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type ReorderAgendaId = string;
+
+/** the ack's result: nothing beyond done */
+export type ReorderAgendaResult = Record<string, never>;
 
 /** Reorders the agenda; `order` is a permutation of all slot ids. Sent by: chair. (protocol/messages/reorder_agenda.schema.json) */
 export type ReorderAgenda = {
@@ -338,7 +473,11 @@ export type ReorderAgenda = {
   order: string[];
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type ResumeSessionId = string;
+
+/** the ack's result: nothing beyond done */
+export type ResumeSessionResult = Record<string, never>;
 
 /** Resumes a paused session. Sent by: chair. (protocol/messages/resume_session.schema.json) */
 export type ResumeSession = {
@@ -346,7 +485,11 @@ export type ResumeSession = {
   id: ResumeSessionId;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type ResumeTimerId = string;
+
+/** the ack's result: nothing beyond done */
+export type ResumeTimerResult = Record<string, never>;
 
 /** Resumes a paused timer. Sent by: chair. (protocol/messages/resume_timer.schema.json) */
 export type ResumeTimer = {
@@ -357,7 +500,11 @@ export type ResumeTimer = {
   timer: "report" | "qa";
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type RevokeTokenId = string;
+
+/** the ack's result: nothing beyond done */
+export type RevokeTokenResult = Record<string, never>;
 
 /** Revokes a participant's join token; their connections close. Sent by: chair. (protocol/messages/revoke_token.schema.json) */
 export type RevokeToken = {
@@ -366,7 +513,11 @@ export type RevokeToken = {
   participant: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type SetDisplayId = string;
+
+/** the ack's result: nothing beyond done */
+export type SetDisplayResult = Record<string, never>;
 
 /** Chooses what the hall's big screen shows: auto follows the hearing; current (the agenda item and its timer), asking (the question being asked), tally (the open ballot's live count or turnout), results, attendance (the sign-in wall), message (the chair's text), blank. Sent by: chair. (protocol/messages/set_display.schema.json) */
 export type SetDisplay = {
@@ -377,7 +528,11 @@ export type SetDisplay = {
   message?: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type SkipSlotId = string;
+
+/** the ack's result: nothing beyond done */
+export type SkipSlotResult = Record<string, never>;
 
 /** Skips a slot. Sent by: chair. (protocol/messages/skip_slot.schema.json) */
 export type SkipSlot = {
@@ -387,7 +542,11 @@ export type SkipSlot = {
   slot: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type StartSessionId = string;
+
+/** the ack's result: nothing beyond done */
+export type StartSessionResult = Record<string, never>;
 
 /** Starts the session; needs quorum. Sent by: chair. (protocol/messages/start_session.schema.json) */
 export type StartSession = {
@@ -395,7 +554,14 @@ export type StartSession = {
   id: StartSessionId;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type SubmitInquiryId = string;
+
+/** the ack's result: the id the inquiry was given */
+export type SubmitInquiryResult = {
+  /** the new inquiry's id */
+  inquiry: string;
+};
 
 /** Submits an inquiry (质询) to a presenter slot, or a follow-up (追问) under `parent`. The ack's result holds the new inquiry id. Sent by: questioner (chair for follow-ups). (protocol/messages/submit_inquiry.schema.json) */
 export type SubmitInquiry = {
@@ -413,18 +579,22 @@ export type Update = {
   seq: number;
   server_time: number;
   sections?: {
-    hearing?: unknown;
-    attendance?: unknown;
-    agenda?: unknown;
-    inquiries?: unknown;
-    ballots?: unknown;
-    tally?: unknown;
-    results?: unknown;
+    hearing?: HearingSection;
+    attendance?: AttendanceSection;
+    agenda?: AgendaSection;
+    inquiries?: InquiriesSection;
+    ballots?: BallotsSection;
+    tally?: TallySection;
+    results?: ResultsSection;
   };
-  me?: Record<string, unknown>;
+  me?: MeSection;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type UpvoteInquiryId = string;
+
+/** the ack's result: nothing beyond done */
+export type UpvoteInquiryResult = Record<string, never>;
 
 /** Upvotes another questioner's inquiry, once. Sent by: questioner. (protocol/messages/upvote_inquiry.schema.json) */
 export type UpvoteInquiry = {
@@ -434,7 +604,14 @@ export type UpvoteInquiry = {
   inquiry: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type VoidBallotId = string;
+
+/** the ack's result: the rerun the void created */
+export type VoidBallotResult = {
+  /** the rerun's id */
+  ballot: string;
+};
 
 /** Voids a ballot and creates its rerun; the ack's result holds the rerun's id. Sent by: chair. (protocol/messages/void_ballot.schema.json) */
 export type VoidBallot = {
@@ -461,8 +638,17 @@ export type Welcome = {
   seq: number;
   server_time: number;
   resumed: boolean;
-  /** sections as this participant may see them: hearing, attendance, agenda, inquiries, ballots, tally, results, and me */
-  view: Record<string, unknown>;
+  /** the sections this participant's screen shows, as its roles may see them (a section it does not receive is absent), and me; on a resume only me */
+  view: {
+    hearing?: HearingSection;
+    attendance?: AttendanceSection;
+    agenda?: AgendaSection;
+    inquiries?: InquiriesSection;
+    ballots?: BallotsSection;
+    tally?: TallySection;
+    results?: ResultsSection;
+    me: MeSection;
+  };
   /** the limits this server enforces (see docs/protocol.md, Limits) */
   limits?: Record<string, unknown>;
   /** to the chair only, when the server's public_url setting is set: the base of join links on the QR sheet */
@@ -471,7 +657,11 @@ export type Welcome = {
   node?: string;
 };
 
+/** client-chosen request id, echoed in the ack or error */
 export type WithdrawInquiryId = string;
+
+/** the ack's result: nothing beyond done */
+export type WithdrawInquiryResult = Record<string, never>;
 
 /** Withdraws one's own inquiry before it is asked. Sent by: the inquiry's author. (protocol/messages/withdraw_inquiry.schema.json) */
 export type WithdrawInquiry = {
@@ -479,6 +669,280 @@ export type WithdrawInquiry = {
   id: WithdrawInquiryId;
   /** inquiry id, e.g. I3 */
   inquiry: string;
+};
+
+export type BallotStatus = "pending" | "open" | "closed" | "published" | "voided";
+
+export type Commitment = {
+  text: string;
+  due: string;
+};
+
+/** grade id → sheets */
+export type Counts = { [key: string]: number };
+
+/** what the chair has the hall's big screen show (set_display); auto follows the hearing */
+export type DisplayMode = "auto" | "current" | "asking" | "tally" | "results" | "attendance" | "message" | "blank";
+
+export type Ids = string[];
+
+export type InquiryStatus = "submitted" | "approved" | "rejected" | "asking" | "answered" | "withdrawn";
+
+/** slot id → dimension id → marked grade ids */
+export type Marks = { [key: string]: { [key: string]: string[] } };
+
+export type Person = {
+  id: string;
+  name: string;
+  post: string;
+};
+
+export type Phase = "draft" | "check_in" | "in_session" | "paused" | "adjourned";
+
+export type Role = "chair" | "secretary" | "presenter" | "questioner" | "voter" | "display" | "scrutineer";
+
+export type Roles = Role[];
+
+/** a presenter's slot, or an item nobody presents: an opening remark (讲话) or a break */
+export type SlotKind = "presenter" | "remark" | "break";
+
+export type Stage = "waiting" | "reporting" | "questioning" | "evaluating" | "done" | "skipped";
+
+/** remaining = limit_ms - used_ms - (server_now - running_since) while running (docs/protocol.md, Timers) */
+export type Timer = {
+  limit_ms: number;
+  used_ms: number;
+  running_since: number | null;
+};
+
+/** a ballot's counts as reports state them (docs/protocol.md, Counts): 应到 expected, 实到 present, 发出 issued, 收回 voted, 有效 valid and 无效 invalid (null until the ballot closes) */
+export type Turnout = {
+  expected: number;
+  present: number;
+  eligible: number;
+  issued: number;
+  voted: number;
+  valid: number | null;
+  invalid: number | null;
+  /** of voted, the sheets entered from paper; absent when none */
+  paper?: number;
+};
+
+/** a presenter's slot, or a remark or break: a title and its one timer (report), no presenter */
+export type SlotView = {
+  id: string;
+  kind: SlotKind;
+  title: string;
+  mode: "oral" | "written";
+  presenter: Person | null;
+  stage: Stage;
+  report: Timer;
+  qa: Timer;
+};
+
+/** The agenda section: the slots in order with their stages and timers, the current slot, and its commitments under review (回头看). Everyone; review only on the screens that show it (screens.json). (protocol/views/agenda.schema.json) */
+export type AgendaSection = {
+  current_slot: string | null;
+  slots: SlotView[];
+  /** the current slot's commitments under review, when its definition has any */
+  review?: HearingDefinitionReviewItem[];
+};
+
+/** The attendance section: 应到 expected and 实到 present voters, the quorum, per voter group; the names of who checked in for the chair and the secretary only. (protocol/views/attendance.schema.json) */
+export type AttendanceSection = {
+  expected: number;
+  present: number;
+  /** [num, den], the shape of the definition's settings.quorum */
+  quorum: HearingDefinitionFraction;
+  quorum_met: boolean;
+  /** participants checked in, voters or not */
+  checked_in: number;
+  groups: Array<{
+    id: string;
+    name: string;
+    expected: number;
+    present: number;
+  }>;
+  /** chair and secretary only */
+  participants?: Array<{
+    id: string;
+    name: string;
+    post: string;
+    groups: Ids;
+    roles: Roles;
+    checked_in: boolean;
+    revoked: boolean;
+    /** a code card (settings.code_cards): it checks itself in when opened, never at the desk */
+    card?: true;
+  }>;
+};
+
+export type BallotView = {
+  id: string;
+  template_id: string;
+  title: string;
+  anonymous: boolean;
+  slots: Ids;
+  status: BallotStatus;
+  rerun_of: string | null;
+  void_reason: string;
+  /** on the screens that show counts (screens.json, ballots.turnout) */
+  turnout?: Turnout;
+  /** chair only: who submitted */
+  voted?: Ids;
+  /** chair only, open ballots: present, eligible, not yet submitted (未提交名单) */
+  not_submitted?: Ids;
+  paper?: PaperStatus;
+  /** named ballots, chair and scrutineer: each voter's sheet */
+  sheets?: Array<{
+    voter: Person;
+    marks: Marks;
+  }>;
+};
+
+/** paper sheets (纸质票) of a ballot, as the desk (chair, secretary) sees them: numbers only, never an entry's marks */
+export type PaperStatus = {
+  handed_out: number;
+  /** who took a paper sheet */
+  takers: Ids;
+  counted: number;
+  /** sheet numbers entered once */
+  awaiting: number[];
+  /** sheet numbers whose entries disagree */
+  disputed: number[];
+  /** where the rule weights voter groups: the groups an entry names */
+  groups?: Ids;
+};
+
+/** The ballots section: every ballot with its template, status and counts; who voted and who has not for the chair; paper sheets for the desk; a named ballot's sheets for the chair and the scrutineer. (protocol/views/ballots.schema.json) */
+export type BallotsSection = {
+  items: BallotView[];
+};
+
+/** The hearing section: the public part of the definition (no participants: attendance holds people), the phase and what the big screen shows. Everyone. (protocol/views/hearing.schema.json) */
+export type HearingSection = {
+  id: string;
+  title: string;
+  date: string;
+  venue: string;
+  phase: Phase;
+  display: {
+    mode: DisplayMode;
+    /** with the message mode only; empty otherwise */
+    message: string;
+  };
+  settings: HearingDefinitionSettings;
+  voter_groups: HearingDefinitionVoterGroup[];
+  ballot_templates: HearingDefinitionBallotTemplate[];
+  rules: HearingDefinitionRule[];
+};
+
+export type InquiryView = {
+  id: string;
+  slot: string;
+  author: Person;
+  text: string;
+  /** the inquiry a follow-up (追问) hangs under */
+  parent: string | null;
+  status: InquiryStatus;
+  answer_summary: string;
+  commitments: Commitment[];
+  upvotes: number;
+  submitted_at: number;
+  /** chair, secretary and the author only */
+  reject_reason?: string;
+  /** chair only */
+  upvoters?: Ids;
+};
+
+/** The inquiries section: the chair and the secretary see every inquiry; others the approved, asked and answered ones. The approved queues per slot and the one being asked. (protocol/views/inquiries.schema.json) */
+export type InquiriesSection = {
+  items: InquiryView[];
+  /** slot id → the approved inquiry ids in the order they are to be asked */
+  queues: { [key: string]: Ids };
+  asking: string | null;
+};
+
+/** The personal section, to that participant's connections only: who they are, their check-in, their inquiries, for a presenter the inquiries put to them, their sheet status per ballot (marks on named ballots only). (protocol/views/me.schema.json) */
+export type MeSection = {
+  id: string;
+  name: string;
+  post: string;
+  roles: Roles;
+  groups: Ids;
+  checked_in: boolean;
+  revoked: boolean;
+  /** their own inquiries, with reject_reason */
+  inquiries: InquiryView[];
+  upvoted: Ids;
+  /** for a presenter: the approved, asked and answered inquiries of each of their slots */
+  presenting: Array<{
+    slot: string;
+    inquiries: InquiryView[];
+  }>;
+  /** the ballots they may vote on */
+  ballots: Array<{
+    ballot: string;
+    voted: boolean;
+    /** they took a paper sheet (纸质票) of it at the desk and vote on paper */
+    paper?: true;
+    /** the chair's latest reminder, while the ballot is open and the sheet not in */
+    reminded_at?: number;
+    /** named ballots only */
+    marks?: Marks;
+  }>;
+};
+
+export type BallotResult = {
+  ballot: string;
+  status: BallotStatus;
+  turnout: Turnout;
+  presenters: PresenterResult[];
+};
+
+export type PresenterResult = {
+  slot: string;
+  title: string;
+  presenter: Person;
+  /** 1-based; equal scores share a rank (1, 2, 2, 4) */
+  rank: number;
+  verdict: string;
+  flags: string[];
+  satisfaction: number | null;
+  points: number | null;
+  dimensions: SectionResult[];
+};
+
+export type SectionResult = {
+  dimension: string;
+  cast: number;
+  valid: number;
+  invalid: number;
+  counts: Counts;
+  satisfaction: number | null;
+  points: number | null;
+};
+
+/** The results section: closed ballots (chair, scrutineer) and published ones (everyone, when results are released on site), with counts, satisfaction, points, verdicts, flags and ranking. (protocol/views/results.schema.json) */
+export type ResultsSection = {
+  ballots: BallotResult[];
+};
+
+export type BallotTally = {
+  ballot: string;
+  /** the sheets this count sums */
+  sheets: number;
+  /** slot id → dimension id → marks per grade (all groups) and invalid sections */
+  sections: { [key: string]: { [key: string]: {
+    marks: Counts;
+    invalid: number;
+  } } };
+};
+
+/** The tally section: the live counts of the open ballots, as settings.live_results allows (an anonymous ballot's moves in steps of k_anonymity sheets, one step behind). (protocol/views/tally.schema.json) */
+export type TallySection = {
+  visible: boolean;
+  ballots: BallotTally[];
 };
 
 export type HearingDefinitionBallotTemplate = {
@@ -507,6 +971,7 @@ export type HearingDefinitionFlagRule = {
   label: HearingDefinitionText;
 };
 
+/** A rational number [numerator, denominator], compared exactly. */
 export type HearingDefinitionFraction = number[];
 
 export type HearingDefinitionGrade = {
@@ -517,6 +982,7 @@ export type HearingDefinitionGrade = {
   valid?: boolean;
 };
 
+/** Every id in a hearing, also of a slot inserted on the day (insert_slot.schema.json keeps the same rule). */
 export type HearingDefinitionId = string;
 
 export type HearingDefinitionIds = HearingDefinitionId[];
@@ -536,6 +1002,7 @@ export type HearingDefinitionParticipant = {
   roles: Array<"chair" | "secretary" | "presenter" | "questioner" | "voter" | "display" | "scrutineer">;
 };
 
+/** One commitment from an earlier hearing as the ledger stood when it was taken: from (the hearing, ≤200), text (≤1000), due, status, progress (the latest progress note, ≤500, may be empty). Lengths are checked after this schema. */
 export type HearingDefinitionReviewItem = {
   from: string;
   text: string;
@@ -588,6 +1055,7 @@ export type HearingDefinitionShareCondition = {
   verdict: HearingDefinitionText;
 };
 
+/** One agenda item: a presenter (the default), or an opening remark or 讲话 (remark) or a break, which have a title and a time limit (report_limit_s) and no presenter, questions or ballots. */
 export type HearingDefinitionSlot = {
   id: HearingDefinitionId;
   kind?: "presenter" | "remark" | "break";
@@ -623,6 +1091,18 @@ export type HearingDefinition = {
   rules: HearingDefinitionRule[];
   settings?: HearingDefinitionSettings;
 };
+
+/** The shared sections of a view (welcome.view, update.sections), by name; `me` is apart. */
+export interface ViewSections {
+  agenda: AgendaSection;
+  attendance: AttendanceSection;
+  ballots: BallotsSection;
+  hearing: HearingSection;
+  inquiries: InquiriesSection;
+  results: ResultsSection;
+  tally: TallySection;
+}
+export const sectionNames = ["agenda","attendance","ballots","hearing","inquiries","results","tally"] as const;
 
 /** Every message of the protocol, by its `type`. */
 export interface ProtocolMessages {
