@@ -1,16 +1,7 @@
 // The `dais` executable: one binary, one subcommand per task (check, import, serve, verify, recount, backup,
-// user).
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-
+// user). The subcommands live in the dais_app library (server/app/commands.hpp).
 #include "app/commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Dais — live session manager for accountability hearings (述责述廉)", "dais"};
-  app.set_version_flag("--version", std::string("dais ") + DAIS_VERSION);
-  app.require_subcommand(1);
-  dais::app::register_commands(app);
-  CLI11_PARSE(app, argc, argv);
-  return dais::app::exit_code();
+  return dais::app::run(std::vector<std::string>(argv, argv + argc));
 }

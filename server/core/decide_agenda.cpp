@@ -8,8 +8,8 @@
 namespace dais::core {
 namespace {
 
-constexpr std::int64_t kMaxExtendSeconds = 7200;     // one extension at the most; the chair may extend again
-constexpr std::int64_t kMaxReportLimitS = 4 * 3600;  // for an inserted slot
+constexpr std::int64_t kMaxExtendSeconds = 7200;  // one extension at the most; the chair may extend again
+constexpr std::int64_t kMaxReportLimitS = std::int64_t{4} * 3600;  // for an inserted slot
 constexpr std::size_t kMaxSlotTitleChars = 200;
 
 // The agenda may be rearranged before the session and during it, not while paused or after adjournment.

@@ -39,21 +39,22 @@ std::string replace_k(std::string text, std::int64_t k) {
 }  // namespace
 
 std::string release_note(const core::HearingState& state, GroupRelease release) {
+  // A note too long for one line is one literal split in parentheses (so no check takes it for a lost comma).
   constexpr const char* chinese[] = {
       "",
       "本测评的计分规则不分测评人类别计票，无分类统计。",
       "有测评人类别收回测评表不足 {k} 份；为保护无记名测评，各类别均不单列统计。",
-      "分类统计与测评中公布的实时计票相互比对，可推算出不足 {k} "
-      "份测评表的结果；为保护无记名测评，各类别均不单列统计。",
+      ("分类统计与测评中公布的实时计票相互比对，可推算出不足 {k} "
+       "份测评表的结果；为保护无记名测评，各类别均不单列统计。"),
       "无法核对本测评的投票顺序，各类别均不单列统计。",
   };
   constexpr const char* english[] = {
       "",
       "This ballot's scoring rule does not count by voter group: there are no counts per group.",
-      "A voter group returned fewer than {k} sheets: to keep the ballot secret, no group is counted "
-      "separately.",
-      "Set against the live counts shown during the vote, counts per group would single out fewer than {k} "
-      "sheets: to keep the ballot secret, no group is counted separately.",
+      ("A voter group returned fewer than {k} sheets: to keep the ballot secret, no group is counted "
+       "separately."),
+      ("Set against the live counts shown during the vote, counts per group would single out fewer than {k} "
+       "sheets: to keep the ballot secret, no group is counted separately."),
       "The casting order of this ballot could not be checked: no group is counted separately.",
   };
   const auto i = static_cast<std::size_t>(release);

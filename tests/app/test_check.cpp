@@ -1,20 +1,19 @@
-// `dais check`, run as the real binary on the seeds and on broken files.
+// `dais check` on the seeds and on broken files, called in-process through dais::app::run with its standard
+// output and error captured (the spawn tests in test_file_inputs.cpp hold the real binary to the same
+// contract).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#ifndef DAIS_EXECUTABLE
-#define DAIS_EXECUTABLE DAIS_BINARY_DIR "/server/app/dais"
-#endif
+#include "app/commands.hpp"
 
 namespace {
 
@@ -27,6 +26,21 @@ std::string slurp(const fs::path& path) {
   out << in.rdbuf();
   return out.str();
 }
+
+// Sends a stream's output into a string until the end of the scope.
+class Capture {
+ public:
+  explicit Capture(std::ostream& stream) : stream_(stream), saved_(stream.rdbuf(text_.rdbuf())) {}
+  ~Capture() { stream_.rdbuf(saved_); }
+  Capture(const Capture&) = delete;
+  Capture& operator=(const Capture&) = delete;
+  std::string text() const { return text_.str(); }
+
+ private:
+  std::ostream& stream_;
+  std::ostringstream text_;
+  std::streambuf* saved_;
+};
 
 struct Outcome {
   int exit_code = -1;
@@ -44,14 +58,11 @@ class CheckCommand : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   Outcome check(const fs::path& file) const {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string cmd = std::string("'") + DAIS_EXECUTABLE + "' check '" + file.string() + "' >'" +
-                            out.string() + "' 2>'" + err.string() + "'";
-    const int status = std::system(cmd.c_str());
+    Capture out(std::cout), err(std::cerr);
     Outcome r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
+    r.exit_code = dais::app::run({"dais", "check", file.string()});
+    r.out = out.text();
+    r.err = err.text();
     return r;
   }
 

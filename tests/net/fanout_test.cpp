@@ -14,12 +14,12 @@ TEST(FanOut, EachChangeIsSerialisedOncePerRoleSet) {
   auto chair = hall.join("chair");
   std::vector<std::shared_ptr<Client>> voters;
   for (int i = 1; i <= 20; ++i) voters.push_back(hall.join(voter_id(i)));
-  const auto built_before = hall.server().metrics().updates.load();
+  const auto built_before = hall.metrics().updates.load();
   ASSERT_EQ(chair->request({{"type", "open_check_in"}})["type"], "ack");
   for (auto& v : voters)
     v->wait_view([](const json& view) { return view["hearing"]["phase"] == "check_in"; });
   // Two role sets are present (chair; voter): two buffers built, whatever the number of voters.
-  EXPECT_EQ(hall.server().metrics().updates.load() - built_before, 2);
+  EXPECT_EQ(hall.metrics().updates.load() - built_before, 2);
   // And every voter got the very same bytes.
   auto last_update = [](const Client& c) {
     json found;

@@ -13,12 +13,16 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include "core/schema.hpp"
+#include "net/server.hpp"
 #include "pgcluster/pg_cluster.hpp"
 
 namespace dais::test {
@@ -31,12 +35,22 @@ using tcp = asio::ip::tcp;
 // ---- ClientThread
 // ------------------------------------------------------------------------------------------
 
-ClientThread::ClientThread() : guard_(asio::make_work_guard(ioc_)), thread_([this] { ioc_.run(); }) {}
+struct ClientThread::Io {
+  asio::io_context ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{asio::make_work_guard(ioc)};
+  std::thread thread{[this] { ioc.run(); }};
+};
+
+ClientThread::ClientThread() : io_(std::make_unique<Io>()) {}
 
 ClientThread::~ClientThread() {
-  guard_.reset();
-  ioc_.stop();
-  thread_.join();
+  io_->guard.reset();
+  io_->ioc.stop();
+  io_->thread.join();
+}
+
+asio::io_context& ClientThread::ioc() {
+  return io_->ioc;
 }
 
 // ---- Frames checked against the protocol
@@ -118,7 +132,15 @@ void check_frame(const Client* client, const json& m) {
 // ---- Client
 // ------------------------------------------------------------------------------------------------
 
-Client::Client(asio::io_context& ioc) : ws_(asio::make_strand(ioc)) {}
+struct Client::Io {
+  explicit Io(asio::io_context& ioc) : ws(asio::make_strand(ioc)) {}
+  websocket::stream<beast::tcp_stream> ws;
+  beast::flat_buffer buffer;
+  std::deque<std::pair<std::string, bool>> out;
+  bool writing = false;
+};
+
+Client::Client(asio::io_context& ioc) : io_(std::make_unique<Io>(ioc)) {}
 
 Client::~Client() {
   FrameCheck::get().forget(this);
@@ -126,34 +148,35 @@ Client::~Client() {
 
 void Client::connect(std::uint16_t port, bool read) {
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
-  auto& socket = beast::get_lowest_layer(ws_).socket();
+  auto& socket = beast::get_lowest_layer(io_->ws).socket();
   socket.open(tcp::v4());
   // A client that will not read gets a small window, so the server's queue, not the kernel's buffers, takes
   // the backlog.
   if (!read) socket.set_option(asio::socket_base::receive_buffer_size(4096));
   socket.connect(endpoint);
-  ws_.read_message_max(64 * 1024 * 1024);
-  ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws");
+  io_->ws.read_message_max(64 * 1024 * 1024);
+  io_->ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
   if (read) start_reading();
 }
 
 void Client::start_reading() {
-  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  asio::post(io_->ws.get_executor(), [self = shared_from_this()] { self->do_read(); });
 }
 
 void Client::do_read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  io_->ws.async_read(io_->buffer, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) {
       std::lock_guard lock(self->mutex_);
       self->ended_ = true;
-      self->close_code_ = ec == websocket::error::closed ? self->ws_.reason().code : 0;
+      self->close_code_ = ec == websocket::error::closed ? self->io_->ws.reason().code : 0;
       if (ec == websocket::error::closed)
-        self->close_reason_ = std::string(self->ws_.reason().reason.data(), self->ws_.reason().reason.size());
+        self->close_reason_ =
+            std::string(self->io_->ws.reason().reason.data(), self->io_->ws.reason().reason.size());
       self->changed_.notify_all();
       return;
     }
-    const auto text = beast::buffers_to_string(self->buffer_.data());
-    self->buffer_.consume(self->buffer_.size());
+    const auto text = beast::buffers_to_string(self->io_->buffer.data());
+    self->io_->buffer.consume(self->io_->buffer.size());
     json m = json::parse(text, nullptr, false);
     check_frame(self.get(), m);
     {
@@ -191,22 +214,22 @@ void Client::send(const json& message) {
 
 void Client::send_text(std::string text, bool binary) {
   FrameCheck::get().sent(this, text);
-  asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text), binary]() mutable {
-    self->out_.emplace_back(std::move(t), binary);
-    if (!self->writing_) self->write_next();
+  asio::post(io_->ws.get_executor(), [self = shared_from_this(), t = std::move(text), binary]() mutable {
+    self->io_->out.emplace_back(std::move(t), binary);
+    if (!self->io_->writing) self->write_next();
   });
 }
 
 void Client::write_next() {
-  writing_ = true;
-  ws_.binary(out_.front().second);
-  ws_.async_write(asio::buffer(out_.front().first),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                    self->writing_ = false;
-                    if (ec) return;
-                    self->out_.pop_front();
-                    if (!self->out_.empty()) self->write_next();
-                  });
+  io_->writing = true;
+  io_->ws.binary(io_->out.front().second);
+  io_->ws.async_write(asio::buffer(io_->out.front().first),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->io_->writing = false;
+                        if (ec) return;
+                        self->io_->out.pop_front();
+                        if (!self->io_->out.empty()) self->write_next();
+                      });
 }
 
 json Client::hello(const std::string& token, std::optional<std::int64_t> resume_from) {
@@ -376,6 +399,14 @@ void Hall::stop() {
   store_.reset();  // as a process restart would: everything comes back from the file
 }
 
+net::Server& Hall::server() {
+  return *server_;
+}
+
+net::Metrics& Hall::metrics() {
+  return server_->metrics();
+}
+
 std::shared_ptr<Client> Hall::connect(bool read) {
   auto c = std::make_shared<Client>(clients_.ioc());
   c->connect(port_, read);
@@ -450,9 +481,9 @@ std::string start_with_open_ballot(Hall& hall, Client& chair) {
   return ballot;
 }
 
-void bound_reads(asio::ip::tcp::socket& socket) {
+void bound_reads(int descriptor) {
   timeval tv{std::chrono::duration_cast<std::chrono::seconds>(kWait).count(), 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 void make_test_certificate(const std::filesystem::path& dir) {

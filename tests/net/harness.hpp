@@ -1,7 +1,8 @@
 #pragma once
 // Test support for the live server: a real server in-process on a temporary database (the demo hearing), and
 // a WebSocket client built on Beast whose reads run on a background I/O thread, so a test waits for messages
-// — never for time. Every wait is bounded, so a broken server fails a test instead of hanging it.
+// — never for time. Every wait is bounded, so a broken server fails a test instead of hanging it. Beast and
+// Asio stay in harness.cpp: a test that includes this header parses neither.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -16,15 +17,22 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/definition.hpp"
+#include "net/clock.hpp"
+#include "net/metrics.hpp"
+#include "net/options.hpp"
 #include "net/protocol.hpp"
-#include "net/server.hpp"
 #include "store/store.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace dais::net {
+class Server;
+}
 
 namespace dais::test {
 
@@ -36,12 +44,11 @@ class ClientThread {
  public:
   ClientThread();
   ~ClientThread();
-  boost::asio::io_context& ioc() { return ioc_; }
+  boost::asio::io_context& ioc();
 
  private:
-  boost::asio::io_context ioc_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
-  std::thread thread_;
+  struct Io;  // the context, its work guard and the thread
+  std::unique_ptr<Io> io_;
 };
 
 class Client : public std::enable_shared_from_this<Client> {
@@ -81,10 +88,8 @@ class Client : public std::enable_shared_from_this<Client> {
   void write_next();
   void apply(const json& m);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
-  boost::beast::flat_buffer buffer_;
-  std::deque<std::pair<std::string, bool>> out_;
-  bool writing_ = false;
+  struct Io;  // the Beast stream, its read buffer and the messages waiting to be written
+  std::unique_ptr<Io> io_;
   std::uint64_t ids_ = 0;
 
   mutable std::mutex mutex_;
@@ -116,7 +121,8 @@ class Hall {
     start();
   }
   std::uint16_t port() const { return port_; }
-  net::Server& server() { return *server_; }
+  net::Server& server();
+  net::Metrics& metrics();  // the running server's
   net::ManualClock& clock() { return clock_; }
   store::Store& store() { return *store_; }
   const core::HearingDefinition& definition() const { return def_; }
@@ -160,8 +166,12 @@ HttpReply http_request(std::uint16_t port, std::string_view method, const std::s
 // A self-signed P-256 certificate for 127.0.0.1 with its key, written as key.pem and cert.pem into `dir`.
 void make_test_certificate(const std::filesystem::path& dir);
 
-// A blocking read on `socket` fails after kWait instead of hanging the test.
-void bound_reads(boost::asio::ip::tcp::socket& socket);
+// A blocking read on the socket fails after kWait instead of hanging the test.
+void bound_reads(int descriptor);
+template <class Socket>
+void bound_reads(Socket& socket) {
+  bound_reads(static_cast<int>(socket.native_handle()));
+}
 
 std::string random_receipt();
 // v001, v002, … (the demo hearing's voters).

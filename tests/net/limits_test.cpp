@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include "harness.hpp"
 
@@ -56,7 +58,7 @@ TEST(BadMessages, AreAnsweredSpecificallyAndChangeNothing) {
   EXPECT_EQ(other->request({{"type", "ping"}})["type"], "ack");
   EXPECT_EQ(voter->seq(), seq);
   EXPECT_EQ(other->count(), 2u);  // its welcome and its own ack: nothing leaked from the other's mistakes
-  EXPECT_GE(hall.server().metrics().errors("bad_message"), 4);
+  EXPECT_GE(hall.metrics().errors("bad_message"), 4);
 }
 
 TEST(BadMessages, RequestBeforeHelloIsNotJoinedAndRevealsNothing) {
@@ -246,13 +248,13 @@ TEST(SlowClient, WithABacklogOfAnswersIsClosedAndOthersAreUnaffected) {
   auto chair = hall.join("chair");
   // Answers are never superseded: each one waits for a client that does not read, until the queue is full.
   // Bounded: far more than the small window and the kernel's buffers hold, and the close ends it sooner.
-  for (int i = 0; i < 20000 && hall.server().metrics().slow_client_closes.load() == 0; ++i) {
+  for (int i = 0; i < 20000 && hall.metrics().slow_client_closes.load() == 0; ++i) {
     slow->send({{"type", "ping"}, {"id", "p" + std::to_string(i)}});
     if (i % 100 == 99) {
       ASSERT_EQ(desk->request({{"type", "ping"}})["type"], "ack");  // paces the sends
     }
   }
-  EXPECT_EQ(hall.server().metrics().slow_client_closes.load(), 1);
+  EXPECT_EQ(hall.metrics().slow_client_closes.load(), 1);
   EXPECT_FALSE(desk->ended());
   EXPECT_EQ(chair->request({{"type", "ping"}})["type"], "ack");
   slow->start_reading();
@@ -281,8 +283,8 @@ TEST(SlowClient, ThatOnlyLagsBehindNewerStateKeepsOneCopyAndCatchesUp) {
     ASSERT_EQ(approved["type"], "ack") << approved.dump().substr(0, 200);
   }
   desk->wait_view([&](const json& v) { return v["inquiries"]["items"].size() == kInquiries; });
-  EXPECT_EQ(hall.server().metrics().slow_client_closes.load(), 0);
-  EXPECT_GT(hall.server().metrics().queue_drops.load(), 0);
+  EXPECT_EQ(hall.metrics().slow_client_closes.load(), 0);
+  EXPECT_GT(hall.metrics().queue_drops.load(), 0);
   lagging->start_reading();
   const json caught_up = lagging->wait_view([&](const json& v) {
     return v.value("/inquiries/items"_json_pointer, json::array()).size() == kInquiries;

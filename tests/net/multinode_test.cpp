@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "net/server.hpp"
 #include "organize_fixture.hpp"
 #include "pgcluster/pg_cluster.hpp"
 #include "store/pg.hpp"

@@ -55,7 +55,7 @@ TEST(Resume, SendsExactlyTheMissedUpdates) {
   EXPECT_EQ(got, expected);
   EXPECT_EQ(back->view()["attendance"], view["attendance"]);
   EXPECT_EQ(back->view()["hearing"], view["hearing"]);
-  EXPECT_EQ(hall.server().metrics().resumes.load(), 1);
+  EXPECT_EQ(hall.metrics().resumes.load(), 1);
 }
 
 TEST(Resume, TooFarBehindOrFromTheFutureGetsASnapshot) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "net/server.hpp"
 #include "pgcluster/pg_cluster.hpp"
 
 namespace dais::test {

@@ -316,7 +316,7 @@ TEST(HttpConnectionLimit, TheConnectionPastTheLimitIsClosedAndCounted) {
   Hall hall(limits);
   hall.start();
   auto tablet = hall.join("v001");
-  net::Metrics& m = hall.server().metrics();
+  net::Metrics& m = hall.metrics();
   EXPECT_EQ(m.http_connections.load(), 0);
 
   std::vector<Tcp> idle;

@@ -21,6 +21,7 @@
 #include "core/definition.hpp"
 #include "net/harness.hpp"
 #include "net/options.hpp"
+#include "net/server.hpp"
 #include "net/static_files.hpp"
 
 namespace dais::test {

@@ -1,12 +1,17 @@
-#include "net/http_session.hpp"
-
+#pragma once
+// The body of http_session<Stream>. Each stream's instantiation is compiled in a file of its own
+// (http_session_plain.cpp, http_session_tls.cpp), so the two build in parallel and the plain one does not
+// parse Beast's TLS stream.
 #include <algorithm>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "net/http_routes.hpp"
+#include "net/http_session.hpp"
 #include "net/websocket_session.hpp"
 
 namespace dais::net {
@@ -15,12 +20,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 
-namespace {
+namespace http_detail {
 
 template <class Stream>
 constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-}  // namespace
+}  // namespace http_detail
 
 template <class Stream>
 http_session<Stream>::http_session(Stream&& stream, std::shared_ptr<SharedState> state,
@@ -47,7 +52,7 @@ template <class Stream>
 void http_session<Stream>::run() {
   // Start on the connection's strand.
   asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
-    if constexpr (is_tls<Stream>) {
+    if constexpr (http_detail::is_tls<Stream>) {
       beast::get_lowest_layer(self->stream_)
           .expires_after(std::chrono::milliseconds(self->state_->limits().http_timeout_ms));
       self->stream_.async_handshake(asio::ssl::stream_base::server,
@@ -112,7 +117,7 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     const auto target = req.target();
     if (target.substr(0, target.find('?')) == "/ws") {
       beast::get_lowest_layer(stream_).expires_never();
-      if constexpr (is_tls<Stream>) {
+      if constexpr (http_detail::is_tls<Stream>) {
         std::make_shared<websocket_session<Stream>>(std::move(stream_), state_, logs_)->run(std::move(req));
       } else {
         std::make_shared<websocket_session<asio::ip::tcp::socket>>(stream_.release_socket(), state_, logs_)
@@ -145,7 +150,7 @@ void http_session<Stream>::on_write(bool keep_alive, beast::error_code ec, std::
 
 template <class Stream>
 void http_session<Stream>::do_eof() {
-  if constexpr (is_tls<Stream>) {
+  if constexpr (http_detail::is_tls<Stream>) {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
     stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
   } else {
@@ -153,8 +158,5 @@ void http_session<Stream>::do_eof() {
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   }
 }
-
-template class http_session<beast::tcp_stream>;
-template class http_session<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace dais::net

@@ -1,15 +1,16 @@
-#include "net/websocket_session.hpp"
-
+#pragma once
+// The body of websocket_session<Stream>. Each stream's instantiation is compiled in a file of its own
+// (websocket_session_plain.cpp, websocket_session_tls.cpp), so the two build in parallel and the plain one
+// does not parse OpenSSL's and Beast's TLS headers.
 #include <algorithm>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include "core/command.hpp"
 #include "net/sheet_secrets.hpp"
+#include "net/websocket_session.hpp"
 #include "store/store.hpp"
 
 namespace dais::net {
@@ -19,31 +20,21 @@ namespace asio = boost::asio;
 namespace websocket = beast::websocket;
 using nlohmann::json;
 
-bool RateLimit::take(core::TimeMs now) {
-  if (now > last_) {
-    tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) * rate_ / 1000.0);
-    last_ = now;
-  }
-  if (tokens_ < 1.0) return false;
-  tokens_ -= 1.0;
-  return true;
-}
-
-namespace {
+namespace ws_detail {
 
 // RFC 6455 §7.4.2 gives the close codes up to 4999 a meaning; one above is a protocol error.
 constexpr std::uint16_t kLastCloseCode = 4999;
 // The close frame that fails a connection, as a server sends it (unmasked): 1002, protocol error.
 constexpr unsigned char kProtocolErrorClose[] = {0x88, 0x02, 0x03, 0xEA};
 
-asio::ip::tcp::socket& tcp_socket(asio::ip::tcp::socket& s) {
+inline asio::ip::tcp::socket& tcp_socket(asio::ip::tcp::socket& s) {
   return s;
 }
-asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& s) {
+inline asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& s) {
   return s.socket();
 }
 
-}  // namespace
+}  // namespace ws_detail
 
 template <class Stream>
 websocket_session<Stream>::websocket_session(Stream&& stream, std::shared_ptr<SharedState> state,
@@ -140,17 +131,18 @@ void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
 template <class Stream>
 void websocket_session<Stream>::on_close_frame() {
   const std::uint16_t code = ws_.reason().code;
-  if (code <= kLastCloseCode || close_sent_) return;  // a code in range, or the answer to our own close
+  if (code <= ws_detail::kLastCloseCode || close_sent_)
+    return;  // a code in range, or the answer to our own close
   failed_ = true;
   logs_->websocket.write("read: close code " + std::to_string(code) + " is not allowed on the wire");
-  auto& socket = tcp_socket(beast::get_lowest_layer(ws_));
+  auto& socket = ws_detail::tcp_socket(beast::get_lowest_layer(ws_));
   beast::error_code ec;
   // At once or not at all: a peer that stopped reading gets no frame rather than a stuck thread (and a
   // message of ours it left half-read may end garbled: the connection ends here anyway). Over TLS the record
   // buffer may still belong to a message being written, so there the frame goes only when none is.
   if (std::is_same_v<Stream, asio::ip::tcp::socket> || !writing_) {
     socket.non_blocking(true, ec);
-    asio::write(ws_.next_layer(), asio::buffer(kProtocolErrorClose), ec);
+    asio::write(ws_.next_layer(), asio::buffer(ws_detail::kProtocolErrorClose), ec);
   }
   socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
 }
@@ -377,8 +369,5 @@ template <class Stream>
 void websocket_session<Stream>::on_close(beast::error_code ec) {
   if (ec) fail(ec, "close");
 }
-
-template class websocket_session<asio::ip::tcp::socket>;
-template class websocket_session<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace dais::net
