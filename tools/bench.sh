@@ -3,6 +3,8 @@
 # and the larger crash loop. Reports go to build/bench-results/. docs/benchmarks.md explains every figure.
 #   BENCH_VOTERS=10000 make bench     the full-hall size
 #   BENCH_SCENARIOS=fanout,burst      a subset
+#   BENCH_SOAK_VOTERS, BENCH_SOAK_ROUNDS   the soak: every tablet joins and vanishes at once, round after round,
+#                                          against one server (default 2000 tablets, 10 rounds)
 #   BENCH_CRASH_VOTERS, BENCH_CRASH_ROUNDS   the crash loop's size (default 1000 voters, 40 kills)
 #   BENCH_FAILOVER_VOTERS, BENCH_FAILOVER_KILLS   the failover run on 3 nodes behind HAProxy (default 10000
 #                                                 voters, 20 kills; fewer voters when the file descriptor limit
@@ -11,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build/default}
 voters=${BENCH_VOTERS:-2000}
-scenarios=${BENCH_SCENARIOS:-vote-wave,fanout,burst,reconnect-storm,slow-consumers}
+scenarios=${BENCH_SCENARIOS:-checkin-rush,vote-wave,fanout,burst,reconnect-storm,slow-consumers}
 results=build/bench-results
 mkdir -p "$results"
 ulimit -n "$(ulimit -Hn)"
@@ -24,6 +26,14 @@ start=$(date +%s)
 "$build/tools/bench/dais-bench" run --dais "$build/server/app/dais" --voters "$voters" --scenarios "$scenarios" \
   --json "$results/load-$voters.json"
 echo "bench: load scenarios took $(( $(date +%s) - start )) s; JSON in $results/load-$voters.json"
+
+# The soak: the whole hall joins and then vanishes at once (sockets reset, no close frame), ten times against one
+# server; it must stay up and its RSS after the last round be within 10 % of the first round's.
+soak_voters=${BENCH_SOAK_VOTERS:-2000}
+start=$(date +%s)
+"$build/tools/bench/dais-bench" run --dais "$build/server/app/dais" --voters "$soak_voters" --scenarios soak \
+  --soak-rounds "${BENCH_SOAK_ROUNDS:-10}" --json "$results/soak-$soak_voters.json"
+echo "bench: soak took $(( $(date +%s) - start )) s; JSON in $results/soak-$soak_voters.json"
 
 start=$(date +%s)
 "$build/tools/bench/dais-bench" crash-loop --dais "$build/server/app/dais" \

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -195,6 +196,7 @@ Bench::Bench(BenchOptions options) : options_(std::move(options)) {
   };
   chair_ = hall_->add(token_of(kChair));
   questioner_ = hall_->add(token_of(kQuestioner));
+  secretary_ = hall_->add(token_of(kSecretary));
   for (std::int64_t i = 1; i <= options_.size.displays; ++i)
     displays_.push_back(hall_->add(token_of(display_id(i))));
   for (std::int64_t i = 1; i <= options_.size.voters; ++i)
@@ -270,6 +272,16 @@ void Bench::mirror_chair(const FrameHead& head, const json& frame) {
   if (auto s = frame.find("sections"); s != frame.end() && s->is_object()) {
     for (const auto& [name, section] : s->items()) chair_view_[name] = section;
   }
+  // Large sections come as patches on the copy held (docs/protocol.md, Patches); the chair never skips one.
+  if (auto p = frame.find("patches"); p != frame.end() && p->is_object()) {
+    for (const auto& [name, patch] : p->items()) {
+      try {
+        chair_view_[name] = chair_view_[name].patch(patch.at("ops"));
+      } catch (const json::exception&) {
+        chair_view_.erase(name);  // not what the server sent it: forget rather than show a wrong copy
+      }
+    }
+  }
 }
 
 json Bench::chair_view() {
@@ -289,6 +301,12 @@ std::optional<ProcessUsage> Bench::server_usage() const {
 
 std::vector<std::size_t> Bench::observers() const {
   std::vector<std::size_t> v{chair_};
+  v.insert(v.end(), displays_.begin(), displays_.end());
+  return v;
+}
+
+std::vector<std::size_t> Bench::staff() const {
+  std::vector<std::size_t> v{chair_, secretary_};
   v.insert(v.end(), displays_.begin(), displays_.end());
   return v;
 }
@@ -334,17 +352,31 @@ Answer Bench::chair_do(json command, std::chrono::milliseconds timeout) {
   return a;
 }
 
+bool Bench::open_check_in(std::vector<std::string>& problems) {
+  if (check_in_open_) return true;
+  const Answer a = chair_do({{"type", "open_check_in"}});
+  if (!a.ok) {
+    problems.push_back("setup open_check_in: " + a.error + " " + a.frame);
+    return false;
+  }
+  check_in_open_ = true;
+  return true;
+}
+
 bool Bench::start_session(std::vector<std::string>& problems) {
   if (setup_done_) return true;
-  // One voter at the desk gives the bench hearing's quorum.
-  for (const json& command :
-       {json{{"type", "open_check_in"}}, json{{"type", "check_in"}, {"participant", voter_id(1)}},
-        json{{"type", "start_session"}}}) {
+  if (!open_check_in(problems)) return false;
+  // One voter at the desk gives the bench hearing's quorum (a check-in rush may have brought them all).
+  std::vector<json> commands;
+  if (checked_in_ == 0) commands.push_back({{"type", "check_in"}, {"participant", voter_id(1)}});
+  commands.push_back({{"type", "start_session"}});
+  for (const json& command : commands) {
     const Answer a = chair_do(command);
     if (!a.ok) {
       problems.push_back("setup " + command.value("type", "") + ": " + a.error + " " + a.frame);
       return false;
     }
+    if (command["type"] == "check_in") checked_in_ = 1;
   }
   setup_done_ = true;
   return true;
@@ -372,7 +404,7 @@ std::optional<std::string> Bench::open_ballot(std::vector<std::string>& problems
   return ballot;
 }
 
-std::optional<SentCounts> Bench::server_sent() const {
+std::optional<std::pair<int, std::string>> Bench::http_get(const std::string& path) const {
   namespace beast = boost::beast;
   namespace http = beast::http;
   static const std::regex pattern(R"(ws://([^:/]+):([0-9]+))");
@@ -384,26 +416,52 @@ std::optional<SentCounts> Bench::server_sent() const {
     beast::tcp_stream stream(ioc);
     stream.expires_after(std::chrono::seconds(5));
     stream.connect(resolver.resolve(m[1].str(), m[2].str()));
-    http::request<http::empty_body> request{http::verb::get, "/metrics", 11};
+    http::request<http::empty_body> request{http::verb::get, path, 11};
     request.set(http::field::host, m[1].str());
     http::write(stream, request);
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
     http::read(stream, buffer, response);
-    SentCounts out;
-    std::istringstream lines(response.body());
-    std::string name;
-    std::int64_t value = 0;
-    for (std::string line; std::getline(lines, line);) {
-      std::istringstream fields(line);
-      if (!(fields >> name >> value)) continue;
-      if (name == "dais_messages_out_total") out.messages = value;
-      if (name == "dais_bytes_out_total") out.bytes = value;
-    }
-    return out;
+    return std::pair<int, std::string>{static_cast<int>(response.result_int()), std::move(response.body())};
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+namespace {
+
+// The value of `name` in the Prometheus text of /metrics.
+std::optional<std::int64_t> metric_in(const std::string& text, const std::string& name) {
+  std::istringstream lines(text);
+  std::string field;
+  std::int64_t value = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    if ((fields >> field >> value) && field == name) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> Bench::server_metric(const std::string& name) const {
+  const auto metrics = http_get("/metrics");
+  if (!metrics || metrics->first != 200) return std::nullopt;
+  return metric_in(metrics->second, name);
+}
+
+std::optional<SentCounts> Bench::server_sent() const {
+  const auto metrics = http_get("/metrics");
+  if (!metrics || metrics->first != 200) return std::nullopt;
+  SentCounts out;
+  out.messages = metric_in(metrics->second, "dais_messages_out_total").value_or(0);
+  out.bytes = metric_in(metrics->second, "dais_bytes_out_total").value_or(0);
+  return out;
+}
+
+bool Bench::server_alive() {
+  if (server_) return !server_->wait_exit(0ms).has_value();
+  return options_.pid > 0 && ::kill(options_.pid, 0) == 0;
 }
 
 // ---- PhaseMeter ----

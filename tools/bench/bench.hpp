@@ -83,9 +83,11 @@ class Bench {
   const BenchOptions& options() const { return options_; }
   std::size_t chair() const { return chair_; }
   std::size_t questioner() const { return questioner_; }
+  std::size_t secretary() const { return secretary_; }  // the check-in desk
   const std::vector<std::size_t>& displays() const { return displays_; }
   const std::vector<std::size_t>& voters() const { return voters_; }
   std::vector<std::size_t> observers() const;  // the chair and the displays
+  std::vector<std::size_t> staff() const;      // the chair, the secretary and the displays
   std::vector<std::size_t> everyone() const;
   TallyWatch& tally_watch() { return tally_watch_; }
   ServerProcess* server() { return server_.get(); }
@@ -102,8 +104,14 @@ class Bench {
   std::vector<std::string> join_all(nlohmann::json& figures);
   // Sends one chair command and waits for its answer (bounded).
   Answer chair_do(nlohmann::json command, std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  // Once per run: the chair opens check-in, checks one voter in and starts the session.
+  // Once per run: the chair opens check-in.
+  bool open_check_in(std::vector<std::string>& problems);
+  // Once per run: the chair opens check-in, checks one voter in (unless some already are) and starts the
+  // session.
   bool start_session(std::vector<std::string>& problems);
+  // Voters 1 … checked_in() have been checked in at the desk.
+  std::int64_t checked_in() const { return checked_in_; }
+  void set_checked_in(std::int64_t voters) { checked_in_ = voters; }
   // The chair's commands that bring the hearing to an open ballot on slot S1; returns the ballot id.
   std::optional<std::string> open_ballot(std::vector<std::string>& problems, const std::string& slot);
   std::string next_id(const std::string& prefix);
@@ -112,6 +120,12 @@ class Bench {
   std::optional<ProcessUsage> server_usage() const;
   // What the server has sent over WebSockets so far (its /metrics counters), for a phase's traffic.
   std::optional<SentCounts> server_sent() const;
+  // One figure of the server's /metrics (a counter or gauge by its name), nothing when unreadable.
+  std::optional<std::int64_t> server_metric(const std::string& name) const;
+  // GET `path` from the server's HTTP side: the status and body, nothing when it did not answer.
+  std::optional<std::pair<int, std::string>> http_get(const std::string& path) const;
+  // Whether the server process is still there (the one this bench started, or the attached pid).
+  bool server_alive();
 
  private:
   void start_server();
@@ -126,11 +140,13 @@ class Bench {
   nlohmann::json chair_view_ = nlohmann::json::object();
   std::map<std::string, std::string> tokens_;
   std::unique_ptr<Hall> hall_;
-  std::size_t chair_ = 0, questioner_ = 0;
+  std::size_t chair_ = 0, questioner_ = 0, secretary_ = 0;
   std::vector<std::size_t> displays_, voters_;
   TallyWatch tally_watch_;
   std::int64_t next_id_ = 0;
   bool setup_done_ = false;
+  bool check_in_open_ = false;
+  std::int64_t checked_in_ = 0;
 };
 
 // Wall time and CPU of the server and of this load client over one phase.

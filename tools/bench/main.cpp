@@ -30,8 +30,16 @@ std::vector<std::string> split(const std::string& list) {
   return out;
 }
 
-int run(BenchOptions options, const std::string& scenarios, const WaveOptions& wave, int rounds, int events,
-        std::size_t slow, const std::string& json_out) {
+struct RunOptions {
+  WaveOptions wave;
+  int rounds = 20, events = 50;
+  std::size_t slow = 100;
+  std::chrono::milliseconds checkin{60000};
+  int soak_rounds = 10;
+};
+
+int run(BenchOptions options, const std::string& scenarios, const RunOptions& o,
+        const std::string& json_out) {
   const auto fd_limit = raise_fd_limit();
   if (fd_limit < static_cast<std::int64_t>(options.size.voters) + 100) {
     std::cerr << "dais-bench: the file descriptor limit (" << fd_limit << ") is too low for "
@@ -46,7 +54,9 @@ int run(BenchOptions options, const std::string& scenarios, const WaveOptions& w
   reports.push_back(join);
   if (join.complete) {
     for (const auto& name : split(scenarios)) {
-      if (name != "vote-wave") {
+      // The check-in rush comes before the session if it is the first scenario, and brings late arrivals
+      // otherwise.
+      if (name != "vote-wave" && name != "checkin-rush") {
         std::vector<std::string> problems;
         if (!bench.start_session(problems)) {
           reports.push_back({name, false, problems, json::object()});
@@ -54,15 +64,19 @@ int run(BenchOptions options, const std::string& scenarios, const WaveOptions& w
         }
       }
       if (name == "vote-wave") {
-        reports.push_back(vote_wave(bench, wave));
+        reports.push_back(vote_wave(bench, o.wave));
       } else if (name == "fanout") {
-        reports.push_back(fanout(bench, rounds, "S2"));
+        reports.push_back(fanout(bench, o.rounds, "S2"));
       } else if (name == "burst") {
-        reports.push_back(burst(bench, events, "S2"));
+        reports.push_back(burst(bench, o.events, "S2"));
       } else if (name == "reconnect-storm") {
         reports.push_back(reconnect_storm(bench, "S2"));
       } else if (name == "slow-consumers") {
-        reports.push_back(slow_consumers(bench, slow, rounds, "S2"));
+        reports.push_back(slow_consumers(bench, o.slow, o.rounds, "S2"));
+      } else if (name == "checkin-rush") {
+        reports.push_back(checkin_rush(bench, o.checkin));
+      } else if (name == "soak") {
+        reports.push_back(soak(bench, o.soak_rounds, "S2"));
       } else {
         std::cerr << "dais-bench: unknown scenario " << name << "\n";
         return 2;
@@ -109,10 +123,8 @@ int main(int argc, char** argv) {
 
   BenchOptions options;
   std::string scenarios = "vote-wave,fanout,burst,reconnect-storm,slow-consumers";
-  WaveOptions wave;
-  double window_s = 10;
-  int rounds = 20, events = 50;
-  std::size_t slow = 100;
+  RunOptions o;
+  double window_s = 10, checkin_s = 60;
   std::string json_out;
   auto* run_cmd = app.add_subcommand("run", "Run load scenarios");
   run_cmd->add_option("--dais", options.dais,
@@ -129,15 +141,20 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--sources", options.sources, "source addresses 127.0.0.1…N")
       ->check(CLI::Range(1, 200));
   run_cmd->add_option("--join-in-flight", options.join_in_flight, "joins under way at once");
-  run_cmd->add_option("--scenarios", scenarios,
-                      "comma-separated: vote-wave,fanout,burst,reconnect-storm,slow-consumers");
+  run_cmd->add_option(
+      "--scenarios", scenarios,
+      "comma-separated: vote-wave,fanout,burst,reconnect-storm,slow-consumers,checkin-rush,soak");
   run_cmd->add_option("--window", window_s, "vote-wave: seconds over which the votes are spread");
-  run_cmd->add_option("--seed", wave.seed, "vote-wave: seed of the marks and receipts");
-  run_cmd->add_option("--rounds", rounds, "fanout and slow-consumers: chair actions")
+  run_cmd->add_option("--seed", o.wave.seed, "vote-wave: seed of the marks and receipts");
+  run_cmd->add_option("--rounds", o.rounds, "fanout and slow-consumers: chair actions")
       ->check(CLI::Range(1, 1000));
-  run_cmd->add_option("--events", events, "burst: chair actions sent back to back")
+  run_cmd->add_option("--events", o.events, "burst: chair actions sent back to back")
       ->check(CLI::Range(1, 1000));
-  run_cmd->add_option("--slow", slow, "slow-consumers: tablets that stop reading");
+  run_cmd->add_option("--slow", o.slow, "slow-consumers: tablets that stop reading");
+  run_cmd->add_option("--checkin-seconds", checkin_s, "checkin-rush: seconds over which the voters check in")
+      ->check(CLI::Range(0.1, 3600.0));
+  run_cmd->add_option("--soak-rounds", o.soak_rounds, "soak: rounds of everyone joining and vanishing")
+      ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--json", json_out, "write the JSON report here instead of stdout");
 
   CrashLoopOptions crash;
@@ -188,8 +205,9 @@ int main(int argc, char** argv) {
         std::cerr << "dais-bench run: give --dais, or --url and --tokens\n";
         return 2;
       }
-      wave.window = std::chrono::milliseconds(static_cast<std::int64_t>(window_s * 1000));
-      return run(options, scenarios, wave, rounds, events, slow, json_out);
+      o.wave.window = std::chrono::milliseconds(static_cast<std::int64_t>(window_s * 1000));
+      o.checkin = std::chrono::milliseconds(static_cast<std::int64_t>(checkin_s * 1000));
+      return run(options, scenarios, o, json_out);
     }
     if (*failover_cmd) return failover(fail_over);
     return crash_loop(crash);

@@ -33,6 +33,17 @@ ScenarioReport reconnect_storm(Bench& bench, const std::string& slot);
 // and how many stalled tablets the server closed.
 ScenarioReport slow_consumers(Bench& bench, std::size_t slow, int rounds, const std::string& slot);
 
+// The secretary checks every voter not yet checked in at the desk, spread evenly over `over`: the bytes each
+// staff connection (chair, secretary, displays) received, in all and per update, and the time until the
+// staff screens showed the last check-in.
+ScenarioReport checkin_rush(Bench& bench, std::chrono::milliseconds over);
+
+// `rounds` times: every tablet joins, the chair acts, and every connection is reset at once. The server must
+// stay up (its process and /healthz) and its RSS after the last round be within 10 % of the first round's.
+ScenarioReport soak(Bench& bench, int rounds, const std::string& slot);
+// Whether the last RSS is within `tolerance` (a fraction) of the first.
+bool rss_settled(const std::vector<double>& rss_mb, double tolerance);
+
 // Runs `fn` on each listed tablet's thread and gathers its results in order.
 template <class T, class Fn>
 std::vector<T> gather(Bench& bench, const std::vector<std::size_t>& which, Fn fn) {

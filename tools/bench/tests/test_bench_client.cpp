@@ -7,6 +7,7 @@
 
 #include "bench/bench.hpp"
 #include "bench/haproxy_front.hpp"
+#include "bench/scenarios.hpp"
 #include "bench/stats.hpp"
 #include "bench/wire.hpp"
 #include "core/definition.hpp"
@@ -119,6 +120,17 @@ TEST(Stats, NearestRankPercentiles) {
   EXPECT_DOUBLE_EQ(s.p50_ms, 50);
   EXPECT_DOUBLE_EQ(s.p99_ms, 99);
   EXPECT_DOUBLE_EQ(s.max_ms, 100);
+}
+
+// The soak passes when the server's memory after the last round is back within 10 % of the first round's,
+// whichever way it moved.
+TEST(Soak, TheLastRoundsRssMustBeWithinTenPercentOfTheFirst) {
+  EXPECT_TRUE(rss_settled({}, 0.10));
+  EXPECT_TRUE(rss_settled({80.0}, 0.10));
+  EXPECT_TRUE(rss_settled({80.0, 120.0, 87.9}, 0.10));
+  EXPECT_TRUE(rss_settled({80.0, 72.1}, 0.10));
+  EXPECT_FALSE(rss_settled({80.0, 80.0, 88.5}, 0.10));
+  EXPECT_FALSE(rss_settled({80.0, 71.0}, 0.10));
 }
 
 // The engine's steps (BallotTest.TheLiveTallyMovesInStepsOfKOneStepBehind): 0 until 2k sheets, then one step
