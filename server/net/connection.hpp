@@ -15,9 +15,12 @@ inline constexpr Carried kCarriesMe = Carried{1} << 31;
 // One outgoing message. The text is built once and the same buffer goes to every connection that gets it.
 struct Outgoing {
   std::shared_ptr<const std::string> text;
-  // The sections this update replaces on the client, each whole; 0 for acks, errors and welcomes. A newer
-  // update that carries all of them supersedes it while it still waits in a queue (OutgoingQueue).
+  // The sections this update changes on the client, whole or as patches; 0 for acks, errors and welcomes. A
+  // newer update that carries all of them whole supersedes it while it still waits in a queue
+  // (OutgoingQueue).
   Carried carries = 0;
+  // Those of them it carries as patches: each needs the copy the update before left, so it is never skipped.
+  Carried patched = 0;
 };
 
 class Connection {

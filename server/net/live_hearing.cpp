@@ -7,6 +7,8 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "net/section_patch.hpp"
+
 namespace dais::net {
 namespace {
 
@@ -22,10 +24,6 @@ bool moves_only_the_count(const core::EventBody& body) {
          std::holds_alternative<core::SheetStored>(body) ||
          std::holds_alternative<core::LiveTallyRefreshed>(body) ||
          std::holds_alternative<core::LiveTallyHeld>(body);
-}
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::size_t section_index(core::Section s) {
@@ -512,26 +510,72 @@ LiveHearing::Audience& LiveHearing::audience(const core::RoleSet& roles) {
   return a;
 }
 
+const std::string& LiveHearing::whole_text(SentSection& sent) {
+  if (!sent.text) {
+    sent.text = std::make_shared<const std::string>(wire_dump(sent.view));
+    sent.whole_bytes = sent.text->size();
+  }
+  return *sent.text;
+}
+
 void LiveHearing::render_all(Audience& a, const core::RoleSet& roles) {
   for (core::Section s : core::kAllSections) {
-    if (a.screen.shows(s)) a.sent[section_index(s)] = dump(core::screen_view(state_, s, roles, a.screen));
+    if (!a.screen.shows(s)) continue;
+    SentSection& sent = a.sent[section_index(s)];
+    sent = SentSection{core::screen_view(state_, s, roles, a.screen), nullptr, 0, state_.event_count};
+    whole_text(sent);
   }
 }
 
-std::string LiveHearing::section_update_text(const Audience& a, core::SectionMask mask) const {
-  std::string out = "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) +
-                    ",\"server_time\":" + std::to_string(ctx_.clock.now()) + ",\"sections\":{";
-  bool first = true;
-  for (core::Section s : core::kAllSections) {
-    if ((mask & core::mask_of(s)) == 0) continue;
-    if (!first) out += ',';
-    first = false;
-    out += '"';
-    out += core::to_string(s);
-    out += "\":";
-    out += a.sent[section_index(s)];
+bool LiveHearing::take_change(Audience& a, const core::RoleSet& roles, core::Section s,
+                              SectionChanges& changes) {
+  SentSection& sent = a.sent[section_index(s)];
+  json view = core::screen_view(state_, s, roles, a.screen);
+  if (view == sent.view) return false;
+  const Carried bit = core::mask_of(s);
+  changes.carries |= bit;
+  if (auto patch = section_patch(sent.view, view, sent.whole_bytes, ctx_.limits.patch_min_bytes)) {
+    changes.patched |= bit;
+    changes.patch[section_index(s)] = std::move(*patch);
+    changes.base[section_index(s)] = sent.version;
+    sent.text.reset();
+  } else {
+    sent.text = std::make_shared<const std::string>(wire_dump(view));
+    sent.whole_bytes = sent.text->size();
   }
-  out += "}}";
+  sent.view = std::move(view);
+  sent.version = state_.event_count;
+  return true;
+}
+
+std::string LiveHearing::section_update_text(Audience& a, const SectionChanges& changes) const {
+  std::string out = "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) +
+                    ",\"server_time\":" + std::to_string(ctx_.clock.now());
+  // Whole sections under "sections", patches under "patches", each in the order of kAllSections.
+  const auto members = [&](const char* name, Carried which, auto&& value) {
+    if (which == 0) return;
+    out += ",\"";
+    out += name;
+    out += "\":{";
+    bool first = true;
+    for (core::Section s : core::kAllSections) {
+      if ((which & core::mask_of(s)) == 0) continue;
+      if (!first) out += ',';
+      first = false;
+      out += '"';
+      out += core::to_string(s);
+      out += "\":";
+      value(s);
+    }
+    out += '}';
+  };
+  members("sections", changes.carries & ~changes.patched,
+          [&](core::Section s) { out += whole_text(a.sent[section_index(s)]); });
+  members("patches", changes.patched, [&](core::Section s) {
+    out += "{\"base\":" + std::to_string(changes.base[section_index(s)]) +
+           ",\"ops\":" + changes.patch[section_index(s)] + '}';
+  });
+  out += '}';
   return out;
 }
 
@@ -541,20 +585,16 @@ void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
   for (auto& [roles, a] : audiences_) {
     // Only what these screens show: a section they never display is neither computed nor sent.
     const core::SectionMask shown = mask & a.screen.sections();
-    core::SectionMask changed = 0;
+    SectionChanges changes;
     for (core::Section s : core::kAllSections) {
-      if ((shown & core::mask_of(s)) == 0) continue;
-      std::string view = dump(core::screen_view(state_, s, roles, a.screen));
-      if (view != a.sent[section_index(s)]) {
-        a.sent[section_index(s)] = std::move(view);
-        changed |= core::mask_of(s);
-      }
+      if ((shown & core::mask_of(s)) != 0) take_change(a, roles, s, changes);
     }
     // A coalesced update carries the whole count (tally and turnout), so a newer one can supersede it in a
-    // queue.
-    if (coalesced_only && (changed & kCoalescable) != 0) changed |= shown & kCoalescable;
-    if (changed == 0) continue;
-    auto text = std::make_shared<const std::string>(section_update_text(a, changed));
+    // queue: what did not change goes whole.
+    if (coalesced_only && (changes.carries & kCoalescable) != 0) changes.carries |= shown & kCoalescable;
+    if (changes.carries == 0) continue;
+    const Carried changed = changes.carries;
+    auto text = std::make_shared<const std::string>(section_update_text(a, changes));
     ctx_.metrics.updates++;
     if (ctx_.limits.resume_window > 0) {
       a.ring.emplace_back(state_.event_count, text);
@@ -569,13 +609,13 @@ void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
       a.ring_floor = state_.event_count + 1;
     }
     if (coalesced_only) {
-      CountSpread spread{text, changed, {}, 0};
+      CountSpread spread{text, changed, changes.patched, {}, 0};
       spread.to.reserve(a.members.size());
       for (auto& [ptr, member] : a.members) spread.to.push_back(member);
       spreads_.push_back(std::move(spread));
     } else {
       for (auto& [ptr, member] : a.members) {
-        if (auto c = member.lock()) c->deliver(Outgoing{text, changed});
+        if (auto c = member.lock()) c->deliver(Outgoing{text, changed, changes.patched});
       }
     }
   }
@@ -586,7 +626,7 @@ bool LiveHearing::deliver_spreads(std::size_t budget) {
   while (!spreads_.empty() && budget > 0) {
     CountSpread& s = spreads_.front();
     for (; s.next < s.to.size() && budget > 0; ++s.next, --budget) {
-      if (auto c = s.to[s.next].lock()) c->deliver(Outgoing{s.text, s.carries});
+      if (auto c = s.to[s.next].lock()) c->deliver(Outgoing{s.text, s.carries, s.patched});
     }
     if (s.next == s.to.size()) spreads_.pop_front();
   }
@@ -613,7 +653,7 @@ void LiveHearing::publish_personal(const std::set<core::ParticipantId>& who) {
     if (conns == by_participant_.end()) continue;
     auto text = std::make_shared<const std::string>(
         "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) + ",\"server_time\":" +
-        std::to_string(ctx_.clock.now()) + ",\"me\":" + dump(core::personal_view(state_, p)) + "}");
+        std::to_string(ctx_.clock.now()) + ",\"me\":" + wire_dump(core::personal_view(state_, p)) + "}");
     for (auto& [ptr, member] : conns->second) {
       if (auto c = member.lock()) c->deliver(Outgoing{text, kCarriesMe});
     }
@@ -648,7 +688,7 @@ void LiveHearing::flush_tally() {
 // ---- joining
 // -----------------------------------------------------------------------------------------------
 
-std::string LiveHearing::welcome_text(const core::Participant& p, const Audience& a, bool resumed) const {
+std::string LiveHearing::welcome_text(const core::Participant& p, Audience& a, bool resumed) const {
   json roles = json::array();
   for (core::Role r : p.roles.list()) roles.push_back(core::to_string(r));
   const Limits& l = ctx_.limits;
@@ -668,7 +708,7 @@ std::string LiveHearing::welcome_text(const core::Participant& p, const Audience
                  {"tally_hz", l.tally_hz}}}};
   if (p.roles.has(core::Role::chair) && !ctx_.public_url.empty()) head["public_url"] = ctx_.public_url;
   if (lease_) head["node"] = lease_->node;
-  std::string out = dump(head);
+  std::string out = wire_dump(head);
   out.pop_back();  // the closing brace: the view follows, spliced from the audience's serialised sections
   out += ",\"view\":{";
   if (!resumed) {
@@ -677,11 +717,11 @@ std::string LiveHearing::welcome_text(const core::Participant& p, const Audience
       out += '"';
       out += core::to_string(s);
       out += "\":";
-      out += a.sent[section_index(s)];
+      out += whole_text(a.sent[section_index(s)]);
       out += ',';
     }
   }
-  out += "\"me\":" + dump(core::personal_view(state_, p.id)) + "}}";
+  out += "\"me\":" + wire_dump(core::personal_view(state_, p.id)) + "}}";
   return out;
 }
 
@@ -723,8 +763,11 @@ void LiveHearing::admit(const std::shared_ptr<Connection>& c, const core::Partic
   if (resumed) {
     ctx_.metrics.resumes++;
     for (auto& text : missed) c->deliver(Outgoing{text, 0});  // in order, each kept
-    if (const core::SectionMask counts = kCoalescable & a.screen.sections(); counts != 0)
-      c->deliver(make_outgoing(section_update_text(a, counts), counts));
+    if (const core::SectionMask counts = kCoalescable & a.screen.sections(); counts != 0) {
+      SectionChanges whole;
+      whole.carries = counts;
+      c->deliver(make_outgoing(section_update_text(a, whole), counts));
+    }
   } else {
     ctx_.metrics.snapshots++;
   }

@@ -89,11 +89,27 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void on_lost(std::function<void(const std::string& owner)> lost) { lost_ = std::move(lost); }
 
  private:
+  // One shown section of an audience, as it was last sent.
+  struct SentSection {
+    nlohmann::json view;  // the tree: the next change is diffed against it
+    // Serialised whole: for welcomes and updates that carry it whole. Empty once a patch went out, until it
+    // is needed again (a check-in board of ten thousand is not re-serialised for every check-in).
+    std::shared_ptr<const std::string> text;
+    std::size_t whole_bytes = 0;  // its size when last serialised: whether a patch pays
+    std::int64_t version = 0;     // the seq of the update that last changed it: a patch's base
+  };
+  // What one update carries of the sections, each whole or as a patch.
+  struct SectionChanges {
+    Carried carries = 0;
+    Carried patched = 0;
+    std::array<std::string, std::size(core::kAllSections)> patch;    // the serialised ops, for those patched
+    std::array<std::int64_t, std::size(core::kAllSections)> base{};  // the version each patch applies to
+  };
   // The connections that share one role set, and what they were last sent.
   struct Audience {
     core::Screen screen;  // the sections (and parts) their screens show: they are sent nothing else
     std::map<const Connection*, std::weak_ptr<Connection>> members;
-    std::array<std::string, std::size(core::kAllSections)> sent;  // each shown section's JSON as last sent
+    std::array<SentSection, std::size(core::kAllSections)> sent;
     std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> ring;  // for resume
     std::size_t ring_bytes = 0;
     std::int64_t ring_floor = 0;  // resuming needs resume_from >= this
@@ -117,6 +133,7 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   struct CountSpread {
     std::shared_ptr<const std::string> text;
     Carried carries = 0;
+    Carried patched = 0;
     std::vector<std::weak_ptr<Connection>> to;
     std::size_t next = 0;
   };
@@ -150,8 +167,13 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
              std::optional<std::int64_t> from);
   void close_participant(const core::ParticipantId& p, const Connection* except, const std::string& reason);
-  std::string welcome_text(const core::Participant& p, const Audience& a, bool resumed) const;
-  std::string section_update_text(const Audience& a, core::SectionMask mask) const;
+  std::string welcome_text(const core::Participant& p, Audience& a, bool resumed) const;
+  // The update of `changes` (the sections it carries whole are taken from the audience).
+  std::string section_update_text(Audience& a, const SectionChanges& changes) const;
+  // The serialised whole of a section, made again if a patch went out since it was last needed.
+  static const std::string& whole_text(SentSection& sent);
+  // Diffs section `s` as the state has it now against what `a` was last sent; false if unchanged.
+  bool take_change(Audience& a, const core::RoleSet& roles, core::Section s, SectionChanges& changes);
   void answer(const std::weak_ptr<Connection>& to, std::string text);
   void refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error);
   std::optional<std::string> stored_vote_ack(const core::ParticipantId& p, const std::string& key);

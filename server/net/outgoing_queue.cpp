@@ -6,11 +6,16 @@ OutgoingQueue::Pushed OutgoingQueue::push(Outgoing message, bool front_in_flight
   const std::size_t first_unsent = front_in_flight && !queue_.empty() ? 1 : 0;
   bool replaced = false;
   if (message.carries != 0) {
-    // Back to front, up to the last answer: everything after it may be superseded.
+    // Back to front, up to the last answer: everything after it may be superseded. Not a section that this
+    // message or a later waiting one patches: the patch's base is what the client holds once it got that one.
+    Carried patched_later = message.patched;
     for (std::size_t i = queue_.size(); i > first_unsent; --i) {
       const Outgoing& waiting = queue_[i - 1];
       if (waiting.carries == 0) break;
-      if ((waiting.carries & ~message.carries) != 0) continue;
+      if ((waiting.carries & ~message.carries) != 0 || (waiting.carries & patched_later) != 0) {
+        patched_later |= waiting.patched;
+        continue;
+      }
       bytes_ -= waiting.text->size();
       queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i - 1));
       replaced = true;

@@ -1,7 +1,8 @@
 #pragma once
 // A connection's outgoing messages, bounded in count and bytes. An update still waiting is dropped when a
-// newer one carries every section it carries (the client would overwrite it anyway), but never across an ack
-// or error: what a command changed still reaches its sender before the answer. A backlog past either bound
+// newer one carries every section it carries whole (the client would overwrite it anyway) and no later one
+// patches them, but never across an ack or error: what a command changed still reaches its sender before the
+// answer. A backlog past either bound
 // means the client is too slow. The message at the front may be being written and is never touched.
 #include <cstddef>
 

@@ -193,19 +193,51 @@ void Client::apply(const json& m) {
   if (!m.is_object()) return;
   const std::string type = m.value("type", "");
   if (type == "welcome") {
+    const auto seq = m["seq"].get<std::int64_t>();
     if (m.value("resumed", false)) {
       view_["me"] = m["view"]["me"];
     } else {
       view_ = m["view"];
+      held_.clear();
+      for (const auto& [name, section] : view_.items()) held_[name] = seq;
     }
-    seq_ = m["seq"].get<std::int64_t>();
+    seq_ = seq;
   } else if (type == "update") {
+    const auto seq = m["seq"].get<std::int64_t>();
     if (m.contains("sections")) {
-      for (const auto& [name, section] : m["sections"].items()) view_[name] = section;
+      for (const auto& [name, section] : m["sections"].items()) {
+        view_[name] = section;
+        held_[name] = seq;
+      }
+    }
+    // A patch applies to a copy set at its base or later (docs/protocol.md, Patches); anything else is a
+    // server bug, since a test client never skips a message.
+    if (m.contains("patches")) {
+      for (const auto& [name, patch] : m["patches"].items()) {
+        const auto held = held_.find(name);
+        if (held == held_.end()) continue;  // a resumed client that never had the view: the test replays it
+        if (held->second < patch["base"].get<std::int64_t>()) {
+          ADD_FAILURE() << "a patch of " << name << " on base " << patch["base"]
+                        << " the client does not hold";
+          continue;
+        }
+        try {
+          view_[name] = view_[name].patch(patch["ops"]);
+        } catch (const json::exception& e) {
+          ADD_FAILURE() << "the patch of " << name << " does not apply: " << e.what();
+        }
+        held->second = seq;
+        ++patches_applied_;
+      }
     }
     if (m.contains("me")) view_["me"] = m["me"];
-    seq_ = m["seq"].get<std::int64_t>();
+    seq_ = seq;
   }
+}
+
+std::size_t Client::patches_applied() const {
+  std::lock_guard lock(mutex_);
+  return patches_applied_;
 }
 
 void Client::send(const json& message) {

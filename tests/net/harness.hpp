@@ -81,6 +81,9 @@ class Client : public std::enable_shared_from_this<Client> {
   std::size_t count() const;
   json view() const;         // welcome.view with every update applied
   std::int64_t seq() const;  // the seq of the last welcome or update applied
+  // Sections that came as patches and were applied. A patch on an older copy than its base, or that does not
+  // apply, fails the test; one of a section never held (a resumed test client) is left to the test.
+  std::size_t patches_applied() const;
   bool ended() const;
 
  private:
@@ -97,6 +100,8 @@ class Client : public std::enable_shared_from_this<Client> {
   std::vector<json> inbox_;
   json view_ = json::object();
   std::int64_t seq_ = -1;
+  std::map<std::string, std::int64_t> held_;  // per section, the seq of the message that last set it
+  std::size_t patches_applied_ = 0;
   bool ended_ = false;
   int close_code_ = 0;
   std::string close_reason_;

@@ -1,5 +1,7 @@
 // Bad input and every limit over the wire: each gets its specific error or close code, and nobody else
 // notices.
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -263,7 +265,10 @@ TEST(SlowClient, WithABacklogOfAnswersIsClosedAndOthersAreUnaffected) {
 }
 
 TEST(SlowClient, ThatOnlyLagsBehindNewerStateKeepsOneCopyAndCatchesUp) {
-  Hall hall(small_queues());
+  // Sections sent whole: a patch is never superseded (PatchQueue.* and the test below).
+  net::Limits limits = small_queues();
+  limits.patch_min_bytes = std::numeric_limits<std::int32_t>::max();
+  Hall hall(limits);
   hall.start();
   auto lagging = join_without_reading(hall, "sec2");
   auto desk = hall.join("sec1");
@@ -290,6 +295,39 @@ TEST(SlowClient, ThatOnlyLagsBehindNewerStateKeepsOneCopyAndCatchesUp) {
     return v.value("/inquiries/items"_json_pointer, json::array()).size() == kInquiries;
   });
   EXPECT_EQ(caught_up["inquiries"], desk->view()["inquiries"]);
+  EXPECT_FALSE(lagging->ended());
+}
+
+// The same lag with the growing section sent as patches: nothing can be superseded, but each patch is small,
+// so the lagging desk stays within its queue and ends with exactly what the others hold.
+TEST(SlowClient, ThatLagsBehindPatchesGetsEachAndCatchesUp) {
+  net::Limits limits = small_queues();
+  limits.patch_min_bytes = 1024;
+  limits.max_queue_messages = 256;
+  Hall hall(limits);
+  hall.start();
+  auto lagging = join_without_reading(hall, "sec2");
+  auto desk = hall.join("sec1");
+  auto chair = hall.join("chair");
+  const std::shared_ptr<Client> questioners[] = {hall.join("q01"), hall.join("q02")};
+  const std::string text(1900, 'Q');
+  constexpr std::size_t kInquiries = 40;
+  for (std::size_t i = 0; i < kInquiries; ++i) {
+    const json a = questioners[i % 2]->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", text}});
+    ASSERT_EQ(a["type"], "ack") << a.dump().substr(0, 200);
+    const json approved = chair->request({{"type", "approve_inquiry"}, {"inquiry", a["result"]["inquiry"]}});
+    ASSERT_EQ(approved["type"], "ack") << approved.dump().substr(0, 200);
+  }
+  // Every inquiry in and approved: the last change the desks are sent.
+  const json final_view = desk->wait_view([&](const json& v) {
+    const json& items = v["inquiries"]["items"];
+    return items.size() == kInquiries && items.back()["status"] == "approved";
+  });
+  EXPECT_EQ(hall.metrics().slow_client_closes.load(), 0);
+  EXPECT_GT(desk->patches_applied(), kInquiries);
+  lagging->start_reading();
+  lagging->wait_view([&](const json& v) { return v.value("inquiries", json()) == final_view["inquiries"]; });
+  EXPECT_GT(lagging->patches_applied(), kInquiries);
   EXPECT_FALSE(lagging->ended());
 }
 

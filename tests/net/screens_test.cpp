@@ -23,8 +23,11 @@ std::map<std::string, int> frames_by_section(const Client& c, std::size_t from) 
   std::map<std::string, int> out;
   const auto seen = c.messages();
   for (std::size_t i = from; i < seen.size(); ++i) {
-    if (seen[i]["type"] != "update" || !seen[i].contains("sections")) continue;
-    for (const auto& [name, section] : seen[i]["sections"].items()) ++out[name];
+    if (seen[i]["type"] != "update") continue;
+    for (const char* kind : {"sections", "patches"}) {  // whole or patched, a frame carries the section
+      if (!seen[i].contains(kind)) continue;
+      for (const auto& [name, section] : seen[i][kind].items()) ++out[name];
+    }
   }
   return out;
 }

@@ -573,6 +573,17 @@ export type SubmitInquiry = {
   parent?: string;
 };
 
+/** A JSON Patch (RFC 6902; the server sends add, remove and replace only) and the version it applies to */
+export type UpdatePatch = {
+  /** the seq at which the server last changed this section for the role set: the patch applies to a copy set at this seq or later */
+  base: number;
+  ops: Array<{
+    op: "add" | "remove" | "replace";
+    path: string;
+    value?: unknown;
+  }>;
+};
+
 /** Changed sections, each replacing the client's copy. Sent by: the server. (protocol/messages/update.schema.json) */
 export type Update = {
   type: "update";
@@ -586,6 +597,16 @@ export type Update = {
     ballots?: BallotsSection;
     tally?: TallySection;
     results?: ResultsSection;
+  };
+  /** Sections sent as JSON Patches against the copy the client holds; see docs/protocol.md, Patches */
+  patches?: {
+    hearing?: UpdatePatch;
+    attendance?: UpdatePatch;
+    agenda?: UpdatePatch;
+    inquiries?: UpdatePatch;
+    ballots?: UpdatePatch;
+    tally?: UpdatePatch;
+    results?: UpdatePatch;
   };
   me?: MeSection;
 };

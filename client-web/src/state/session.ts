@@ -68,7 +68,8 @@ function forgetClosedDrafts(): void {
 
 export function connect(token: string): void {
   const conn = new Connection(
-    { url: serverUrl(window.location), token, resumeFrom: () => session.view.seq },
+    // A view that missed a patch's base is not resumed: the whole view comes again.
+    { url: serverUrl(window.location), token, resumeFrom: () => (session.view.lacking ? 0 : session.view.seq) },
     {
       onStatus(status, detail) {
         session.status = status;
@@ -94,7 +95,9 @@ export function connect(token: string): void {
         queueMicrotask(flushSheets);
       },
       onUpdate(msg) {
+        const wasLacking = session.view.lacking;
         session.view = applyUpdate(session.view, msg, Date.now());
+        if (session.view.lacking && !wasLacking) conn.reopen();
         outbox?.noteSeq(msg.seq);
         if (msg.sections?.ballots) forgetClosedDrafts();
       },
