@@ -14,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "net/connection.hpp"
+#include "net/decode_request.hpp"
 #include "net/outgoing_queue.hpp"
 #include "net/repeated_log.hpp"
 #include "net/shared_state.hpp"
@@ -63,7 +64,7 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   void on_message(std::string_view text);
   void on_hello(const Incoming& hello);
   void on_taken(Taken taken, const core::ParticipantId& participant, std::optional<std::int64_t> resume_from);
-  void on_request(Incoming request);
+  void on_request(DecodedRequest request);
   void on_bad(const WireError& error, std::string_view id);
   void on_deliver(Outgoing message);
   void write_next();

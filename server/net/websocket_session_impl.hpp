@@ -9,7 +9,7 @@
 #include <boost/asio/write.hpp>
 
 #include "core/command.hpp"
-#include "net/sheet_secrets.hpp"
+#include "net/decode_request.hpp"
 #include "net/websocket_session.hpp"
 #include "store/store.hpp"
 
@@ -160,8 +160,12 @@ void websocket_session<Stream>::fail(beast::error_code ec, const char* what) {
 
 template <class Stream>
 void websocket_session<Stream>::on_message(std::string_view text) {
-  Incoming in;
-  if (auto error = state_->schemas().check(text, in)) return on_bad(*error, in.id);
+  // Commands are decoded for the hearing only once the connection has joined one.
+  std::optional<Sender> sender;
+  if (phase_ == Phase::joined) sender = Sender{hearing_->id(), participant_};
+  DecodedRequest decoded = decode_request(state_->schemas(), text, sender);
+  const Incoming& in = decoded.message;
+  if (decoded.bad) return on_bad(*decoded.bad, in.id);
   if (phase_ == Phase::greeting) {
     if (in.type != "hello") return on_bad({"not_joined", "send hello first", "/type"}, in.id);
     return on_hello(in);
@@ -171,7 +175,7 @@ void websocket_session<Stream>::on_message(std::string_view text) {
                   in.id);
   if (in.type == "hello")
     return on_bad({"bad_message", "this connection has already sent hello", "/type"}, {});
-  on_request(std::move(in));
+  on_request(std::move(decoded));
 }
 
 template <class Stream>
@@ -231,9 +235,10 @@ void websocket_session<Stream>::on_taken(Taken taken, const core::ParticipantId&
 }
 
 template <class Stream>
-void websocket_session<Stream>::on_request(Incoming in) {
+void websocket_session<Stream>::on_request(DecodedRequest decoded) {
+  const std::string& id = decoded.message.id;
   if (!rate_.take(state_->clock().now())) {
-    refuse({"rate_limited", "too many requests; slow down", ""}, in.id);
+    refuse({"rate_limited", "too many requests; slow down", ""}, id);
     if (++limited_in_row_ >= state_->limits().max_rate_limited) {
       begin_close(close_code::rate_abuse, "rate limit abuse", true);
     }
@@ -241,30 +246,10 @@ void websocket_session<Stream>::on_request(Incoming in) {
   }
   limited_in_row_ = 0;
   bad_in_row_ = 0;
-  if (state_->stopping()) return refuse({"shutting_down", "the server is stopping", ""}, in.id);
-
-  Request request{this->weak_from_this(), participant_, {}, std::nullopt};
-  if (!is_server_request(in.type)) {
-    json body = in.body;
-    body.erase("id");
-    if (in.type == "cast_sheet") {
-      hash_sheet_secrets(body, hearing_->id(), participant_);
-      body.erase("idempotency_key");
-      in.body.erase("receipt");
-      in.body.erase("change_key");
-    }
-    // A paper sheet has no device to make its receipt: should this entry count the sheet, its box row is
-    // keyed by the hash of a fresh random secret that nobody is shown.
-    if (in.type == "enter_paper_sheet") body["receipt_hash"] = store::sha256_hex(store::random_token(32));
-    auto command = core::command_from_json(body);
-    if (!command) {
-      const auto& e = command.error();
-      return refuse({std::string(core::to_string(e.code)), e.message, e.field}, in.id);
-    }
-    request.command = std::move(*command);
-  }
-  request.message = std::move(in);
-  hearing_->submit(std::move(request));
+  if (state_->stopping()) return refuse({"shutting_down", "the server is stopping", ""}, id);
+  if (decoded.refused) return refuse(*decoded.refused, id);
+  hearing_->submit(
+      Request{this->weak_from_this(), participant_, std::move(decoded.message), std::move(decoded.command)});
 }
 
 template <class Stream>
