@@ -264,38 +264,57 @@ TEST(SlowClient, WithABacklogOfAnswersIsClosedAndOthersAreUnaffected) {
   EXPECT_TRUE(code == 0 || code == net::close_code::too_slow) << code;
 }
 
+// A desk (sec2) that joined and stopped reading, while two questioners submit 40 long inquiries, each
+// approved at once, so the desks are sent the growing inquiries section 80 times.
+struct LaggingDesk {
+  static constexpr std::size_t kInquiries = 40;
+  explicit LaggingDesk(net::Limits limits) : hall(limits) {
+    hall.start();
+    lagging = join_without_reading(hall, "sec2");
+    desk = hall.join("sec1");
+    chair = hall.join("chair");
+  }
+  // Returns the desks' view once every inquiry is in and approved: the last change they are sent.
+  json run() {
+    // Two questioners: one may submit only settings.inquiries_per_author (30).
+    const std::shared_ptr<Client> questioners[] = {hall.join("q01"), hall.join("q02")};
+    const std::string text(1900, 'Q');
+    for (std::size_t i = 0; i < kInquiries; ++i) {
+      const json a =
+          questioners[i % 2]->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", text}});
+      EXPECT_EQ(a["type"], "ack") << a.dump().substr(0, 200);
+      // Moderated at once: a questioner may only have so many waiting.
+      const json approved =
+          chair->request({{"type", "approve_inquiry"}, {"inquiry", a["result"]["inquiry"]}});
+      EXPECT_EQ(approved["type"], "ack") << approved.dump().substr(0, 200);
+    }
+    return desk->wait_view([&](const json& v) {
+      const json& items = v["inquiries"]["items"];
+      return items.size() == kInquiries && items.back()["status"] == "approved";
+    });
+  }
+  void catch_up(const json& final_view) {
+    lagging->start_reading();
+    lagging->wait_view(
+        [&](const json& v) { return v.value("inquiries", json()) == final_view["inquiries"]; });
+    EXPECT_FALSE(lagging->ended());
+  }
+
+  Hall hall;
+  std::shared_ptr<Client> lagging, desk, chair;
+};
+
 TEST(SlowClient, ThatOnlyLagsBehindNewerStateKeepsOneCopyAndCatchesUp) {
-  // Sections sent whole: a patch is never superseded (PatchQueue.* and the test below).
-  net::Limits limits = small_queues();
-  limits.patch_min_bytes = std::numeric_limits<std::int32_t>::max();
-  Hall hall(limits);
-  hall.start();
-  auto lagging = join_without_reading(hall, "sec2");
-  auto desk = hall.join("sec1");
-  auto chair = hall.join("chair");
-  // Two questioners: one may submit only settings.inquiries_per_author (30).
-  const std::shared_ptr<Client> questioners[] = {hall.join("q01"), hall.join("q02")};
-  // Every submission and approval sends the desks the whole, growing inquiries section: 80 updates, 3 MB in
+  // Sections sent whole (a patch is never superseded: PatchQueue.* and the test below): 80 updates, 3 MB in
   // all, far more than the small window and the socket buffers hold and than the queue's 16 messages. Each
   // supersedes the one still waiting.
-  const std::string text(1900, 'Q');
-  constexpr std::size_t kInquiries = 40;
-  for (std::size_t i = 0; i < kInquiries; ++i) {
-    const json a = questioners[i % 2]->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", text}});
-    ASSERT_EQ(a["type"], "ack") << a.dump().substr(0, 200);
-    // Moderated at once: a questioner may only have so many waiting.
-    const json approved = chair->request({{"type", "approve_inquiry"}, {"inquiry", a["result"]["inquiry"]}});
-    ASSERT_EQ(approved["type"], "ack") << approved.dump().substr(0, 200);
-  }
-  desk->wait_view([&](const json& v) { return v["inquiries"]["items"].size() == kInquiries; });
-  EXPECT_EQ(hall.metrics().slow_client_closes.load(), 0);
-  EXPECT_GT(hall.metrics().queue_drops.load(), 0);
-  lagging->start_reading();
-  const json caught_up = lagging->wait_view([&](const json& v) {
-    return v.value("/inquiries/items"_json_pointer, json::array()).size() == kInquiries;
-  });
-  EXPECT_EQ(caught_up["inquiries"], desk->view()["inquiries"]);
-  EXPECT_FALSE(lagging->ended());
+  net::Limits limits = small_queues();
+  limits.patch_min_bytes = std::numeric_limits<std::int32_t>::max();
+  LaggingDesk flood(limits);
+  const json final_view = flood.run();
+  EXPECT_EQ(flood.hall.metrics().slow_client_closes.load(), 0);
+  EXPECT_GT(flood.hall.metrics().queue_drops.load(), 0);
+  flood.catch_up(final_view);
 }
 
 // The same lag with the growing section sent as patches: nothing can be superseded, but each patch is small,
@@ -304,31 +323,12 @@ TEST(SlowClient, ThatLagsBehindPatchesGetsEachAndCatchesUp) {
   net::Limits limits = small_queues();
   limits.patch_min_bytes = 1024;
   limits.max_queue_messages = 256;
-  Hall hall(limits);
-  hall.start();
-  auto lagging = join_without_reading(hall, "sec2");
-  auto desk = hall.join("sec1");
-  auto chair = hall.join("chair");
-  const std::shared_ptr<Client> questioners[] = {hall.join("q01"), hall.join("q02")};
-  const std::string text(1900, 'Q');
-  constexpr std::size_t kInquiries = 40;
-  for (std::size_t i = 0; i < kInquiries; ++i) {
-    const json a = questioners[i % 2]->request({{"type", "submit_inquiry"}, {"slot", "s01"}, {"text", text}});
-    ASSERT_EQ(a["type"], "ack") << a.dump().substr(0, 200);
-    const json approved = chair->request({{"type", "approve_inquiry"}, {"inquiry", a["result"]["inquiry"]}});
-    ASSERT_EQ(approved["type"], "ack") << approved.dump().substr(0, 200);
-  }
-  // Every inquiry in and approved: the last change the desks are sent.
-  const json final_view = desk->wait_view([&](const json& v) {
-    const json& items = v["inquiries"]["items"];
-    return items.size() == kInquiries && items.back()["status"] == "approved";
-  });
-  EXPECT_EQ(hall.metrics().slow_client_closes.load(), 0);
-  EXPECT_GT(desk->patches_applied(), kInquiries);
-  lagging->start_reading();
-  lagging->wait_view([&](const json& v) { return v.value("inquiries", json()) == final_view["inquiries"]; });
-  EXPECT_GT(lagging->patches_applied(), kInquiries);
-  EXPECT_FALSE(lagging->ended());
+  LaggingDesk flood(limits);
+  const json final_view = flood.run();
+  EXPECT_EQ(flood.hall.metrics().slow_client_closes.load(), 0);
+  EXPECT_GT(flood.desk->patches_applied(), LaggingDesk::kInquiries);
+  flood.catch_up(final_view);
+  EXPECT_GT(flood.lagging->patches_applied(), LaggingDesk::kInquiries);
 }
 
 }  // namespace
