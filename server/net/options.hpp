@@ -30,8 +30,8 @@ struct Limits {
   std::int64_t idle_timeout_ms = 30000;       // pings after half of it
   std::size_t max_queue_bytes = 1024 * 1024;  // outgoing queue per connection
   std::size_t max_queue_messages = 1024;
-  double tally_hz = 5;               // coalesced tally/turnout updates per second per hearing; 0: all
-  std::size_t count_slice = 256;     // connections a count update reaches before acks get a turn
+  double tally_hz = 5;            // coalesced tally/turnout updates per second per hearing; 0: all
+  std::size_t count_slice = 256;  // connections a count update reaches before acks get a turn
   // A section whose whole is at least this long goes out as a patch when the patch is at most half of it.
   std::size_t patch_min_bytes = 4096;
   std::size_t resume_window = 4096;  // updates kept per role set for resume

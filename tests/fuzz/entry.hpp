@@ -12,8 +12,8 @@
 
 namespace dais::fuzz {
 
-// A client frame through the server's own decoder, net::decode_request (JSON parse, the message schema for its
-// `type`, and for commands core::command_from_json). Invariants: nothing throws; a schema-valid command
+// A client frame through the server's own decoder, net::decode_request (JSON parse, the message schema for
+// its `type`, and for commands core::command_from_json). Invariants: nothing throws; a schema-valid command
 // decodes; a decoded command encodes back (net::encode_request) to a frame that decodes to the same command.
 std::optional<std::string> decode_frame(std::string_view frame);
 
