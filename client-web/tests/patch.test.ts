@@ -50,6 +50,18 @@ describe('section patches', () => {
     expect(doc.participants[1].checked_in).toBe(false);
   });
 
+  it('treat a member named __proto__ as data, as JSON.parse does', () => {
+    const doc = JSON.parse('{"queues":{"__proto__":["I1"]},"groups":{}}');
+    const out = applyPatch(doc, [
+      { op: 'add', path: '/queues/__proto__/-', value: 'I2' },
+      { op: 'add', path: '/groups/__proto__', value: { present: 1 } },
+    ]);
+    expect(out).toEqual(JSON.parse('{"queues":{"__proto__":["I1","I2"]},"groups":{"__proto__":{"present":1}}}'));
+    expect(Object.getPrototypeOf(out.groups)).toBe(Object.prototype);
+    expect(Object.keys(out.groups)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).present).toBeUndefined();
+  });
+
   it('refuse what does not fit the copy', () => {
     const doc = { items: [1, 2] };
     for (const ops of [

@@ -32,6 +32,12 @@ function copyOf(c: Container): Container {
   return Array.isArray(c) ? c.slice() : { ...c };
 }
 
+// Defined, not assigned: a member named "__proto__" (an id may be spelt so) is then data, as JSON.parse makes it,
+// and never the object's prototype.
+function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 function arrayIndex(list: unknown[], token: string, appending: boolean): number {
   if (appending && token === '-') return list.length;
   if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new PatchMismatch(`not an index: ${token}`);
@@ -61,13 +67,13 @@ function change(doc: unknown, path: string[], op: PatchOp): unknown {
   const has = Object.prototype.hasOwnProperty.call(out, head);
   if (rest.length > 0) {
     if (!has) throw new PatchMismatch(`no member ${head} at ${op.path}`);
-    out[head] = change(out[head], rest, op);
+    setMember(out, head, change(out[head], rest, op));
   } else if (op.op === 'remove') {
     if (!has) throw new PatchMismatch(`nothing to remove at ${op.path}`);
     delete out[head];
   } else {
     if (op.op === 'replace' && !has) throw new PatchMismatch(`nothing to replace at ${op.path}`);
-    out[head] = op.value;
+    setMember(out, head, op.value);
   }
   return out;
 }
