@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "net/decode_request.hpp"
 #include "net/section_patch.hpp"
 
 namespace dais::net {
@@ -39,10 +40,6 @@ json ack_result(const core::Command& cmd, const std::vector<core::Event>& events
   }
   if (const auto* c = std::get_if<core::CastSheet>(&cmd)) r["ballot"] = c->ballot;
   return r;
-}
-
-WireError engine_error(const core::Error& e) {
-  return WireError{std::string(core::to_string(e.code)), e.message, e.field, e.params};
 }
 
 }  // namespace
@@ -527,11 +524,11 @@ void LiveHearing::render_all(Audience& a, const core::RoleSet& roles) {
   }
 }
 
-bool LiveHearing::take_change(Audience& a, const core::RoleSet& roles, core::Section s,
+void LiveHearing::take_change(Audience& a, const core::RoleSet& roles, core::Section s,
                               SectionChanges& changes) {
   SentSection& sent = a.sent[section_index(s)];
   json view = core::screen_view(state_, s, roles, a.screen);
-  if (view == sent.view) return false;
+  if (view == sent.view) return;
   const Carried bit = core::mask_of(s);
   changes.carries |= bit;
   if (auto patch = section_patch(sent.view, view, sent.whole_bytes, ctx_.limits.patch_min_bytes)) {
@@ -545,7 +542,6 @@ bool LiveHearing::take_change(Audience& a, const core::RoleSet& roles, core::Sec
   }
   sent.view = std::move(view);
   sent.version = state_.event_count;
-  return true;
 }
 
 std::string LiveHearing::section_update_text(Audience& a, const SectionChanges& changes) const {

@@ -172,8 +172,9 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   std::string section_update_text(Audience& a, const SectionChanges& changes) const;
   // The serialised whole of a section, made again if a patch went out since it was last needed.
   static const std::string& whole_text(SentSection& sent);
-  // Diffs section `s` as the state has it now against what `a` was last sent; false if unchanged.
-  bool take_change(Audience& a, const core::RoleSet& roles, core::Section s, SectionChanges& changes);
+  // Diffs section `s` as the state has it now against what `a` was last sent and records in `changes` how it
+  // goes out (nothing if unchanged).
+  void take_change(Audience& a, const core::RoleSet& roles, core::Section s, SectionChanges& changes);
   void answer(const std::weak_ptr<Connection>& to, std::string text);
   void refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error);
   std::optional<std::string> stored_vote_ack(const core::ParticipantId& p, const std::string& key);
