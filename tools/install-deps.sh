@@ -3,7 +3,7 @@
 # and only when something has to be installed. Usage: tools/install-deps.sh [--browser]
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
+packages=(build-essential cmake ninja-build pkg-config libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
           libgtest-dev libgmock-dev libssl-dev libcli11-dev libxlsxwriter-dev libsodium-dev python3-openpyxl clang clang-format
           libclang-rt-14-dev nodejs npm postgresql-15 libpq-dev haproxy)
 if [[ "${1:-}" == "--browser" ]]; then

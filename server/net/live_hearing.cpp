@@ -1,94 +1,44 @@
 #include "net/live_hearing.hpp"
 
-#include <iostream>
-#include <limits>
+#include <algorithm>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
-#include <nlohmann/json.hpp>
-
-#include "net/decode_request.hpp"
-#include "net/section_patch.hpp"
 
 namespace dais::net {
-namespace {
-
-using nlohmann::json;
 namespace asio = boost::asio;
-
-constexpr core::SectionMask kCoalescable =
-    core::mask_of(core::Section::tally) | core::mask_of(core::Section::ballots);
-
-// Events that only move the live count and turnout: their section changes may wait for the next tally tick.
-bool moves_only_the_count(const core::EventBody& body) {
-  return std::holds_alternative<core::SheetRecorded>(body) ||
-         std::holds_alternative<core::SheetStored>(body) ||
-         std::holds_alternative<core::LiveTallyRefreshed>(body) ||
-         std::holds_alternative<core::LiveTallyHeld>(body);
-}
-
-std::size_t section_index(core::Section s) {
-  return static_cast<std::size_t>(s);
-}
-
-// What an ack reports beyond "done": the ids the command created.
-json ack_result(const core::Command& cmd, const std::vector<core::Event>& events) {
-  json r = json::object();
-  for (const auto& e : events) {
-    if (const auto* s = std::get_if<core::InquirySubmitted>(&e.body)) r["inquiry"] = s->inquiry.id;
-    if (const auto* b = std::get_if<core::BallotCreated>(&e.body)) r["ballot"] = b->ballot;
-  }
-  if (const auto* c = std::get_if<core::CastSheet>(&cmd)) r["ballot"] = c->ballot;
-  return r;
-}
-
-}  // namespace
 
 LiveHearing::LiveHearing(asio::io_context& ioc, HearingContext context, store::HearingId id,
                          core::HearingState state, std::optional<NodeLease> lease)
     : ctx_(context),
-      id_(std::move(id)),
-      state_(std::move(state)),
-      lease_(std::move(lease)),
+      session_(context, std::move(id), std::move(state), std::move(lease)),
       strand_(asio::make_strand(ioc)),
       tally_timer_(strand_) {}
-
-// ---- entry points
-// ------------------------------------------------------------------------------------------
 
 void LiveHearing::join(std::shared_ptr<Connection> connection, core::ParticipantId participant,
                        std::optional<std::int64_t> resume_from) {
   asio::post(strand_,
              [self = shared_from_this(), c = std::move(connection), p = std::move(participant), resume_from] {
-               self->when_idle([self, c, p, resume_from] { self->admit(c, p, resume_from); });
+               self->when_idle([self, c, p, resume_from] {
+                 self->session_.join(c, p, resume_from, self->ctx_.clock.now());
+               });
              });
 }
 
 void LiveHearing::leave(const Connection* connection) {
-  asio::post(strand_, [self = shared_from_this(), connection] {
-    auto seat = self->seats_.find(connection);
-    if (seat == self->seats_.end()) return;
-    if (auto a = self->audiences_.find(seat->second.roles); a != self->audiences_.end()) {
-      a->second.members.erase(connection);
-    }
-    if (auto p = self->by_participant_.find(seat->second.participant); p != self->by_participant_.end()) {
-      p->second.erase(connection);
-      if (p->second.empty()) self->by_participant_.erase(p);
-    }
-    self->seats_.erase(seat);
-  });
+  asio::post(strand_, [self = shared_from_this(), connection] { self->session_.leave(connection); });
 }
 
 void LiveHearing::submit(Request request) {
   asio::post(strand_, [self = shared_from_this(), r = std::move(request)]() mutable {
-    self->queue_.push_back(std::move(r));
-    self->take_batch();
+    self->session_.enqueue(std::move(r));
+    self->next_batch();
   });
 }
 
 void LiveHearing::inspect(std::function<void(const core::HearingState&)> fn) {
   asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)] {
-    self->when_idle([self, fn] { fn(self->state_); });
+    self->when_idle([self, fn] { fn(self->session_.state()); });
   });
 }
 
@@ -100,49 +50,23 @@ void LiveHearing::drain(std::function<void()> done) {
 }
 
 void LiveHearing::close_all(std::uint16_t code, const std::string& reason) {
-  asio::post(strand_, [self = shared_from_this(), code, reason] {
-    self->finish_spreads();  // a graceful close writes what was queued, so queue all of it
-    for (auto& [ptr, seat] : self->seats_) {
-      if (auto c = seat.connection.lock()) c->close(code, reason, true);
-    }
-  });
+  asio::post(strand_, [self = shared_from_this(), code, reason] { self->session_.close_all(code, reason); });
 }
 
 void LiveHearing::let_go(const std::string& owner) {
   asio::post(strand_, [self = shared_from_this(), owner] {
-    if (self->moved_to_) return;
-    self->moved_to_ = owner;
-    self->finish_spreads();
-    self->close_seats_moved();
-    self->take_batch();  // what is still queued is refused
+    self->session_.let_go(owner);
+    self->next_batch();  // what is still queued is refused
   });
-}
-
-void LiveHearing::close_moved(const std::shared_ptr<Connection>& c) const {
-  // Drained first: the answers already queued (a refused batch's storage_failed) reach the client.
-  c->close(close_code::elsewhere, "node=" + *moved_to_, true);
-}
-
-void LiveHearing::close_seats_moved() const {
-  for (const auto& [ptr, seat] : seats_) {
-    if (auto c = seat.connection.lock()) close_moved(c);
-  }
-}
-
-// Everything queued is answered storage_failed without being decided: `why` nothing can be stored here now.
-void LiveHearing::refuse_queued(const std::string& why) {
-  for (const auto& r : queue_)
-    refuse(r.from, r.message.id, {"storage_failed", why + ": nothing was stored", ""});
-  queue_.clear();
-  check_drained();
 }
 
 void LiveHearing::redefine(core::HearingDefinition def, std::function<void(core::Result<bool>)> done) {
   replace_state(
       [this, def]() -> core::Result<bool> {
-        if (state_.event_count != 0 || state_.phase != core::Phase::draft) {
+        const core::HearingState& state = session_.state();
+        if (state.event_count != 0 || state.phase != core::Phase::draft) {
           return core::make_error(core::ErrorCode::conflict,
-                                  "hearing " + id_ + " is no longer a draft: its log has begun");
+                                  "hearing " + id() + " is no longer a draft: its log has begun");
         }
         if (auto stored = ctx_.store.redefine_draft(def); !stored) return stored.error();
         return true;
@@ -153,11 +77,11 @@ void LiveHearing::redefine(core::HearingDefinition def, std::function<void(core:
 void LiveHearing::reset_rehearsal(std::function<void(core::Result<bool>)> done) {
   replace_state(
       [this]() -> core::Result<bool> {
-        if (!state_.def.settings.rehearsal) {
+        if (!session_.state().def.settings.rehearsal) {
           return core::make_error(core::ErrorCode::not_allowed,
-                                  "hearing " + id_ + " is not a rehearsal: its log is never reset");
+                                  "hearing " + id() + " is not a rehearsal: its log is never reset");
         }
-        if (auto reset = ctx_.store.reset_rehearsal(id_); !reset) return reset.error();
+        if (auto reset = ctx_.store.reset_rehearsal(id()); !reset) return reset.error();
         return true;
       },
       std::move(done));
@@ -167,35 +91,20 @@ void LiveHearing::replace_state(std::function<core::Result<bool>()> change,
                                 std::function<void(core::Result<bool>)> done) {
   asio::post(strand_, [self = shared_from_this(), change = std::move(change), done = std::move(done)] {
     self->when_idle([self, change, done] {
-      if (self->moved_to_) {
+      if (const auto& owner = self->session_.moved_to()) {
         return done(core::make_error(core::ErrorCode::conflict,
-                                     "hearing " + self->id_ + " moved to node " + *self->moved_to_));
+                                     "hearing " + self->id() + " moved to node " + *owner));
       }
       if (auto changed = change(); !changed) return done(changed);
-      self->finish_spreads();
-      self->reload();
-      self->votes_.clear();  // acks of a reset log must never answer a new vote's retry
-      self->tally_pending_ = 0;
-      // What clients hold describes the old state: no resuming from it.
-      for (auto& [roles, a] : self->audiences_) {
-        a.ring.clear();
-        a.ring_bytes = 0;
-        a.ring_floor = self->state_.event_count + 1;
-        self->render_all(a, roles);
-      }
-      for (auto& [ptr, seat] : self->seats_) {
-        if (auto c = seat.connection.lock()) c->close(close_code::redefined, "redefined", true);
-      }
+      self->session_.replaced();
+      self->schedule();
       done(true);
     });
   });
 }
 
-// ---- batches
-// -----------------------------------------------------------------------------------------------
-
 void LiveHearing::when_idle(std::function<void()> fn) {
-  if (busy_) {
+  if (session_.busy()) {
     idle_tasks_.push_back(std::move(fn));
   } else {
     fn();
@@ -203,631 +112,70 @@ void LiveHearing::when_idle(std::function<void()> fn) {
 }
 
 void LiveHearing::check_drained() {
-  if (busy_ || !queue_.empty()) return;
+  if (session_.busy() || !session_.queue_empty()) return;
   auto done = std::move(drained_);
   drained_.clear();
   for (auto& fn : done) fn();
 }
 
-void LiveHearing::take_batch() {
-  if (busy_ || queue_.empty()) return;
-  if (moved_to_) return refuse_queued("hearing " + id_ + " moved to node " + *moved_to_);
-  if (!current()) return refuse_queued("the store cannot be read back after a failed commit");
-  busy_ = true;
-  batch_started_ = std::chrono::steady_clock::now();
-  const core::TimeMs now = ctx_.clock.now();
-  std::deque<Request> batch;
-  batch.swap(queue_);
-  for (auto& r : batch) {
-    if (seats_.count(r.from.lock().get()) == 0) {
-      refuse(r.from, r.message.id,
-             {"not_joined", "this connection has not been admitted to the hearing", ""});
-    } else if (!r.command) {
-      screen_server_request(std::move(r));
-    } else if (!accept_vote_retry(r)) {
-      accept(std::move(r), now);
+void LiveHearing::next_batch() {
+  auto records = session_.take_batch(ctx_.clock.now());
+  if (!records.empty()) {
+    batch_started_ = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      ctx_.store.submit(
+          std::move(records[i]), [self = shared_from_this(), i](core::Result<store::CommitInfo> o) {
+            // The store calls back on its writer thread; the session belongs to the strand.
+            asio::post(self->strand_,
+                       [self, i, o = std::move(o)]() mutable { self->on_committed(i, std::move(o)); });
+          });
     }
   }
-  if (accepted_.empty()) return finish_batch();
-
-  outstanding_ = accepted_.size();
-  for (std::size_t i = 0; i < accepted_.size(); ++i) {
-    Accepted& a = accepted_[i];
-    if (a.events.empty()) {  // nothing to store (the engine had nothing to record)
-      a.outcome = store::CommitInfo{state_.event_count, {}};
-      --outstanding_;
-      continue;
-    }
-    store::CommandRecord record{id_, a.events, std::nullopt,
-                                lease_ ? std::optional<std::int64_t>(lease_->epoch) : std::nullopt};
-    if (a.idempotency)
-      record.idempotency = store::Idempotency{a.idempotency->first, a.idempotency->second, a.ack};
-    ctx_.store.submit(
-        std::move(record), [self = shared_from_this(), i](core::Result<store::CommitInfo> outcome) {
-          // The store calls back on its writer thread; the hearing's state belongs to the strand.
-          asio::post(self->strand_,
-                     [self, i, o = std::move(outcome)]() mutable { self->on_committed(i, std::move(o)); });
-        });
-  }
-  if (outstanding_ == 0) finish_batch();
-}
-
-bool LiveHearing::accept_vote_retry(const Request& r) {
-  if (r.message.type != "cast_sheet") return false;
-  const auto key = std::make_pair(r.participant, r.message.body.at("idempotency_key").get<std::string>());
-  if (auto it = votes_.find(key); it != votes_.end()) {
-    if (it->second.ack) {
-      answer(r.from, duplicate_ack_text(*it->second.ack, r.message.id));
-      ctx_.metrics.acks++;
-    } else {
-      it->second.waiting.emplace_back(r.from, r.message.id);
-    }
-    return true;
-  }
-  // Only a participant who already voted in this ballot can be retrying across a restart.
-  const auto& ballot = std::get<core::CastSheet>(*r.command).ballot;
-  const auto b = state_.ballots.find(ballot);
-  if (b == state_.ballots.end() || b->second.voted.count(r.participant) == 0) return false;
-  auto stored = stored_vote_ack(key.first, key.second);
-  if (!stored) return false;
-  votes_[key].ack = *stored;
-  answer(r.from, duplicate_ack_text(*stored, r.message.id));
-  ctx_.metrics.acks++;
-  return true;
-}
-
-void LiveHearing::accept(Request r, core::TimeMs now) {
-  auto events = core::execute(state_, r.participant, *r.command, now);
-  if (!events) return refuse(r.from, r.message.id, engine_error(events.error()));
-  Accepted a;
-  a.seq = state_.event_count;
-  a.ack = ack_text(r.message.id, a.seq, ack_result(*r.command, *events));
-  a.events = std::move(*events);
-  if (r.message.type == "cast_sheet") {
-    a.idempotency.emplace(r.participant, r.message.body.at("idempotency_key").get<std::string>());
-    votes_[*a.idempotency] = Idempotent{};
-  }
-  a.request = std::move(r);
-  accepted_.push_back(std::move(a));
-}
-
-void LiveHearing::screen_server_request(Request r) {
-  const core::Participant* who = state_.participant(r.participant);
-  const auto& type = r.message.type;
-  const auto& body = r.message.body;
-  if (type == "issue_tokens") {
-    if (!who->roles.has(core::Role::chair)) {
-      return refuse(r.from, r.message.id,
-                    {"not_allowed", "only the chair issues join tokens", "", {{"command", "issue_tokens"}}});
-    }
-    const auto& list = body.at("participants");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const auto p = list[i].get<std::string>();
-      const std::string field = "/participants/" + std::to_string(i);
-      if (state_.participant(p) == nullptr)
-        return refuse(r.from, r.message.id, {"not_found", "no participant " + p, field});
-      if (state_.revoked.count(p) != 0) {
-        return refuse(r.from, r.message.id, {"revoked", "the token of " + p + " was revoked", field});
-      }
-    }
-  } else if (type == "list_online") {
-    if (!who->roles.has(core::Role::chair)) {
-      return refuse(
-          r.from, r.message.id,
-          {"not_allowed", "only the chair sees who is connected", "", {{"command", "list_online"}}});
-    }
-  } else if (type == "check_receipt") {
-    const bool may = who->roles.has(core::Role::scrutineer) ||
-                     (who->roles.has(core::Role::voter) && state_.def.settings.voters_may_check_receipts);
-    if (!may)
-      return refuse(
-          r.from, r.message.id,
-          {"not_allowed", "checking receipts is not open to this role", "", {{"command", "check_receipt"}}});
-    if (state_.ballots.count(body.at("ballot").get<std::string>()) == 0) {
-      return refuse(r.from, r.message.id, {"not_found", "no such ballot", "/ballot"});
-    }
-  }
-  deferred_.push_back(std::move(r));
+  check_drained();
+  schedule();
 }
 
 void LiveHearing::on_committed(std::size_t index, core::Result<store::CommitInfo> outcome) {
-  accepted_[index].outcome = std::move(outcome);
-  if (--outstanding_ == 0) finish_batch();
-}
-
-void LiveHearing::finish_batch() {
-  bool failed = false;
-  std::optional<std::string> moved;  // the node that took the hearing over, when the store said so
-  for (const auto& a : accepted_) {
-    if (a.outcome->ok()) continue;
-    failed = true;
-    if (!store::lost_lease(a.outcome->error())) continue;
-    const auto& params = a.outcome->error().params;
-    const auto owner = params.find("owner");
-    const auto* name = owner == params.end() ? nullptr : std::get_if<std::string>(&owner->second);
-    moved = name != nullptr ? *name : std::string();  // empty: no node holds it (the front picks one)
-  }
-  if (moved) {
-    // The hearing is another node's now: its log goes on there, so this copy is neither reloaded nor shown.
-    ctx_.metrics.commit_failures++;
-  } else if (failed) {
-    ctx_.metrics.commit_failures++;
-    reload();  // forget what was applied but not stored
-  } else if (!accepted_.empty()) {
+  const auto end = session_.committed(index, std::move(outcome), ctx_.clock.now());
+  if (end == HearingSession::BatchEnd::pending) return;
+  if (end == HearingSession::BatchEnd::stored) {
     ctx_.metrics.observe_commit(std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - batch_started_));
   }
-
-  core::SectionMask urgent = 0;
-  core::SectionMask counted = 0;
-  std::set<core::ParticipantId> personal;
-  std::vector<core::ParticipantId> revoked;
-  for (const auto& a : accepted_) {
-    if (!a.outcome->ok()) continue;
-    for (const auto& e : a.events) {
-      const core::SectionMask m = core::sections_touched(e.body);
-      if (moves_only_the_count(e.body)) {
-        counted |= m & kCoalescable;
-        urgent |= m & ~kCoalescable;
-      } else {
-        urgent |= m;
-      }
-      for (auto& p : core::personal_touched(state_, e.body)) personal.insert(std::move(p));
-      if (const auto* t = std::get_if<core::TokenRevoked>(&e.body)) revoked.push_back(t->participant);
-    }
-  }
-
-  // Changes that only move the count wait for the next tally tick, unless something else about ballots is
-  // being sent now (opening, closing, …): then the current count goes with it.
-  core::SectionMask mask = urgent;
-  bool coalesced_only = false;
-  tally_pending_ |= counted;
-  const auto interval = ctx_.limits.tally_hz > 0 ? std::chrono::duration<double>(1.0 / ctx_.limits.tally_hz)
-                                                 : std::chrono::duration<double>(0);
-  const bool due = tally_due_ || std::chrono::steady_clock::now() - tally_sent_ >= interval;
-  if ((urgent & kCoalescable) != 0 || (tally_pending_ != 0 && due)) {
-    mask |= kCoalescable;
-    coalesced_only = urgent == 0;
-    tally_pending_ = 0;
-    tally_due_ = false;
-    tally_sent_ = std::chrono::steady_clock::now();  // the next count-only change waits its turn
-  } else if (tally_pending_ != 0) {
-    arm_tally_timer();
-  }
-  if (moved) {
-    tally_pending_ = 0;  // state_ holds events that were not stored: nothing of it goes out
-  } else {
-    if (mask != 0) publish(mask, coalesced_only);
-    publish_personal(personal);
-  }
-
-  for (auto& a : accepted_) {
-    auto vote = a.idempotency ? votes_.find(*a.idempotency) : votes_.end();
-    if (a.outcome->ok()) {
-      answer(a.request.from, a.ack);
-      ctx_.metrics.acks++;
-      if (vote != votes_.end()) {
-        vote->second.ack = a.ack;
-        for (auto& [from, id] : vote->second.waiting) {
-          answer(from, duplicate_ack_text(a.ack, id));
-          ctx_.metrics.acks++;
-        }
-        vote->second.waiting.clear();
-      }
-    } else {
-      const std::string why = "the command could not be stored: " + a.outcome->error().message;
-      refuse(a.request.from, a.request.message.id, {"storage_failed", why, ""});
-      if (vote != votes_.end()) {
-        for (auto& [from, id] : vote->second.waiting) refuse(from, id, {"storage_failed", why, ""});
-        votes_.erase(vote);
-      }
-    }
-  }
-  for (const auto& p : revoked) {
-    {
-      std::lock_guard lock(ctx_.store_reads);
-      ctx_.store.revoke_tokens(id_, p);
-    }
-    close_participant(p, nullptr, "revoked");
-  }
-  auto deferred = std::move(deferred_);
-  deferred_.clear();
-  for (const auto& r : deferred) answer_server_request(r);
-  accepted_.clear();
-  if (moved && !moved_to_) {
-    moved_to_ = moved;
-    close_seats_moved();
-    if (lost_) lost_(*moved);
-  }
-
-  busy_ = false;
+  if (end == HearingSession::BatchEnd::lost && lost_) lost_(*session_.moved_to());
   auto tasks = std::move(idle_tasks_);
   idle_tasks_.clear();
   for (auto& fn : tasks) fn();
-  check_drained();
-  take_batch();
+  next_batch();
 }
 
-void LiveHearing::answer_server_request(const Request& r) {
-  const auto& type = r.message.type;
-  const auto& body = r.message.body;
-  json result = json::object();
-  if (type == "ping") {
-    result["server_time"] = ctx_.clock.now();
-  } else if (type == "check_receipt") {
-    std::string receipt = body.at("receipt").get<std::string>();
-    for (char& ch : receipt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    core::Result<bool> in_box = false;
-    {
-      std::lock_guard lock(ctx_.store_reads);
-      in_box =
-          ctx_.store.receipt_in_box(id_, body.at("ballot").get<std::string>(), store::sha256_hex(receipt));
-    }
-    if (!in_box) return refuse(r.from, r.message.id, {"storage_failed", in_box.error().message, ""});
-    result["in_box"] = *in_box;
-  } else if (type == "list_online") {
-    // Who has a device open now: the chair's count of what a bulk reissue would drop.
-    json online = json::array();
-    for (const auto& [p, conns] : by_participant_) {
-      if (!conns.empty()) online.push_back(p);
-    }
-    result["participants"] = std::move(online);
-  } else if (type == "issue_tokens") {
-    // One transaction for the whole list (one fsync, not one per card), and all or nothing: when the store
-    // fails no one's token changes and no device is closed.
-    const auto who = body.at("participants").get<std::vector<core::ParticipantId>>();
-    core::Result<std::vector<store::IssuedToken>> issued = std::vector<store::IssuedToken>{};
-    {
-      std::lock_guard lock(ctx_.store_reads);
-      issued = ctx_.store.reissue_tokens(id_, who);
-    }
-    if (!issued) return refuse(r.from, r.message.id, {"storage_failed", issued.error().message, ""});
-    json tokens = json::array();
-    for (const auto& t : *issued) {
-      tokens.push_back({{"participant", t.participant}, {"token", t.token}, {"path", "/j/" + t.token}});
-      close_participant(t.participant, r.from.lock().get(), "token reissued");
-    }
-    result["tokens"] = std::move(tokens);
+void LiveHearing::schedule() {
+  for (auto& check : session_.take_receipt_checks()) {
+    // On any I/O thread but the hearing's strand: the store read blocks only that thread.
+    asio::post(strand_.get_inner_executor(), [self = shared_from_this(), check = std::move(check)] {
+      HearingSession::answer_receipt_check(self->ctx_, self->id(), check);
+    });
   }
-  answer(r.from, ack_text(r.message.id, state_.event_count, result));
-  ctx_.metrics.acks++;
-}
-
-// ---- fan-out
-// -----------------------------------------------------------------------------------------------
-
-LiveHearing::Audience& LiveHearing::audience(const core::RoleSet& roles) {
-  auto [it, fresh] = audiences_.try_emplace(roles);
-  Audience& a = it->second;
-  if (fresh) {
-    a.screen = core::Screen(roles);
-    render_all(a, roles);
-    a.ring_floor = state_.event_count;
+  if (const auto due = session_.tick_due(); due && !tally_timer_armed_) {
+    tally_timer_armed_ = true;
+    tally_timer_.expires_after(std::chrono::milliseconds(std::max<core::TimeMs>(0, *due - ctx_.clock.now())));
+    tally_timer_.async_wait(
+        asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
+          self->tally_timer_armed_ = false;
+          if (ec) return;
+          self->session_.tick(self->ctx_.clock.now());
+          self->schedule();
+        }));
   }
-  return a;
-}
-
-const std::string& LiveHearing::whole_text(SentSection& sent) {
-  if (!sent.text) {
-    sent.text = std::make_shared<const std::string>(wire_dump(sent.view));
-    sent.whole_bytes = sent.text->size();
+  if (session_.spreading() && !spread_posted_) {
+    spread_posted_ = true;
+    // Posted, not run on: the slice just queued and whatever else waits (reads, commits, acks) go first.
+    asio::post(strand_, [self = shared_from_this()] {
+      self->spread_posted_ = false;
+      self->session_.spread();
+      self->schedule();
+    });
   }
-  return *sent.text;
-}
-
-void LiveHearing::render_all(Audience& a, const core::RoleSet& roles) {
-  for (core::Section s : core::kAllSections) {
-    if (!a.screen.shows(s)) continue;
-    SentSection& sent = a.sent[section_index(s)];
-    sent = SentSection{core::screen_view(state_, s, roles, a.screen), nullptr, 0, state_.event_count};
-    whole_text(sent);
-  }
-}
-
-void LiveHearing::take_change(Audience& a, const core::RoleSet& roles, core::Section s,
-                              SectionChanges& changes) {
-  SentSection& sent = a.sent[section_index(s)];
-  json view = core::screen_view(state_, s, roles, a.screen);
-  if (view == sent.view) return;
-  const Carried bit = core::mask_of(s);
-  changes.carries |= bit;
-  if (auto patch = section_patch(sent.view, view, sent.whole_bytes, ctx_.limits.patch_min_bytes)) {
-    changes.patched |= bit;
-    changes.patch[section_index(s)] = std::move(*patch);
-    changes.base[section_index(s)] = sent.version;
-    sent.text.reset();
-  } else {
-    sent.text = std::make_shared<const std::string>(wire_dump(view));
-    sent.whole_bytes = sent.text->size();
-  }
-  sent.view = std::move(view);
-  sent.version = state_.event_count;
-}
-
-std::string LiveHearing::section_update_text(Audience& a, const SectionChanges& changes) const {
-  std::string out = "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) +
-                    ",\"server_time\":" + std::to_string(ctx_.clock.now());
-  // Whole sections under "sections", patches under "patches", each in the order of kAllSections.
-  const auto members = [&](const char* name, Carried which, auto&& value) {
-    if (which == 0) return;
-    out += ",\"";
-    out += name;
-    out += "\":{";
-    bool first = true;
-    for (core::Section s : core::kAllSections) {
-      if ((which & core::mask_of(s)) == 0) continue;
-      if (!first) out += ',';
-      first = false;
-      out += '"';
-      out += core::to_string(s);
-      out += "\":";
-      value(s);
-    }
-    out += '}';
-  };
-  members("sections", changes.carries & ~changes.patched,
-          [&](core::Section s) { out += whole_text(a.sent[section_index(s)]); });
-  members("patches", changes.patched, [&](core::Section s) {
-    out += "{\"base\":" + std::to_string(changes.base[section_index(s)]) +
-           ",\"ops\":" + changes.patch[section_index(s)] + '}';
-  });
-  out += '}';
-  return out;
-}
-
-void LiveHearing::publish(core::SectionMask mask, bool coalesced_only) {
-  // Any other update may carry tally or ballots too: the older count must not arrive after it.
-  if (!coalesced_only) finish_spreads();
-  for (auto& [roles, a] : audiences_) {
-    // Only what these screens show: a section they never display is neither computed nor sent.
-    const core::SectionMask shown = mask & a.screen.sections();
-    SectionChanges changes;
-    for (core::Section s : core::kAllSections) {
-      if ((shown & core::mask_of(s)) != 0) take_change(a, roles, s, changes);
-    }
-    // A coalesced update carries the whole count (tally and turnout), so a newer one can supersede it in a
-    // queue: what did not change goes whole.
-    if (coalesced_only && (changes.carries & kCoalescable) != 0) changes.carries |= shown & kCoalescable;
-    if (changes.carries == 0) continue;
-    const Carried changed = changes.carries;
-    auto text = std::make_shared<const std::string>(section_update_text(a, changes));
-    ctx_.metrics.updates++;
-    if (ctx_.limits.resume_window > 0) {
-      a.ring.emplace_back(state_.event_count, text);
-      a.ring_bytes += text->size();
-      while (!a.ring.empty() &&
-             (a.ring.size() > ctx_.limits.resume_window || a.ring_bytes > ctx_.limits.resume_window_bytes)) {
-        a.ring_floor = a.ring.front().first;
-        a.ring_bytes -= a.ring.front().second->size();
-        a.ring.pop_front();
-      }
-    } else {
-      a.ring_floor = state_.event_count + 1;
-    }
-    if (coalesced_only) {
-      CountSpread spread{text, changed, changes.patched, {}, 0};
-      spread.to.reserve(a.members.size());
-      for (auto& [ptr, member] : a.members) spread.to.push_back(member);
-      spreads_.push_back(std::move(spread));
-    } else {
-      for (auto& [ptr, member] : a.members) {
-        if (auto c = member.lock()) c->deliver(Outgoing{text, changed, changes.patched});
-      }
-    }
-  }
-  spread_counts();
-}
-
-bool LiveHearing::deliver_spreads(std::size_t budget) {
-  while (!spreads_.empty() && budget > 0) {
-    CountSpread& s = spreads_.front();
-    for (; s.next < s.to.size() && budget > 0; ++s.next, --budget) {
-      if (auto c = s.to[s.next].lock()) c->deliver(Outgoing{s.text, s.carries, s.patched});
-    }
-    if (s.next == s.to.size()) spreads_.pop_front();
-  }
-  return !spreads_.empty();
-}
-
-void LiveHearing::spread_counts() {
-  if (!deliver_spreads(ctx_.limits.count_slice) || spread_posted_) return;
-  spread_posted_ = true;
-  // Posted, not run on: the slice just queued and whatever else waits (reads, commits, acks) go first.
-  asio::post(strand_, [self = shared_from_this()] {
-    self->spread_posted_ = false;
-    self->spread_counts();
-  });
-}
-
-void LiveHearing::finish_spreads() {
-  deliver_spreads(std::numeric_limits<std::size_t>::max());
-}
-
-void LiveHearing::publish_personal(const std::set<core::ParticipantId>& who) {
-  for (const auto& p : who) {
-    auto conns = by_participant_.find(p);
-    if (conns == by_participant_.end()) continue;
-    auto text = std::make_shared<const std::string>(
-        "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) + ",\"server_time\":" +
-        std::to_string(ctx_.clock.now()) + ",\"me\":" + wire_dump(core::personal_view(state_, p)) + "}");
-    for (auto& [ptr, member] : conns->second) {
-      if (auto c = member.lock()) c->deliver(Outgoing{text, kCarriesMe});
-    }
-  }
-}
-
-void LiveHearing::arm_tally_timer() {
-  if (tally_timer_armed_) return;
-  tally_timer_armed_ = true;
-  const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(1.0 / ctx_.limits.tally_hz));
-  tally_timer_.expires_at(tally_sent_ + interval);
-  tally_timer_.async_wait(
-      asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
-        self->tally_timer_armed_ = false;
-        if (ec) return;
-        if (self->busy_) {
-          self->tally_due_ = true;  // the batch's end sends it, from committed state
-          return;
-        }
-        self->flush_tally();
-      }));
-}
-
-void LiveHearing::flush_tally() {
-  if (tally_pending_ == 0) return;
-  tally_pending_ = 0;
-  tally_sent_ = std::chrono::steady_clock::now();
-  publish(kCoalescable, true);
-}
-
-// ---- joining
-// -----------------------------------------------------------------------------------------------
-
-std::string LiveHearing::welcome_text(const core::Participant& p, Audience& a, bool resumed) const {
-  json roles = json::array();
-  for (core::Role r : p.roles.list()) roles.push_back(core::to_string(r));
-  const Limits& l = ctx_.limits;
-  json head = {{"type", "welcome"},
-               {"protocol", kProtocolVersion},
-               {"hearing", {{"id", id_}, {"title", state_.def.title}}},
-               {"participant", {{"id", p.id}, {"name", p.name}, {"roles", roles}}},
-               {"seq", state_.event_count},
-               {"server_time", ctx_.clock.now()},
-               {"resumed", resumed},
-               {"limits",
-                {{"max_message_bytes", l.max_message_bytes},
-                 {"rate_per_s", l.rate_per_s},
-                 {"rate_burst", l.rate_burst},
-                 {"max_queue_messages", l.max_queue_messages},
-                 {"max_queue_bytes", l.max_queue_bytes},
-                 {"tally_hz", l.tally_hz}}}};
-  if (p.roles.has(core::Role::chair) && !ctx_.public_url.empty()) head["public_url"] = ctx_.public_url;
-  if (lease_) head["node"] = lease_->node;
-  std::string out = wire_dump(head);
-  out.pop_back();  // the closing brace: the view follows, spliced from the audience's serialised sections
-  out += ",\"view\":{";
-  if (!resumed) {
-    for (core::Section s : core::kAllSections) {
-      if (!a.screen.shows(s)) continue;
-      out += '"';
-      out += core::to_string(s);
-      out += "\":";
-      out += whole_text(a.sent[section_index(s)]);
-      out += ',';
-    }
-  }
-  out += "\"me\":" + wire_dump(core::personal_view(state_, p.id)) + "}}";
-  return out;
-}
-
-void LiveHearing::admit(const std::shared_ptr<Connection>& c, const core::ParticipantId& p,
-                        std::optional<std::int64_t> from) {
-  if (moved_to_) return close_moved(c);
-  if (!current()) return c->close(close_code::server_full, "the store is out of reach; try again", true);
-  const core::Participant* who = state_.participant(p);
-  if (who == nullptr) {
-    c->deliver(make_outgoing(error_text({"unauthorized", "unknown token", ""})));
-    ctx_.metrics.count_error("unauthorized");
-    return c->close(close_code::unauthorized, "unauthorized", true);
-  }
-  if (state_.revoked.count(p) != 0) {
-    c->deliver(make_outgoing(error_text({"revoked", "this join token was revoked", ""})));
-    ctx_.metrics.count_error("revoked");
-    return c->close(close_code::revoked, "revoked", true);
-  }
-  auto& mine = by_participant_[p];
-  if (static_cast<std::int64_t>(mine.size()) >= ctx_.limits.connections_per_token) {
-    if (mine.empty()) by_participant_.erase(p);
-    return c->close(close_code::too_many_connections, "too many connections for this token", false);
-  }
-  Audience& a = audience(who->roles);
-
-  std::vector<std::shared_ptr<const std::string>> missed;
-  bool resumed = false;
-  if (from && *from >= a.ring_floor && *from <= state_.event_count) {
-    std::size_t bytes = 0;
-    for (const auto& [seq, text] : a.ring) {
-      if (seq <= *from) continue;
-      missed.push_back(text);
-      bytes += text->size();
-    }
-    // Replaying must fit comfortably in the queue, or the client would be closed as too slow.
-    resumed = missed.size() <= ctx_.limits.max_queue_messages / 2 && bytes <= ctx_.limits.max_queue_bytes / 2;
-  }
-  c->deliver(make_outgoing(welcome_text(*who, a, resumed)));
-  if (resumed) {
-    ctx_.metrics.resumes++;
-    for (auto& text : missed) c->deliver(Outgoing{text, 0});  // in order, each kept
-    if (const core::SectionMask counts = kCoalescable & a.screen.sections(); counts != 0) {
-      SectionChanges whole;
-      whole.carries = counts;
-      c->deliver(make_outgoing(section_update_text(a, whole), counts));
-    }
-  } else {
-    ctx_.metrics.snapshots++;
-  }
-  seats_[c.get()] = Seat{c, p, who->roles};
-  a.members[c.get()] = c;
-  mine[c.get()] = c;
-}
-
-void LiveHearing::close_participant(const core::ParticipantId& p, const Connection* except,
-                                    const std::string& reason) {
-  auto conns = by_participant_.find(p);
-  if (conns == by_participant_.end()) return;
-  // A device told to go is no longer the participant's from now on (list_online, personal updates), even
-  // before its close handshake ends and leave() takes its seat.
-  for (auto it = conns->second.begin(); it != conns->second.end();) {
-    if (it->first == except) {
-      ++it;
-      continue;
-    }
-    if (auto c = it->second.lock()) c->close(close_code::revoked, reason, false);
-    it = conns->second.erase(it);
-  }
-  if (conns->second.empty()) by_participant_.erase(conns);
-}
-
-// ---- small helpers
-// -----------------------------------------------------------------------------------------
-
-void LiveHearing::answer(const std::weak_ptr<Connection>& to, std::string text) {
-  if (auto c = to.lock()) c->deliver(make_outgoing(std::move(text)));
-}
-
-void LiveHearing::refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error) {
-  ctx_.metrics.count_error(error.code);
-  answer(to, error_text(error, id));
-}
-
-std::optional<std::string> LiveHearing::stored_vote_ack(const core::ParticipantId& p,
-                                                        const std::string& key) {
-  std::lock_guard lock(ctx_.store_reads);
-  return ctx_.store.find_idempotent_ack(id_, p, key);
-}
-
-void LiveHearing::reload() {
-  std::lock_guard lock(ctx_.store_reads);
-  auto loaded = ctx_.store.load(id_);
-  if (loaded) {
-    state_ = std::move(*loaded);
-    if (stale_) std::cerr << "hearing " << id_ << ": read back from the store; taking commands again\n";
-    stale_ = false;
-  } else {
-    if (!stale_) {
-      std::cerr << "hearing " << id_ << ": reload after a failed commit failed: " << loaded.error().message
-                << "; commands and joins are refused until it can be read back\n";
-    }
-    stale_ = true;
-  }
-}
-
-// After a failed commit the state in memory may hold changes the store never took. Until it has been read
-// back, nothing may be decided on it or shown from it.
-bool LiveHearing::current() {
-  if (stale_) reload();
-  return !stale_;
 }
 
 }  // namespace dais::net

@@ -1,0 +1,339 @@
+// The hearing session without sockets, threads or a clock: the test hands it requests, the store's outcomes
+// and the time, and reads what each recording connection was sent. The store is a real SQLite file.
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+#include "net/decode_request.hpp"
+#include "net/hearing_session.hpp"
+#include "store/store.hpp"
+
+namespace dais::test {
+namespace {
+
+// A connection that keeps what it is sent and how it was closed, in order.
+class Device final : public net::Connection {
+ public:
+  void deliver(net::Outgoing message) override { got.push_back(json::parse(*message.text)); }
+  void close(std::uint16_t code, std::string, bool) override { closed = code; }
+  // The messages from `from` on of one type.
+  std::vector<json> of_type(const std::string& type, std::size_t from = 0) const {
+    std::vector<json> out;
+    for (std::size_t i = from; i < got.size(); ++i)
+      if (got[i]["type"] == type) out.push_back(got[i]);
+    return out;
+  }
+  std::vector<json> got;
+  std::optional<std::uint16_t> closed;
+};
+
+constexpr core::TimeMs kStart = 1'767'225'600'000;
+
+class DrivenSession {
+ public:
+  explicit DrivenSession(net::Limits limits = Hall::test_limits()) : limits_(limits) {
+    auto state = hall_.store().load(hall_.hearing_id());
+    if (!state) throw std::runtime_error(state.error().message);
+    session_.emplace(net::HearingContext{hall_.store(), reads_, clock_, metrics_, limits_, public_url_},
+                     hall_.hearing_id(), std::move(*state), std::nullopt);
+  }
+
+  net::HearingSession& session() { return *session_; }
+  net::HearingContext context() { return {hall_.store(), reads_, clock_, metrics_, limits_, public_url_}; }
+  std::string hearing_id() const { return hall_.hearing_id(); }
+  core::TimeMs now = kStart;
+
+  std::shared_ptr<Device> join(const std::string& participant) {
+    auto d = std::make_shared<Device>();
+    session_->join(d, participant, std::nullopt, now);
+    who_[d.get()] = participant;
+    return d;
+  }
+  // Queues a command, decoded as the WebSocket session decodes it.
+  void submit(const std::shared_ptr<Device>& from, json message) {
+    static const auto schemas = net::MessageSchemas::load();
+    ASSERT_TRUE(schemas);
+    message["id"] = "r" + std::to_string(++ids_);
+    const std::string& who = who_.at(from.get());
+    auto decoded = net::decode_request(**schemas, message.dump(), net::Sender{hall_.hearing_id(), who});
+    ASSERT_FALSE(decoded.bad) << decoded.bad->message << " at " << decoded.bad->field;
+    session_->enqueue(net::Request{from, who, std::move(decoded.message), std::move(decoded.command)});
+  }
+  // Stores each record as the server would and returns the outcomes, in order.
+  std::vector<core::Result<store::CommitInfo>> store(std::vector<store::CommandRecord> records) {
+    std::vector<std::optional<core::Result<store::CommitInfo>>> outcomes(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i)
+      hall_.store().submit(std::move(records[i]), [&outcomes, i](auto o) { outcomes[i] = std::move(o); });
+    hall_.store().flush();
+    std::vector<core::Result<store::CommitInfo>> out;
+    for (auto& o : outcomes) out.push_back(std::move(*o));
+    return out;
+  }
+  // The whole round: the batch decided, stored and answered.
+  net::HearingSession::BatchEnd run_batch() {
+    auto outcomes = store(session_->take_batch(now));
+    auto end =
+        session_->busy() ? net::HearingSession::BatchEnd::pending : net::HearingSession::BatchEnd::stored;
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+      end = session_->committed(i, std::move(outcomes[i]), now);
+    return end;
+  }
+  json request(const std::shared_ptr<Device>& from, json message) {
+    const std::size_t before = from->got.size();
+    submit(from, std::move(message));
+    run_batch();
+    for (std::size_t i = before; i < from->got.size(); ++i) {
+      if (from->got[i]["type"] == "ack" || from->got[i]["type"] == "error") return from->got[i];
+    }
+    return json();
+  }
+
+ private:
+  Hall hall_;
+  std::mutex reads_;
+  net::ManualClock clock_;  // in the context for LiveHearing; the session never reads it
+  net::Metrics metrics_;
+  net::Limits limits_;
+  std::string public_url_;
+  std::optional<net::HearingSession> session_;
+  std::map<const net::Connection*, std::string> who_;
+  std::uint64_t ids_ = 0;
+};
+
+json sheet(const std::string& ballot, int k) {
+  return {{"type", "cast_sheet"},
+          {"ballot", ballot},
+          {"marks", {{"s01", {{"zhuti", {"hao"}}, {"lianjie", {"hao"}}, {"zuofeng", {"hao"}}}}}},
+          {"receipt", random_receipt()},
+          {"idempotency_key", "k" + std::to_string(k)}};
+}
+
+bool carries(const json& update, const std::string& section) {
+  return update.contains("sections") && update["sections"].contains(section);
+}
+
+// A hearing with a ballot open for the first `voters` voters, checked in; returns its id.
+std::string open_ballot(DrivenSession& h, const std::shared_ptr<Device>& chair, int voters = 100) {
+  auto desk = h.join("sec1");
+  EXPECT_EQ(h.request(chair, {{"type", "open_check_in"}})["type"], "ack");
+  const std::size_t before = desk->got.size();
+  for (int i = 1; i <= voters; ++i) h.submit(desk, {{"type", "check_in"}, {"participant", voter_id(i)}});
+  h.run_batch();  // one batch of all of them
+  EXPECT_EQ(desk->of_type("ack", before).size(), static_cast<std::size_t>(voters));
+  EXPECT_EQ(h.request(chair, {{"type", "start_session"}})["type"], "ack");
+  const json created =
+      h.request(chair, {{"type", "create_ballot"}, {"template_id", "each"}, {"slot", "s01"}});
+  const std::string ballot = created["result"]["ballot"];
+  EXPECT_EQ(h.request(chair, {{"type", "open_ballot"}, {"ballot", ballot}})["type"], "ack");
+  return ballot;
+}
+
+TEST(HearingSession, NothingOfABatchGoesOutBeforeTheStoreHasItAndTheAckComesAfterTheUpdate) {
+  DrivenSession h;
+  auto chair = h.join("chair");
+  auto desk = h.join("sec1");
+  const std::size_t chair_before = chair->got.size();
+  const std::size_t desk_before = desk->got.size();
+  h.submit(chair, {{"type", "open_check_in"}});
+  auto records = h.store(h.session().take_batch(h.now));
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(h.session().busy());
+  EXPECT_EQ(chair->got.size(), chair_before) << "sent before it was stored";
+  EXPECT_EQ(desk->got.size(), desk_before) << "sent before it was stored";
+
+  EXPECT_EQ(h.session().committed(0, std::move(records[0]), h.now), net::HearingSession::BatchEnd::stored);
+  EXPECT_FALSE(h.session().busy());
+  ASSERT_EQ(chair->got.size(), chair_before + 2);
+  EXPECT_EQ(chair->got[chair_before]["type"], "update");
+  EXPECT_EQ(chair->got[chair_before + 1]["type"], "ack");
+  EXPECT_EQ(desk->of_type("update", desk_before).size(), 1u);
+  EXPECT_EQ(desk->of_type("ack", desk_before).size(), 0u);
+}
+
+TEST(HearingSession, ACommitTheStoreRefusedIsAnsweredStorageFailedAndNothingOfItIsShown) {
+  DrivenSession h;
+  auto chair = h.join("chair");
+  auto desk = h.join("sec1");
+  const std::int64_t seq = h.session().state().event_count;
+  const std::size_t desk_before = desk->got.size();
+  h.submit(chair, {{"type", "open_check_in"}});
+  auto records = h.session().take_batch(h.now);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(h.session().state().event_count, seq + 1) << "applied while committing";
+  const auto end =
+      h.session().committed(0, core::make_error(core::ErrorCode::storage_failed, "disk full"), h.now);
+  EXPECT_EQ(end, net::HearingSession::BatchEnd::failed);
+  EXPECT_EQ(h.session().state().event_count, seq) << "what was not stored stays applied";
+  const json last = chair->got.back();
+  EXPECT_EQ(last["type"], "error");
+  EXPECT_EQ(last["code"], "storage_failed");
+  EXPECT_EQ(desk->got.size(), desk_before) << "the desk was shown what was never stored";
+  // The next try is decided on the state as stored.
+  EXPECT_EQ(h.request(chair, {{"type", "open_check_in"}})["type"], "ack");
+}
+
+TEST(HearingSession, ACommitRefusedForALostLeaseSendsEveryoneToTheNewNodeAndForgetsTheBatch) {
+  DrivenSession h;
+  auto chair = h.join("chair");
+  auto desk = h.join("sec1");
+  const std::size_t desk_before = desk->got.size();
+  h.submit(chair, {{"type", "open_check_in"}});
+  auto records = h.session().take_batch(h.now);
+  ASSERT_EQ(records.size(), 1u);
+  const auto end = h.session().committed(
+      0,
+      core::make_error(core::ErrorCode::storage_failed, "lease lost",
+                       core::ErrorParams{{"lease_epoch", std::int64_t{3}}, {"owner", std::string("node-b")}}),
+      h.now);
+  EXPECT_EQ(end, net::HearingSession::BatchEnd::lost);
+  ASSERT_TRUE(h.session().moved_to());
+  EXPECT_EQ(*h.session().moved_to(), "node-b");
+  EXPECT_EQ(chair->closed, net::close_code::elsewhere);
+  EXPECT_EQ(desk->closed, net::close_code::elsewhere);
+  EXPECT_TRUE(desk->of_type("update", desk_before).empty());
+  // What comes after is refused without being decided.
+  h.submit(chair, {{"type", "start_session"}});
+  EXPECT_TRUE(h.session().take_batch(h.now).empty());
+  EXPECT_EQ(chair->got.back()["code"], "storage_failed");
+}
+
+// tally_hz 3: one count update every 333⅓ ms. A vote 333 ms after the last count waits; one at 334 ms goes at
+// once; a held one is due at the next whole millisecond past the interval.
+TEST(HearingSession, CountOnlyChangesArePacedOnTheTimeTheSessionIsGiven) {
+  net::Limits limits = Hall::test_limits();
+  limits.tally_hz = 3;
+  DrivenSession h(limits);
+  auto chair = h.join("chair");
+  auto screen = h.join("screen");
+  const std::string ballot = open_ballot(h, chair);
+  const core::TimeMs opened = h.now;  // the opening carried the count: the pacing counts from it
+
+  h.now = opened + 333;
+  std::size_t before = screen->got.size();
+  ASSERT_EQ(h.request(h.join(voter_id(1)), sheet(ballot, 1))["type"], "ack");
+  EXPECT_EQ(screen->got.size(), before) << "a count sent 333 ms after the last";
+  ASSERT_TRUE(h.session().tick_due());
+  EXPECT_EQ(*h.session().tick_due(), opened + 334);
+
+  h.session().tick(opened + 334);
+  ASSERT_EQ(screen->got.size(), before + 1);
+  EXPECT_TRUE(carries(screen->got.back(), "ballots"));
+  EXPECT_FALSE(h.session().tick_due());
+
+  // The next vote 333 ms after that tick waits; at 334 ms after it the count goes with its batch.
+  h.now = opened + 334 + 333;
+  before = screen->got.size();
+  ASSERT_EQ(h.request(h.join(voter_id(2)), sheet(ballot, 2))["type"], "ack");
+  EXPECT_EQ(screen->got.size(), before);
+  h.now = opened + 334 + 334;
+  ASSERT_EQ(h.request(h.join(voter_id(3)), sheet(ballot, 3))["type"], "ack");
+  ASSERT_EQ(screen->got.size(), before + 1);
+  EXPECT_TRUE(carries(screen->got.back(), "ballots"));
+  EXPECT_FALSE(h.session().tick_due()) << "nothing is held once the count went";
+  // A tick that finds nothing held sends nothing.
+  h.session().tick(h.now + 1000);
+  EXPECT_EQ(screen->got.size(), before + 1);
+}
+
+TEST(HearingSession, ATickDuringABatchLetsTheBatchCarryTheCount) {
+  net::Limits limits = Hall::test_limits();
+  limits.tally_hz = 1;
+  DrivenSession h(limits);
+  auto chair = h.join("chair");
+  auto screen = h.join("screen");
+  const std::string ballot = open_ballot(h, chair);
+  h.now += 10;
+  ASSERT_EQ(h.request(h.join(voter_id(1)), sheet(ballot, 1))["type"], "ack");  // held
+  ASSERT_TRUE(h.session().tick_due());
+  const std::size_t before = screen->got.size();
+  h.now += 20;  // well before the second is up
+  auto voter = h.join(voter_id(2));
+  h.submit(voter, sheet(ballot, 2));
+  auto outcomes = h.store(h.session().take_batch(h.now));
+  h.session().tick(h.now);  // the timer fires while the batch commits: nothing goes out of uncommitted state
+  EXPECT_EQ(screen->got.size(), before);
+  h.session().committed(0, std::move(outcomes[0]), h.now);
+  ASSERT_EQ(screen->got.size(), before + 1);
+  EXPECT_TRUE(carries(screen->got.back(), "ballots"));
+  EXPECT_EQ(screen->got.back()["seq"], h.session().state().event_count) << "a count of uncommitted state";
+  EXPECT_FALSE(h.session().tick_due());
+}
+
+TEST(HearingSession, ACountReachesItsAudienceASliceAtATime) {
+  net::Limits limits = Hall::test_limits();
+  limits.count_slice = 2;
+  limits.connections_per_token = 5;
+  limits.tally_hz = 0;  // every count at once: only the slicing is under test
+  DrivenSession h(limits);
+  auto chair = h.join("chair");
+  std::vector<std::shared_ptr<Device>> screens;
+  for (int i = 0; i < 5; ++i) screens.push_back(h.join("screen"));
+  const std::string ballot = open_ballot(h, chair);
+  // The count goes to the chair, the desk and the five screens: seven connections, two at a time.
+  screens.push_back(chair);
+  std::vector<std::size_t> before;
+  for (auto& s : screens) before.push_back(s->got.size());
+  const auto reached = [&] {
+    int n = 0;
+    for (std::size_t i = 0; i < screens.size(); ++i) n += screens[i]->got.size() > before[i] ? 1 : 0;
+    return n;
+  };
+  ASSERT_EQ(h.request(h.join(voter_id(1)), sheet(ballot, 1))["type"], "ack");
+  std::vector<int> steps{reached()};
+  while (h.session().spreading() && steps.size() < 10) {
+    h.session().spread();
+    steps.push_back(reached());
+  }
+  EXPECT_EQ(steps.size(), 4u) << "seven connections in slices of two";
+  for (std::size_t i = 1; i < steps.size(); ++i) EXPECT_LE(steps[i] - steps[i - 1], 2);
+  EXPECT_EQ(steps.back(), 6) << "every screen and the chair";
+  EXPECT_FALSE(h.session().spreading());
+}
+
+TEST(HearingSession, ARevokedTokensDevicesAreClosedOnceTheRevocationIsStored) {
+  DrivenSession h;
+  auto chair = h.join("chair");
+  auto voter = h.join(voter_id(7));
+  h.submit(chair, {{"type", "revoke_token"}, {"participant", voter_id(7)}});
+  auto outcomes = h.store(h.session().take_batch(h.now));
+  EXPECT_FALSE(voter->closed) << "closed before the revocation was stored";
+  h.session().committed(0, std::move(outcomes[0]), h.now);
+  EXPECT_EQ(voter->closed, net::close_code::revoked);
+  // The store marked the token in the event's transaction: a device joining with it is refused.
+  auto again = h.join(voter_id(7));
+  EXPECT_EQ(again->closed, net::close_code::revoked);
+}
+
+// A receipt check is screened on the strand but read from the store off it: the session answers nothing
+// itself.
+TEST(HearingSession, AReceiptCheckIsLeftToTheStoreOffTheStrand) {
+  DrivenSession h;
+  auto chair = h.join("chair");
+  auto scrutineer = h.join("jpr");
+  const std::string ballot = open_ballot(h, chair);
+  json cast = sheet(ballot, 1);
+  const std::string receipt = cast["receipt"];
+  ASSERT_EQ(h.request(h.join(voter_id(1)), cast)["type"], "ack");
+  const std::size_t before = scrutineer->got.size();
+  h.submit(scrutineer, {{"type", "check_receipt"}, {"ballot", ballot}, {"receipt", receipt}});
+  h.submit(scrutineer, {{"type", "check_receipt"}, {"ballot", ballot}, {"receipt", random_receipt()}});
+  EXPECT_TRUE(h.session().take_batch(h.now).empty());
+  EXPECT_FALSE(h.session().busy());
+  EXPECT_EQ(scrutineer->of_type("ack", before).size(), 0u) << "the session read the store itself";
+  auto checks = h.session().take_receipt_checks();
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_TRUE(h.session().take_receipt_checks().empty()) << "each check is handed out once";
+  for (const auto& c : checks) net::HearingSession::answer_receipt_check(h.context(), h.hearing_id(), c);
+  const auto acks = scrutineer->of_type("ack", before);
+  ASSERT_EQ(acks.size(), 2u);
+  EXPECT_EQ(acks[0]["result"]["in_box"], true);
+  EXPECT_EQ(acks[1]["result"]["in_box"], false);
+  // The hall screen may not check: refused on the strand, with no store read.
+  auto screen = h.join("screen");
+  const json refused =
+      h.request(screen, {{"type", "check_receipt"}, {"ballot", ballot}, {"receipt", receipt}});
+  EXPECT_EQ(refused["code"], "not_allowed");
+  EXPECT_TRUE(h.session().take_receipt_checks().empty());
+}
+
+}  // namespace
+}  // namespace dais::test
