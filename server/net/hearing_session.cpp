@@ -90,6 +90,7 @@ void HearingSession::replaced() {
   finish_spreads();
   reload();
   votes_.clear();  // acks of a reset log must never answer a new vote's retry
+  not_stored_.clear();
   tally_pending_ = 0;
   tick_due_.reset();
   // What clients hold describes the old state: no resuming from it.
@@ -157,7 +158,7 @@ std::vector<store::CommandRecord> HearingSession::take_batch(core::TimeMs now) {
   return records;
 }
 
-bool HearingSession::accept_vote_retry(const Request& r) {
+bool HearingSession::accept_vote_retry(Request& r) {
   if (r.message.type != "cast_sheet") return false;
   const auto key = std::make_pair(r.participant, r.message.body.at("idempotency_key").get<std::string>());
   if (auto it = votes_.find(key); it != votes_.end()) {
@@ -173,12 +174,28 @@ bool HearingSession::accept_vote_retry(const Request& r) {
   const auto& ballot = std::get<core::CastSheet>(*r.command).ballot;
   const auto b = state_.ballots.find(ballot);
   if (b == state_.ballots.end() || b->second.voted.count(r.participant) == 0) return false;
-  auto stored = stored_vote_ack(key.first, key.second);
-  if (!stored) return false;
-  votes_[key].ack = *stored;
-  answer(r.from, duplicate_ack_text(*stored, r.message.id));
-  ctx_.metrics.acks++;
+  if (not_stored_.erase(key) != 0) return false;  // looked up already: no earlier attempt was stored
+  vote_lookups_.push_back(VoteLookup{std::move(r), key});
   return true;
+}
+
+std::optional<std::string> HearingSession::stored_vote_ack(const HearingContext& ctx,
+                                                           const store::HearingId& hearing,
+                                                           const VoteLookup& lookup) {
+  std::lock_guard lock(ctx.store_reads);
+  return ctx.store.find_idempotent_ack(hearing, lookup.key.first, lookup.key.second);
+}
+
+void HearingSession::looked_up(VoteLookup lookup, std::optional<std::string> ack) {
+  if (!ack) {
+    // Decided in the next batch like any sheet (a change of it, or refused as a second one).
+    not_stored_.insert(lookup.key);
+    queue_.push_front(std::move(lookup.request));
+    return;
+  }
+  votes_[lookup.key].ack = *ack;
+  answer(lookup.request.from, duplicate_ack_text(*ack, lookup.request.message.id));
+  ctx_.metrics.acks++;
 }
 
 void HearingSession::accept(Request r, core::TimeMs now) {
@@ -700,12 +717,6 @@ void HearingSession::answer(const std::weak_ptr<Connection>& to, std::string tex
 void HearingSession::refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error) {
   ctx_.metrics.count_error(error.code);
   answer(to, error_text(error, id));
-}
-
-std::optional<std::string> HearingSession::stored_vote_ack(const core::ParticipantId& p,
-                                                           const std::string& key) {
-  std::lock_guard lock(ctx_.store_reads);
-  return ctx_.store.find_idempotent_ack(id_, p, key);
 }
 
 void HearingSession::reload() {

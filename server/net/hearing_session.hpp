@@ -109,6 +109,20 @@ class HearingSession {
   static void answer_receipt_check(const HearingContext& ctx, const store::HearingId& hearing,
                                    const ReceiptCheck& check);
 
+  // A sheet that may be the retry of one stored before a restart (its voter has voted, its idempotency key is
+  // not in memory): the first attempt's ack is looked up in the store off the strand, and the sheet waits.
+  struct VoteLookup {
+    Request request;
+    std::pair<core::ParticipantId, std::string> key;  // (voter, idempotency key)
+  };
+  std::vector<VoteLookup> take_vote_lookups() { return std::exchange(vote_lookups_, {}); }
+  static std::optional<std::string> stored_vote_ack(const HearingContext& ctx,
+                                                    const store::HearingId& hearing,
+                                                    const VoteLookup& lookup);
+  // The look-up's answer, back on the strand: the stored ack answers the retry, or the sheet is queued to be
+  // decided (take_batch) as any other.
+  void looked_up(VoteLookup lookup, std::optional<std::string> ack);
+
   void close_all(std::uint16_t code, const std::string& reason);
   void let_go(const std::string& owner);
   // After the store replaced the hearing's log (a redefined draft, a reset rehearsal): reads it back, forgets
@@ -168,7 +182,7 @@ class HearingSession {
     std::vector<std::pair<std::weak_ptr<Connection>, std::string>> waiting;  // retries in flight: (from, id)
   };
 
-  bool accept_vote_retry(const Request& r);
+  bool accept_vote_retry(Request& r);  // true: answered or waiting (then `r` was moved from)
   void accept(Request r, core::TimeMs now);
   void screen_server_request(Request r);
   BatchEnd finish_batch(core::TimeMs now);
@@ -195,7 +209,6 @@ class HearingSession {
   void take_change(Audience& a, const core::RoleSet& roles, core::Section s, SectionChanges& changes);
   void answer(const std::weak_ptr<Connection>& to, std::string text);
   void refuse(const std::weak_ptr<Connection>& to, std::string_view id, WireError error);
-  std::optional<std::string> stored_vote_ack(const core::ParticipantId& p, const std::string& key);
   void reload();
   bool current();  // reads the state back first if a reload failed; false while that still fails
   void close_moved(const std::shared_ptr<Connection>& c) const;
@@ -215,6 +228,8 @@ class HearingSession {
   std::vector<std::size_t> committing_;  // the index in accepted_ of each record take_batch returned
   std::vector<Request> deferred_;        // server requests answered after the batch commits
   std::vector<ReceiptCheck> receipt_checks_;
+  std::vector<VoteLookup> vote_lookups_;
+  std::set<std::pair<core::ParticipantId, std::string>> not_stored_;  // looked up, found not stored
   std::size_t outstanding_ = 0;
 
   std::map<core::RoleSet, Audience> audiences_;

@@ -112,7 +112,7 @@ void LiveHearing::when_idle(std::function<void()> fn) {
 }
 
 void LiveHearing::check_drained() {
-  if (session_.busy() || !session_.queue_empty()) return;
+  if (session_.busy() || !session_.queue_empty() || reads_in_flight_ != 0) return;
   auto done = std::move(drained_);
   drained_.clear();
   for (auto& fn : done) fn();
@@ -150,10 +150,28 @@ void LiveHearing::on_committed(std::size_t index, core::Result<store::CommitInfo
 }
 
 void LiveHearing::schedule() {
+  // The store reads the session hands out run on any I/O thread but the hearing's strand: a read blocks only
+  // that thread. Each is counted until it is back, so a drain waits for it.
+  for (auto& lookup : session_.take_vote_lookups()) {
+    ++reads_in_flight_;
+    asio::post(
+        strand_.get_inner_executor(), [self = shared_from_this(), lookup = std::move(lookup)]() mutable {
+          auto ack = HearingSession::stored_vote_ack(self->ctx_, self->id(), lookup);
+          asio::post(self->strand_, [self, lookup = std::move(lookup), ack = std::move(ack)]() mutable {
+            --self->reads_in_flight_;
+            self->session_.looked_up(std::move(lookup), std::move(ack));
+            self->next_batch();
+          });
+        });
+  }
   for (auto& check : session_.take_receipt_checks()) {
-    // On any I/O thread but the hearing's strand: the store read blocks only that thread.
+    ++reads_in_flight_;
     asio::post(strand_.get_inner_executor(), [self = shared_from_this(), check = std::move(check)] {
       HearingSession::answer_receipt_check(self->ctx_, self->id(), check);
+      asio::post(self->strand_, [self] {
+        --self->reads_in_flight_;
+        self->check_drained();
+      });
     });
   }
   if (const auto due = session_.tick_due(); due && !tally_timer_armed_) {

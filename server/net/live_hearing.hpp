@@ -33,7 +33,8 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void submit(Request request);
   // Runs `fn` on the strand with the committed state (never mid-batch), e.g. for exports.
   void inspect(std::function<void(const core::HearingState&)> fn);
-  // Calls `done` once no request is queued or committing. Callers stop new requests first.
+  // Calls `done` once no request is queued, committing or waiting for a store read. Callers stop new requests
+  // first.
   void drain(std::function<void()> done);
   // Replaces a draft's definition (the organizer's editor); refused (conflict) once anything was logged.
   // Everyone connected is closed with `redefined` and joins again on the new definition, from a snapshot.
@@ -68,6 +69,7 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   boost::asio::steady_timer tally_timer_;
   bool tally_timer_armed_ = false;
   bool spread_posted_ = false;
+  std::size_t reads_in_flight_ = 0;  // vote look-ups and receipt checks handed to other threads
   std::chrono::steady_clock::time_point batch_started_;  // for the commit latency in /metrics
   std::vector<std::function<void()>> idle_tasks_;
   std::vector<std::function<void()>> drained_;

@@ -38,6 +38,12 @@ class DrivenSession {
   }
 
   net::HearingSession& session() { return *session_; }
+  // A new session from what the store holds, as after a restart; devices join again.
+  void restart() {
+    auto state = hall_.store().load(hall_.hearing_id());
+    if (!state) throw std::runtime_error(state.error().message);
+    session_.emplace(context(), hall_.hearing_id(), std::move(*state), std::nullopt);
+  }
   net::HearingContext context() { return {hall_.store(), reads_, clock_, metrics_, limits_, public_url_}; }
   std::string hearing_id() const { return hall_.hearing_id(); }
   core::TimeMs now = kStart;
@@ -333,6 +339,52 @@ TEST(HearingSession, AReceiptCheckIsLeftToTheStoreOffTheStrand) {
       h.request(screen, {{"type", "check_receipt"}, {"ballot", ballot}, {"receipt", receipt}});
   EXPECT_EQ(refused["code"], "not_allowed");
   EXPECT_TRUE(h.session().take_receipt_checks().empty());
+}
+
+// After a restart the session no longer knows a vote's idempotency key: a retry waits while the store is
+// asked off the strand, and gets the first attempt's ack; a sheet whose key was never stored is decided as
+// new.
+TEST(HearingSession, AVoteRetriedAfterARestartIsAnsweredFromTheStoreOffTheStrand) {
+  DrivenSession h;
+  auto chair = h.join("chair");
+  const std::string ballot = open_ballot(h, chair);
+  const json cast = sheet(ballot, 1);
+  const json first = h.request(h.join(voter_id(1)), cast);
+  ASSERT_EQ(first["type"], "ack");
+
+  h.restart();
+  auto voter = h.join(voter_id(1));
+  const std::size_t before = voter->got.size();
+  h.submit(voter, cast);
+  EXPECT_TRUE(h.session().take_batch(h.now).empty()) << "the retry was decided again";
+  EXPECT_EQ(voter->got.size(), before) << "answered before the store was asked";
+  auto lookups = h.session().take_vote_lookups();
+  ASSERT_EQ(lookups.size(), 1u);
+  auto ack = net::HearingSession::stored_vote_ack(h.context(), h.hearing_id(), lookups[0]);
+  ASSERT_TRUE(ack);
+  h.session().looked_up(std::move(lookups[0]), ack);
+  ASSERT_EQ(voter->got.size(), before + 1);
+  EXPECT_EQ(voter->got.back()["type"], "ack");
+  EXPECT_EQ(voter->got.back()["seq"], first["seq"]) << "not the first attempt's ack";
+  // Now known in memory: the next retry needs no look-up.
+  h.submit(voter, cast);
+  EXPECT_TRUE(h.session().take_batch(h.now).empty());
+  EXPECT_TRUE(h.session().take_vote_lookups().empty());
+  EXPECT_EQ(voter->got.back()["seq"], first["seq"]);
+
+  // Another key of the same voter was never stored: looked up once, then decided (a second sheet is refused).
+  json other = sheet(ballot, 2);
+  h.submit(voter, other);
+  EXPECT_TRUE(h.session().take_batch(h.now).empty());
+  lookups = h.session().take_vote_lookups();
+  ASSERT_EQ(lookups.size(), 1u);
+  ack = net::HearingSession::stored_vote_ack(h.context(), h.hearing_id(), lookups[0]);
+  EXPECT_FALSE(ack);
+  h.session().looked_up(std::move(lookups[0]), ack);
+  EXPECT_FALSE(h.session().queue_empty()) << "the sheet was dropped";
+  h.run_batch();
+  EXPECT_TRUE(h.session().take_vote_lookups().empty()) << "looked up again instead of decided";
+  EXPECT_EQ(voter->got.back()["type"], "error");
 }
 
 }  // namespace
