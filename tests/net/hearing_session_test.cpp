@@ -2,29 +2,14 @@
 // and the time, and reads what each recording connection was sent. The store is a real SQLite file.
 #include <gtest/gtest.h>
 
-#include "harness.hpp"
-#include "net/decode_request.hpp"
 #include "net/hearing_session.hpp"
+#include "recording_device.hpp"
 #include "store/store.hpp"
 
 namespace dais::test {
 namespace {
 
-// A connection that keeps what it is sent and how it was closed, in order.
-class Device final : public net::Connection {
- public:
-  void deliver(net::Outgoing message) override { got.push_back(json::parse(*message.text)); }
-  void close(std::uint16_t code, std::string, bool) override { closed = code; }
-  // The messages from `from` on of one type.
-  std::vector<json> of_type(const std::string& type, std::size_t from = 0) const {
-    std::vector<json> out;
-    for (std::size_t i = from; i < got.size(); ++i)
-      if (got[i]["type"] == type) out.push_back(got[i]);
-    return out;
-  }
-  std::vector<json> got;
-  std::optional<std::uint16_t> closed;
-};
+using Device = RecordingDevice;
 
 constexpr core::TimeMs kStart = 1'767'225'600'000;
 
@@ -56,13 +41,9 @@ class DrivenSession {
   }
   // Queues a command, decoded as the WebSocket session decodes it.
   void submit(const std::shared_ptr<Device>& from, json message) {
-    static const auto schemas = net::MessageSchemas::load();
-    ASSERT_TRUE(schemas);
-    message["id"] = "r" + std::to_string(++ids_);
     const std::string& who = who_.at(from.get());
-    auto decoded = net::decode_request(**schemas, message.dump(), net::Sender{hall_.hearing_id(), who});
-    ASSERT_FALSE(decoded.bad) << decoded.bad->message << " at " << decoded.bad->field;
-    session_->enqueue(net::Request{from, who, std::move(decoded.message), std::move(decoded.command)});
+    auto r = decoded_request(hall_.hearing_id(), who, from, std::move(message), "r" + std::to_string(++ids_));
+    if (r) session_->enqueue(std::move(*r));
   }
   // Stores each record as the server would and returns the outcomes, in order.
   std::vector<core::Result<store::CommitInfo>> store(std::vector<store::CommandRecord> records) {
@@ -87,10 +68,7 @@ class DrivenSession {
     const std::size_t before = from->got.size();
     submit(from, std::move(message));
     run_batch();
-    for (std::size_t i = before; i < from->got.size(); ++i) {
-      if (from->got[i]["type"] == "ack" || from->got[i]["type"] == "error") return from->got[i];
-    }
-    return json();
+    return from->answer_from(before);
   }
 
  private:
@@ -104,14 +82,6 @@ class DrivenSession {
   std::map<const net::Connection*, std::string> who_;
   std::uint64_t ids_ = 0;
 };
-
-json sheet(const std::string& ballot, int k) {
-  return {{"type", "cast_sheet"},
-          {"ballot", ballot},
-          {"marks", {{"s01", {{"zhuti", {"hao"}}, {"lianjie", {"hao"}}, {"zuofeng", {"hao"}}}}}},
-          {"receipt", random_receipt()},
-          {"idempotency_key", "k" + std::to_string(k)}};
-}
 
 bool carries(const json& update, const std::string& section) {
   return update.contains("sections") && update["sections"].contains(section);
@@ -215,7 +185,7 @@ TEST(HearingSession, CountOnlyChangesArePacedOnTheTimeTheSessionIsGiven) {
 
   h.now = opened + 333;
   std::size_t before = screen->got.size();
-  ASSERT_EQ(h.request(h.join(voter_id(1)), sheet(ballot, 1))["type"], "ack");
+  ASSERT_EQ(h.request(h.join(voter_id(1)), good_sheet(ballot, 1))["type"], "ack");
   EXPECT_EQ(screen->got.size(), before) << "a count sent 333 ms after the last";
   ASSERT_TRUE(h.session().tick_due());
   EXPECT_EQ(*h.session().tick_due(), opened + 334);
@@ -228,10 +198,10 @@ TEST(HearingSession, CountOnlyChangesArePacedOnTheTimeTheSessionIsGiven) {
   // The next vote 333 ms after that tick waits; at 334 ms after it the count goes with its batch.
   h.now = opened + 334 + 333;
   before = screen->got.size();
-  ASSERT_EQ(h.request(h.join(voter_id(2)), sheet(ballot, 2))["type"], "ack");
+  ASSERT_EQ(h.request(h.join(voter_id(2)), good_sheet(ballot, 2))["type"], "ack");
   EXPECT_EQ(screen->got.size(), before);
   h.now = opened + 334 + 334;
-  ASSERT_EQ(h.request(h.join(voter_id(3)), sheet(ballot, 3))["type"], "ack");
+  ASSERT_EQ(h.request(h.join(voter_id(3)), good_sheet(ballot, 3))["type"], "ack");
   ASSERT_EQ(screen->got.size(), before + 1);
   EXPECT_TRUE(carries(screen->got.back(), "ballots"));
   EXPECT_FALSE(h.session().tick_due()) << "nothing is held once the count went";
@@ -248,12 +218,12 @@ TEST(HearingSession, ATickDuringABatchLetsTheBatchCarryTheCount) {
   auto screen = h.join("screen");
   const std::string ballot = open_ballot(h, chair);
   h.now += 10;
-  ASSERT_EQ(h.request(h.join(voter_id(1)), sheet(ballot, 1))["type"], "ack");  // held
+  ASSERT_EQ(h.request(h.join(voter_id(1)), good_sheet(ballot, 1))["type"], "ack");  // held
   ASSERT_TRUE(h.session().tick_due());
   const std::size_t before = screen->got.size();
   h.now += 20;  // well before the second is up
   auto voter = h.join(voter_id(2));
-  h.submit(voter, sheet(ballot, 2));
+  h.submit(voter, good_sheet(ballot, 2));
   auto outcomes = h.store(h.session().take_batch(h.now));
   h.session().tick(h.now);  // the timer fires while the batch commits: nothing goes out of uncommitted state
   EXPECT_EQ(screen->got.size(), before);
@@ -283,7 +253,7 @@ TEST(HearingSession, ACountReachesItsAudienceASliceAtATime) {
     for (std::size_t i = 0; i < screens.size(); ++i) n += screens[i]->got.size() > before[i] ? 1 : 0;
     return n;
   };
-  ASSERT_EQ(h.request(h.join(voter_id(1)), sheet(ballot, 1))["type"], "ack");
+  ASSERT_EQ(h.request(h.join(voter_id(1)), good_sheet(ballot, 1))["type"], "ack");
   std::vector<int> steps{reached()};
   while (h.session().spreading() && steps.size() < 10) {
     h.session().spread();
@@ -316,7 +286,7 @@ TEST(HearingSession, AReceiptCheckIsLeftToTheStoreOffTheStrand) {
   auto chair = h.join("chair");
   auto scrutineer = h.join("jpr");
   const std::string ballot = open_ballot(h, chair);
-  json cast = sheet(ballot, 1);
+  json cast = good_sheet(ballot, 1);
   const std::string receipt = cast["receipt"];
   ASSERT_EQ(h.request(h.join(voter_id(1)), cast)["type"], "ack");
   const std::size_t before = scrutineer->got.size();
@@ -348,7 +318,7 @@ TEST(HearingSession, AVoteRetriedAfterARestartIsAnsweredFromTheStoreOffTheStrand
   DrivenSession h;
   auto chair = h.join("chair");
   const std::string ballot = open_ballot(h, chair);
-  const json cast = sheet(ballot, 1);
+  const json cast = good_sheet(ballot, 1);
   const json first = h.request(h.join(voter_id(1)), cast);
   ASSERT_EQ(first["type"], "ack");
 
@@ -373,7 +343,7 @@ TEST(HearingSession, AVoteRetriedAfterARestartIsAnsweredFromTheStoreOffTheStrand
   EXPECT_EQ(voter->got.back()["seq"], first["seq"]);
 
   // Another key of the same voter was never stored: looked up once, then decided (a second sheet is refused).
-  json other = sheet(ballot, 2);
+  json other = good_sheet(ballot, 2);
   h.submit(voter, other);
   EXPECT_TRUE(h.session().take_batch(h.now).empty());
   lookups = h.session().take_vote_lookups();

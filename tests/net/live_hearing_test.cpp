@@ -5,21 +5,14 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "harness.hpp"
-#include "net/decode_request.hpp"
 #include "net/live_hearing.hpp"
+#include "recording_device.hpp"
 #include "store/store.hpp"
 
 namespace dais::test {
 namespace {
 
-// A connection that keeps what it is sent, in order.
-class Recorder final : public net::Connection {
- public:
-  void deliver(net::Outgoing message) override { got.push_back(json::parse(*message.text)); }
-  void close(std::uint16_t, std::string, bool) override {}
-  std::vector<json> got;
-};
+using Recorder = RecordingDevice;
 
 class SteppedHearing {
  public:
@@ -41,14 +34,9 @@ class SteppedHearing {
 
   // Queues a command, decoded as the WebSocket session decodes it; the caller steps it through.
   void submit(const std::shared_ptr<Recorder>& from, json message) {
-    static const auto schemas = net::MessageSchemas::load();
-    ASSERT_TRUE(schemas);
-    message["id"] = "r" + std::to_string(++ids_);
     const std::string& who = who_.at(from.get());
-    auto decoded = net::decode_request(**schemas, message.dump(), net::Sender{hall_.hearing_id(), who});
-    ASSERT_FALSE(decoded.bad) << decoded.bad->message << " at " << decoded.bad->field;
-    ASSERT_TRUE(decoded.command) << (decoded.refused ? decoded.refused->message : "not a command");
-    hearing_->submit(net::Request{from, who, std::move(decoded.message), std::move(decoded.command)});
+    auto r = decoded_request(hall_.hearing_id(), who, from, std::move(message), "r" + std::to_string(++ids_));
+    if (r) hearing_->submit(std::move(*r));
   }
   // Runs one ready handler; false when none was ready.
   bool step() { return ioc_.poll_one() > 0; }
@@ -65,10 +53,7 @@ class SteppedHearing {
     const std::size_t before = from->got.size();
     submit(from, std::move(message));
     settle();
-    for (std::size_t i = before; i < from->got.size(); ++i) {
-      if (from->got[i]["type"] == "ack" || from->got[i]["type"] == "error") return from->got[i];
-    }
-    return json();
+    return from->answer_from(before);
   }
 
  private:
@@ -91,14 +76,6 @@ json ballot_in(const json& sections, const std::string& ballot) {
     if (b["id"] == ballot) return b;
   }
   return json();
-}
-
-json sheet(const std::string& ballot, int k) {
-  return {{"type", "cast_sheet"},
-          {"ballot", ballot},
-          {"marks", {{"s01", {{"zhuti", {"hao"}}, {"lianjie", {"hao"}}, {"zuofeng", {"hao"}}}}}},
-          {"receipt", random_receipt()},
-          {"idempotency_key", "k" + std::to_string(k)}};
 }
 
 // A count goes out a slice of connections at a time and the voter's ack passes it; the closing update that
@@ -127,7 +104,7 @@ TEST(LiveHearing, AnAckPassesACountSpreadButNoNewerBallotsSectionDoes) {
   for (auto& v : screens) before.push_back(v->got.size());
 
   // The sheet: submitted, committed, finished. Its ack is out while its count reached one connection.
-  h.submit(voter, sheet(ballot, 0));
+  h.submit(voter, good_sheet(ballot, 0));
   ASSERT_TRUE(h.step());  // the batch, handed to the store
   h.commit();
   ASSERT_TRUE(h.step());  // the commit's completion: first slice, personal update, ack
