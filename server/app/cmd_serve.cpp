@@ -227,6 +227,7 @@ int run_serve(const ServeFlags& flags) {
   const std::string host = options.bind == "0.0.0.0" || options.bind == "::" ? "127.0.0.1" : options.bind;
   const std::string scheme = options.tls_cert.empty() ? "http" : "https";
   const std::string local = scheme + "://" + host + ":" + std::to_string(*port);
+  server.catch_signals();  // the line below tells scripts and tests they may stop it now
   std::cout << "listening on " << local << std::endl;
   const std::string base = options.public_url.empty() ? local : options.public_url;
   if (demo) {

@@ -130,7 +130,9 @@ std::vector<store::CommandRecord> HearingSession::take_batch(core::TimeMs now) {
   std::deque<Request> batch;
   batch.swap(queue_);
   for (auto& r : batch) {
-    if (seats_.count(r.from.lock().get()) == 0) {
+    if (reissuing_.count(r.participant) != 0) {
+      held_.push_back(std::move(r));  // decided once the new card is issued (or not): tokens_issued
+    } else if (seats_.count(r.from.lock().get()) == 0) {
       refuse(r.from, r.message.id,
              {"not_joined", "this connection has not been admitted to the hearing", ""});
     } else if (!r.command) {
@@ -398,21 +400,12 @@ void HearingSession::answer_server_request(const Request& r, core::TimeMs now) {
     }
     result["participants"] = std::move(online);
   } else if (type == "issue_tokens") {
-    // One transaction for the whole list (one fsync, not one per card), and all or nothing: when the store
-    // fails no one's token changes and no device is closed.
-    const auto who = body.at("participants").get<std::vector<core::ParticipantId>>();
-    core::Result<std::vector<store::IssuedToken>> issued = std::vector<store::IssuedToken>{};
-    {
-      std::lock_guard lock(ctx_.store_reads);
-      issued = ctx_.store.reissue_tokens(id_, who);
-    }
-    if (!issued) return refuse(r.from, r.message.id, {"storage_failed", issued.error().message, ""});
-    json tokens = json::array();
-    for (const auto& t : *issued) {
-      tokens.push_back({{"participant", t.participant}, {"token", t.token}, {"path", "/j/" + t.token}});
-      close_participant(t.participant, r.from.lock().get(), "token reissued");
-    }
-    result["tokens"] = std::move(tokens);
+    TokenIssue issue{r.from, r.message.id, body.at("participants").get<std::vector<core::ParticipantId>>()};
+    // Until the store has issued them, nothing of these participants is decided: their old cards' devices
+    // must not act between the new token and their closing.
+    for (const auto& p : issue.participants) reissuing_.insert(p);
+    token_issues_.push_back(std::move(issue));
+    return;  // issued by the store, off the strand
   }
   answer(r.from, ack_text(r.message.id, state_.event_count, result));
   ctx_.metrics.acks++;
@@ -434,6 +427,41 @@ void HearingSession::answer_receipt_check(const HearingContext& ctx, const store
   }
   to->deliver(make_outgoing(ack_text(check.id, check.seq, json{{"in_box", *in_box}})));
   ctx.metrics.acks++;
+}
+
+core::Result<std::vector<store::IssuedToken>> HearingSession::issue_tokens(const HearingContext& ctx,
+                                                                           const store::HearingId& hearing,
+                                                                           const TokenIssue& issue) {
+  // One transaction for the whole list (one fsync, not one per card), and all or nothing: when the store
+  // fails no one's token changes and no device is closed.
+  std::lock_guard lock(ctx.store_reads);
+  return ctx.store.reissue_tokens(hearing, issue.participants);
+}
+
+void HearingSession::tokens_issued(const TokenIssue& issue,
+                                   const core::Result<std::vector<store::IssuedToken>>& issued) {
+  for (const auto& p : issue.participants) {
+    if (auto it = reissuing_.find(p); it != reissuing_.end()) reissuing_.erase(it);
+  }
+  // What they sent meanwhile is decided now, in order, ahead of what came later (from devices still seated).
+  for (auto it = held_.rbegin(); it != held_.rend();) {
+    if (reissuing_.count(it->participant) != 0) {
+      ++it;
+      continue;
+    }
+    queue_.push_front(std::move(*it));
+    it = std::reverse_iterator(held_.erase(std::next(it).base()));
+  }
+  if (!issued) return refuse(issue.to, issue.id, {"storage_failed", issued.error().message, ""});
+  json tokens = json::array();
+  const auto chair = issue.to.lock();
+  for (const auto& t : *issued) {
+    tokens.push_back({{"participant", t.participant}, {"token", t.token}, {"path", "/j/" + t.token}});
+    // The old card's devices go; the chair's own connection stays even when the chair reissued their own.
+    close_participant(t.participant, chair.get(), "token reissued");
+  }
+  answer(issue.to, ack_text(issue.id, state_.event_count, json{{"tokens", std::move(tokens)}}));
+  ctx_.metrics.acks++;
 }
 
 // ---- fan-out
@@ -694,14 +722,20 @@ void HearingSession::close_participant(const core::ParticipantId& p, const Conne
                                        const std::string& reason) {
   auto conns = by_participant_.find(p);
   if (conns == by_participant_.end()) return;
-  // A device told to go is no longer the participant's from now on (list_online, personal updates), even
-  // before its close handshake ends and leave() takes its seat.
+  // A device told to go is unseated at once, before its close handshake ends: nothing more of it is decided
+  // (its requests still on their way are refused not_joined), and it is no longer the participant's
+  // (list_online, personal updates) or sent updates.
   for (auto it = conns->second.begin(); it != conns->second.end();) {
     if (it->first == except) {
       ++it;
       continue;
     }
     if (auto c = it->second.lock()) c->close(close_code::revoked, reason, false);
+    if (auto seat = seats_.find(it->first); seat != seats_.end()) {
+      if (auto a = audiences_.find(seat->second.roles); a != audiences_.end())
+        a->second.members.erase(it->first);
+      seats_.erase(seat);
+    }
     it = conns->second.erase(it);
   }
   if (conns->second.empty()) by_participant_.erase(conns);

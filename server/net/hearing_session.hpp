@@ -109,6 +109,20 @@ class HearingSession {
   static void answer_receipt_check(const HearingContext& ctx, const store::HearingId& hearing,
                                    const ReceiptCheck& check);
 
+  // A chair's issue_tokens, screened on the strand: the store issues the new tokens off it (issue_tokens),
+  // and back on the strand the old cards' devices are closed and the chair is answered (tokens_issued).
+  struct TokenIssue {
+    std::weak_ptr<Connection> to;
+    std::string id;  // the request's
+    std::vector<core::ParticipantId> participants;
+  };
+  std::vector<TokenIssue> take_token_issues() { return std::exchange(token_issues_, {}); }
+  static core::Result<std::vector<store::IssuedToken>> issue_tokens(const HearingContext& ctx,
+                                                                    const store::HearingId& hearing,
+                                                                    const TokenIssue& issue);
+  // Also queues what the participants sent meanwhile: take_batch() next.
+  void tokens_issued(const TokenIssue& issue, const core::Result<std::vector<store::IssuedToken>>& issued);
+
   // A sheet that may be the retry of one stored before a restart (its voter has voted, its idempotency key is
   // not in memory): the first attempt's ack is looked up in the store off the strand, and the sheet waits.
   struct VoteLookup {
@@ -229,6 +243,9 @@ class HearingSession {
   std::vector<Request> deferred_;        // server requests answered after the batch commits
   std::vector<ReceiptCheck> receipt_checks_;
   std::vector<VoteLookup> vote_lookups_;
+  std::vector<TokenIssue> token_issues_;
+  std::multiset<core::ParticipantId> reissuing_;  // their new tokens are being issued
+  std::vector<Request> held_;                     // requests of theirs, decided after (tokens_issued)
   std::set<std::pair<core::ParticipantId, std::string>> not_stored_;  // looked up, found not stored
   std::size_t outstanding_ = 0;
 

@@ -150,8 +150,9 @@ void LiveHearing::on_committed(std::size_t index, core::Result<store::CommitInfo
 }
 
 void LiveHearing::schedule() {
-  // The store reads the session hands out run on any I/O thread but the hearing's strand: a read blocks only
-  // that thread. Each is counted until it is back, so a drain waits for it.
+  // The store calls the session hands out (reads, and token issues on the writer connection) run on any I/O
+  // thread but the hearing's strand: a call blocks only that thread. Each is counted until it is back, so a
+  // drain waits for it.
   for (auto& lookup : session_.take_vote_lookups()) {
     ++reads_in_flight_;
     asio::post(
@@ -163,6 +164,17 @@ void LiveHearing::schedule() {
             self->next_batch();
           });
         });
+  }
+  for (auto& issue : session_.take_token_issues()) {
+    ++reads_in_flight_;
+    asio::post(strand_.get_inner_executor(), [self = shared_from_this(), issue = std::move(issue)]() mutable {
+      auto issued = HearingSession::issue_tokens(self->ctx_, self->id(), issue);
+      asio::post(self->strand_, [self, issue = std::move(issue), issued = std::move(issued)] {
+        --self->reads_in_flight_;
+        self->session_.tokens_issued(issue, issued);
+        self->next_batch();
+      });
+    });
   }
   for (auto& check : session_.take_receipt_checks()) {
     ++reads_in_flight_;

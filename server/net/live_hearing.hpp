@@ -69,7 +69,7 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   boost::asio::steady_timer tally_timer_;
   bool tally_timer_armed_ = false;
   bool spread_posted_ = false;
-  std::size_t reads_in_flight_ = 0;  // vote look-ups and receipt checks handed to other threads
+  std::size_t reads_in_flight_ = 0;  // vote look-ups, receipt checks and token issues on other threads
   std::chrono::steady_clock::time_point batch_started_;  // for the commit latency in /metrics
   std::vector<std::function<void()>> idle_tasks_;
   std::vector<std::function<void()>> drained_;

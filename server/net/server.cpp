@@ -124,11 +124,17 @@ void Server::stop() {
   state_->set_stopped();
 }
 
-void Server::run_until_signal() {
-  if (!running_) return;
+void Server::catch_signals() {
+  if (!signals_) return;
+  // A signal that comes before the wait below is kept by the signal set and ends that wait at once.
   boost::system::error_code ec;
   signals_->add(SIGINT, ec);
   signals_->add(SIGTERM, ec);
+}
+
+void Server::run_until_signal() {
+  if (!running_) return;
+  catch_signals();  // adding a signal twice is harmless
   signals_->async_wait([](const boost::system::error_code&, int) {});
   signals_io_.run();
   stop();

@@ -33,7 +33,10 @@ class Server {
   // Loads the hearings, binds, and starts the threads. Returns the bound port (useful with port 0).
   core::Result<std::uint16_t> start();
   void stop();  // idempotent
-  // Blocks until SIGINT or SIGTERM, then stops.
+  // From now on SIGINT and SIGTERM stop the server (in run_until_signal) instead of ending the process. Call it
+  // before telling anyone the server is up: a signal sent on that word must find the handler in place.
+  void catch_signals();
+  // Blocks until SIGINT or SIGTERM (catching them first if catch_signals was not called), then stops.
   void run_until_signal();
 
   std::uint16_t port() const { return port_; }
@@ -46,7 +49,7 @@ class Server {
   boost::asio::io_context ioc_;
   // SIGINT and SIGTERM are waited for on a context of their own, made before the first accept: waiting then
   // needs neither a descriptor that a flood of connections could have taken nor a free I/O thread. The
-  // signals are added only by run_until_signal.
+  // signals are added only by catch_signals, so a process that embeds the server keeps its own.
   boost::asio::io_context signals_io_;
   std::optional<boost::asio::signal_set> signals_;
   std::shared_ptr<SharedState> state_;

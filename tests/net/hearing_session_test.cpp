@@ -357,5 +357,43 @@ TEST(HearingSession, AVoteRetriedAfterARestartIsAnsweredFromTheStoreOffTheStrand
   EXPECT_EQ(voter->got.back()["type"], "error");
 }
 
+// The store issues new cards off the strand. Meanwhile nothing the old card's device sends is decided; once
+// the new token is stored that device is closed and unseated, and what it sent is refused.
+TEST(HearingSession, WhileANewCardIsIssuedTheOldOnesDeviceIsHeldThenSentAway) {
+  DrivenSession h;
+  auto chair = h.join("chair");
+  auto old_card = h.join(voter_id(2));
+  auto other = h.join(voter_id(3));
+  const std::size_t chair_before = chair->got.size();
+  h.submit(chair, {{"type", "issue_tokens"}, {"participants", {voter_id(2)}}});
+  EXPECT_TRUE(h.session().take_batch(h.now).empty());
+  auto issues = h.session().take_token_issues();
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_TRUE(chair->answer_from(chair_before).is_null()) << "answered before the store issued the card";
+
+  const std::size_t old_before = old_card->got.size();
+  const std::size_t other_before = other->got.size();
+  h.submit(old_card, {{"type", "ping"}});
+  h.submit(other, {{"type", "ping"}});
+  EXPECT_TRUE(h.session().take_batch(h.now).empty());
+  EXPECT_EQ(old_card->got.size(), old_before) << "the old card's request was decided while its token changed";
+  EXPECT_EQ(other->answer_from(other_before)["type"], "ack") << "someone else's request waited too";
+
+  const auto issued = net::HearingSession::issue_tokens(h.context(), h.hearing_id(), issues[0]);
+  ASSERT_TRUE(issued);
+  h.session().tokens_issued(issues[0], issued);
+  EXPECT_EQ(old_card->closed, net::close_code::revoked);
+  EXPECT_FALSE(chair->closed);
+  const json ack = chair->got.back();
+  ASSERT_EQ(ack["type"], "ack");
+  ASSERT_EQ(ack["result"]["tokens"].size(), 1u);
+  EXPECT_EQ(ack["result"]["tokens"][0]["participant"], voter_id(2));
+  EXPECT_EQ(ack["result"]["tokens"][0]["token"], (*issued)[0].token);
+  // The held request is decided now: its device was sent away.
+  EXPECT_FALSE(h.session().queue_empty());
+  EXPECT_TRUE(h.session().take_batch(h.now).empty());
+  EXPECT_EQ(old_card->answer_from(old_before)["code"], "not_joined");
+}
+
 }  // namespace
 }  // namespace dais::test
