@@ -6,13 +6,6 @@ function(dais_precompile target)
   endif()
 endfunction()
 
-# dais_precompile_tests(target header...): the same for a test area, when DAIS_PCH or DAIS_TEST_PCH is on.
-function(dais_precompile_tests target)
-  if(DAIS_PCH OR DAIS_TEST_PCH)
-    target_precompile_headers(${target} PRIVATE ${ARGN})
-  endif()
-endfunction()
-
 # dais_quick_test_build(target): test code itself compiled at -O1 in the optimised presets. It is a third of the
 # build and a test's own code is not what a test measures; the server's code it links keeps -O2.
 function(dais_quick_test_build target)

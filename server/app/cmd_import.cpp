@@ -14,6 +14,7 @@
 
 #include "app/commands.hpp"
 #include "app/json_file.hpp"
+#include "core/text.hpp"
 #include "store/store.hpp"
 
 namespace dais::app {
@@ -26,20 +27,11 @@ struct ImportOptions {
   std::string tokens_out;
 };
 
-std::string roles_text(const core::RoleSet& roles) {
-  std::string out;
-  for (core::Role r : roles.list()) {
-    if (!out.empty()) out += ',';
-    out += core::to_string(r);
-  }
-  return out;
-}
-
 std::string tokens_table(const core::HearingDefinition& def, const std::vector<store::IssuedToken>& tokens) {
   std::string out = "participant\tname\troles\ttoken\n";
   for (const store::IssuedToken& t : tokens) {
     const core::Participant* p = def.participant(t.participant);
-    out += t.participant + '\t' + (p ? p->name : "") + '\t' + (p ? roles_text(p->roles) : "") + '\t' +
+    out += t.participant + '\t' + (p ? p->name : "") + '\t' + (p ? core::roles_text(p->roles) : "") + '\t' +
            t.token + '\n';
   }
   return out;

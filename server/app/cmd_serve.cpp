@@ -17,6 +17,7 @@
 
 #include "app/commands.hpp"
 #include "app/json_file.hpp"
+#include "core/text.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
 #include "store/pg.hpp"
@@ -69,12 +70,6 @@ std::vector<core::ParticipantId> demo_participants(const core::HearingDefinition
       ++voters;
     }
   }
-  return out;
-}
-
-std::string roles_text(const core::RoleSet& roles) {
-  std::string out;
-  for (core::Role r : roles.list()) out += (out.empty() ? "" : ",") + std::string(core::to_string(r));
   return out;
 }
 
@@ -234,15 +229,15 @@ int run_serve(const ServeFlags& flags) {
     std::string file_text = "participant\tname\troles\tlink\n";
     for (const auto& t : demo->all) {
       const core::Participant* p = demo->def.participant(t.participant);
-      file_text += t.participant + '\t' + (p ? p->name : "") + '\t' + (p ? roles_text(p->roles) : "") + '\t' +
-                   base + "/j/" + t.token + '\n';
+      file_text += t.participant + '\t' + (p ? p->name : "") + '\t' + (p ? core::roles_text(p->roles) : "") +
+                   '\t' + base + "/j/" + t.token + '\n';
     }
     const fs::path tokens_file = net::demo_tokens_file(options.db);
     std::cout << "demo hearing: " << demo->def.title << "\n";
     for (const auto& t : demo->shown) {
       const core::Participant* p = demo->def.participant(t.participant);
-      std::cout << "  " << (p ? roles_text(p->roles) : "") << "\t" << (p ? p->name : t.participant) << "\t"
-                << base << "/j/" << t.token << "\n";
+      std::cout << "  " << (p ? core::roles_text(p->roles) : "") << "\t" << (p ? p->name : t.participant)
+                << "\t" << base << "/j/" << t.token << "\n";
     }
     if (write_private(tokens_file, file_text)) {
       std::cout << "all join links: " << tokens_file.string() << " (mode 0600)\n";

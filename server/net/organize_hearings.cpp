@@ -11,6 +11,7 @@
 
 #include "core/definition.hpp"
 #include "core/roles.hpp"
+#include "core/text.hpp"
 #include "net/organize.hpp"
 #include "net/shared_state.hpp"
 #include "store/store.hpp"
@@ -37,12 +38,6 @@ std::vector<std::string> split_path(std::string_view path) {
     path.remove_prefix(slash + 1);
   }
   return parts;
-}
-
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
 }
 
 // The request's {"definition": …}, parsed and checked; or the answer that refuses it.
@@ -118,12 +113,12 @@ json check_rows(const json& rows, const std::set<std::string>& voter_groups, boo
     const json post = row.value("post", json(""));
     if (!name.is_string() || name.get<std::string>().empty()) {
       row_error(errors, "name", "the name is missing");
-    } else if (code_points(name.get<std::string>()) > kMaxNameChars) {
+    } else if (core::code_points(name.get<std::string>()) > kMaxNameChars) {
       row_error(errors, "name", "the name is longer than 64 characters");
     }
     if (!post.is_string()) {
       row_error(errors, "post", "the post must be text");
-    } else if (code_points(post.get<std::string>()) > kMaxPostChars) {
+    } else if (core::code_points(post.get<std::string>()) > kMaxPostChars) {
       row_error(errors, "post", "the post is longer than 200 characters");
     }
     if (name.is_string() && post.is_string() && !name.get<std::string>().empty()) {
@@ -254,12 +249,12 @@ void cards(SharedState& state, const std::shared_ptr<LiveHearing>& hearing, cons
 
 // ---- code cards (随机测评码)
 
-using GroupCounts = std::map<core::GroupId, std::int64_t>;
+using CardsPerGroup = std::map<core::GroupId, std::int64_t>;
 
 // Who votes by card in each voter group when the organizer names no number: the persons of the group who
 // vote now, or, with the mode on already, who attend in it. The tally group decides, as it does for sheets.
-GroupCounts default_counts(const core::HearingDefinition& def) {
-  GroupCounts counts;
+CardsPerGroup default_counts(const core::HearingDefinition& def) {
+  CardsPerGroup counts;
   for (const core::VoterGroup& g : def.voter_groups) counts[g.id] = 0;
   for (const core::Participant& p : def.participants) {
     const core::GroupId g = def.tally_group(p);
@@ -269,8 +264,8 @@ GroupCounts default_counts(const core::HearingDefinition& def) {
 }
 
 // {"groups": {"<group>": n, …}} over the defaults; the error names the group's field.
-core::Result<GroupCounts> counts_of(const json& body, const core::HearingDefinition& def) {
-  GroupCounts counts = default_counts(def);
+core::Result<CardsPerGroup> counts_of(const json& body, const core::HearingDefinition& def) {
+  CardsPerGroup counts = default_counts(def);
   const json groups = body.value("groups", json::object());
   if (!groups.is_object()) {
     return core::make_error(core::ErrorCode::invalid, "expected {\"<voter group>\": number of cards, …}",
@@ -305,7 +300,7 @@ core::ParticipantId card_id(const std::set<core::ParticipantId>& taken) {
 // The definition with code cards: old cards gone, no person a voter, `counts` new cards per group. A person
 // who votes with no voter group would be left without a card: refused, naming them.
 core::Result<core::HearingDefinition> with_code_cards(core::HearingDefinition def,
-                                                      const GroupCounts& counts) {
+                                                      const CardsPerGroup& counts) {
   std::erase_if(def.participants, [](const core::Participant& p) { return p.card; });
   std::set<core::ParticipantId> taken;
   for (std::size_t i = 0; i < def.participants.size(); ++i) {

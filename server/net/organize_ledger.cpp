@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/definition.hpp"
+#include "core/text.hpp"
 #include "core/wire.hpp"
 #include "net/exports.hpp"
 #include "net/organize.hpp"
@@ -312,12 +313,6 @@ void change(OrganizeCall& call, const std::string& name) {
   answer_entry(call, id, http::status::ok);
 }
 
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 void add_note(OrganizeCall& call, const std::string& name) {
   auto found = entry_named(call.state, name);
   if (auto* refused = std::get_if<OrganizeAnswer>(&found)) return call.done(std::move(*refused));
@@ -330,7 +325,7 @@ void add_note(OrganizeCall& call, const std::string& name) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return call.done(bad("empty_note", "a note needs some text"));
   }
-  if (code_points(text) > kMaxNoteChars) {
+  if (core::code_points(text) > kMaxNoteChars) {
     return call.done(
         bad("note_too_long", "a note is at most " + std::to_string(kMaxNoteChars) + " characters"));
   }
@@ -390,7 +385,7 @@ void history(OrganizeCall& call, const std::string& unit) {
 
 // The text cut to `max` characters, the last of them an ellipsis when anything was cut.
 std::string cut(const std::string& text, std::size_t max) {
-  if (code_points(text) <= max) return text;
+  if (core::code_points(text) <= max) return text;
   std::size_t chars = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;

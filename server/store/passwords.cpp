@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "core/text.hpp"
 #include "store/store.hpp"
 
 namespace dais::store {
@@ -19,18 +20,10 @@ void init_sodium() {
   if (!ready) throw std::runtime_error("libsodium could not be initialised");
 }
 
-std::size_t code_points(std::string_view text) {
-  std::size_t n = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string password_problem(std::string_view password) {
-  if (code_points(password) < kMinPasswordLength) {
+  if (core::code_points(password) < kMinPasswordLength) {
     return "the password is too short: at least " + std::to_string(kMinPasswordLength) + " characters";
   }
   if (password.size() > kMaxPasswordBytes) {

@@ -12,6 +12,9 @@
 
 namespace dais::core::testing {
 
+// The two dimensions of make_definition()'s grade sheet.
+inline const std::vector<DimensionId> kDims = {"duty", "integrity"};
+
 struct FixtureOptions {
   int presenters = 3;
   int questioners = 3;  // questioners also vote, in the "members" group

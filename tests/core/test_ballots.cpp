@@ -11,6 +11,8 @@
 namespace dais::core {
 namespace {
 
+using testing::kDims;
+
 using testing::device_tag;
 using testing::FixtureOptions;
 using testing::ids_with_role;
@@ -18,8 +20,6 @@ using testing::make_definition;
 using testing::marks_for;
 using testing::receipt;
 using testing::TestHearing;
-
-const std::vector<DimensionId> kDims = {"duty", "integrity"};
 
 std::int64_t count(const Tally& t, const SlotId& slot, const DimensionId& dim, const GradeId& grade) {
   const auto s = t.sections.find(slot);

@@ -10,13 +10,13 @@
 namespace dais::core {
 namespace {
 
+using testing::kDims;
+
 using nlohmann::json;
 using testing::FixtureOptions;
 using testing::marks_for;
 using testing::receipt;
 using testing::TestHearing;
-
-const std::vector<DimensionId> kDims = {"duty", "integrity"};
 
 // 3 presenters, Q1..Q3 (members), V1..V6 (deputies and citizens): 9 voters expected. Present: Q1, Q2, V1, V2
 // (a low quorum lets the session start with them).

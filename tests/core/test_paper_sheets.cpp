@@ -14,11 +14,11 @@
 namespace dais::core {
 namespace {
 
+using testing::kDims;
+
 using testing::marks_for;
 using testing::receipt;
 using testing::TestHearing;
-
-const std::vector<DimensionId> kDims = {"duty", "integrity"};
 
 HearingDefinition with_two_secretaries() {
   HearingDefinition def = testing::make_definition();

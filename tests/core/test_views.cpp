@@ -11,13 +11,13 @@
 namespace dais::core {
 namespace {
 
+using testing::kDims;
+
 using nlohmann::json;
 using testing::FixtureOptions;
 using testing::marks_for;
 using testing::receipt;
 using testing::TestHearing;
-
-const std::vector<DimensionId> kDims = {"duty", "integrity"};
 
 json view_of(const TestHearing& h, Section s, Role r) {
   return section_view(h.state, s, RoleSet{r});

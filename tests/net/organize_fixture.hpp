@@ -11,6 +11,11 @@
 
 namespace dais::test {
 
+// The ledger's and the review's tests: a day that is the same date in every time zone, and the unit of the
+// demo hearing's slot s01.
+inline constexpr core::TimeMs kMarch1 = 1'772'366'400'000;  // 2026-03-01 12:00 UTC
+inline const std::string kUnit = "区政府（分管领域）";
+
 inline constexpr const char* kOrganizerPassword = "correct horse battery";
 
 // What a signed-in browser holds: the session cookie (name=value) and the CSRF token it sends on changes.

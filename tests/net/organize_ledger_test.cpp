@@ -9,8 +9,6 @@
 namespace dais::test {
 namespace {
 
-constexpr core::TimeMs kMarch1 = 1'772'366'400'000;  // 2026-03-01 12:00 UTC: the same day in every time zone
-const std::string kUnit = "区政府（分管领域）";      // the demo hearing's slot s01
 const std::string kUnitPath =
     "%E5%8C%BA%E6%94%BF%E5%BA%9C%EF%BC%88%E5%88%86%E7%AE%A1%E9%A2%86%E5%9F%9F%EF%BC%89";
 

@@ -10,8 +10,6 @@
 namespace dais::test {
 namespace {
 
-constexpr core::TimeMs kMarch1 = 1'772'366'400'000;  // 2026-03-01 12:00 UTC: the same day in every time zone
-const std::string kUnit = "区政府（分管领域）";      // the demo hearing's slot s01
 const std::string kDraft = "review-2027";
 
 class OrganizeReview : public ::testing::Test {
