@@ -139,13 +139,13 @@ class CrashLoop {
       // flight).
       const std::int64_t after =
           unacked == 0 ? 0 : static_cast<std::int64_t>(rng_() % static_cast<std::uint64_t>(unacked));
+      // The first `after` acks of this round trigger the kill: watched before anything is sent, so that an ack
+      // that comes back at once (a retry answered from the store) is counted too.
+      auto enough = std::make_shared<Countdown>(after);
+      if (after > 0) watch_answers(round, enough);
       auto answered = send_unacked(round, batch);
-      if (after > 0) {
-        auto enough = std::make_shared<Countdown>(after);
-        // Watch the same answers through a second countdown: the first `after` of them trigger the kill.
-        watch_answers(round, enough);
-        if (!enough->wait(30s)) return fail("round " + std::to_string(round) + ": acks stopped coming");
-      }
+      if (after > 0 && !enough->wait(30s))
+        return fail("round " + std::to_string(round) + ": acks stopped coming");
       if (!bench_->stop_server(SIGKILL)) return fail("the server did not die");
       if (!collect(round)) return false;
       std::cout << "round " << round << ": killed after " << after << " of " << unacked << " acks, "
