@@ -33,8 +33,8 @@ class Server {
   // Loads the hearings, binds, and starts the threads. Returns the bound port (useful with port 0).
   core::Result<std::uint16_t> start();
   void stop();  // idempotent
-  // From now on SIGINT and SIGTERM stop the server (in run_until_signal) instead of ending the process. Call it
-  // before telling anyone the server is up: a signal sent on that word must find the handler in place.
+  // From now on SIGINT and SIGTERM stop the server (in run_until_signal) instead of ending the process. Call
+  // it before telling anyone the server is up: a signal sent on that word must find the handler in place.
   void catch_signals();
   // Blocks until SIGINT or SIGTERM (catching them first if catch_signals was not called), then stops.
   void run_until_signal();

@@ -139,8 +139,8 @@ class CrashLoop {
       // flight).
       const std::int64_t after =
           unacked == 0 ? 0 : static_cast<std::int64_t>(rng_() % static_cast<std::uint64_t>(unacked));
-      // The first `after` acks of this round trigger the kill: watched before anything is sent, so that an ack
-      // that comes back at once (a retry answered from the store) is counted too.
+      // The first `after` acks of this round trigger the kill: watched before anything is sent, so that an
+      // ack that comes back at once (a retry answered from the store) is counted too.
       auto enough = std::make_shared<Countdown>(after);
       if (after > 0) watch_answers(round, enough);
       auto answered = send_unacked(round, batch);
