@@ -328,7 +328,10 @@ core::SectionMask HearingSession::paced(core::SectionMask urgent, core::SectionM
   core::SectionMask mask = urgent;
   tally_pending_ |= counted;
   const double interval_ms = ctx_.limits.tally_hz > 0 ? 1000.0 / ctx_.limits.tally_hz : 0.0;
-  const bool due = tally_due_ || !tally_sent_ || static_cast<double>(now - *tally_sent_) >= interval_ms;
+  // A clock set back (now before the last count) counts as due: otherwise the count would wait until the
+  // clock caught up again, and the hall's screens would freeze for as long as it was set back.
+  const bool due = tally_due_ || !tally_sent_ || now < *tally_sent_ ||
+                   static_cast<double>(now - *tally_sent_) >= interval_ms;
   if ((urgent & kCoalescable) != 0 || (tally_pending_ != 0 && due)) {
     mask |= kCoalescable;
     coalesced_only = urgent == 0;

@@ -70,6 +70,7 @@ class HearingSession {
                  std::optional<NodeLease> lease);
 
   const store::HearingId& id() const { return id_; }
+  const HearingContext& context() const { return ctx_; }
   const core::HearingState& state() const { return state_; }
   // A batch is deciding or committing: joins, inspections and state replacements wait for its end.
   bool busy() const { return busy_; }

@@ -10,8 +10,7 @@ namespace asio = boost::asio;
 
 LiveHearing::LiveHearing(asio::io_context& ioc, HearingContext context, store::HearingId id,
                          core::HearingState state, std::optional<NodeLease> lease)
-    : ctx_(context),
-      session_(context, std::move(id), std::move(state), std::move(lease)),
+    : session_(context, std::move(id), std::move(state), std::move(lease)),
       strand_(asio::make_strand(ioc)),
       tally_timer_(strand_) {}
 
@@ -20,7 +19,7 @@ void LiveHearing::join(std::shared_ptr<Connection> connection, core::Participant
   asio::post(strand_,
              [self = shared_from_this(), c = std::move(connection), p = std::move(participant), resume_from] {
                self->when_idle([self, c, p, resume_from] {
-                 self->session_.join(c, p, resume_from, self->ctx_.clock.now());
+                 self->session_.join(c, p, resume_from, self->context().clock.now());
                });
              });
 }
@@ -68,7 +67,7 @@ void LiveHearing::redefine(core::HearingDefinition def, std::function<void(core:
           return core::make_error(core::ErrorCode::conflict,
                                   "hearing " + id() + " is no longer a draft: its log has begun");
         }
-        if (auto stored = ctx_.store.redefine_draft(def); !stored) return stored.error();
+        if (auto stored = context().store.redefine_draft(def); !stored) return stored.error();
         return true;
       },
       std::move(done));
@@ -81,7 +80,7 @@ void LiveHearing::reset_rehearsal(std::function<void(core::Result<bool>)> done) 
           return core::make_error(core::ErrorCode::not_allowed,
                                   "hearing " + id() + " is not a rehearsal: its log is never reset");
         }
-        if (auto reset = ctx_.store.reset_rehearsal(id()); !reset) return reset.error();
+        if (auto reset = context().store.reset_rehearsal(id()); !reset) return reset.error();
         return true;
       },
       std::move(done));
@@ -112,18 +111,18 @@ void LiveHearing::when_idle(std::function<void()> fn) {
 }
 
 void LiveHearing::check_drained() {
-  if (session_.busy() || !session_.queue_empty() || reads_in_flight_ != 0) return;
+  if (session_.busy() || !session_.queue_empty() || store_calls_in_flight_ != 0) return;
   auto done = std::move(drained_);
   drained_.clear();
   for (auto& fn : done) fn();
 }
 
 void LiveHearing::next_batch() {
-  auto records = session_.take_batch(ctx_.clock.now());
+  auto records = session_.take_batch(context().clock.now());
   if (!records.empty()) {
     batch_started_ = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < records.size(); ++i) {
-      ctx_.store.submit(
+      context().store.submit(
           std::move(records[i]), [self = shared_from_this(), i](core::Result<store::CommitInfo> o) {
             // The store calls back on its writer thread; the session belongs to the strand.
             asio::post(self->strand_,
@@ -136,10 +135,10 @@ void LiveHearing::next_batch() {
 }
 
 void LiveHearing::on_committed(std::size_t index, core::Result<store::CommitInfo> outcome) {
-  const auto end = session_.committed(index, std::move(outcome), ctx_.clock.now());
+  const auto end = session_.committed(index, std::move(outcome), context().clock.now());
   if (end == HearingSession::BatchEnd::pending) return;
   if (end == HearingSession::BatchEnd::stored) {
-    ctx_.metrics.observe_commit(std::chrono::duration_cast<std::chrono::microseconds>(
+    context().metrics.observe_commit(std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - batch_started_));
   }
   if (end == HearingSession::BatchEnd::lost && lost_) lost_(*session_.moved_to());
@@ -149,51 +148,54 @@ void LiveHearing::on_committed(std::size_t index, core::Result<store::CommitInfo
   next_batch();
 }
 
+// The store calls the session hands out (reads, and token issues on the writer connection) run on any I/O
+// thread but the hearing's strand: a call blocks only that thread. `then` takes the result back on the
+// strand. Each call is counted until it is back, so a drain waits for it.
+template <class Work, class Then>
+void LiveHearing::off_strand(Work work, Then then) {
+  ++store_calls_in_flight_;
+  asio::post(strand_.get_inner_executor(), [self = shared_from_this(), work = std::move(work),
+                                            then = std::move(then)]() mutable {
+    auto result = work(*self);
+    asio::post(self->strand_, [self, then = std::move(then), result = std::move(result)]() mutable {
+      --self->store_calls_in_flight_;
+      then(*self, std::move(result));
+      self->next_batch();  // what it queued, if anything; and a drain waiting for it
+    });
+  });
+}
+
 void LiveHearing::schedule() {
-  // The store calls the session hands out (reads, and token issues on the writer connection) run on any I/O
-  // thread but the hearing's strand: a call blocks only that thread. Each is counted until it is back, so a
-  // drain waits for it.
   for (auto& lookup : session_.take_vote_lookups()) {
-    ++reads_in_flight_;
-    asio::post(
-        strand_.get_inner_executor(), [self = shared_from_this(), lookup = std::move(lookup)]() mutable {
-          auto ack = HearingSession::stored_vote_ack(self->ctx_, self->id(), lookup);
-          asio::post(self->strand_, [self, lookup = std::move(lookup), ack = std::move(ack)]() mutable {
-            --self->reads_in_flight_;
-            self->session_.looked_up(std::move(lookup), std::move(ack));
-            self->next_batch();
-          });
+    off_strand(
+        [lookup](LiveHearing& h) { return HearingSession::stored_vote_ack(h.context(), h.id(), lookup); },
+        [lookup](LiveHearing& h, std::optional<std::string> ack) mutable {
+          h.session_.looked_up(std::move(lookup), std::move(ack));
         });
   }
   for (auto& issue : session_.take_token_issues()) {
-    ++reads_in_flight_;
-    asio::post(strand_.get_inner_executor(), [self = shared_from_this(), issue = std::move(issue)]() mutable {
-      auto issued = HearingSession::issue_tokens(self->ctx_, self->id(), issue);
-      asio::post(self->strand_, [self, issue = std::move(issue), issued = std::move(issued)] {
-        --self->reads_in_flight_;
-        self->session_.tokens_issued(issue, issued);
-        self->next_batch();
-      });
-    });
+    off_strand([issue](LiveHearing& h) { return HearingSession::issue_tokens(h.context(), h.id(), issue); },
+               [issue](LiveHearing& h, core::Result<std::vector<store::IssuedToken>> issued) {
+                 h.session_.tokens_issued(issue, issued);
+               });
   }
   for (auto& check : session_.take_receipt_checks()) {
-    ++reads_in_flight_;
-    asio::post(strand_.get_inner_executor(), [self = shared_from_this(), check = std::move(check)] {
-      HearingSession::answer_receipt_check(self->ctx_, self->id(), check);
-      asio::post(self->strand_, [self] {
-        --self->reads_in_flight_;
-        self->check_drained();
-      });
-    });
+    off_strand(
+        [check](LiveHearing& h) {
+          HearingSession::answer_receipt_check(h.context(), h.id(), check);
+          return true;
+        },
+        [](LiveHearing&, bool) {});
   }
   if (const auto due = session_.tick_due(); due && !tally_timer_armed_) {
     tally_timer_armed_ = true;
-    tally_timer_.expires_after(std::chrono::milliseconds(std::max<core::TimeMs>(0, *due - ctx_.clock.now())));
+    tally_timer_.expires_after(
+        std::chrono::milliseconds(std::max<core::TimeMs>(0, *due - context().clock.now())));
     tally_timer_.async_wait(
         asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
           self->tally_timer_armed_ = false;
           if (ec) return;
-          self->session_.tick(self->ctx_.clock.now());
+          self->session_.tick(self->context().clock.now());
           self->schedule();
         }));
   }

@@ -62,14 +62,17 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void replace_state(std::function<core::Result<bool>()> change,
                      std::function<void(core::Result<bool>)> done);
 
-  HearingContext ctx_;
+  const HearingContext& context() const { return session_.context(); }
+  template <class Work, class Then>
+  void off_strand(Work work, Then then);
+
   HearingSession session_;
   std::function<void(const std::string& owner)> lost_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer tally_timer_;
   bool tally_timer_armed_ = false;
   bool spread_posted_ = false;
-  std::size_t reads_in_flight_ = 0;  // vote look-ups, receipt checks and token issues on other threads
+  std::size_t store_calls_in_flight_ = 0;  // vote look-ups, receipt checks and token issues (off_strand)
   std::chrono::steady_clock::time_point batch_started_;  // for the commit latency in /metrics
   std::vector<std::function<void()>> idle_tasks_;
   std::vector<std::function<void()>> drained_;

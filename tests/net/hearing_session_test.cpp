@@ -31,6 +31,8 @@ class DrivenSession {
   }
   net::HearingContext context() { return {hall_.store(), reads_, clock_, metrics_, limits_, public_url_}; }
   std::string hearing_id() const { return hall_.hearing_id(); }
+  store::Store& store_of() { return hall_.store(); }
+  const std::string& token(const std::string& participant) const { return hall_.token(participant); }
   core::TimeMs now = kStart;
 
   std::shared_ptr<Device> join(const std::string& participant) {
@@ -102,6 +104,28 @@ std::string open_ballot(DrivenSession& h, const std::shared_ptr<Device>& chair, 
   EXPECT_EQ(h.request(chair, {{"type", "open_ballot"}, {"ballot", ballot}})["type"], "ack");
   return ballot;
 }
+
+// A session paced at `tally_hz`, with the chair, a hall screen and an open ballot; `opened` is when it
+// opened.
+struct PacedBallot {
+  explicit PacedBallot(double tally_hz) : h(limits(tally_hz)) {
+    chair = h.join("chair");
+    screen = h.join("screen");
+    ballot = open_ballot(h, chair);
+    opened = h.now;  // the opening carried the count: the pacing counts from it
+  }
+  static net::Limits limits(double tally_hz) {
+    net::Limits l = Hall::test_limits();
+    l.tally_hz = tally_hz;
+    return l;
+  }
+  json vote(int n) { return h.request(h.join(voter_id(n)), good_sheet(ballot, n)); }
+  DrivenSession h;
+  std::shared_ptr<Device> chair;
+  std::shared_ptr<Device> screen;
+  std::string ballot;
+  core::TimeMs opened = 0;
+};
 
 TEST(HearingSession, NothingOfABatchGoesOutBeforeTheStoreHasItAndTheAckComesAfterTheUpdate) {
   DrivenSession h;
@@ -175,17 +199,14 @@ TEST(HearingSession, ACommitRefusedForALostLeaseSendsEveryoneToTheNewNodeAndForg
 // tally_hz 3: one count update every 333⅓ ms. A vote 333 ms after the last count waits; one at 334 ms goes at
 // once; a held one is due at the next whole millisecond past the interval.
 TEST(HearingSession, CountOnlyChangesArePacedOnTheTimeTheSessionIsGiven) {
-  net::Limits limits = Hall::test_limits();
-  limits.tally_hz = 3;
-  DrivenSession h(limits);
-  auto chair = h.join("chair");
-  auto screen = h.join("screen");
-  const std::string ballot = open_ballot(h, chair);
-  const core::TimeMs opened = h.now;  // the opening carried the count: the pacing counts from it
+  PacedBallot paced(3);
+  auto& h = paced.h;
+  auto& screen = paced.screen;
+  const core::TimeMs opened = paced.opened;
 
   h.now = opened + 333;
   std::size_t before = screen->got.size();
-  ASSERT_EQ(h.request(h.join(voter_id(1)), good_sheet(ballot, 1))["type"], "ack");
+  ASSERT_EQ(paced.vote(1)["type"], "ack");
   EXPECT_EQ(screen->got.size(), before) << "a count sent 333 ms after the last";
   ASSERT_TRUE(h.session().tick_due());
   EXPECT_EQ(*h.session().tick_due(), opened + 334);
@@ -198,10 +219,10 @@ TEST(HearingSession, CountOnlyChangesArePacedOnTheTimeTheSessionIsGiven) {
   // The next vote 333 ms after that tick waits; at 334 ms after it the count goes with its batch.
   h.now = opened + 334 + 333;
   before = screen->got.size();
-  ASSERT_EQ(h.request(h.join(voter_id(2)), good_sheet(ballot, 2))["type"], "ack");
+  ASSERT_EQ(paced.vote(2)["type"], "ack");
   EXPECT_EQ(screen->got.size(), before);
   h.now = opened + 334 + 334;
-  ASSERT_EQ(h.request(h.join(voter_id(3)), good_sheet(ballot, 3))["type"], "ack");
+  ASSERT_EQ(paced.vote(3)["type"], "ack");
   ASSERT_EQ(screen->got.size(), before + 1);
   EXPECT_TRUE(carries(screen->got.back(), "ballots"));
   EXPECT_FALSE(h.session().tick_due()) << "nothing is held once the count went";
@@ -210,15 +231,31 @@ TEST(HearingSession, CountOnlyChangesArePacedOnTheTimeTheSessionIsGiven) {
   EXPECT_EQ(screen->got.size(), before + 1);
 }
 
+// A clock set back after a count: the next count goes at once instead of waiting for the clock to catch up.
+TEST(HearingSession, ACountAfterTheClockWasSetBackIsNotHeld) {
+  PacedBallot paced(1);
+  auto& h = paced.h;
+  h.now = paced.opened - 60'000;
+  const std::size_t before = paced.screen->got.size();
+  ASSERT_EQ(paced.vote(1)["type"], "ack");
+  ASSERT_EQ(paced.screen->got.size(), before + 1) << "held until the clock is back at the last count";
+  EXPECT_TRUE(carries(paced.screen->got.back(), "ballots"));
+  EXPECT_FALSE(h.session().tick_due());
+  // The pacing counts from the new time: a vote 999 ms later waits, due 1,000 ms after.
+  h.now += 999;
+  ASSERT_EQ(paced.vote(2)["type"], "ack");
+  EXPECT_EQ(paced.screen->got.size(), before + 1);
+  ASSERT_TRUE(h.session().tick_due());
+  EXPECT_EQ(*h.session().tick_due(), paced.opened - 60'000 + 1'000);
+}
+
 TEST(HearingSession, ATickDuringABatchLetsTheBatchCarryTheCount) {
-  net::Limits limits = Hall::test_limits();
-  limits.tally_hz = 1;
-  DrivenSession h(limits);
-  auto chair = h.join("chair");
-  auto screen = h.join("screen");
-  const std::string ballot = open_ballot(h, chair);
+  PacedBallot paced(1);
+  auto& h = paced.h;
+  auto& screen = paced.screen;
+  const std::string& ballot = paced.ballot;
   h.now += 10;
-  ASSERT_EQ(h.request(h.join(voter_id(1)), good_sheet(ballot, 1))["type"], "ack");  // held
+  ASSERT_EQ(paced.vote(1)["type"], "ack");  // held
   ASSERT_TRUE(h.session().tick_due());
   const std::size_t before = screen->got.size();
   h.now += 20;  // well before the second is up
@@ -274,9 +311,13 @@ TEST(HearingSession, ARevokedTokensDevicesAreClosedOnceTheRevocationIsStored) {
   EXPECT_FALSE(voter->closed) << "closed before the revocation was stored";
   h.session().committed(0, std::move(outcomes[0]), h.now);
   EXPECT_EQ(voter->closed, net::close_code::revoked);
-  // The store marked the token in the event's transaction: a device joining with it is refused.
+  // A device joining with it is refused, and the store marked the token in the event's own transaction (the
+  // session makes no store call of its own for it).
   auto again = h.join(voter_id(7));
   EXPECT_EQ(again->closed, net::close_code::revoked);
+  const auto owner = h.store_of().look_up_token(h.token(voter_id(7)));
+  ASSERT_TRUE(owner);
+  EXPECT_FALSE(*owner) << "the token still opens the hearing";
 }
 
 // A receipt check is screened on the strand but read from the store off it: the session answers nothing
