@@ -483,7 +483,7 @@ HearingSession::Audience& HearingSession::audience(const core::RoleSet& roles) {
 
 const std::string& HearingSession::whole_text(SentSection& sent) {
   if (!sent.text) {
-    sent.text = std::make_shared<const std::string>(wire_dump(sent.view));
+    sent.text = std::make_shared<const std::string>(sent.kept.whole());
     sent.whole_bytes = sent.text->size();
   }
   return *sent.text;
@@ -493,7 +493,8 @@ void HearingSession::render_all(Audience& a, const core::RoleSet& roles) {
   for (core::Section s : core::kAllSections) {
     if (!a.screen.shows(s)) continue;
     SentSection& sent = a.sent[section_index(s)];
-    sent = SentSection{core::screen_view(state_, s, roles, a.screen), nullptr, 0, state_.event_count};
+    sent = SentSection{KeptSection(core::screen_view(state_, s, roles, a.screen)), nullptr, 0,
+                       state_.event_count};
     whole_text(sent);
   }
 }
@@ -501,20 +502,20 @@ void HearingSession::render_all(Audience& a, const core::RoleSet& roles) {
 void HearingSession::take_change(Audience& a, const core::RoleSet& roles, core::Section s,
                                  SectionChanges& changes) {
   SentSection& sent = a.sent[section_index(s)];
-  json view = core::screen_view(state_, s, roles, a.screen);
-  if (view == sent.view) return;
+  KeptSection next(core::screen_view(state_, s, roles, a.screen));
+  if (next == sent.kept) return;
   const Carried bit = core::mask_of(s);
   changes.carries |= bit;
-  if (auto patch = section_patch(sent.view, view, sent.whole_bytes, ctx_.limits.patch_min_bytes)) {
+  if (auto patch = section_patch(sent.kept, next, sent.whole_bytes, ctx_.limits.patch_min_bytes)) {
     changes.patched |= bit;
     changes.patch[section_index(s)] = std::move(*patch);
     changes.base[section_index(s)] = sent.version;
     sent.text.reset();
   } else {
-    sent.text = std::make_shared<const std::string>(wire_dump(view));
+    sent.text = std::make_shared<const std::string>(next.whole());
     sent.whole_bytes = sent.text->size();
   }
-  sent.view = std::move(view);
+  sent.kept = std::move(next);
   sent.version = state_.event_count;
 }
 

@@ -28,6 +28,7 @@
 #include "core/view.hpp"
 #include "net/clock.hpp"
 #include "net/connection.hpp"
+#include "net/section_patch.hpp"
 #include "net/metrics.hpp"
 #include "net/options.hpp"
 #include "net/protocol.hpp"
@@ -147,7 +148,7 @@ class HearingSession {
  private:
   // One shown section of an audience, as it was last sent.
   struct SentSection {
-    nlohmann::json view;  // the tree: the next change is diffed against it
+    KeptSection kept;  // the next change is diffed against it
     // Serialised whole: for welcomes and updates that carry it whole. Empty once a patch went out, until it
     // is needed again (a check-in board of ten thousand is not re-serialised for every check-in).
     std::shared_ptr<const std::string> text;

@@ -96,6 +96,11 @@ class Docs {
   std::size_t next_id_ = 1;
 };
 
+// The operations the server sends for a change, whatever their size.
+json ops(const json& before, const json& after) {
+  return json::parse(*section_patch(KeptSection(before), KeptSection(after), SIZE_MAX, 0));
+}
+
 // Sequences of sections, each step with the ops that turn the one before into it.
 json sequences() {
   json out = json::array();
@@ -106,7 +111,7 @@ json sequences() {
     for (int i = 0; i < 15; ++i) {
       json after = docs.mutate(before);
       if (after == before) continue;
-      steps.push_back({{"before", before}, {"after", after}, {"ops", json::diff(before, after)}});
+      steps.push_back({{"before", before}, {"after", after}, {"ops", ops(before, after)}});
       before = std::move(after);
     }
     out.push_back({{"seed", seed}, {"steps", steps}});
@@ -124,7 +129,8 @@ TEST(SectionPatch, TurnsTheOldCopyIntoTheNewForRandomSequences) {
       json next = docs.mutate(current);
       if (next == current) continue;
       const std::size_t whole = wire_dump(current).size();
-      if (auto patch = section_patch(current, next, whole, 0)) {
+      ASSERT_EQ(KeptSection(current).whole(), wire_dump(current));
+      if (auto patch = section_patch(KeptSection(current), KeptSection(next), whole, 0)) {
         held = held.patch(json::parse(*patch));
         ++patched;
       } else {
@@ -138,8 +144,8 @@ TEST(SectionPatch, TurnsTheOldCopyIntoTheNewForRandomSequences) {
 }
 
 TEST(SectionPatch, IsSentOnlyFromTheMinimumSizeOn) {
-  const json before = {{"present", 1}, {"items", json::array({1, 2, 3})}};
-  const json after = {{"present", 2}, {"items", json::array({1, 2, 3})}};
+  const KeptSection before(json{{"present", 1}, {"items", json::array({1, 2, 3})}});
+  const KeptSection after(json{{"present", 2}, {"items", json::array({1, 2, 3})}});
   EXPECT_EQ(section_patch(before, after, 999, 1000), std::nullopt);
   ASSERT_TRUE(section_patch(before, after, 1000, 1000).has_value());
   EXPECT_EQ(json::parse(*section_patch(before, after, 1000, 1000)),
@@ -147,12 +153,65 @@ TEST(SectionPatch, IsSentOnlyFromTheMinimumSizeOn) {
 }
 
 TEST(SectionPatch, IsSentOnlyWhenAtMostHalfTheWhole) {
-  const json before = {{"a/b", "x"}};
-  const json after = {{"a/b", "y"}};
-  const std::string patch = wire_dump(json::diff(before, after));
+  const KeptSection before(json{{"a/b", "x"}});
+  const KeptSection after(json{{"a/b", "y"}});
+  const std::string patch = *section_patch(before, after, SIZE_MAX, 0);
   EXPECT_NE(patch.find("/a~1b"), std::string::npos);  // the pointer escapes "/"
   EXPECT_EQ(section_patch(before, after, 2 * patch.size(), 0), patch);
   EXPECT_EQ(section_patch(before, after, 2 * patch.size() - 1, 0), std::nullopt);
+}
+
+// A patch goes as deep as a list's items: a change inside an item replaces that item, a list that grew gets
+// the new items added at their places, one that shrank loses its last items, last first.
+TEST(SectionPatch, ReplacesAChangedItemAndAddsAndRemovesAtTheEnd) {
+  const json board = {{"present", 1},
+                      {"participants", json::array({{{"id", "P1"}, {"checked_in", false}},
+                                                    {{"id", "P2"}, {"checked_in", false}},
+                                                    {{"id", "P3"}, {"checked_in", false}}})}};
+  json checked = board;
+  checked["participants"][1]["checked_in"] = true;
+  checked["present"] = 2;
+  EXPECT_EQ(ops(board, checked), json::parse(R"([
+    {"op":"replace","path":"/participants/1","value":{"checked_in":true,"id":"P2"}},
+    {"op":"replace","path":"/present","value":2}])"));
+  json grown = board;
+  grown["participants"].push_back({{"id", "P4"}});
+  grown["participants"].push_back({{"id", "P5"}});
+  EXPECT_EQ(ops(board, grown), json::parse(R"([
+    {"op":"add","path":"/participants/3","value":{"id":"P4"}},
+    {"op":"add","path":"/participants/4","value":{"id":"P5"}}])"));
+  json shrunk = board;
+  shrunk["participants"].erase(1);
+  EXPECT_EQ(ops(board, shrunk), json::parse(R"([
+    {"op":"replace","path":"/participants/1","value":{"checked_in":false,"id":"P3"}},
+    {"op":"remove","path":"/participants/2"}])"));
+  json emptied = board;
+  emptied["participants"] = json::array();
+  EXPECT_EQ(ops(board, emptied), json::parse(R"([
+    {"op":"remove","path":"/participants/2"},
+    {"op":"remove","path":"/participants/1"},
+    {"op":"remove","path":"/participants/0"}])"));
+  EXPECT_EQ(board.patch(ops(board, shrunk)), shrunk);
+}
+
+// The kept text is what the wire carries: escapes, Chinese and invalid UTF-8 (replaced) as wire_dump gives
+// them, empty lists and objects, and a view that is not an object at all.
+TEST(SectionPatch, TheKeptTextIsTheWireText) {
+  const json views[] = {
+      json::object(),
+      json{{"名单", json::array()}, {"a\"b", "\x01"}, {"", json::object()}},
+      json{{"bad", std::string("\xff\xfe ok")}, {"list", json::array({json::array({1}), nullptr, "x"})}},
+      json::array({1, 2}),
+      json(nullptr),
+  };
+  for (const json& view : views)
+    EXPECT_EQ(KeptSection(view).whole(), wire_dump(view))
+        << view.dump(-1, ' ', false, json::error_handler_t::replace);
+  EXPECT_EQ(KeptSection(json{{"a", 1}}), KeptSection(json{{"a", 1}}));
+  EXPECT_NE(KeptSection(json{{"a", json::array({1, 2})}}), KeptSection(json{{"a", json::array({12})}}));
+  // Only objects are patched; anything else goes whole.
+  EXPECT_EQ(section_patch(KeptSection(json::array({1})), KeptSection(json::array({2})), SIZE_MAX, 0),
+            std::nullopt);
 }
 
 // The web client's Vitest reads these; regenerate with DAIS_WRITE_FIXTURES=1 after changing the generator.
