@@ -62,6 +62,9 @@ std::string Metrics::render() const {
   counter(out, "dais_resumes_total", "Joins answered by resuming.", resumes.load());
   counter(out, "dais_snapshots_total", "Joins answered with a full snapshot.", snapshots.load());
   counter(out, "dais_commit_failures_total", "Commits the store refused.", commit_failures.load());
+  counter(out, "dais_heap_trims_total",
+          "Times freed memory was given back to the system after connections came or went.",
+          heap_trims.load());
 
   out << "# HELP dais_errors_total Error answers sent, by code.\n# TYPE dais_errors_total counter\n";
   for (std::size_t i = 0; i < std::size(kWireErrorCodes); ++i) {

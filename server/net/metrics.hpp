@@ -35,6 +35,7 @@ class Metrics {
   std::atomic<std::int64_t> snapshots{0};
   std::atomic<std::int64_t> commits{0};
   std::atomic<std::int64_t> commit_failures{0};
+  std::atomic<std::int64_t> heap_trims{0};  // freed memory given back after connections came or went
 
   void count_error(std::string_view code);
   std::int64_t errors(std::string_view code) const;

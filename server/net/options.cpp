@@ -168,6 +168,7 @@ const std::vector<Setting>& settings() {
       DAIS_INT_LIMIT(close_grace_ms, 0, kBig),
       DAIS_INT_LIMIT(max_http_connections, 1, kBig),
       DAIS_INT_LIMIT(accept_backoff_ms, 1, 60000),
+      DAIS_INT_LIMIT(heap_trim_ms, 0, kBig),
       DAIS_INT_LIMIT(log_interval_ms, 0, kBig),
       DAIS_INT_LIMIT(organize_idle_timeout_ms, 1000, kBig),
       DAIS_INT_LIMIT(organize_max_roster_rows, 1, 1000000),

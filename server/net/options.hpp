@@ -44,6 +44,9 @@ struct Limits {
   // next is closed as soon as it is accepted, so idle ones cannot take the descriptors WebSockets need.
   std::int64_t max_http_connections = 4096;
   std::int64_t accept_backoff_ms = 100;  // out of descriptors: the wait before the next accept
+  // Freed memory is given back to the system after connections came or went and then none did for this long;
+  // 0: never.
+  std::int64_t heap_trim_ms = 2000;
   std::int64_t log_interval_ms = 10000;  // a repeating log line is written once per interval, others counted
   // Organizer sessions (/organize): ended after this long without a request, and this long after sign-in.
   std::int64_t organize_idle_timeout_ms = 30 * 60 * 1000;

@@ -79,6 +79,12 @@ core::Result<std::uint16_t> Server::start() {
   }
   listener_->run();
   state_->start_leases();
+  if (options_.limits.heap_trim_ms > 0) {
+    heap_trim_.emplace(
+        ioc_, std::chrono::milliseconds(options_.limits.heap_trim_ms),
+        [state = state_] { return state->churn(); }, state_->metrics());
+    heap_trim_->start();
+  }
 
   const auto n = options_.threads > 0 ? static_cast<std::size_t>(options_.threads)
                                       : std::max<std::size_t>(1, std::thread::hardware_concurrency());
@@ -97,6 +103,7 @@ void Server::stop() {
   running_ = false;
   state_->set_stopping();  // sessions answer new requests with shutting_down
   listener_->stop();
+  if (heap_trim_) heap_trim_->stop();
   // Let every hearing finish what it already took in: those requests are committed and acknowledged.
   std::vector<std::future<void>> drained;
   for (const auto& h : state_->hearings()) {

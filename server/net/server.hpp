@@ -13,6 +13,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "net/clock.hpp"
+#include "net/heap_trim.hpp"
 #include "net/metrics.hpp"
 #include "net/options.hpp"
 #include "store/store.hpp"
@@ -55,6 +56,7 @@ class Server {
   std::shared_ptr<SharedState> state_;
   std::shared_ptr<ConnectionLogs> logs_;  // also held by every session, so it writes its counts last
   std::shared_ptr<listener> listener_;
+  std::optional<HeapTrim> heap_trim_;
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
   bool running_ = false;

@@ -234,6 +234,7 @@ bool SharedState::enter(const Connection* c, std::weak_ptr<Connection> weak) {
   std::lock_guard lock(registry_mutex_);
   if (static_cast<std::int64_t>(registry_.size()) >= options_.limits.max_connections) return false;
   registry_[c] = std::move(weak);
+  ++churn_;
   metrics_.connections = static_cast<std::int64_t>(registry_.size());
   metrics_.connections_total++;
   return true;
@@ -242,6 +243,7 @@ bool SharedState::enter(const Connection* c, std::weak_ptr<Connection> weak) {
 void SharedState::leave(const Connection* c) {
   std::lock_guard lock(registry_mutex_);
   if (registry_.erase(c) == 0) return;
+  ++churn_;
   metrics_.connections = static_cast<std::int64_t>(registry_.size());
   if (registry_.empty()) registry_empty_.notify_all();
 }

@@ -98,6 +98,8 @@ class SharedState {
   // The registry of open WebSockets. enter() refuses past max_connections.
   bool enter(const Connection* c, std::weak_ptr<Connection> weak);
   void leave(const Connection* c);
+  // Connections opened and closed so far: when it stops moving, a rush has settled (heap_trim.hpp).
+  std::uint64_t churn() const { return churn_.load(); }
   void close_all(std::uint16_t code, const std::string& reason);
   // Waits until no WebSocket is open or `timeout` passed; true when none is.
   bool wait_until_empty(std::chrono::milliseconds timeout);
@@ -152,6 +154,7 @@ class SharedState {
   mutable std::mutex registry_mutex_;
   std::condition_variable registry_empty_;
   std::unordered_map<const Connection*, std::weak_ptr<Connection>> registry_;
+  std::atomic<std::uint64_t> churn_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stopped_{false};
   std::unique_ptr<boost::asio::ssl::context> tls_;

@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -319,17 +320,40 @@ std::string Bench::next_id(const std::string& prefix) {
   return prefix + std::to_string(++next_id_);
 }
 
+// The server gives freed memory back once connections stopped coming or going for an interval
+// (`heap_trim_ms`, dais_heap_trims_total); waits until it did so more than `trims` times in all. Nothing when
+// it did not within 10 s (trimming turned off, or a server without it).
+std::optional<std::int64_t> Bench::settled(std::int64_t trims) const {
+  const auto deadline = Clock::now() + 10s;
+  while (Clock::now() < deadline) {
+    const auto now = server_metric("dais_heap_trims_total");
+    if (!now) return std::nullopt;
+    if (*now > trims) return now;
+    std::this_thread::sleep_for(50ms);  // polling the server's counter, bounded by the deadline
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> Bench::join_all(json& figures) {
+  const auto trims_before = settled(0);  // the server trims once after loading the hearing
   const auto before = server_usage();
   const auto outcome = hall_->join(everyone(), options_.join_in_flight, nullptr, 300s);
-  const auto after = server_usage();
+  const auto at_once = server_usage();
+  const auto trims_after = trims_before ? settled(*trims_before) : std::nullopt;
+  const auto after = trims_after ? server_usage() : at_once;
   figures["tablets"] = hall_->size();
   figures["joined"] = outcome.joined;
   figures["join_s"] = static_cast<double>(outcome.took.count()) / 1e6;
-  if (before && after) {
+  const auto per_connection = [&](const ProcessUsage& u) {
+    return static_cast<double>(u.rss_kb - before->rss_kb) /
+           static_cast<double>(std::max<std::int64_t>(1, outcome.joined));
+  };
+  if (before && at_once && after) {
+    // Idle: once the server gave back what the joins left freed. At once: right after the last welcome.
     figures["server_rss_mb"] = static_cast<double>(after->rss_kb) / 1024.0;
-    figures["server_rss_kb_per_connection"] = static_cast<double>(after->rss_kb - before->rss_kb) /
-                                              static_cast<double>(std::max<std::int64_t>(1, outcome.joined));
+    figures["server_rss_kb_per_connection"] = per_connection(*after);
+    figures["server_rss_kb_per_connection_at_once"] = per_connection(*at_once);
+    figures["server_rss_settled"] = trims_after.has_value();
   }
   std::vector<std::string> problems;
   if (outcome.failed > 0) problems.push_back(std::to_string(outcome.failed) + " tablets did not join");

@@ -128,6 +128,7 @@ class Bench {
   bool server_alive();
 
  private:
+  std::optional<std::int64_t> settled(std::int64_t trims) const;
   void start_server();
   void launch_server(std::uint16_t port);
   void mirror_chair(const FrameHead& head, const nlohmann::json& frame);
