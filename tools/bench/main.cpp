@@ -4,6 +4,7 @@
 //   dais-bench crash-loop --dais build/default/server/app/dais --voters 100 --rounds 20 --seed 7
 //   dais-bench failover --dais build/default/server/app/dais --voters 2000 --nodes 2 --kills 1
 //   [--split-brain]
+//   dais-bench broadcast-server --port 0 --threads 2     (the bare Beast reference of the fan-out)
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/broadcast_server.hpp"
 #include "bench/crash_loop.hpp"
 #include "bench/failover.hpp"
 #include "bench/scenarios.hpp"
@@ -157,6 +159,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--json", json_out, "write the JSON report here instead of stdout");
 
+  std::uint16_t broadcast_port = 0;
+  std::size_t broadcast_threads = 2;
+  auto* broadcast_cmd = app.add_subcommand(
+      "broadcast-server", "A bare Beast broadcast server on 127.0.0.1: the reference of the fan-out target");
+  broadcast_cmd->add_option("--port", broadcast_port, "port (0: a free one, printed when listening)");
+  broadcast_cmd->add_option("--threads", broadcast_threads, "I/O threads")->check(CLI::Range(1, 64));
+
   CrashLoopOptions crash;
   auto* crash_cmd =
       app.add_subcommand("crash-loop", "Kill `dais serve` during a vote wave, restart, check every ack");
@@ -210,6 +219,7 @@ int main(int argc, char** argv) {
       return run(options, scenarios, o, json_out);
     }
     if (*failover_cmd) return failover(fail_over);
+    if (*broadcast_cmd) return serve_broadcast(broadcast_port, broadcast_threads);
     return crash_loop(crash);
   } catch (const std::exception& e) {
     std::cerr << "dais-bench: " << e.what() << "\n";
