@@ -13,7 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build/default}
 voters=${BENCH_VOTERS:-2000}
-scenarios=${BENCH_SCENARIOS:-checkin-rush,vote-wave,fanout,burst,reconnect-storm,slow-consumers}
+scenarios=${BENCH_SCENARIOS:-checkin-rush,vote-wave,fanout,fanout-beast,burst,reconnect-storm,slow-consumers}
+# The fan-out target is relative to a bare Beast server in the same run: fanout-beast follows fanout wherever
+# the list names fanout alone.
+if [[ ",$scenarios," == *,fanout,* && ",$scenarios," != *,fanout-beast,* ]]; then
+  scenarios=$(sed -E 's/(^|,)fanout(,|$)/\1fanout,fanout-beast\2/' <<<"$scenarios")
+fi
 results=build/bench-results
 mkdir -p "$results"
 ulimit -n "$(ulimit -Hn)"

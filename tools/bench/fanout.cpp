@@ -53,6 +53,20 @@ std::vector<std::int64_t> fanout_rounds(Bench& bench, const std::vector<std::siz
   return latency;
 }
 
+namespace {
+
+// The size of the update most of `who` got last (voters and staff may see different views): the comparison
+// with a bare Beast server sends frames of this size.
+std::int64_t typical_update_bytes(Bench& bench, const std::vector<std::size_t>& who) {
+  auto sizes = gather<std::int64_t>(bench, who, [](Tablet& t) { return t.last_update_bytes(); });
+  if (sizes.empty()) return 0;
+  const auto middle = sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2);
+  std::nth_element(sizes.begin(), middle, sizes.end());
+  return *middle;
+}
+
+}  // namespace
+
 ScenarioReport fanout(Bench& bench, int rounds, const std::string& slot) {
   ScenarioReport report{"fanout", true, {}, json::object()};
   const auto who = audience(bench);
@@ -81,6 +95,7 @@ ScenarioReport fanout(Bench& bench, int rounds, const std::string& slot) {
   report.figures["phase"] = meter.figures();
   report.figures["clients"] = who.size();
   report.figures["rounds"] = rounds;
+  report.figures["update_bytes"] = typical_update_bytes(bench, who);
   report.figures["latency"] = to_json(summarize(latency));
   report.figures["chair_ack"] = to_json(summarize(chair_ack));
   report.figures["worst_round_p99_ms"] =

@@ -4,13 +4,16 @@
 //   dais-bench crash-loop --dais build/default/server/app/dais --voters 100 --rounds 20 --seed 7
 //   dais-bench failover --dais build/default/server/app/dais --voters 2000 --nodes 2 --kills 1
 //   [--split-brain]
+//   dais-bench broadcast-server --port 0 --threads 2     (the bare Beast reference of fanout-beast)
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 
+#include "bench/broadcast_server.hpp"
 #include "bench/crash_loop.hpp"
 #include "bench/failover.hpp"
 #include "bench/scenarios.hpp"
@@ -36,7 +39,18 @@ struct RunOptions {
   std::size_t slow = 100;
   std::chrono::milliseconds checkin{60000};
   int soak_rounds = 10;
+  BeastBaseline beast;
 };
+
+// The report of the fan-out against Dais earlier in this run, or a fresh one: the comparison needs its p99
+// and the size of its update.
+ScenarioReport dais_fanout(Bench& bench, std::vector<ScenarioReport>& reports, const RunOptions& o) {
+  for (const auto& r : reports) {
+    if (r.name == "fanout") return r;
+  }
+  reports.push_back(fanout(bench, o.rounds, "S2"));
+  return reports.back();
+}
 
 int run(BenchOptions options, const std::string& scenarios, const RunOptions& o,
         const std::string& json_out) {
@@ -67,6 +81,9 @@ int run(BenchOptions options, const std::string& scenarios, const RunOptions& o,
         reports.push_back(vote_wave(bench, o.wave));
       } else if (name == "fanout") {
         reports.push_back(fanout(bench, o.rounds, "S2"));
+      } else if (name == "fanout-beast") {
+        const ScenarioReport dais = dais_fanout(bench, reports, o);
+        reports.push_back(fanout_beside_beast(bench, dais, o.rounds, o.beast));
       } else if (name == "burst") {
         reports.push_back(burst(bench, o.events, "S2"));
       } else if (name == "reconnect-storm") {
@@ -141,12 +158,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--sources", options.sources, "source addresses 127.0.0.1…N")
       ->check(CLI::Range(1, 200));
   run_cmd->add_option("--join-in-flight", options.join_in_flight, "joins under way at once");
-  run_cmd->add_option(
-      "--scenarios", scenarios,
-      "comma-separated: vote-wave,fanout,burst,reconnect-storm,slow-consumers,checkin-rush,soak");
+  run_cmd->add_option("--scenarios", scenarios,
+                      "comma-separated: "
+                      "vote-wave,fanout,fanout-beast,burst,reconnect-storm,slow-consumers,checkin-rush,soak");
   run_cmd->add_option("--window", window_s, "vote-wave: seconds over which the votes are spread");
   run_cmd->add_option("--seed", o.wave.seed, "vote-wave: seed of the marks and receipts");
-  run_cmd->add_option("--rounds", o.rounds, "fanout and slow-consumers: chair actions")
+  run_cmd->add_option("--rounds", o.rounds, "fanout, fanout-beast and slow-consumers: chair actions")
       ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--events", o.events, "burst: chair actions sent back to back")
       ->check(CLI::Range(1, 1000));
@@ -156,6 +173,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--soak-rounds", o.soak_rounds, "soak: rounds of everyone joining and vanishing")
       ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--json", json_out, "write the JSON report here instead of stdout");
+
+  std::uint16_t broadcast_port = 0;
+  std::size_t broadcast_threads = 2;
+  auto* broadcast_cmd = app.add_subcommand(
+      "broadcast-server", "A bare Beast broadcast server on 127.0.0.1: the reference of fanout-beast");
+  broadcast_cmd->add_option("--port", broadcast_port, "port (0: a free one, printed when listening)");
+  broadcast_cmd->add_option("--threads", broadcast_threads, "I/O threads")->check(CLI::Range(1, 64));
 
   CrashLoopOptions crash;
   auto* crash_cmd =
@@ -207,9 +231,11 @@ int main(int argc, char** argv) {
       }
       o.wave.window = std::chrono::milliseconds(static_cast<std::int64_t>(window_s * 1000));
       o.checkin = std::chrono::milliseconds(static_cast<std::int64_t>(checkin_s * 1000));
+      o.beast.program = std::filesystem::read_symlink("/proc/self/exe").string();
       return run(options, scenarios, o, json_out);
     }
     if (*failover_cmd) return failover(fail_over);
+    if (*broadcast_cmd) return serve_broadcast(broadcast_port, broadcast_threads);
     return crash_loop(crash);
   } catch (const std::exception& e) {
     std::cerr << "dais-bench: " << e.what() << "\n";

@@ -23,6 +23,19 @@ ScenarioReport vote_wave(Bench& bench, const WaveOptions& options);
 // everyone.
 ScenarioReport fanout(Bench& bench, int rounds, const std::string& slot);
 
+// The reference for the fan-out target (issue 12, "≤ 1.0× Beast"): a bare Beast broadcast server, started
+// from this program's `broadcast-server` subcommand (broadcast_server.hpp).
+struct BeastBaseline {
+  std::string program;  // the dais-bench binary
+  std::size_t server_threads = 2;
+};
+// The fan-out once more, in the same run, against the bare Beast server: as many clients as `dais_fanout`
+// had (plus the trigger in the chair's place), the same client threads and source addresses, the same number
+// of rounds one after the other, frames of the size of the update Dais sent. The tablets leave while it runs
+// and rejoin with resume_from afterwards. Figures: both p99s and their ratio (Dais / Beast).
+ScenarioReport fanout_beside_beast(Bench& bench, const ScenarioReport& dais_fanout, int rounds,
+                                   const BeastBaseline& beast);
+
 // `events` chair actions sent back to back, each reaching everyone: deliveries per second.
 ScenarioReport burst(Bench& bench, int events, const std::string& slot);
 

@@ -277,6 +277,7 @@ void Tablet::on_frame(Link& link, std::string_view frame) {
   bool current = false;  // whether this frame makes the tablet current with its seq
   if (head.type == "update") {
     ++updates_;
+    last_update_bytes_ = static_cast<std::int64_t>(frame.size());
     current = true;
     if (expected_updates_ > 0) {
       arrivals_.push_back(now);

@@ -101,6 +101,7 @@ class Tablet {
   std::int64_t updates() const { return updates_; }
   std::int64_t frames() const { return frames_; }
   std::int64_t bytes() const { return bytes_; }
+  std::int64_t last_update_bytes() const { return last_update_bytes_; }  // the size of the last update frame
   bool welcome_resumed() const { return welcome_resumed_; }
   const std::string& node() const { return node_; }        // from the last welcome or close 4012
   const std::string& hearing() const { return hearing_; }  // from the first welcome
@@ -142,6 +143,7 @@ class Tablet {
   std::int64_t updates_ = 0;
   std::int64_t frames_ = 0;
   std::int64_t bytes_ = 0;
+  std::int64_t last_update_bytes_ = 0;
   bool welcome_resumed_ = false;
   std::string failure_;
   std::string hearing_, node_;

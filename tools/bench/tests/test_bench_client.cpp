@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench.hpp"
+#include "bench/broadcast_server.hpp"
+#include "bench/gallery.hpp"
 #include "bench/haproxy_front.hpp"
 #include "bench/scenarios.hpp"
 #include "bench/stats.hpp"
@@ -153,6 +155,39 @@ TEST(BenchHearing, TenThousandVotersMakeAValidDefinition) {
   ASSERT_TRUE(def.ok()) << def.error().field << ": " << def.error().message;
   EXPECT_EQ(def->participants.size(), 10000u + 4 + 2 + 3);
   EXPECT_NE(def->participant(voter_id(10000)), nullptr);
+}
+
+TEST(RoundFrame, CarriesItsRoundAndHasTheSizeAsked) {
+  const auto frame = round_frame(17, 882);
+  EXPECT_EQ(frame.size(), 882u);
+  EXPECT_EQ(frame_round(frame), 17);
+  EXPECT_TRUE(json::accept(frame));
+  // Too small a size to hold the marking: the frame is as short as it can be.
+  EXPECT_EQ(frame_round(round_frame(3, 1)), 3);
+  EXPECT_EQ(frame_round(R"({"type":"update","seq":5})"), std::nullopt);
+  EXPECT_EQ(frame_round(R"({"round":x})"), std::nullopt);
+}
+
+// The bare Beast reference of the fan-out comparison: every onlooker gets every round's frame, whole, once.
+TEST(BroadcastServer, EveryOnlookerGetsEveryRoundsFrameWithItsSize) {
+  BroadcastServer server(0, 2);
+  constexpr std::size_t kOnlookers = 300, kBytes = 882;
+  constexpr int kRounds = 5;
+  Gallery gallery({{"127.0.0.1", server.port(), "/any/path"}, 2, 1}, kOnlookers);
+  const auto connected = gallery.connect(64, std::chrono::seconds(30));
+  ASSERT_EQ(connected.connected, static_cast<std::int64_t>(kOnlookers)) << connected.first_failure;
+  for (int r = 1; r <= kRounds; ++r) {
+    const auto round = gallery.round(r, kBytes, std::chrono::seconds(30));
+    EXPECT_EQ(round.missing, 0) << "round " << r;
+    ASSERT_EQ(round.deliveries.size(), kOnlookers - 1);
+    for (const auto& d : round.deliveries) {
+      ASSERT_TRUE(d.at.has_value()) << "round " << r;
+      EXPECT_GE(*d.at, round.sent);
+      EXPECT_EQ(d.bytes, kBytes);
+    }
+  }
+  // One frame per round each, the trigger's own copy included: nothing lost, nothing twice.
+  for (const auto frames : gallery.frames()) EXPECT_EQ(frames, kRounds);
 }
 
 }  // namespace
