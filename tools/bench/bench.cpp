@@ -334,8 +334,9 @@ std::optional<std::int64_t> Bench::settled(std::int64_t trims) const {
   return std::nullopt;
 }
 
-std::vector<std::string> Bench::join_all(json& figures) {
-  const auto trims_before = settled(0);  // the server trims once after loading the hearing
+std::vector<std::string> Bench::join_all(json& figures, bool idle_memory) {
+  // The server trims once after loading the hearing.
+  const auto trims_before = idle_memory ? settled(0) : std::nullopt;
   const auto before = server_usage();
   const auto outcome = hall_->join(everyone(), options_.join_in_flight, nullptr, 300s);
   const auto at_once = server_usage();

@@ -100,8 +100,9 @@ class Bench {
   // The chair's copy of the hearing: the sections of its last full welcome with every later update applied.
   nlohmann::json chair_view();
 
-  // Joins every tablet; returns problems (empty when all joined).
-  std::vector<std::string> join_all(nlohmann::json& figures);
+  // Joins every tablet; returns problems (empty when all joined). With idle_memory, the server's RSS per
+  // connection is read once it gave back what the joins left freed (up to 10 s more each side of the join).
+  std::vector<std::string> join_all(nlohmann::json& figures, bool idle_memory = false);
   // Sends one chair command and waits for its answer (bounded).
   Answer chair_do(nlohmann::json command, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Once per run: the chair opens check-in.

@@ -63,7 +63,7 @@ int run(BenchOptions options, const std::string& scenarios, const RunOptions& o,
   Bench bench(options);
   std::vector<ScenarioReport> reports;
   ScenarioReport join{"join", true, {}, json::object()};
-  join.problems = bench.join_all(join.figures);
+  join.problems = bench.join_all(join.figures, true);
   join.complete = join.problems.empty();
   reports.push_back(join);
   if (join.complete) {
