@@ -21,6 +21,9 @@ struct Outgoing {
   Carried carries = 0;
   // Those of them it carries as patches: each needs the copy the update before left, so it is never skipped.
   Carried patched = 0;
+  // Another message for the same connection follows at once (the ack of its own request, behind the update
+  // it caused): the connection may wait for it and write both together.
+  bool more = false;
 };
 
 class Connection {

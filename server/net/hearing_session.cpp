@@ -299,6 +299,9 @@ HearingSession::BatchEnd HearingSession::finish_batch(core::TimeMs now) {
 
   bool coalesced_only = false;
   const core::SectionMask mask = paced(urgent, counted, now, coalesced_only);
+  for (const auto& a : accepted_) {
+    if (auto c = a.request.from.lock()) answering_.insert(c.get());
+  }
   if (moved) {
     tally_pending_ = 0;  // state_ holds events that were not stored: nothing of it goes out
     tick_due_.reset();
@@ -307,6 +310,7 @@ HearingSession::BatchEnd HearingSession::finish_batch(core::TimeMs now) {
     publish_personal(personal, now);
   }
   answer_batch();
+  answering_.clear();
   for (const auto& p : revoked) close_participant(p, nullptr, "revoked");
   auto deferred = std::move(deferred_);
   deferred_.clear();
@@ -576,7 +580,7 @@ void HearingSession::publish(core::SectionMask mask, bool coalesced_only, core::
       spreads_.push_back(std::move(spread));
     } else {
       for (auto& [ptr, member] : a.members) {
-        if (auto c = member.lock()) c->deliver(Outgoing{text, changed, changes.patched});
+        if (auto c = member.lock()) c->deliver(Outgoing{text, changed, changes.patched, answered_now(c)});
       }
     }
   }
@@ -625,7 +629,7 @@ void HearingSession::publish_personal(const std::set<core::ParticipantId>& who, 
         "{\"type\":\"update\",\"seq\":" + std::to_string(state_.event_count) + ",\"server_time\":" +
         std::to_string(now) + ",\"me\":" + wire_dump(core::personal_view(state_, p)) + "}");
     for (auto& [ptr, member] : conns->second) {
-      if (auto c = member.lock()) c->deliver(Outgoing{text, kCarriesMe});
+      if (auto c = member.lock()) c->deliver(Outgoing{text, kCarriesMe, 0, answered_now(c)});
     }
   }
 }
@@ -747,6 +751,10 @@ void HearingSession::close_participant(const core::ParticipantId& p, const Conne
 
 // ---- small helpers
 // -----------------------------------------------------------------------------------------
+
+bool HearingSession::answered_now(const std::shared_ptr<Connection>& c) const {
+  return answering_.contains(c.get());
+}
 
 void HearingSession::answer(const std::weak_ptr<Connection>& to, std::string text) {
   if (auto c = to.lock()) c->deliver(make_outgoing(std::move(text)));

@@ -28,10 +28,10 @@
 #include "core/view.hpp"
 #include "net/clock.hpp"
 #include "net/connection.hpp"
-#include "net/section_patch.hpp"
 #include "net/metrics.hpp"
 #include "net/options.hpp"
 #include "net/protocol.hpp"
+#include "net/section_patch.hpp"
 #include "store/store.hpp"
 
 namespace dais::net {
@@ -220,6 +220,8 @@ class HearingSession {
   std::string section_update_text(Audience& a, const SectionChanges& changes, core::TimeMs now) const;
   // The serialised whole of a section, made again if a patch went out since it was last needed.
   static const std::string& whole_text(SentSection& sent);
+  // Whether the batch being ended answers a request of `c` after its updates (Outgoing::more).
+  bool answered_now(const std::shared_ptr<Connection>& c) const;
   // Diffs section `s` as the state has it now against what `a` was last sent and records in `changes` how it
   // goes out (nothing if unchanged).
   void take_change(Audience& a, const core::RoleSet& roles, core::Section s, SectionChanges& changes);
@@ -252,6 +254,7 @@ class HearingSession {
   std::size_t outstanding_ = 0;
 
   std::map<core::RoleSet, Audience> audiences_;
+  std::set<const Connection*> answering_;  // while a batch ends: the senders its acks and refusals go to
   std::map<const Connection*, Seat> seats_;
   std::map<core::ParticipantId, std::map<const Connection*, std::weak_ptr<Connection>>> by_participant_;
   std::map<std::pair<core::ParticipantId, std::string>, Idempotent> votes_;

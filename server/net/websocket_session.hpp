@@ -5,8 +5,10 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -66,7 +68,9 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   void on_taken(Taken taken, const core::ParticipantId& participant, std::optional<std::int64_t> resume_from);
   void on_request(DecodedRequest request);
   void on_bad(const WireError& error, std::string_view id);
+  void take_inbox();
   void on_deliver(Outgoing message);
+  bool enqueue(Outgoing message);
   void write_next();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void begin_close(std::uint16_t code, std::string reason, bool drain_first);
@@ -88,8 +92,12 @@ class websocket_session : public Connection, public std::enable_shared_from_this
   std::int64_t limited_in_row_ = 0;
   bool entered_ = false;
 
+  std::mutex inbox_mutex_;
+  std::vector<Outgoing> inbox_;  // handed over by deliver(), not yet taken on the connection's strand
+  bool take_posted_ = false;     // under inbox_mutex_: take_inbox() is on its way
   OutgoingQueue queue_;
   bool writing_ = false;
+  bool corked_ = false;   // the socket holds what is written until the queue is empty
   bool closing_ = false;  // no more requests read or messages queued
   bool close_sent_ = false;
   bool failed_ = false;  // the peer broke the protocol and the connection was cut here

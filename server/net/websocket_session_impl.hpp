@@ -2,6 +2,10 @@
 // The body of websocket_session<Stream>. Each stream's instantiation is compiled in a file of its own
 // (websocket_session_plain.cpp, websocket_session_tls.cpp), so the two build in parallel and the plain one
 // does not parse OpenSSL's and Beast's TLS headers.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 
 #include <boost/asio/bind_executor.hpp>
@@ -32,6 +36,13 @@ inline asio::ip::tcp::socket& tcp_socket(asio::ip::tcp::socket& s) {
 }
 inline asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& s) {
   return s.socket();
+}
+
+// TCP_CORK: while on, what is written waits in the socket until it is turned off (or fills a segment). A
+// failure only costs the saving, so it is ignored.
+inline void cork(asio::ip::tcp::socket& s, bool on) {
+  const int value = on ? 1 : 0;
+  ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
 }  // namespace ws_detail
@@ -269,32 +280,68 @@ void websocket_session<Stream>::refuse(const WireError& error, std::string_view 
 // ---- writing
 // -----------------------------------------------------------------------------------------------
 
+// Messages handed over from a hearing's strand gather in the inbox, and the connection's strand takes them
+// all at once. An update marked `more` waits for the ack behind it: both cost one hand-over and are queued
+// together before the first is written, so they leave the socket together (write_next).
 template <class Stream>
 void websocket_session<Stream>::deliver(Outgoing message) {
-  asio::post(ws_.get_executor(), [self = this->shared_from_this(), m = std::move(message)]() mutable {
-    self->on_deliver(std::move(m));
-  });
+  bool post = false;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    post = !message.more && !take_posted_;
+    take_posted_ = take_posted_ || post;
+    inbox_.push_back(std::move(message));
+  }
+  if (post) asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->take_inbox(); });
+}
+
+template <class Stream>
+void websocket_session<Stream>::take_inbox() {
+  std::vector<Outgoing> arrived;  // the inbox is left without a buffer: idle connections keep none
+  {
+    std::lock_guard lock(inbox_mutex_);
+    arrived.swap(inbox_);
+    take_posted_ = false;
+  }
+  for (auto& m : arrived) {
+    if (!enqueue(std::move(m))) return;
+  }
+  if (!writing_ && !close_sent_ && !queue_.empty()) write_next();
 }
 
 template <class Stream>
 void websocket_session<Stream>::on_deliver(Outgoing message) {
-  if (closing_) return;
+  if (enqueue(std::move(message)) && !writing_) write_next();
+}
+
+// false: the connection is closing (now, or already).
+template <class Stream>
+bool websocket_session<Stream>::enqueue(Outgoing message) {
+  if (closing_) return false;
   switch (queue_.push(std::move(message), writing_)) {
     case OutgoingQueue::Pushed::replaced_stale:
       state_->metrics().queue_drops++;
       break;
     case OutgoingQueue::Pushed::over_bound:
       state_->metrics().slow_client_closes++;
-      return begin_close(close_code::too_slow, "too slow", false);
+      begin_close(close_code::too_slow, "too slow", false);
+      return false;
     case OutgoingQueue::Pushed::queued:
       break;
   }
-  if (!writing_) write_next();
+  return true;
 }
 
 template <class Stream>
 void websocket_session<Stream>::write_next() {
   writing_ = true;
+  // Several messages waiting (an update and its ack): corked, they go out as one segment when the last is
+  // written, not one each. On loopback and on a hall's Wi-Fi every segment costs the sender a transmit and
+  // the tablet a wake-up.
+  if (!corked_ && queue_.size() > 1) {
+    corked_ = true;
+    ws_detail::cork(ws_detail::tcp_socket(beast::get_lowest_layer(ws_)), true);
+  }
   ws_.text(true);
   ws_.async_write(asio::buffer(*queue_.front().text),
                   beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
@@ -310,6 +357,10 @@ void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t bytes
   state_->metrics().messages_out++;
   state_->metrics().bytes_out += static_cast<std::int64_t>(bytes);
   queue_.pop_front();
+  if (corked_ && queue_.empty()) {
+    corked_ = false;
+    ws_detail::cork(ws_detail::tcp_socket(beast::get_lowest_layer(ws_)), false);
+  }
   if (closing_ && queue_.empty()) return do_close();
   if (!queue_.empty()) write_next();
 }
@@ -333,7 +384,8 @@ void websocket_session<Stream>::begin_close(std::uint16_t code, std::string reas
   close_reason_.code = code;
   close_reason_.reason = reason;
   if (!drain_first) queue_.drop_unsent(writing_);  // a frame cannot be taken back halfway
-  if (!writing_) return do_close();
+  if (!writing_ && queue_.empty()) return do_close();
+  if (!writing_) write_next();  // what waited for its write to start goes first
   // A peer that stopped reading never lets the write finish: cut the connection after a grace period.
   grace_timer_.expires_after(std::chrono::milliseconds(state_->limits().close_grace_ms));
   grace_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {

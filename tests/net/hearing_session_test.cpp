@@ -147,6 +147,32 @@ TEST(HearingSession, NothingOfABatchGoesOutBeforeTheStoreHasItAndTheAckComesAfte
   EXPECT_EQ(chair->got[chair_before + 1]["type"], "ack");
   EXPECT_EQ(desk->of_type("update", desk_before).size(), 1u);
   EXPECT_EQ(desk->of_type("ack", desk_before).size(), 0u);
+  // The sender's update says its ack follows, so its connection can write both at once; the ack ends the
+  // hand-over, and no one else waits for anything.
+  EXPECT_TRUE(chair->more[chair_before]);
+  EXPECT_FALSE(chair->more[chair_before + 1]);
+  for (std::size_t i = desk_before; i < desk->more.size(); ++i) EXPECT_FALSE(desk->more[i]);
+}
+
+// A vote: the voter's own update (`me`) is marked as followed by its ack; another voter's tablet is sent
+// nothing, and the count the chair gets later is not marked.
+TEST(HearingSession, AVotersUpdateIsHandedOverWithItsAck) {
+  PacedBallot b(0);  // every count at once
+  auto voter = b.h.join(voter_id(1));
+  auto other = b.h.join(voter_id(2));
+  const std::size_t before = voter->got.size();
+  const std::size_t other_before = other->got.size();
+  const std::size_t chair_before = b.chair->got.size();
+  b.h.submit(voter, good_sheet(b.ballot, 1));
+  b.h.run_batch();
+  ASSERT_EQ(voter->got.size(), before + 2);
+  EXPECT_TRUE(voter->got[before].contains("me"));
+  EXPECT_TRUE(voter->more[before]);
+  EXPECT_EQ(voter->got[before + 1]["type"], "ack");
+  EXPECT_FALSE(voter->more[before + 1]);
+  EXPECT_EQ(other->got.size(), other_before);
+  ASSERT_GT(b.chair->got.size(), chair_before);
+  for (std::size_t i = chair_before; i < b.chair->more.size(); ++i) EXPECT_FALSE(b.chair->more[i]);
 }
 
 TEST(HearingSession, ACommitTheStoreRefusedIsAnsweredStorageFailedAndNothingOfItIsShown) {

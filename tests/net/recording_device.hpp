@@ -20,7 +20,10 @@ namespace dais::test {
 // A connection that keeps what it is sent and how it was closed, in order.
 class RecordingDevice final : public net::Connection {
  public:
-  void deliver(net::Outgoing message) override { got.push_back(json::parse(*message.text)); }
+  void deliver(net::Outgoing message) override {
+    got.push_back(json::parse(*message.text));
+    more.push_back(message.more);
+  }
   void close(std::uint16_t code, std::string, bool) override { closed = code; }
   // The messages from index `from` on of one type.
   std::vector<json> of_type(const std::string& type, std::size_t from = 0) const {
@@ -36,6 +39,7 @@ class RecordingDevice final : public net::Connection {
     return json();
   }
   std::vector<json> got;
+  std::vector<bool> more;  // per message: whether it said another follows at once (Outgoing::more)
   std::optional<std::uint16_t> closed;
 };
 
