@@ -1,5 +1,7 @@
 #include "net/section_patch.hpp"
 
+#include "core/wire.hpp"
+
 namespace dais::net {
 
 std::string wire_dump(const nlohmann::json& j) {
@@ -65,7 +67,7 @@ class PatchWriter {
     out_ += out_.size() > 1 ? ",{\"op\":\"" : "{\"op\":\"";
     out_ += kind;
     out_ += "\",\"path\":";
-    std::string path = "/" + pointer_token(key);
+    std::string path = core::wire::child_path("", key);  // escaped as RFC 6901 says
     if (index) path += "/" + std::to_string(*index);
     out_ += wire_dump(path);
     if (value) {
@@ -88,21 +90,6 @@ class PatchWriter {
   }
 
  private:
-  // RFC 6901: "~" is written "~0" and "/" "~1".
-  static std::string pointer_token(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-      if (c == '~') {
-        out += "~0";
-      } else if (c == '/') {
-        out += "~1";
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  }
-
   std::size_t limit_;
   std::string out_ = "[";
 };
