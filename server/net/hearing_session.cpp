@@ -126,6 +126,15 @@ std::vector<store::CommandRecord> HearingSession::take_batch(core::TimeMs now) {
     refuse_queued("the store cannot be read back after a failed commit");
     return records;
   }
+  // Under load the next batch waits out the interval and takes everything that came meanwhile. A clock set
+  // back counts as due, as for the tally.
+  const core::TimeMs interval = ctx_.limits.batch_interval_ms;
+  if (interval > 0 && batch_started_ && now >= *batch_started_ && now - *batch_started_ < interval) {
+    batch_due_ = *batch_started_ + interval;
+    return records;
+  }
+  batch_due_.reset();
+  batch_started_ = now;
   busy_ = true;
   std::deque<Request> batch;
   batch.swap(queue_);

@@ -84,11 +84,15 @@ class HearingSession {
   void leave(const Connection* c);
   void enqueue(Request request) { queue_.push_back(std::move(request)); }
 
-  // Starts a batch of everything queued, unless one is in flight. The records go to the store in order; each
+  // Starts a batch of everything queued, unless one is in flight or the last one started less than
+  // batch_interval_ms ago (then batch_due() says when). The records go to the store in order; each
   // outcome comes back through committed() with its index. No records and not busy(): the batch has ended.
   std::vector<store::CommandRecord> take_batch(core::TimeMs now);
   BatchEnd committed(std::size_t index, core::Result<store::CommitInfo> outcome, core::TimeMs now);
 
+  // When the requests held back by the batch interval may be taken: take_batch() then (or later). Empty:
+  // nothing held.
+  std::optional<core::TimeMs> batch_due() const { return batch_due_; }
   // When the count held back by the tally pacing should go out: tick() then (or later). Empty: nothing held.
   std::optional<core::TimeMs> tick_due() const { return tick_due_; }
   void tick(core::TimeMs now);
@@ -264,6 +268,9 @@ class HearingSession {
   // The tally pacing: count-only changes go out at most tally_hz times a second, the held ones at tick_due_.
   core::SectionMask tally_pending_ = 0;
   std::optional<core::TimeMs> tick_due_;
+  // The batch interval: when the last batch started, and when the one held back may.
+  std::optional<core::TimeMs> batch_started_;
+  std::optional<core::TimeMs> batch_due_;
   bool tally_due_ = false;  // tick() came mid-batch: the batch's end sends the count
   std::optional<core::TimeMs> tally_sent_;
 };

@@ -12,7 +12,8 @@ LiveHearing::LiveHearing(asio::io_context& ioc, HearingContext context, store::H
                          core::HearingState state, std::optional<NodeLease> lease)
     : session_(context, std::move(id), std::move(state), std::move(lease)),
       strand_(asio::make_strand(ioc)),
-      tally_timer_(strand_) {}
+      tally_timer_(strand_),
+      batch_timer_(strand_) {}
 
 void LiveHearing::join(std::shared_ptr<Connection> connection, core::ParticipantId participant,
                        std::optional<std::int64_t> resume_from) {
@@ -197,6 +198,16 @@ void LiveHearing::schedule() {
           if (ec) return;
           self->session_.tick(self->context().clock.now());
           self->schedule();
+        }));
+  }
+  if (const auto due = session_.batch_due(); due && !batch_timer_armed_) {
+    batch_timer_armed_ = true;
+    batch_timer_.expires_after(
+        std::chrono::milliseconds(std::max<core::TimeMs>(0, *due - context().clock.now())));
+    batch_timer_.async_wait(
+        asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
+          self->batch_timer_armed_ = false;
+          if (!ec) self->next_batch();
         }));
   }
   if (session_.spreading() && !spread_posted_) {

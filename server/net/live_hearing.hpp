@@ -71,6 +71,8 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer tally_timer_;
   bool tally_timer_armed_ = false;
+  boost::asio::steady_timer batch_timer_;  // the batch interval (HearingSession::batch_due)
+  bool batch_timer_armed_ = false;
   bool spread_posted_ = false;
   std::size_t store_calls_in_flight_ = 0;  // vote look-ups, receipt checks and token issues (off_strand)
   std::chrono::steady_clock::time_point batch_started_;  // for the commit latency in /metrics

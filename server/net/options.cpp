@@ -157,6 +157,7 @@ const std::vector<Setting>& settings() {
       DAIS_INT_LIMIT(idle_timeout_ms, 2, kBig),
       DAIS_INT_LIMIT(max_queue_bytes, 1024, std::int64_t{1} << 40),
       DAIS_INT_LIMIT(max_queue_messages, 2, kBig),
+      DAIS_INT_LIMIT(batch_interval_ms, 0, 1000),
       DAIS_NUM_LIMIT(tally_hz, 0, 1000),
       DAIS_INT_LIMIT(count_slice, 1, kBig),
       DAIS_INT_LIMIT(patch_min_bytes, 0, kBig),

@@ -30,6 +30,10 @@ struct Limits {
   std::int64_t idle_timeout_ms = 30000;       // pings after half of it
   std::size_t max_queue_bytes = 1024 * 1024;  // outgoing queue per connection
   std::size_t max_queue_messages = 1024;
+  // A hearing under load starts a batch at most this often, so the votes that arrive meanwhile are stored in
+  // one transaction and one sync instead of one each; an idle hearing's batch starts at once. 0: at once
+  // always.
+  std::int64_t batch_interval_ms = 10;
   double tally_hz = 5;            // coalesced tally/turnout updates per second per hearing; 0: all
   std::size_t count_slice = 256;  // connections a count update reaches before acks get a turn
   // A section whose whole is at least this long goes out as a patch when the patch is at most half of it.

@@ -378,7 +378,8 @@ net::Limits Hall::test_limits() {
   l.rate_burst = 1e6;
   l.max_queue_bytes = 256 * 1024 * 1024;
   l.max_queue_messages = 1'000'000;
-  l.tally_hz = 0;  // every count change goes out at once, so tests see each one
+  l.tally_hz = 0;           // every count change goes out at once, so tests see each one
+  l.batch_interval_ms = 0;  // every batch at once: the tests move the clock only where they mean to
   l.close_grace_ms = 200;
   return l;
 }

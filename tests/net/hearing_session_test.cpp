@@ -175,6 +175,61 @@ TEST(HearingSession, AVotersUpdateIsHandedOverWithItsAck) {
   for (std::size_t i = chair_before; i < b.chair->more.size(); ++i) EXPECT_FALSE(b.chair->more[i]);
 }
 
+// Under load a batch starts at most once every batch_interval_ms (here 10), on the time the session is given,
+// and takes everything that came meanwhile; after a pause the next starts at once.
+TEST(HearingSession, UnderLoadABatchStartsAtMostOnceAnInterval) {
+  net::Limits limits = Hall::test_limits();
+  limits.batch_interval_ms = 10;
+  DrivenSession h(limits);
+  auto chair = h.join("chair");
+  auto desk = h.join("sec1");
+  const core::TimeMs t0 = h.now;
+  EXPECT_EQ(h.request(chair, {{"type", "open_check_in"}})["type"], "ack");  // idle: at once
+  EXPECT_EQ(h.session().batch_due(), std::nullopt);
+
+  const auto check_in = [&](int n, core::TimeMs at) {
+    h.submit(desk, {{"type", "check_in"}, {"participant", voter_id(n)}});
+    return h.session().take_batch(at);
+  };
+  EXPECT_TRUE(check_in(1, t0 + 9).empty());  // 9 ms after the last batch started: held
+  EXPECT_FALSE(h.session().busy());
+  EXPECT_EQ(h.session().batch_due(), t0 + 10);
+  EXPECT_TRUE(check_in(2, t0 + 9).empty());
+  const auto commit = [&](std::vector<store::CommandRecord> records, core::TimeMs at) {
+    auto outcomes = h.store(std::move(records));
+    for (std::size_t i = 0; i < outcomes.size(); ++i) h.session().committed(i, std::move(outcomes[i]), at);
+  };
+  auto records = h.session().take_batch(t0 + 10);  // exactly the interval: both, in one batch
+  EXPECT_EQ(records.size(), 2u);
+  EXPECT_EQ(h.session().batch_due(), std::nullopt);
+  commit(std::move(records), t0 + 10);
+  EXPECT_EQ(desk->of_type("ack").size(), 2u);
+
+  EXPECT_TRUE(check_in(3, t0 + 19).empty());  // the interval counts from the last start (t0 + 10)
+  EXPECT_EQ(h.session().batch_due(), t0 + 20);
+  h.now = t0 + 20;
+  h.run_batch();
+  EXPECT_EQ(desk->of_type("ack").size(), 3u);
+
+  records = check_in(4, t0 + 45);  // after a pause: at once
+  EXPECT_EQ(records.size(), 1u);
+  commit(std::move(records), t0 + 45);
+  records = check_in(5, t0);  // the clock set back: not held until it catches up
+  EXPECT_EQ(records.size(), 1u);
+  commit(std::move(records), t0);
+  EXPECT_EQ(desk->of_type("ack").size(), 5u);
+}
+
+TEST(HearingSession, TheBatchIntervalIsASettingWithARangeAndADefault) {
+  net::ServerOptions o;
+  EXPECT_EQ(o.limits.batch_interval_ms, 10);
+  EXPECT_FALSE(net::apply_setting(o, "batch_interval_ms", 1001).ok());
+  EXPECT_FALSE(net::apply_setting(o, "batch_interval_ms", -1).ok());
+  EXPECT_EQ(o.limits.batch_interval_ms, 10);
+  EXPECT_TRUE(net::apply_setting(o, "batch_interval_ms", 0).ok());  // every batch at once
+  EXPECT_EQ(o.limits.batch_interval_ms, 0);
+}
+
 TEST(HearingSession, ACommitTheStoreRefusedIsAnsweredStorageFailedAndNothingOfItIsShown) {
   DrivenSession h;
   auto chair = h.join("chair");

@@ -1,5 +1,7 @@
 // LiveHearing driven step by step: the test owns the io_context and runs one handler at a time, and waits
 // for the store with flush(), so the interleaving of a count spread with later commands is exact.
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -40,6 +42,15 @@ class SteppedHearing {
   }
   // Runs one ready handler; false when none was ready.
   bool step() { return ioc_.poll_one() > 0; }
+  // Runs handlers, waiting for timers too, until `done` holds (bounded: false if it never did).
+  bool run_until(const std::function<bool()>& done) {
+    for (int i = 0; i < 1000 && !done(); ++i) {
+      ioc_.run_one_for(std::chrono::seconds(5));
+      commit();
+    }
+    return done();
+  }
+  net::ManualClock& clock() { return clock_; }
   // Waits until every record submitted so far is committed: its completion is then queued on the strand.
   void commit() { hall_.store().flush(); }
   // Everything, until nothing is left to do.
@@ -80,6 +91,24 @@ json ballot_in(const json& sections, const std::string& ballot) {
 
 // A count goes out a slice of connections at a time and the voter's ack passes it; the closing update that
 // follows first completes the older count, so nobody gets the open ballot after the closed one.
+// The shell waits out the batch interval on a timer: a request held back is committed once the server's clock
+// says the interval is over.
+TEST(LiveHearing, ARequestHeldForTheBatchIntervalIsCommittedWhenItEnds) {
+  net::Limits limits = Hall::test_limits();
+  limits.batch_interval_ms = 10;
+  SteppedHearing h(limits);
+  auto chair = h.join("chair");
+  auto desk = h.join("sec1");
+  ASSERT_EQ(h.request(chair, {{"type", "open_check_in"}})["type"], "ack");  // the first batch: at once
+  const std::size_t before = desk->got.size();
+  h.submit(desk, {{"type", "check_in"}, {"participant", voter_id(1)}});
+  h.settle();
+  EXPECT_TRUE(desk->answer_from(before).is_null()) << "taken before the interval ended";
+  h.clock().advance(std::chrono::milliseconds(10));
+  ASSERT_TRUE(h.run_until([&] { return !desk->answer_from(before).is_null(); }));
+  EXPECT_EQ(desk->answer_from(before)["type"], "ack");
+}
+
 TEST(LiveHearing, AnAckPassesACountSpreadButNoNewerBallotsSectionDoes) {
   net::Limits limits = Hall::test_limits();
   limits.count_slice = 1;
