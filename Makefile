@@ -30,9 +30,10 @@ run: build web
 	@mkdir -p $(dir $(DB))
 	$(BUILD)/server/app/dais serve --demo --db $(DB) --bind $(BIND) --port $(PORT) --web client-web/dist
 
-test: build web deps-browser
-	ctest --preset default -j $(JOBS)
-	@tools/test-web.sh
+# The C++ build beside the web client's build, then ctest beside the web tests (tools/test-all.sh), with a
+# summary of every part at the end.
+test: deps deps-browser
+	@JOBS=$(JOBS) tools/test-all.sh
 
 # The asan test preset leaves out DescriptorExhaustion.*: under RLIMIT_NOFILE exhaustion the sanitizer runtime
 # cannot open the pipe it probes memory with, and UBSan's vptr check then reports a valid object as invalid.

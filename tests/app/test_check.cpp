@@ -14,18 +14,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "run_dais.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using dais::test::cli::slurp;
 using ::testing::HasSubstr;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // Sends a stream's output into a string until the end of the scope.
 class Capture {

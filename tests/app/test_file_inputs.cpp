@@ -1,8 +1,6 @@
 // Hostile files given to the command line — nesting 100,000 levels deep, numbers beyond a double — run
 // through the real `dais` binary: each is refused with the pointer of the value and an exit code, never a
 // signal.
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -15,29 +13,15 @@
 
 #include <nlohmann/json.hpp>
 
-#ifndef DAIS_EXECUTABLE
-#define DAIS_EXECUTABLE DAIS_BINARY_DIR "/server/app/dais"
-#endif
+#include "run_dais.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using dais::test::cli::CliRun;
+using dais::test::cli::slurp;
 constexpr std::size_t kDeep = 100000;
 constexpr std::size_t kMaxDepth = 64;  // the documented bound (docs/definition.md)
-
-struct Exit {
-  bool signalled = false;
-  int signal = 0;
-  int code = -1;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // `levels` arrays, one inside the other.
 std::string nested(std::size_t levels) {
@@ -66,30 +50,8 @@ class FileInputs : public ::testing::Test {
     return path;
   }
 
-  // Runs `dais ARGS…` with stdout to /dev/null and stderr captured; says whether it died of a signal.
-  Exit dais(const std::vector<std::string>& args) const {
-    const fs::path err_path = dir_ / "stderr";
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int out = ::open("/dev/null", O_WRONLY);
-      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(out, STDOUT_FILENO);
-      ::dup2(err, STDERR_FILENO);
-      std::vector<char*> argv{const_cast<char*>(DAIS_EXECUTABLE)};
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(DAIS_EXECUTABLE, argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    Exit r;
-    r.signalled = WIFSIGNALED(status);
-    r.signal = r.signalled ? WTERMSIG(status) : 0;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = slurp(err_path);
-    return r;
-  }
+  // Runs `dais ARGS…` with its output and error captured; says whether a signal ended it.
+  CliRun dais(const std::vector<std::string>& args) const { return dais::test::cli::run_dais(dir_, args); }
 
   // `dais check`, `dais import` and `dais serve --config` on one file, with the exit codes they document.
   void expect_each_refuses(const fs::path& file, const std::string& field, const std::string& why) const {
@@ -109,8 +71,8 @@ class FileInputs : public ::testing::Test {
     };
     for (const Case& c : cases) {
       SCOPED_TRACE(c.args.front());
-      const Exit r = dais(c.args);
-      EXPECT_FALSE(r.signalled) << "killed by signal " << r.signal;
+      const CliRun r = dais(c.args);
+      EXPECT_EQ(r.signal, 0) << "killed by signal " << r.signal;
       EXPECT_EQ(r.code, c.code);
       EXPECT_EQ(r.err, c.err);
       EXPECT_FALSE(fs::exists(db)) << "a refused file still created the database";
@@ -147,10 +109,10 @@ TEST_F(FileInputs, NestingInRolesAHundredThousandDeepIsRefusedAtItsStart) {
 TEST_F(FileInputs, SixtyFourLevelsAreReadAndSixtyFiveAreNot) {
   // Sixty-four levels are read, and what reads the document next says what else is wrong with it.
   const fs::path deepest = write("deepest.json", R"({"a": )" + nested(kMaxDepth - 1) + "}");
-  const Exit check = dais({"check", deepest.string()});
+  const CliRun check = dais({"check", deepest.string()});
   EXPECT_EQ(check.code, 1);
   EXPECT_EQ(check.err, deepest.string() + ": /id: is required\n");
-  const Exit serve = dais({"serve", "--config", deepest.string(), "--port", "0"});
+  const CliRun serve = dais({"serve", "--config", deepest.string(), "--port", "0"});
   EXPECT_EQ(serve.code, 2);
   EXPECT_EQ(serve.err, "dais serve: " + deepest.string() + ": unknown setting 'a'\n");
   const fs::path deeper = write("deeper.json", R"({"a": )" + nested(kMaxDepth) + "}");

@@ -1,8 +1,5 @@
 // The store's subcommands, run as the real `dais` binary on real files: import, verify, recount, backup.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <sstream>
 
@@ -10,39 +7,17 @@
 
 #include "../store/pg_cluster.hpp"
 #include "../store/store_fixture.hpp"
+#include "run_dais.hpp"
 
 namespace dais::store::testing {
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using test::cli::CliRun;
 
 class StoreCliTest : public ::testing::Test {
  protected:
   // Runs `dais ARGS…`, its output captured in files.
-  CliRun dais(const std::vector<std::string>& args) {
-    const auto out_path = dir / "stdout";
-    const auto err_path = dir / "stderr";
-    pid_t pid = fork();
-    if (pid == 0) {
-      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(out, STDOUT_FILENO);
-      dup2(err, STDERR_FILENO);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(DAIS_EXECUTABLE));
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(DAIS_EXECUTABLE, argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(out_path), read_bytes(err_path)};
-  }
+  CliRun dais(const std::vector<std::string>& args) { return test::cli::run_dais(dir.path(), args); }
 
   std::string write_definition() {
     const auto path = dir / "hearing.json";

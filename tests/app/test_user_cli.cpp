@@ -1,21 +1,12 @@
 // `dais user add|passwd|list|remove`, run as the real binary on a real file, the password given on stdin.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fstream>
-
 #include "../store/store_fixture.hpp"
+#include "run_dais.hpp"
 #include "store/passwords.hpp"
 
 namespace dais::store::testing {
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using test::cli::CliRun;
 
 class UserCliTest : public ::testing::Test {
  protected:
@@ -24,27 +15,7 @@ class UserCliTest : public ::testing::Test {
     args.insert(args.begin(), "user");
     args.push_back("--db");
     args.push_back(db.string());
-    const auto in_path = dir / "stdin";
-    std::ofstream(in_path) << input;
-    const auto out_path = dir / "stdout";
-    const auto err_path = dir / "stderr";
-    pid_t pid = fork();
-    if (pid == 0) {
-      int in = ::open(in_path.c_str(), O_RDONLY);
-      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(in, STDIN_FILENO);
-      dup2(out, STDOUT_FILENO);
-      dup2(err, STDERR_FILENO);
-      std::vector<char*> argv{const_cast<char*>(DAIS_EXECUTABLE)};
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(DAIS_EXECUTABLE, argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(out_path), read_bytes(err_path)};
+    return test::cli::run_dais(dir.path(), args, input);
   }
 
   std::optional<Account> account(const std::string& name) {

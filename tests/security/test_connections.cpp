@@ -21,6 +21,7 @@
 #include "net/harness.hpp"
 #include "net/options.hpp"
 #include "net/repeated_log.hpp"
+#include "security/helpers.hpp"
 
 namespace dais::test {
 namespace {
@@ -29,9 +30,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using Bytes = std::vector<std::uint8_t>;
-
-constexpr int kWaitMs =
-    static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(kWait).count());
 
 // A client frame: `first_byte` (FIN, reserved bits, opcode), the payload's length (under 126 bytes), the mask
 // every client frame must carry, and the masked payload.

@@ -21,14 +21,12 @@
 
 #include "net/harness.hpp"
 #include "net/options.hpp"
+#include "security/helpers.hpp"
 
 namespace dais::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kWaitMs =
-    static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(kWait).count());
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -227,27 +225,14 @@ class ServeChild {
   std::uint16_t port_ = 0;
 };
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "dais-fd-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 // Out of descriptors the server keeps to itself: the connections it cannot take are closed (shed) rather than
 // left to time out, the accept error is logged once instead of in a loop, and once the holders go a page load
 // and a join work again.
 TEST(DescriptorExhaustion, TheServerShedsWhatItCannotTakeAndRecovers) {
   constexpr rlim_t kMaxFiles = 64;
-  TempDir dir;
+  Scratch scratch("dais-fd");
   // The holders stay open for the whole test: no HTTP timeout lets the server off.
-  ServeChild serve(dir.path, kMaxFiles, {{"http_timeout_ms", 600000}, {"accept_backoff_ms", 20}});
+  ServeChild serve(scratch.dir, kMaxFiles, {{"http_timeout_ms", 600000}, {"accept_backoff_ms", 20}});
   ASSERT_NE(serve.port(), 0) << serve.stderr_text();
 
   // More idle connections than the server may have descriptors: the kernel completes them all (the backlog),

@@ -18,6 +18,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "net/harness.hpp"
+#include "security/helpers.hpp"
 
 namespace dais::test {
 namespace {
@@ -27,22 +28,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace fs = std::filesystem;
 
-fs::path make_dir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
-
-struct Scratch {
-  fs::path dir = make_dir("dais-headers");
-  Scratch() {
+// A scratch directory with a small client in web/.
+struct WebScratch : Scratch {
+  WebScratch() : Scratch("dais-headers") {
     fs::create_directories(dir / "web" / "assets");
     std::ofstream(dir / "web" / "index.html") << "<!doctype html><title>Dais</title>";
     std::ofstream(dir / "web" / "assets" / "app-3f2a9c.js") << "console.log('dais')";
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
   }
   fs::path web() const { return dir / "web"; }
 };
@@ -117,7 +108,7 @@ std::map<std::string, std::string> bearer(const std::string& token) {
 }
 
 TEST(SecurityHeaders, OnEveryAnswerOverPlainHttp) {
-  Scratch s;
+  WebScratch s;
   Hall hall;
   hall.options.web = s.web();
   hall.start();
@@ -161,7 +152,7 @@ HttpReply https_get(std::uint16_t port, const fs::path& ca, const std::string& t
 }
 
 TEST(SecurityHeaders, StrictTransportSecurityUnderTls) {
-  Scratch s;
+  WebScratch s;
   make_test_certificate(s.dir);
   Hall hall;
   hall.options.web = s.web();

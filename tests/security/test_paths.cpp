@@ -23,18 +23,13 @@
 #include "net/options.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
+#include "security/helpers.hpp"
 
 namespace dais::test {
 namespace {
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
-
-fs::path make_dir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
 
 void write_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
@@ -437,16 +432,8 @@ class ServeProcess {
   std::string output_;
 };
 
-struct Scratch {
-  fs::path dir = make_dir("dais-serve-root");
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
-
 TEST(StaticFiles, ServeRefusesAWebRootHoldingItsSecrets) {
-  Scratch s;
+  Scratch s("dais-serve-root");
   write_file(s.dir / "site" / "index.html", std::string(kIndex));
   write_file(s.dir / "real" / "moved.db", "");
   fs::create_directories(s.dir / "data");
@@ -494,7 +481,7 @@ TEST(StaticFiles, ServeRefusesAWebRootHoldingItsSecrets) {
 
 // The report as it came in: `dais serve --demo` with a web root, and the paths that read the machine's files.
 TEST(StaticFiles, TheReportedPathsAgainstDaisServeDemo) {
-  Scratch s;
+  Scratch s("dais-serve-root");
   write_file(s.dir / "web" / "index.html", std::string(kIndex));
   const fs::path db = s.dir / "data" / "demo.db";
   fs::create_directories(db.parent_path());
