@@ -166,6 +166,21 @@ void LiveHearing::off_strand(Work work, Then then) {
   });
 }
 
+// Arms `timer` (once: `armed` says it is) for `due` on the server's clock; `then` runs on the strand when it
+// fires. Nothing when the session wants nothing.
+template <class Then>
+void LiveHearing::arm(boost::asio::steady_timer& timer, bool& armed, std::optional<core::TimeMs> due,
+                      Then then) {
+  if (!due || armed) return;
+  armed = true;
+  timer.expires_after(std::chrono::milliseconds(std::max<core::TimeMs>(0, *due - context().clock.now())));
+  timer.async_wait(asio::bind_executor(
+      strand_, [self = shared_from_this(), &armed, then = std::move(then)](boost::system::error_code ec) {
+        armed = false;
+        if (!ec) then(*self);
+      }));
+}
+
 void LiveHearing::schedule() {
   for (auto& lookup : session_.take_vote_lookups()) {
     off_strand(
@@ -188,28 +203,11 @@ void LiveHearing::schedule() {
         },
         [](LiveHearing&, bool) {});
   }
-  if (const auto due = session_.tick_due(); due && !tally_timer_armed_) {
-    tally_timer_armed_ = true;
-    tally_timer_.expires_after(
-        std::chrono::milliseconds(std::max<core::TimeMs>(0, *due - context().clock.now())));
-    tally_timer_.async_wait(
-        asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
-          self->tally_timer_armed_ = false;
-          if (ec) return;
-          self->session_.tick(self->context().clock.now());
-          self->schedule();
-        }));
-  }
-  if (const auto due = session_.batch_due(); due && !batch_timer_armed_) {
-    batch_timer_armed_ = true;
-    batch_timer_.expires_after(
-        std::chrono::milliseconds(std::max<core::TimeMs>(0, *due - context().clock.now())));
-    batch_timer_.async_wait(
-        asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
-          self->batch_timer_armed_ = false;
-          if (!ec) self->next_batch();
-        }));
-  }
+  arm(tally_timer_, tally_timer_armed_, session_.tick_due(), [](LiveHearing& h) {
+    h.session_.tick(h.context().clock.now());
+    h.schedule();
+  });
+  arm(batch_timer_, batch_timer_armed_, session_.batch_due(), [](LiveHearing& h) { h.next_batch(); });
   if (session_.spreading() && !spread_posted_) {
     spread_posted_ = true;
     // Posted, not run on: the slice just queued and whatever else waits (reads, commits, acks) go first.

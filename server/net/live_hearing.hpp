@@ -56,6 +56,8 @@ class LiveHearing : public std::enable_shared_from_this<LiveHearing> {
   void next_batch();
   void on_committed(std::size_t index, core::Result<store::CommitInfo> outcome);
   void check_drained();
+  template <class Then>
+  void arm(boost::asio::steady_timer& timer, bool& armed, std::optional<core::TimeMs> due, Then then);
   void schedule();  // the tally timer and the next slice of a count update, as the session asks
   // Runs `change` (a store call) when no batch is in flight; if it succeeds, the session reads the state back
   // and sends every device back to join again.
