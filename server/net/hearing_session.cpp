@@ -129,12 +129,12 @@ std::vector<store::CommandRecord> HearingSession::take_batch(core::TimeMs now) {
   // Under load the next batch waits out the interval and takes everything that came meanwhile. A clock set
   // back counts as due, as for the tally.
   const core::TimeMs interval = ctx_.limits.batch_interval_ms;
-  if (interval > 0 && batch_started_ && now >= *batch_started_ && now - *batch_started_ < interval) {
-    batch_due_ = *batch_started_ + interval;
+  if (interval > 0 && last_batch_at_ && now >= *last_batch_at_ && now - *last_batch_at_ < interval) {
+    batch_due_ = *last_batch_at_ + interval;
     return records;
   }
   batch_due_.reset();
-  batch_started_ = now;
+  last_batch_at_ = now;
   busy_ = true;
   std::deque<Request> batch;
   batch.swap(queue_);

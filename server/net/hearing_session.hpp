@@ -269,7 +269,7 @@ class HearingSession {
   core::SectionMask tally_pending_ = 0;
   std::optional<core::TimeMs> tick_due_;
   // The batch interval: when the last batch started, and when the one held back may.
-  std::optional<core::TimeMs> batch_started_;
+  std::optional<core::TimeMs> last_batch_at_;
   std::optional<core::TimeMs> batch_due_;
   bool tally_due_ = false;  // tick() came mid-batch: the batch's end sends the count
   std::optional<core::TimeMs> tally_sent_;

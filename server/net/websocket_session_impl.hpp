@@ -384,8 +384,7 @@ void websocket_session<Stream>::begin_close(std::uint16_t code, std::string reas
   close_reason_.code = code;
   close_reason_.reason = reason;
   if (!drain_first) queue_.drop_unsent(writing_);  // a frame cannot be taken back halfway
-  if (!writing_ && queue_.empty()) return do_close();
-  if (!writing_) write_next();  // what waited for its write to start goes first
+  if (!writing_) return do_close();
   // A peer that stopped reading never lets the write finish: cut the connection after a grace period.
   grace_timer_.expires_after(std::chrono::milliseconds(state_->limits().close_grace_ms));
   grace_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {

@@ -89,8 +89,6 @@ json ballot_in(const json& sections, const std::string& ballot) {
   return json();
 }
 
-// A count goes out a slice of connections at a time and the voter's ack passes it; the closing update that
-// follows first completes the older count, so nobody gets the open ballot after the closed one.
 // The shell waits out the batch interval on a timer: a request held back is committed once the server's clock
 // says the interval is over.
 TEST(LiveHearing, ARequestHeldForTheBatchIntervalIsCommittedWhenItEnds) {
@@ -109,6 +107,8 @@ TEST(LiveHearing, ARequestHeldForTheBatchIntervalIsCommittedWhenItEnds) {
   EXPECT_EQ(desk->answer_from(before)["type"], "ack");
 }
 
+// A count goes out a slice of connections at a time and the voter's ack passes it; the closing update that
+// follows first completes the older count, so nobody gets the open ballot after the closed one.
 TEST(LiveHearing, AnAckPassesACountSpreadButNoNewerBallotsSectionDoes) {
   net::Limits limits = Hall::test_limits();
   limits.count_slice = 1;

@@ -5,8 +5,6 @@
 #include <deque>
 #include <mutex>
 
-#include <netinet/in.h>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -52,7 +50,7 @@ class Onlooker : public std::enable_shared_from_this<Onlooker> {
     host_ = target.host + ":" + std::to_string(target.port);
     path_ = target.path;
     beast::error_code ec;
-    open_socket(ec);
+    open_from(beast::get_lowest_layer(ws_).socket(), source_, ec);
     if (ec) return fail("open: " + ec.message());
     const tcp::endpoint server(asio::ip::make_address(target.host, ec), target.port);
     if (ec) return fail("address: " + ec.message());
@@ -90,16 +88,6 @@ class Onlooker : public std::enable_shared_from_this<Onlooker> {
   }
 
  private:
-  void open_socket(beast::error_code& ec) {
-    auto& socket = beast::get_lowest_layer(ws_).socket();
-    socket.open(tcp::v4(), ec);
-    if (ec || source_.is_unspecified()) return;
-    // As the tablets do: the port is picked at connect time, so the source addresses share the port range.
-    const int one = 1;
-    setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-    socket.bind(tcp::endpoint(source_, 0), ec);
-  }
-
   void on_connect(beast::error_code ec) {
     if (ec) return fail("connect: " + ec.message());
     beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
@@ -168,12 +156,9 @@ Gallery::Gallery(GalleryOptions options, std::size_t onlookers) : options_(std::
     contexts_.push_back(std::make_unique<asio::io_context>(1));
     guards_.push_back(asio::make_work_guard(*contexts_.back()));
   }
-  const std::size_t sources = std::max<std::size_t>(1, options_.sources);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, onlookers); ++i) {
-    const auto host = static_cast<unsigned>(1 + i % sources);
-    const asio::ip::address source =
-        sources > 1 ? asio::ip::address(asio::ip::address_v4((127u << 24) | host)) : asio::ip::address();
-    onlookers_.push_back(std::make_shared<Onlooker>(*contexts_[i % contexts_.size()], source));
+    onlookers_.push_back(
+        std::make_shared<Onlooker>(*contexts_[i % contexts_.size()], source_address(i, options_.sources)));
   }
   for (auto& ioc : contexts_) threads_.emplace_back([&ioc = *ioc] { ioc.run(); });
 }

@@ -43,11 +43,7 @@ std::size_t Hall::add(const std::string& token, const Target& target) {
   const std::size_t i = tablets_.size();
   // Tablet i uses thread i mod T and source address 127.0.0.(1 + i mod S).
   auto& ioc = *contexts_[i % contexts_.size()];
-  const auto host = static_cast<unsigned>(1 + i % std::max<std::size_t>(1, options_.sources));
-  const asio::ip::address source = options_.sources > 1
-                                       ? asio::ip::address(asio::ip::address_v4((127u << 24) | host))
-                                       : asio::ip::address();
-  tablets_.push_back(std::make_unique<Tablet>(ioc, target, source, token, i));
+  tablets_.push_back(std::make_unique<Tablet>(ioc, target, source_address(i, options_.sources), token, i));
   return i;
 }
 

@@ -15,6 +15,19 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
+asio::ip::address source_address(std::size_t i, std::size_t sources) {
+  if (sources <= 1) return {};
+  return asio::ip::address_v4((127u << 24) | static_cast<unsigned>(1 + i % sources));
+}
+
+void open_from(tcp::socket& socket, const asio::ip::address& source, beast::error_code& ec) {
+  socket.open(tcp::v4(), ec);
+  if (ec || source.is_unspecified()) return;
+  const int one = 1;
+  setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  socket.bind(tcp::endpoint(source, 0), ec);
+}
+
 // One WebSocket connection of a tablet: connect → upgrade → hello → read loop, one write in flight.
 class Link : public std::enable_shared_from_this<Link> {
  public:
@@ -26,13 +39,7 @@ class Link : public std::enable_shared_from_this<Link> {
     path_ = target.path;
     auto& socket = beast::get_lowest_layer(ws_).socket();
     beast::error_code ec;
-    socket.open(tcp::v4(), ec);
-    if (!ec && !source.is_unspecified()) {
-      // Many source addresses share the ephemeral port range only if the port is picked at connect time.
-      const int one = 1;
-      setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-      socket.bind(tcp::endpoint(source, 0), ec);
-    }
+    open_from(socket, source, ec);
     if (!ec && tablet_.receive_buffer() > 0) {
       socket.set_option(asio::socket_base::receive_buffer_size(tablet_.receive_buffer()), ec);
     }

@@ -18,6 +18,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "bench/countdown.hpp"
@@ -43,6 +44,13 @@ struct Answer {
   std::string frame;       // the whole answer
   std::string error;       // the error's code, or why there was no answer
 };
+
+// Client i's source address: 127.0.0.(1 + i mod sources), or the system's choice when there is one source.
+boost::asio::ip::address source_address(std::size_t i, std::size_t sources);
+// Opens `socket` bound to `source` (unless unspecified) with its port picked at connect time, so that many
+// source addresses share the ephemeral port range.
+void open_from(boost::asio::ip::tcp::socket& socket, const boost::asio::ip::address& source,
+               boost::system::error_code& ec);
 
 class Link;
 
