@@ -85,9 +85,14 @@ core::HearingDefinition hearing(const std::string& id, int voters) {
   return must(core::parse_definition(doc), "the bench definition");
 }
 
+// The PostgreSQL cluster of a --postgres run, on the disk like a real one.
+store::testing::PgCluster& cluster() {
+  return store::testing::PgCluster::shared(store::testing::PgCluster::Storage::on_disk);
+}
+
 // Where a run's store lives, empty: a new file in the directory, or a new database on the cluster.
 std::string fresh_store(const Options& o, const std::string& name) {
-  if (o.postgres) return store::testing::PgCluster::shared().create_database();
+  if (o.postgres) return cluster().create_database();
   const std::filesystem::path path = o.dir / (name + ".db");
   std::filesystem::remove(path);
   return path.string();
@@ -289,7 +294,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(o.dir);
   if (o.postgres) {
     try {
-      std::printf("dais-bench-store: PostgreSQL at %s\n", store::testing::PgCluster::shared().url().c_str());
+      std::printf("dais-bench-store: PostgreSQL at %s\n", cluster().url().c_str());
     } catch (const std::exception& e) {
       die(e.what());
     }

@@ -89,7 +89,7 @@ class Failover {
       return fail("HAProxy can hold at most " + std::to_string(max_connections_) +
                   " connections under this machine's file descriptor limit (ulimit -Hn); run fewer voters");
     }
-    auto& cluster = store::testing::PgCluster::shared();
+    auto& cluster = store::testing::PgCluster::shared(store::testing::PgCluster::Storage::on_disk);
     db_ = cluster.create_database();
     std::cout << mode() << ": PostgreSQL cluster on port " << cluster.port() << ", database " << db_ << "\n";
     // Two voters more than the hall holds: the tablets that stay on the old owner in the split-brain check.

@@ -41,6 +41,12 @@ std::string bin(const char* program) {
   return quoted((kBin / program).string());
 }
 
+// /dev/shm when this machine has it (a tmpfs on Linux), else the temporary directory.
+fs::path parent_for(PgCluster::Storage storage) {
+  if (storage == PgCluster::Storage::in_memory && ::access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
+  return fs::temp_directory_path();
+}
+
 std::unique_ptr<PgCluster>& shared_slot() {
   static std::unique_ptr<PgCluster> cluster;
   return cluster;
@@ -63,9 +69,9 @@ std::uint16_t free_loopback_port() {
   return ntohs(addr.sin_port);
 }
 
-PgCluster& PgCluster::shared() {
+PgCluster& PgCluster::shared(Storage storage) {
   auto& slot = shared_slot();
-  if (!slot) slot.reset(new PgCluster());
+  if (!slot) slot.reset(new PgCluster(storage));
   return *slot;
 }
 
@@ -73,15 +79,15 @@ void PgCluster::stop_shared() {
   shared_slot().reset();
 }
 
-std::unique_ptr<PgCluster> PgCluster::start_own() {
-  return std::unique_ptr<PgCluster>(new PgCluster());
+std::unique_ptr<PgCluster> PgCluster::start_own(Storage storage) {
+  return std::unique_ptr<PgCluster>(new PgCluster(storage));
 }
 
 PgCluster* PgCluster::started() {
   return shared_slot().get();
 }
 
-PgCluster::PgCluster() {
+PgCluster::PgCluster(Storage storage) {
   if (!fs::exists(kBin / "initdb") || !fs::exists(kBin / "pg_ctl") || !fs::exists(kBin / "pg_isready")) {
     throw std::runtime_error("PostgreSQL 15 is not installed (no " + (kBin / "initdb").string() +
                              "); the PostgreSQL store tests need it: run tools/install-deps.sh");
@@ -90,7 +96,7 @@ PgCluster::PgCluster() {
     throw std::runtime_error(std::string("the system user ") + kOwner +
                              " is missing (initdb refuses to run as root); run tools/install-deps.sh");
   }
-  std::string pattern = (fs::temp_directory_path() / "dais-pg-XXXXXX").string();
+  std::string pattern = (parent_for(storage) / "dais-pg-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
   try {
