@@ -519,6 +519,10 @@ void bound_reads(int descriptor) {
   ::setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
+void expect_ack(const nlohmann::json& answer) {
+  EXPECT_EQ(answer.value("type", ""), "ack") << answer.dump().substr(0, 300);
+}
+
 void make_test_certificate(const std::filesystem::path& dir) {
   EVP_PKEY* key = EVP_EC_gen("P-256");
   if (key == nullptr) throw std::runtime_error("no P-256 key");

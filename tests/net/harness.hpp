@@ -168,6 +168,9 @@ HttpReply http_get(std::uint16_t port, const std::string& target,
 HttpReply http_request(std::uint16_t port, std::string_view method, const std::string& target,
                        const std::string& body = "", const std::map<std::string, std::string>& headers = {});
 
+// Expects `answer` to be an ack, and shows the start of it when not (a gtest failure, the test goes on).
+void expect_ack(const nlohmann::json& answer);
+
 // A self-signed P-256 certificate for 127.0.0.1 with its key, written as key.pem and cert.pem into `dir`.
 void make_test_certificate(const std::filesystem::path& dir);
 

@@ -32,10 +32,6 @@ std::string voter(int i) {
   return voter_id(i);
 }
 
-void expect_ack(const json& answer) {
-  EXPECT_EQ(answer.value("type", ""), "ack") << answer.dump().substr(0, 300);
-}
-
 TEST(WholeHearing, FromEveryRolesPointOfView) {
   Hall hall;
   hall.start();

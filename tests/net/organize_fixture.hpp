@@ -53,10 +53,6 @@ inline HttpReply browse(Hall& hall, const Browser& b, std::string_view method, c
   return http_request(hall.port(), method, target, body, headers);
 }
 
-inline void expect_ack(const json& m) {
-  EXPECT_EQ(m["type"], "ack") << m.dump();
-}
-
 // In session: s01 called and questioned, the inquiry approved, asked and answered with two commitments, due
 // in February and in June — what the ledger and a review hearing (回头看) are made of.
 inline void question_with_two_commitments(Client& chair, Client& secretary, Client& questioner) {
