@@ -13,6 +13,7 @@
 #include <iterator>
 #include <memory>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 namespace dais::store::testing {
@@ -41,9 +42,17 @@ std::string bin(const char* program) {
   return quoted((kBin / program).string());
 }
 
-// /dev/shm when this machine has it (a tmpfs on Linux), else the temporary directory.
+// A cluster with a test's databases took up to 80 MB in memory; a container's /dev/shm is often 64 MB.
+constexpr std::uintmax_t kMemoryNeeded = std::uintmax_t{1} << 30;
+
+// /dev/shm (a tmpfs on Linux) when it is writable with kMemoryNeeded free, else the temporary directory.
 fs::path parent_for(PgCluster::Storage storage) {
-  if (storage == PgCluster::Storage::in_memory && ::access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
+  const fs::path shm = "/dev/shm";
+  if (storage == PgCluster::Storage::in_memory && ::access(shm.c_str(), W_OK | X_OK) == 0) {
+    std::error_code ec;
+    const fs::space_info space = fs::space(shm, ec);
+    if (!ec && space.available >= kMemoryNeeded) return shm;
+  }
   return fs::temp_directory_path();
 }
 

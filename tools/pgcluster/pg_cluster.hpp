@@ -1,10 +1,10 @@
 #pragma once
 // A throwaway PostgreSQL 15 cluster for the store's tests and the failover bench: initdb in a temporary
 // directory owned by the unprivileged `dais-pg` user (initdb refuses root), listening on a free loopback port
-// with its Unix sockets in that directory and fsync on. The tests keep it in memory (/dev/shm), the benches
-// on disk (see Storage). One cluster per process, started on first use and stopped (pg_ctl stop -m
-// fast) and removed at the end (tests/store/pg_cluster.cpp does it when the tests end, and drops each test's
-// databases after it); a fresh database per test. Missing binaries fail with a message naming
+// with its Unix sockets in that directory and fsync on. The tests keep it in memory (/dev/shm, when it has
+// room), the benches on disk (see Storage). One cluster per process, started on first use and stopped (pg_ctl
+// stop -m fast) and removed at the end (tests/store/pg_cluster.cpp does it when the tests end, and drops each
+// test's databases after it); a fresh database per test. Missing binaries fail with a message naming
 // tools/install-deps.sh: the PostgreSQL tests never skip silently.
 #include <cstdint>
 #include <filesystem>
