@@ -17,3 +17,21 @@ function(dais_quick_test_build target)
     target_compile_options(${target} PRIVATE -Og)
   endif()
 endfunction()
+
+# dais_unity_first(<list var> <regex>): moves the sources with an #include line matching <regex> to the front
+# of the list, so that a unity build compiles them in one batch and parses and instantiates their heavy
+# headers (Asio, Beast) once per target rather than once per batch.
+function(dais_unity_first var regex)
+  set(first)
+  foreach(source IN LISTS ${var})
+    file(STRINGS ${source} match REGEX "${regex}" LIMIT_COUNT 1)
+    if(match)
+      list(APPEND first ${source})
+    endif()
+  endforeach()
+  set(rest ${${var}})
+  if(first)
+    list(REMOVE_ITEM rest ${first})
+  endif()
+  set(${var} ${first} ${rest} PARENT_SCOPE)
+endfunction()

@@ -32,9 +32,25 @@ show_log() {
   fi
 }
 
+# Runs `command…` in the background with its output in `log`, and its own duration in seconds in `log`.seconds
+# (the wait for it measures only when the part beside it ended).
+in_background() {
+  local log=$1
+  shift
+  rm -f "$log.seconds"
+  : >"$log"  # there before show_log follows it
+  (
+    started=$SECONDS
+    "$@" >"$log" 2>&1 && rc=0 || rc=$?
+    echo $((SECONDS - started)) >"$log.seconds"
+    exit "$rc"
+  ) &
+}
+seconds_of() { cat "$1.seconds" 2>/dev/null || echo 0; }
+
 # Phase 1: the C++ build beside the web client's build.
 t0=$SECONDS
-tools/build-web.sh >build/web-build.log 2>&1 &
+in_background build/web-build.log tools/build-web.sh
 web_build_pid=$!
 pids+=("$web_build_pid")
 
@@ -48,7 +64,7 @@ build_s=$((SECONDS - t0))
 web_build_rc=0
 wait "$web_build_pid" || web_build_rc=$?
 pids=()
-web_build_s=$((SECONDS - t0))
+web_build_s=$(seconds_of build/web-build.log)
 show_log "web client build" build/web-build.log
 
 # Phase 2: ctest beside the web tests. Both need the C++ build (the browser tests run the dais binary).
@@ -56,8 +72,7 @@ ctest_rc=1 web_rc=1 ctest_line="not run: the C++ build failed" web_line="not run
 ctest_s=0 web_s=0
 if ((build_rc == 0)); then
   t1=$SECONDS
-  rm -f build/web-tests.log
-  tools/test-web.sh >build/web-tests.log 2>&1 &
+  in_background build/web-tests.log tools/test-web.sh
   web_pid=$!
   pids+=("$web_pid")
 
@@ -75,7 +90,7 @@ if ((build_rc == 0)); then
   web_rc=0
   wait "$web_pid" || web_rc=$?
   pids=()
-  web_s=$((SECONDS - t1))
+  web_s=$(seconds_of build/web-tests.log)
   web_line=$(tail -n 1 build/web-tests.log)
 fi
 
